@@ -1,0 +1,206 @@
+"""A round's findings: record counts, and for each item with met values its proportion.
+
+Findings are tidy frames (one row per instrument × item × area, area ``all`` for the
+total) plus record counts. :func:`findings_to_dict` gives the ``findings.json`` shape.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import pandas as pd
+
+from auditkit.codebook import Codebook, Item
+from auditkit.parameters import Round
+from auditkit.stats import proportion_ci
+from auditkit.validation import allowed_codes
+
+#: The area label of a round's totals.
+ALL_AREAS = "all"
+
+#: Columns of :attr:`Findings.indicators` (and of ``findings.csv``), in order.
+INDICATOR_COLUMNS = (
+    "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
+    "lower_is_better",
+)
+
+#: Columns of :attr:`Findings.distributions`, in order.
+DISTRIBUTION_COLUMNS = ("instrument", "item", "value", "value_label", "count")
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """How many records an instrument has, how many are complete, and how many per area."""
+
+    records: int
+    complete: int
+    by_area: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything a briefing reports about one round."""
+
+    round: Round
+    counts: Mapping[str, RecordCounts]
+    indicators: pd.DataFrame
+    distributions: pd.DataFrame
+
+    def indicator(self, instrument: str, item: str, area: str = ALL_AREAS) -> dict[str, Any]:
+        """One row of :attr:`indicators` as a dict."""
+        rows = self.indicators
+        match = rows[(rows["instrument"] == instrument) & (rows["item"] == item) & (rows["area"] == area)]
+        if match.empty:
+            raise KeyError(f"no finding for {instrument}.{item} in area {area!r}")
+        return match.iloc[0].to_dict()
+
+    def totals(self, instrument: str | None = None) -> pd.DataFrame:
+        """The indicators for all areas together, optionally for one instrument."""
+        rows = self.indicators[self.indicators["area"] == ALL_AREAS]
+        if instrument is not None:
+            rows = rows[rows["instrument"] == instrument]
+        return rows.reset_index(drop=True)
+
+
+def _area_codes(codebook: Codebook, round_: Round) -> tuple[str, ...]:
+    area_items = [item for item in codebook.items if item.type == "area"]
+    return allowed_codes(area_items[0], round_) if area_items else ()
+
+
+def _area_column(records: pd.DataFrame, codebook: Codebook) -> str | None:
+    return next((item.id for item in codebook.items if item.type == "area"), None)
+
+
+def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> RecordCounts:
+    """Records, complete records (every required item answered) and records per area."""
+    required = [item.id for item in codebook.required_items]
+    complete = int(records[required].notna().all(axis=1).sum()) if required else len(records)
+    area = _area_column(records, codebook)
+    by_area = {}
+    if area is not None:
+        counts = records[area].value_counts()
+        by_area = {code: int(counts.get(code, 0)) for code in _area_codes(codebook, round_)}
+    return RecordCounts(records=len(records), complete=complete, by_area=MappingProxyType(by_area))
+
+
+def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+    answers = records[item.id]
+    applicable = answers.notna() & ~answers.isin(item.not_applicable)
+    met = answers.isin(item.met)
+    counts = pd.DataFrame({"numerator": met.astype(int), "denominator": applicable.astype(int)})
+    if groups is None:
+        return counts.sum().to_frame(ALL_AREAS).T
+    return counts.groupby(groups, observed=False).sum()
+
+
+def summarise_indicators(
+    records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str
+) -> pd.DataFrame:
+    """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
+    area = _area_column(records, codebook)
+    groups = None if area is None else records[area]
+    frames = []
+    for item in codebook.indicators:
+        counts = _met_counts(records, item, None)
+        if groups is not None:
+            by_area = _met_counts(records, item, groups).reindex(_area_codes(codebook, round_), fill_value=0)
+            counts = pd.concat([counts, by_area])
+        table = proportion_ci(counts["numerator"].to_numpy(), counts["denominator"].to_numpy())
+        table.insert(0, "area", [str(code) for code in counts.index])
+        table.insert(0, "label", item.title)
+        table.insert(0, "item", item.id)
+        table.insert(0, "instrument", instrument)
+        table["lower_is_better"] = item.lower_is_better
+        frames.append(table)
+    if not frames:
+        return pd.DataFrame(columns=list(INDICATOR_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(INDICATOR_COLUMNS)]
+
+
+def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrument: str) -> pd.DataFrame:
+    """How many records gave each value of each item with met values (blank answers left out)."""
+    rows = []
+    for item in codebook.indicators:
+        counts = records[item.id].value_counts()
+        rows.extend(
+            (instrument, item.id, value.code, value.label, int(counts.get(value.code, 0))) for value in item.values
+        )
+    return pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS))
+
+
+def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Findings:
+    """The findings of a round from each instrument's validated records."""
+    counts, indicators, distributions = {}, [], []
+    for name, instrument in round_.instruments.items():
+        frame = records[name]
+        counts[name] = count_records(frame, instrument.codebook, round_)
+        indicators.append(summarise_indicators(frame, instrument.codebook, round_, name))
+        distributions.append(summarise_distributions(frame, instrument.codebook, name))
+    return Findings(
+        round=round_,
+        counts=MappingProxyType(counts),
+        indicators=pd.concat(indicators, ignore_index=True),
+        distributions=pd.concat(distributions, ignore_index=True),
+    )
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _number(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
+
+
+def findings_to_dict(findings: Findings) -> dict[str, Any]:
+    """The ``findings.json`` structure: round, then per instrument its counts and indicators."""
+    round_ = findings.round
+    instruments = {}
+    for name, instrument in round_.instruments.items():
+        counts = findings.counts[name]
+        indicators = {}
+        rows = findings.indicators[findings.indicators["instrument"] == name]
+        for item_id, item_rows in rows.groupby("item", sort=False):
+            total = item_rows[item_rows["area"] == ALL_AREAS].iloc[0]
+            entry = _indicator_entry(total)
+            entry["lower_is_better"] = bool(total["lower_is_better"])
+            shares = findings.distributions
+            shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
+            entry["distribution"] = dict(zip(shares["value"], (int(count) for count in shares["count"])))
+            entry["by_area"] = {
+                row["area"]: _indicator_entry(row) for _, row in item_rows[item_rows["area"] != ALL_AREAS].iterrows()
+            }
+            indicators[item_id] = entry
+        instruments[name] = {
+            "title": instrument.codebook.title,
+            "records": counts.records,
+            "complete": counts.complete,
+            "by_area": dict(counts.by_area),
+            "indicators": indicators,
+        }
+    return {
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "partnership": round_.partnership,
+            "period": {"start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()},
+        },
+        "instruments": instruments,
+    }
+
+
+def write_findings(findings: Findings, folder: str | Path) -> tuple[Path, Path]:
+    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths."""
+    folder = Path(folder)
+    json_path, csv_path = folder / "findings.json", folder / "findings.csv"
+    text = json.dumps(findings_to_dict(findings), indent=2, ensure_ascii=False, allow_nan=False)
+    json_path.write_text(text + "\n", encoding="utf-8")
+    findings.indicators.to_csv(csv_path, index=False, lineterminator="\n")
+    return json_path, csv_path

@@ -1,0 +1,52 @@
+"""Statistics on counts. Each function returns a tidy frame with stable columns.
+
+Methods and published values to test against are listed in
+``shared/reference/stats/README.md``; the tests cite them inline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+#: Columns of :func:`proportion_ci`, in order.
+PROPORTION_COLUMNS = ("numerator", "denominator", "proportion", "ci_low", "ci_high")
+
+
+def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFrame:
+    """Proportions with Wilson score intervals (the PHEindicatormethods ``phe_proportion`` method).
+
+    ``numerator`` and ``denominator`` are counts of equal length (scalars are accepted).
+    A zero denominator gives a missing proportion and interval rather than an error.
+    Returns one row per count with the columns in :data:`PROPORTION_COLUMNS`; the index
+    is kept from ``numerator`` when it is a Series.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie between 0 and 1, not {confidence}")
+    index = numerator.index if isinstance(numerator, pd.Series) else None
+    x = np.atleast_1d(np.asarray(numerator, dtype=float))
+    n = np.atleast_1d(np.asarray(denominator, dtype=float))
+    if x.shape != n.shape:
+        raise ValueError("numerator and denominator must have the same length")
+    if np.any(x < 0) or np.any(x > n):
+        raise ValueError("each numerator must lie between 0 and its denominator")
+    proportion = np.full_like(x, np.nan)
+    low = np.full_like(x, np.nan)
+    high = np.full_like(x, np.nan)
+    counted = n > 0
+    if counted.any():
+        proportion[counted] = x[counted] / n[counted]
+        low[counted], high[counted] = proportion_confint(
+            x[counted], n[counted], alpha=1 - confidence, method="wilson"
+        )
+    return pd.DataFrame(
+        {
+            "numerator": x.astype(np.int64),
+            "denominator": n.astype(np.int64),
+            "proportion": proportion,
+            "ci_low": np.clip(low, 0.0, 1.0),
+            "ci_high": np.clip(high, 0.0, 1.0),
+        },
+        index=index,
+    )

@@ -1,0 +1,42 @@
+"""Reading YAML the way non-programmers write it.
+
+PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` become booleans.
+Our codebooks use ``yes`` and ``no`` as value codes, so only ``true`` and ``false``
+are booleans here; everything else keeps the text the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose only booleans are true and false."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOLEAN, list("tTfF"))
+
+
+def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
+    """Read a YAML file, raising ``error`` with the file and line when it is malformed."""
+    if not path.is_file():
+        raise error(f"The {what} file {path} does not exist.")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise error(f"The {what} file {path.name} is not valid YAML{line}: {exc.problem}.") from None
+    except UnicodeDecodeError:
+        raise error(f"The {what} file {path.name} is not UTF-8 text.") from None
