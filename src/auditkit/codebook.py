@@ -8,6 +8,7 @@ denominator). See ``data_templates/README.md`` for the format.
 
 from __future__ import annotations
 
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,23 @@ from auditkit.errors import CodebookError
 from auditkit.yamlfile import read_yaml
 
 ItemType = Literal["text", "choice", "date", "area"]
+
+#: Placeholders an item's ``statement`` may use, filled from its finding.
+STATEMENT_PLACEHOLDERS = ("label", "numerator", "denominator", "percent", "ci_low", "ci_high")
+#: Placeholders a codebook's ``summary`` may use, filled from its record counts.
+SUMMARY_PLACEHOLDERS = ("records", "complete", "by_area", "noun")
+
+
+def check_placeholders(text: str, allowed: tuple[str, ...]) -> None:
+    """Raise ValueError naming the first placeholder in ``text`` that is not in ``allowed``."""
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as exc:
+        raise ValueError(f"{exc} in {text!r}") from None
+    unknown = [field for field in fields if field not in allowed]
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in allowed)
+        raise ValueError(f"uses {{{unknown[0]}}}, which is not a placeholder; allowed: {names}")
 
 
 def _default_label(code: str) -> str:
@@ -83,6 +101,10 @@ class Item(pydantic.BaseModel):
                 )
         if set(self.met) & set(self.not_applicable):
             raise ValueError(f"item '{self.id}' has a value that is both met and not applicable")
+        try:
+            check_placeholders(self.statement, STATEMENT_PLACEHOLDERS)
+        except ValueError as exc:
+            raise ValueError(f"item '{self.id}' statement {exc}") from None
         return self
 
     @property
@@ -142,6 +164,10 @@ class Codebook(pydantic.BaseModel):
         repeated = sorted({item_id for item_id in ids if ids.count(item_id) > 1})
         if repeated:
             raise ValueError(f"item id {', '.join(repeated)} appears more than once")
+        try:
+            check_placeholders(self.summary, SUMMARY_PLACEHOLDERS)
+        except ValueError as exc:
+            raise ValueError(f"summary {exc}") from None
         if self.quotes is not None:
             for role, item_id in (("text", self.quotes.text), ("consent", self.quotes.consent)):
                 if item_id not in ids:

@@ -69,7 +69,7 @@ class DataValidationError(AuditkitError):
 class NotebookError(AuditkitError):
     """A notebook failed while it ran; names the notebook and the cell."""
 
-    def __init__(self, notebook: str, cell: int | None, reason: str):
+    def __init__(self, notebook: str, cell: str | None, reason: str):
         self.notebook = notebook
         self.cell = cell
         self.reason = reason

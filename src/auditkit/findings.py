@@ -19,6 +19,7 @@ from auditkit.codebook import Codebook, Item
 from auditkit.parameters import Round
 from auditkit.stats import proportion_ci
 from auditkit.validation import allowed_codes
+from auditkit.wording import format_percent
 
 #: The area label of a round's totals.
 ALL_AREAS = "all"
@@ -58,6 +59,25 @@ class Findings:
         if match.empty:
             raise KeyError(f"no finding for {instrument}.{item} in area {area!r}")
         return match.iloc[0].to_dict()
+
+    def counts_table(self) -> pd.DataFrame:
+        """Records, complete records and records per area, one row per instrument."""
+        rows = [
+            {"instrument": name, "records": counts.records, "complete": counts.complete, **counts.by_area}
+            for name, counts in self.counts.items()
+        ]
+        return pd.DataFrame(rows).set_index("instrument").fillna(0).astype(int)
+
+    def by_area_table(self) -> pd.DataFrame:
+        """Each indicator per area as 'numerator/denominator (percent)', one row per item."""
+        rows = self.indicators.assign(
+            figure=lambda frame: frame["numerator"].astype(str) + "/" + frame["denominator"].astype(str)
+            + " (" + frame["proportion"].map(format_percent) + ")"
+        )
+        table = rows.pivot(index=["instrument", "item"], columns="area", values="figure")
+        order = list(dict.fromkeys(rows["area"]))
+        return table.reindex(index=pd.MultiIndex.from_frame(rows[["instrument", "item"]].drop_duplicates()),
+                             columns=order).fillna("")
 
     def totals(self, instrument: str | None = None) -> pd.DataFrame:
         """The indicators for all areas together, optionally for one instrument."""

@@ -8,7 +8,6 @@ anywhere. Absolute paths are used as they are.
 from __future__ import annotations
 
 import datetime as dt
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -17,12 +16,10 @@ from typing import Mapping
 import pydantic
 
 from auditkit._modelcheck import check_model
-from auditkit.codebook import Codebook, Item, load_codebook
+from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.errors import CodebookError, ParametersError
 from auditkit.yamlfile import read_yaml
 
-#: Placeholders a recommendation may use, filled from its item's finding.
-FINDING_PLACEHOLDERS = ("label", "numerator", "denominator", "percent", "ci_low", "ci_high")
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 
@@ -182,15 +179,9 @@ def _find_item(path: Path, instruments: Mapping[str, Instrument], key: str) -> t
 
 def _check_placeholders(path: Path, key: str, text: str) -> None:
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+        check_placeholders(text, STATEMENT_PLACEHOLDERS)
     except ValueError as exc:
-        raise ParametersError(f"{path.name}: briefing → recommendations → {key}: {exc}.") from None
-    unknown = [field for field in fields if field not in FINDING_PLACEHOLDERS]
-    if unknown:
-        raise ParametersError(
-            f"{path.name}: briefing → recommendations → {key} uses {{{unknown[0]}}}; "
-            f"placeholders allowed: {', '.join('{' + name + '}' for name in FINDING_PLACEHOLDERS)}."
-        )
+        raise ParametersError(f"{path.name}: briefing → recommendations → {key} {exc}.") from None
 
 
 def _key_findings(path: Path, briefing: _Briefing, instruments: Mapping[str, Instrument]) -> tuple[KeyFinding, ...]:

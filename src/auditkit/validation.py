@@ -7,7 +7,6 @@ naming the file, the row as Excel shows it, the column, the value and what is al
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from typing import Callable, Mapping
 
@@ -18,13 +17,9 @@ from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.parameters import Instrument, Round
 from auditkit.readers import ROW, read_table
+from auditkit.wording import format_date
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
-def format_date(value: dt.date) -> str:
-    """A date as a UK reader writes it: 30 April 2017."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:

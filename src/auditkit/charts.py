@@ -1,0 +1,111 @@
+"""Charts of proportions with their intervals, and their HTML with alt text generated from the data.
+
+Charts are drawn on a bare :class:`matplotlib.figure.Figure` (no pyplot state, so nothing
+leaks between charts or rounds) and saved as PNG without a timestamp, so the same
+findings give the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from auditkit.wording import format_interval, format_percent
+
+_PALETTE = sns.color_palette("colorblind")
+_MET_COLOUR = _PALETTE[0]
+_LOWER_IS_BETTER_COLOUR = _PALETTE[3]
+_DPI = 200
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: PNG bytes, its alt text and its caption."""
+
+    png: bytes
+    alt: str
+    caption: str
+
+    def to_html(self) -> str:
+        """A self-contained ``<figure>``: the PNG embedded as a data URI, with alt text and caption."""
+        from markupsafe import escape
+
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{escape(self.alt)}">'
+            f"<figcaption>{escape(self.caption)}</figcaption></figure>"
+        )
+
+
+def _bar_label(row: pd.Series) -> str:
+    label = str(row["label"])
+    return f"{label} (lower is better)" if row["lower_is_better"] else label
+
+
+def describe_chart(rows: pd.DataFrame, subject: str) -> str:
+    """Alt text from the data: what is plotted, the highest and the lowest values with intervals."""
+    shown = rows[rows["denominator"] > 0]
+    if shown.empty:
+        return f"Chart of {subject}: no answers were recorded."
+    highest = shown.loc[shown["proportion"].idxmax()]
+    lowest = shown.loc[shown["proportion"].idxmin()]
+
+    def one(row: pd.Series) -> str:
+        return (
+            f"{row['label']}, {format_percent(row['proportion'])} ({int(row['numerator'])} of "
+            f"{int(row['denominator'])}; 95% CI {format_interval(row['ci_low'], row['ci_high'])})"
+        )
+
+    return (
+        f"Chart of {subject}: the percentage meeting each of {len(shown)} standards, each with its 95% "
+        f"confidence interval. Highest: {one(highest)}. Lowest: {one(lowest)}."
+    )
+
+
+def plot_proportions(rows: pd.DataFrame) -> Figure:
+    """A horizontal dot-and-interval chart of proportions, one row per item, in the frame's order."""
+    shown = rows[rows["denominator"] > 0].reset_index(drop=True)
+    height = 0.7 + 0.42 * max(len(shown), 1)
+    figure = Figure(figsize=(7.0, height), dpi=_DPI, layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(shown)))[::-1]
+    for position, (_, row) in zip(positions, shown.iterrows()):
+        colour = _LOWER_IS_BETTER_COLOUR if row["lower_is_better"] else _MET_COLOUR
+        marker = "s" if row["lower_is_better"] else "o"
+        axes.plot([row["ci_low"], row["ci_high"]], [position, position], color=colour, linewidth=2.2)
+        axes.plot([row["proportion"]], [position], marker=marker, color=colour, markersize=7)
+        axes.annotate(
+            f"{format_percent(row['proportion'])} ({int(row['numerator'])}/{int(row['denominator'])})",
+            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=9,
+        )
+    axes.set_yticks(positions, [_bar_label(row) for _, row in shown.iterrows()], fontsize=9.5)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(-0.6, len(shown) - 0.4)
+    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    axes.tick_params(axis="x", labelsize=9)
+    axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=9)
+    return figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    """PNG bytes of a figure with no timestamp or software version, so output is reproducible."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def chart_proportions(rows: pd.DataFrame, title: str, subject: str) -> Chart:
+    """Plot proportions and return the chart with generated alt text and a caption."""
+    png = figure_png(plot_proportions(rows))
+    caption = f"{title}: dots show the percentage, lines the 95% confidence interval."
+    return Chart(png=png, alt=describe_chart(rows, subject), caption=caption)

@@ -1,0 +1,64 @@
+"""Running a notebook with papermill, and saying which notebook and cell failed, and why."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from auditkit.errors import NotebookError
+
+#: The kernel notebooks run on: the Python that runs auditkit (ipykernel's native kernel).
+KERNEL_NAME = "python3"
+
+
+def _first_line(source: str) -> str:
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _ipc_kernel_manager(folder: str) -> type:
+    """A kernel manager whose kernel talks over Unix sockets in ``folder``, not TCP ports.
+
+    Nothing then listens on the network, and ipykernel has no unencrypted-TCP warning to print.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any):
+            super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
+
+    return IPCKernelManager
+
+
+def execute_notebook(source: Path, target: Path, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Execute ``source`` with ``parameters`` injected, saving the executed copy to ``target``.
+
+    The notebook runs with its own folder as the working directory, as it does in JupyterLab.
+    A failing cell raises :class:`NotebookError` naming the notebook, the cell and the error.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        with tempfile.TemporaryDirectory(prefix="auditkit-kernel-") as sockets:
+            return papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(source.parent),
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class=_ipc_kernel_manager(sockets),
+            )
+    except PapermillExecutionError as exc:
+        count = f"[{exc.exec_count}]" if exc.exec_count else f"#{exc.cell_index + 1}"
+        code = _first_line(exc.source)
+        reason = f"{exc.ename}: {exc.evalue}".strip().rstrip(".")
+        raise NotebookError(source.name, count, f"{reason} (the cell starting `{code}`)") from None

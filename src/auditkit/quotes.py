@@ -1,0 +1,45 @@
+"""Practitioners' comments that may be quoted in a briefing.
+
+Only comments whose author consented are quoted; a comment without consent never
+leaves this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import pandas as pd
+
+from auditkit.parameters import Round
+
+
+@dataclass(frozen=True)
+class QuoteSelection:
+    """The quotes a briefing prints, and how many comments were held back and why."""
+
+    quotes: tuple[str, ...]
+    without_consent: int
+    over_limit: int
+
+
+def select_quotes(round_: Round, records: Mapping[str, pd.DataFrame]) -> QuoteSelection:
+    """Consented, non-blank comments in file order, at most the round's ``max_quotes``."""
+    consented: list[str] = []
+    without_consent = 0
+    for name, instrument in round_.instruments.items():
+        quotes = instrument.codebook.quotes
+        if quotes is None:
+            continue
+        frame = records[name]
+        text = frame[quotes.text].astype("string").str.split().str.join(" ")
+        written = text.notna() & text.ne("")
+        agreed = frame[quotes.consent].astype("string").eq(quotes.consent_value).fillna(False)
+        consented.extend(text[written & agreed].tolist())
+        without_consent += int((written & ~agreed).sum())
+    limit = round_.briefing.max_quotes
+    return QuoteSelection(
+        quotes=tuple(consented[:limit]),
+        without_consent=without_consent,
+        over_limit=max(len(consented) - limit, 0),
+    )

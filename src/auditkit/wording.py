@@ -1,0 +1,73 @@
+"""Numbers and findings in words, as a briefing prints them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Mapping
+
+from auditkit.codebook import Item
+
+
+def format_percent(proportion: float | None) -> str:
+    """A proportion as a whole percentage, halves rounded up: 0.205 → '21%'. Missing → 'n/a'."""
+    if proportion is None or (isinstance(proportion, float) and math.isnan(proportion)):
+        return "n/a"
+    percent = Decimal(repr(float(proportion))) * 100
+    return f"{percent.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
+def format_interval(low: float | None, high: float | None) -> str:
+    """A 95% interval as '6% to 51%'."""
+    return f"{format_percent(low)} to {format_percent(high)}"
+
+
+def format_date(value: dt.date) -> str:
+    """A date as a UK reader writes it: 30 April 2017."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_month(value: dt.date) -> str:
+    """A month as a briefing dates itself: June 2017."""
+    return f"{value:%B %Y}"
+
+
+def join_words(words: Iterable[str]) -> str:
+    """['a', 'b', 'c'] → 'a, b and c'."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def describe_areas(by_area: Mapping[str, int], labels: Mapping[str, str] | None = None) -> str:
+    """Records per area in words: '4 in Leicester, 4 in Leicestershire and 2 in Rutland'."""
+    labels = labels or {}
+    return join_words(f"{count} in {labels.get(area, area)}" for area, count in by_area.items() if count)
+
+
+def finding_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The placeholders a statement or recommendation may use, from one indicator row."""
+    return {
+        "label": row["label"],
+        "numerator": int(row["numerator"]),
+        "denominator": int(row["denominator"]),
+        "percent": format_percent(row["proportion"]),
+        "ci_low": format_percent(row["ci_low"]),
+        "ci_high": format_percent(row["ci_high"]),
+    }
+
+
+def describe_finding(item: Item, row: Mapping[str, Any]) -> str:
+    """A finding as a sentence with its figure and interval.
+
+    'The neglect toolkit was used in 2 of the 10 cases audited (20%; 95% CI 6% to 51%).'
+    """
+    values = finding_values(row)
+    if values["denominator"] == 0:
+        return f"{item.title}: no applicable answers were recorded."
+    statement = item.statement or "{label}: {numerator} of {denominator}"
+    sentence = statement.format(**values)
+    sentence = sentence[0].upper() + sentence[1:]
+    return f"{sentence} ({values['percent']}; 95% CI {values['ci_low']} to {values['ci_high']})."
