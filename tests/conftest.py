@@ -1,0 +1,57 @@
+"""Shared fixtures: the example round, and copies of it that a test may change."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_PARAMETERS = REPO / "parameters" / "llr-2017.yaml"
+SHARED_STATS = REPO.parent / "shared" / "reference" / "stats"
+
+
+@dataclass
+class RoundCopy:
+    """A copy of the example round laid out as a project: parameters/, data_templates/, notebooks/."""
+
+    root: Path
+
+    @property
+    def parameters(self) -> Path:
+        return self.root / "parameters" / "llr-2017.yaml"
+
+    @property
+    def cases(self) -> Path:
+        return self.root / "data_templates" / "examples" / "llr-2017-cases.csv"
+
+    @property
+    def survey(self) -> Path:
+        return self.root / "data_templates" / "examples" / "llr-2017-survey.csv"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def edit_parameters(self, old: str, new: str) -> None:
+        text = self.parameters.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in the example parameters"
+        self.parameters.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def edit_cases(self, old: str, new: str) -> None:
+        text = self.cases.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in the example cases"
+        self.cases.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def example_round(tmp_path: Path) -> RoundCopy:
+    """A private copy of the example round, its codebooks and notebooks, safe to edit."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "parameters", root / "parameters")
+    shutil.copytree(REPO / "data_templates", root / "data_templates")
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (root / "reports").mkdir()
+    return RoundCopy(root)

@@ -1,0 +1,55 @@
+"""The project's own files agree with each other: dependencies, set-up commands, ignored output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+
+from conftest import REPO
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    parsed = Requirement(requirement)
+    return re.sub(r"[-_.]+", "-", parsed.name).lower(), str(parsed.specifier)
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_normalise(item) for item in project["dependencies"]}
+    declared |= {_normalise(item) for item in project["optional-dependencies"]["test"]}
+    environment = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    packages = [item for item in environment["dependencies"] if isinstance(item, str)]
+    conda = {_normalise(item) for item in packages if re.split(r"[<>=!~ ]", item)[0] not in ("python", "pip")}
+    assert conda == declared
+
+
+def test_constraints_pin_every_declared_dependency():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pinned = {
+        _normalise(line.split("==")[0])[0]
+        for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    declared = {_normalise(item)[0] for item in project["dependencies"] + project["optional-dependencies"]["test"]}
+    assert declared - pinned == set()
+
+
+def test_readme_starts_with_the_setup_and_test_commands_that_ci_runs():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, re.S)[0].strip().splitlines()
+    assert commands[:2] == ["bash scripts/setup.sh", ".venv/bin/python -m pytest"]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/setup.sh" in ci and ".venv/bin/python -m pytest" in ci
+
+
+def test_reports_are_ignored_by_git_except_the_readme():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "reports/llr-2017/briefing.html"], cwd=REPO, check=False
+    )
+    kept = subprocess.run(["git", "check-ignore", "-q", "reports/README.md"], cwd=REPO, check=False)
+    assert ignored.returncode == 0
+    assert kept.returncode == 1
