@@ -100,7 +100,7 @@ def test_run_with_bad_data_leaves_an_earlier_report_untouched(example_round: Rou
 def test_a_failing_notebook_is_named_with_its_cell_and_nothing_is_written(example_round: RoundCopy):
     briefing = example_round.root / "notebooks" / "briefing.ipynb"
     notebook = nbformat.read(briefing, as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell('auditkit.render_section("summary_table", findings, quotes)'))
+    notebook.cells.append(nbformat.v4.new_code_cell('auditkit.render_section("summary_table", analysis)'))
     nbformat.write(notebook, briefing)
     earlier = example_round.reports / "llr-2017"
     earlier.mkdir()
@@ -110,7 +110,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_nothing_is_written(exampl
     assert result.exit_code == 1
     assert "The notebook briefing.ipynb, cell [" in result.output
     assert "There is no briefing section 'summary_table'" in result.output
-    assert 'auditkit.render_section("summary_table", findings, quotes)' in result.output
+    assert 'auditkit.render_section("summary_table", analysis)' in result.output
     assert "Nothing was written." in result.output
     assert folder_state(example_round.reports) == before
     assert sorted(path.name for path in example_round.reports.iterdir()) == ["llr-2017"]

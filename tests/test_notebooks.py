@@ -45,7 +45,7 @@ def test_the_thinness_check_catches_definitions_and_loops():
     assert forbidden_constructs("class A:\n    pass") == ["class"]
     assert forbidden_constructs("for x in y:\n    total += x") == ["for loop"]
     assert forbidden_constructs("[x for x in y]") == ["list comprehension"]
-    assert forbidden_constructs("auditkit.render_section('title', findings, quotes)") == []
+    assert forbidden_constructs("auditkit.render_section('title', analysis)") == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda path: path.name)

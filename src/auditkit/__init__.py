@@ -11,6 +11,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
+from auditkit.analysis import Analysis, analyse_round  # noqa: E402
 from auditkit.briefing import SECTION_NAMES, render_section  # noqa: E402
 from auditkit.codebook import Codebook, load_codebook  # noqa: E402
 from auditkit.errors import AuditkitError  # noqa: E402
@@ -20,12 +21,14 @@ from auditkit.quotes import select_quotes  # noqa: E402
 from auditkit.validation import load_round_records  # noqa: E402
 
 __all__ = [
+    "Analysis",
     "AuditkitError",
     "Codebook",
     "Findings",
     "Round",
     "SECTION_NAMES",
     "__version__",
+    "analyse_round",
     "compute_findings",
     "findings_to_dict",
     "load_codebook",

@@ -40,8 +40,13 @@ def _sentence(error: dict[str, Any]) -> str:
         return f"key '{where}' is not a known key; check its spelling."
     if kind in _EXPECTED:
         return f"key '{where}' has {error['input']!r}; it must be {_EXPECTED[kind]}."
-    message = error["msg"].removeprefix("Value error, ")
-    return f"key '{where}': {message}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"key '{where}' has {error['input']!r}; it must be a short name of letters, digits, '-' or '_', "
+            f"with no spaces."
+        )
+    message = error["msg"].removeprefix("Value error, ").rstrip(".")
+    return f"key '{where}': {message}."
 
 
 def check_model(model: type[Model], raw: Any, path: Path, error: type[Exception], what: str) -> Model:

@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 import auditkit
 from auditkit.charts import chart_proportions
-from auditkit.findings import Findings
-from auditkit.quotes import QuoteSelection
+from auditkit.analysis import Analysis
 from auditkit.wording import (
     describe_areas,
     describe_finding,
@@ -45,7 +44,7 @@ _ENVIRONMENT = Environment(
 )
 _ENVIRONMENT.filters.update(markdown=_markdown, percent=format_percent, interval=format_interval)
 
-ContextBuilder = Callable[[Findings, QuoteSelection], dict[str, Any]]
+ContextBuilder = Callable[[Analysis], dict[str, Any]]
 _SECTIONS: dict[str, ContextBuilder] = {}
 
 
@@ -69,8 +68,8 @@ class Section:
 
 
 @_section("title")
-def _title(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
-    round_ = findings.round
+def _title(analysis: Analysis) -> dict[str, Any]:
+    round_ = analysis.round
     return {
         "title": round_.title,
         "partnership": round_.partnership,
@@ -80,16 +79,16 @@ def _title(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
 
 
 @_section("background")
-def _background(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
-    return {"paragraphs": findings.round.briefing.background}
+def _background(analysis: Analysis) -> dict[str, Any]:
+    return {"paragraphs": analysis.round.briefing.background}
 
 
 @_section("methodology")
-def _methodology(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
-    round_ = findings.round
+def _methodology(analysis: Analysis) -> dict[str, Any]:
+    round_ = analysis.round
     instruments = []
     for name, instrument in round_.instruments.items():
-        counts = findings.counts[name]
+        counts = analysis.findings.counts[name]
         codebook = instrument.codebook
         summary = codebook.summary.format(
             records=counts.records, complete=counts.complete, noun=codebook.records,
@@ -105,14 +104,15 @@ def _methodology(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
 
 
 @_section("definition")
-def _definition(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
-    return {"text": findings.round.briefing.definition}
+def _definition(analysis: Analysis) -> dict[str, Any]:
+    return {"text": analysis.round.briefing.definition}
 
 
 @_section("quotes")
-def _quotes(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
+def _quotes(analysis: Analysis) -> dict[str, Any]:
+    quotes = analysis.quotes
     return {
-        "intro": findings.round.briefing.quotes_intro,
+        "intro": analysis.round.briefing.quotes_intro,
         "quotes": quotes.quotes,
         "without_consent": quotes.without_consent,
         "over_limit": quotes.over_limit,
@@ -120,7 +120,8 @@ def _quotes(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
 
 
 @_section("key_findings")
-def _key_findings(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
+def _key_findings(analysis: Analysis) -> dict[str, Any]:
+    findings = analysis.findings
     entries = []
     for key_finding in findings.round.key_findings:
         row = findings.indicator(key_finding.instrument, key_finding.item.id)
@@ -135,10 +136,10 @@ def _key_findings(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
 
 
 @_section("charts")
-def _charts(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
+def _charts(analysis: Analysis) -> dict[str, Any]:
     charts = []
-    for name, instrument in findings.round.instruments.items():
-        rows = findings.totals(name)
+    for name, instrument in analysis.round.instruments.items():
+        rows = analysis.findings.totals(name)
         if rows.empty:
             continue
         title = instrument.codebook.title
@@ -148,18 +149,18 @@ def _charts(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
 
 
 @_section("further_information")
-def _further_information(findings: Findings, quotes: QuoteSelection) -> dict[str, Any]:
-    return {"links": findings.round.briefing.further_information, "version": auditkit.__version__}
+def _further_information(analysis: Analysis) -> dict[str, Any]:
+    return {"links": analysis.round.briefing.further_information, "version": auditkit.__version__}
 
 
 #: The section names, in the order a briefing shows them.
 SECTION_NAMES = tuple(_SECTIONS)
 
 
-def render_section(name: str, findings: Findings, quotes: QuoteSelection) -> Section:
+def render_section(name: str, analysis: Analysis) -> Section:
     """Render one named section of the briefing as HTML."""
     if name not in _SECTIONS:
         raise ValueError(f"There is no briefing section {name!r}; sections: {', '.join(SECTION_NAMES)}.")
-    context = _SECTIONS[name](findings, quotes)
+    context = _SECTIONS[name](analysis)
     html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
     return Section(name=name, html=html)

@@ -21,7 +21,8 @@ import pandas as pd
 
 from auditkit.errors import ParametersError
 from auditkit.execute import execute_notebook
-from auditkit.findings import Findings, compute_findings, write_findings
+from auditkit.analysis import Analysis, analyse_round
+from auditkit.findings import write_findings
 from auditkit.parameters import Round, load_round
 from auditkit.render import render_briefing_html, render_briefing_pdf
 from auditkit.validation import load_round_records
@@ -46,7 +47,7 @@ class RunResult:
 
     round: Round
     folder: Path
-    findings: Findings
+    analysis: Analysis
 
     @property
     def briefing_html(self) -> Path:
@@ -117,13 +118,13 @@ def _check_replaceable(target: Path) -> None:
 def run_round(parameters: str | Path, output: str | Path | None = None, progress: Progress = _silent) -> RunResult:
     """Validate a round, execute its notebooks and publish the briefing as HTML and PDF."""
     progress("validating the data")
-    round_, records = check_round(parameters)
-    findings = compute_findings(round_, records)
+    analysis = analyse_round(parameters)
+    round_ = analysis.round
     notebooks = find_project_folder(round_) / "notebooks"
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
     _check_replaceable(target)
     with staged_folder(target) as staging:
-        write_findings(findings, staging)
+        write_findings(analysis.findings, staging)
         executed = {}
         for name in NOTEBOOKS:
             progress(f"executing {name}")
@@ -135,4 +136,4 @@ def run_round(parameters: str | Path, output: str | Path | None = None, progress
         (staging / "briefing.html").write_text(html, encoding="utf-8")
         progress("rendering briefing.pdf")
         render_briefing_pdf(html, staging / "briefing.pdf")
-    return RunResult(round=round_, folder=target, findings=findings)
+    return RunResult(round=round_, folder=target, analysis=analysis)

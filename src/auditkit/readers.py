@@ -24,6 +24,10 @@ def _sniff_separator(first_line: str) -> str:
 
 def _decode(path: Path) -> tuple[str, str]:
     raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError(path, "the file is an Excel workbook with a .csv name; rename it to .xlsx.")
+    if b"\x00" in raw[:4096]:
+        raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
     for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding), encoding
@@ -34,13 +38,12 @@ def _decode(path: Path) -> tuple[str, str]:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     text, encoding = _decode(path)
-    if "\x00" in text[:4096]:
-        raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
     first_line = text.split("\n", 1)[0]
     try:
-        return pd.read_csv(
+        rows = pd.read_csv(
             path,
             sep=_sniff_separator(first_line),
+            header=None,
             dtype=str,
             keep_default_na=False,
             encoding=encoding,
@@ -50,6 +53,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(path, "the file is empty: it has no header row and no data.") from None
     except pd.errors.ParserError as exc:
         raise DataError(path, f"the file could not be read as CSV: {exc}") from None
+    # The header is read as a row so that a repeated column name stays as the user wrote it.
+    header = rows.iloc[0].tolist()
+    return pd.DataFrame(rows.iloc[1:].to_numpy(), columns=header)
 
 
 def _cell_text(value: object) -> str:

@@ -40,6 +40,10 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFr
         low[counted], high[counted] = proportion_confint(
             x[counted], n[counted], alpha=1 - confidence, method="wilson"
         )
+        # The closed form gives exactly 0 when x = 0 and exactly 1 when x = n; floating point
+        # can miss by one unit in the last place, which would leave the estimate outside its interval.
+        low[counted & (x == 0)] = 0.0
+        high[counted & (x == n)] = 1.0
     return pd.DataFrame(
         {
             "numerator": x.astype(np.int64),

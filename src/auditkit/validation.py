@@ -19,7 +19,7 @@ from auditkit.parameters import Instrument, Round
 from auditkit.readers import ROW, read_table
 from auditkit.wording import format_date
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
 def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
@@ -56,8 +56,13 @@ def _normalise(table: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.Dat
         elif item.type in ("choice", "area"):
             frame[item.id] = _normalise_choices(frame[item.id], item, allowed_codes(item, round_))
         elif item.type == "date":
-            frame[item.id] = _parse_dates(frame[item.id])
+            frame[item.id] = _dates_only(_parse_dates(frame[item.id]))
     return frame[[item.id for item in codebook.items]]
+
+
+def _dates_only(column: pd.Series) -> pd.Series:
+    """Keep the day of each parsed date; a time of day in a date column is dropped."""
+    return column.map(lambda value: value.normalize() if isinstance(value, pd.Timestamp) else value)
 
 
 def _is_date(value: object) -> bool:
@@ -145,7 +150,9 @@ def _column_problems(table: pd.DataFrame, instrument: Instrument) -> list[Proble
     return problems
 
 
-def _value_problems(frame: pd.DataFrame, instrument: Instrument, round_: Round) -> list[Problem]:
+def _value_problems(
+    frame: pd.DataFrame, table: pd.DataFrame, instrument: Instrument, round_: Round
+) -> list[Problem]:
     schema = build_schema(instrument.codebook, round_)
     try:
         schema.validate(frame, lazy=True)
@@ -157,9 +164,11 @@ def _value_problems(frame: pd.DataFrame, instrument: Instrument, round_: Round) 
     for case in cases.itertuples(index=False):
         item = instrument.codebook.item(case.column)
         check = str(case.check)
-        value = _shown(case.failure_case)
+        row = int(case.index)
+        typed = table[item.id].loc[row] if item.id in table.columns else None
+        value = typed.strip() if isinstance(typed, str) and typed.strip() else _shown(case.failure_case)
         message = _messages(item, round_, value).get(check, lambda: f"fails the check {check}.")()
-        problems.append(Problem(instrument.data, int(case.index), item.id, value, message))
+        problems.append(Problem(instrument.data, row, item.id, value, message))
     return problems
 
 
@@ -179,12 +188,16 @@ def _typed(frame: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFra
 def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and check one instrument's data; return the typed records (or None) and every problem."""
     table = read_table(instrument.data)
-    problems = _column_problems(table, instrument)
-    if problems:
-        return None, problems
-    frame = _normalise(table, instrument.codebook, round_)
-    problems = _value_problems(frame, instrument, round_)
-    problems.sort(key=lambda problem: (problem.row or 0, list(instrument.codebook.by_id).index(problem.column)))
+    header_problems = _column_problems(table, instrument)
+    missing = [problem for problem in header_problems if problem.column not in table.columns]
+    repeated = table.columns.duplicated().any()
+    if missing or repeated:
+        return None, header_problems
+    known = table[[column for column in table.columns if column in instrument.codebook.by_id]]
+    frame = _normalise(known, instrument.codebook, round_)
+    order = {column: index for index, column in enumerate(table.columns)}
+    problems = header_problems + _value_problems(frame, known, instrument, round_)
+    problems.sort(key=lambda problem: (problem.row or 0, order.get(problem.column, len(order))))
     if problems:
         return None, problems
     records = _typed(frame, instrument.codebook, round_)

@@ -27,6 +27,19 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOLEAN, list("tTfF"))
 
 
+def _construct_date(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """Build a date as PyYAML does, but report an impossible one (2017-02-30) at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
+
 def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
     """Read a YAML file, raising ``error`` with the file and line when it is malformed."""
     if not path.is_file():

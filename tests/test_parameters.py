@@ -1,0 +1,308 @@
+"""Loading a round's parameters file: paths, and a clear sentence for every mistake a user can make."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditkit.errors import ParametersError
+from auditkit.parameters import load_round
+from auditkit.yamlfile import read_yaml
+
+SECOND_DEEP_DIVE = """  deep_dive_2:
+    codebook: ../data_templates/neglect_deep_dive.yaml
+    data: ../data_templates/examples/llr-2017-cases.csv
+  survey:
+"""
+
+
+def parameters_error(example_round) -> str:
+    with pytest.raises(ParametersError) as caught:
+        load_round(example_round.parameters)
+    message = str(caught.value)
+    assert "llr-2017.yaml" in message, "every parameters error names the file"
+    return message
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+def test_the_example_round_loads(example_round):
+    round_ = load_round(example_round.parameters)
+    assert round_.id == "llr-2017"
+    assert round_.partnership == "Leicester, Leicestershire and Rutland Safeguarding Children Boards"
+    assert (round_.period_start, round_.period_end) == (dt.date(2016, 7, 1), dt.date(2017, 4, 30))
+    assert round_.published == dt.date(2017, 6, 30)
+    assert round_.areas == ("Leicester", "Leicestershire", "Rutland")
+    assert list(round_.instruments) == ["deep_dive", "survey"]
+    assert round_.instruments["survey"].codebook.codebook == "toolkit_survey"
+
+
+def test_the_example_recommendations_become_key_findings_in_order(example_round):
+    round_ = load_round(example_round.parameters)
+    assert [(finding.instrument, finding.item.id) for finding in round_.key_findings] == [
+        ("deep_dive", "toolkit_used"),
+        ("deep_dive", "drift_evident"),
+        ("deep_dive", "voice_of_child"),
+        ("deep_dive", "info_sharing"),
+        ("deep_dive", "escalation"),
+    ]
+    escalation = round_.key_findings[4]
+    assert [(name, item.id) for name, item in escalation.also] == [
+        ("survey", "aware_of_escalation"),
+        ("survey", "confident_challenging"),
+    ]
+
+
+def test_relative_paths_resolve_against_the_parameters_folder_not_the_working_directory(
+    example_round, tmp_path, monkeypatch
+):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    round_ = load_round(example_round.parameters)
+    deep_dive = round_.instruments["deep_dive"]
+    assert deep_dive.data == example_round.cases.resolve()
+    assert deep_dive.codebook.path == (example_round.root / "data_templates" / "neglect_deep_dive.yaml").resolve()
+    assert round_.instruments["survey"].data == example_round.survey.resolve()
+
+
+def test_a_relative_parameters_path_is_taken_from_the_working_directory(example_round, monkeypatch):
+    monkeypatch.chdir(example_round.root / "data_templates")
+    round_ = load_round(Path("..") / "parameters" / "llr-2017.yaml")
+    assert round_.path == example_round.parameters.resolve()
+    assert round_.instruments["deep_dive"].data == example_round.cases.resolve()
+
+
+def test_absolute_paths_are_used_as_they_are(example_round, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "shared drive"
+    elsewhere.mkdir()
+    cases = shutil.copy(example_round.cases, elsewhere / "cases 2017.csv")
+    codebook = shutil.copy(example_round.root / "data_templates" / "neglect_deep_dive.yaml", elsewhere / "dd.yaml")
+    example_round.edit_parameters("../data_templates/neglect_deep_dive.yaml", f"'{Path(codebook).resolve()}'")
+    example_round.edit_parameters("../data_templates/examples/llr-2017-cases.csv", f"'{Path(cases).resolve()}'")
+    monkeypatch.chdir(example_round.root)
+    round_ = load_round(example_round.parameters)
+    assert round_.instruments["deep_dive"].data == Path(cases).resolve()
+    assert round_.instruments["deep_dive"].codebook.path == Path(codebook).resolve()
+
+
+def test_inputs_list_the_parameters_codebooks_and_data(example_round):
+    round_ = load_round(example_round.parameters)
+    assert {path.name for path in round_.inputs} == {
+        "llr-2017.yaml",
+        "neglect_deep_dive.yaml",
+        "llr-2017-cases.csv",
+        "toolkit_survey.yaml",
+        "llr-2017-survey.csv",
+    }
+
+
+# --- keys -----------------------------------------------------------------------------------------------
+
+
+def test_a_misspelt_top_level_key_is_named(example_round):
+    example_round.edit_parameters("partnership:", "partnershp:")
+    message = parameters_error(example_round)
+    assert "key 'partnershp' is not a known key; check its spelling." in message
+
+
+def test_a_misspelt_nested_key_is_named_with_its_parent(example_round):
+    example_round.edit_parameters("max_quotes: 8", "max_quote: 8")
+    message = parameters_error(example_round)
+    assert "key 'briefing → max_quote' is not a known key; check its spelling." in message
+
+
+def test_a_missing_required_key_is_named(example_round):
+    example_round.edit_parameters("title: Neglect toolkit survey and deep dive audit\n", "")
+    message = parameters_error(example_round)
+    assert "llr-2017.yaml: key 'title' is required but missing." in message
+    assert "1 problem(s)" in message
+
+
+def test_a_missing_nested_key_is_named_with_its_parent(example_round):
+    example_round.edit_parameters("    data: ../data_templates/examples/llr-2017-survey.csv\n", "")
+    assert "key 'instruments → survey → data' is required but missing." in parameters_error(example_round)
+
+
+def test_areas_that_are_not_a_list_are_a_wrong_type(example_round):
+    example_round.edit_parameters("areas: [Leicester, Leicestershire, Rutland]", "areas: 5")
+    assert "key 'areas' has 5; it must be a list." in parameters_error(example_round)
+
+
+def test_a_period_start_that_is_not_a_date_is_a_wrong_type(example_round):
+    example_round.edit_parameters("start: 2016-07-01", "start: July 2016")
+    message = parameters_error(example_round)
+    assert "key 'period → start' has 'July 2016'; it must be a date such as 2017-04-30." in message
+
+
+def test_an_impossible_date_in_the_period_is_a_parameters_error(example_round):
+    example_round.edit_parameters("end: 2017-04-30", "end: 2017-02-30")
+    line = next(
+        number
+        for number, text in enumerate(example_round.parameters.read_text(encoding="utf-8").splitlines(), start=1)
+        if "2017-02-30" in text
+    )
+    message = parameters_error(example_round)
+    assert f"is not valid YAML at line {line}: '2017-02-30' is not a real date" in message
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(example_round):
+    example_round.edit_parameters("end: 2017-04-30", "end: 2016-04-30")
+    message = parameters_error(example_round)
+    assert "key 'period'" in message
+    assert "period → end (2016-04-30) is before period → start (2016-07-01)" in message
+
+
+def test_a_round_id_with_spaces_is_refused(example_round):
+    example_round.edit_parameters("round: llr-2017", "round: llr 2017")
+    assert "key 'round'" in parameters_error(example_round)
+
+
+def test_duplicate_areas_are_refused(example_round):
+    example_round.edit_parameters(
+        "areas: [Leicester, Leicestershire, Rutland]", "areas: [Leicester, Leicestershire, Rutland, Leicester]"
+    )
+    assert parameters_error(example_round) == "llr-2017.yaml: areas lists Leicester more than once."
+
+
+def test_methodology_for_an_unknown_instrument_is_refused(example_round):
+    example_round.edit_parameters("    survey: >-\n      Practitioners who", "    surveys: >-\n      Practitioners who")
+    message = parameters_error(example_round)
+    assert "briefing → methodology names 'surveys', which is not an instrument" in message
+    assert "allowed: deep_dive, survey." in message
+
+
+# --- files ----------------------------------------------------------------------------------------------
+
+
+def test_a_missing_parameters_file_is_reported(tmp_path):
+    with pytest.raises(ParametersError) as caught:
+        load_round(tmp_path / "llr-2018.yaml")
+    assert "The parameters file" in str(caught.value)
+    assert "llr-2018.yaml does not exist." in str(caught.value)
+
+
+def test_a_data_file_that_does_not_exist_is_named(example_round):
+    example_round.edit_parameters("llr-2017-cases.csv", "llr-2017-casez.csv")
+    message = parameters_error(example_round)
+    assert "instruments → deep_dive → data names" in message
+    assert "llr-2017-casez.csv, which does not exist." in message
+
+
+def test_a_codebook_that_does_not_exist_is_named(example_round):
+    example_round.edit_parameters("toolkit_survey.yaml", "toolkit_surveys.yaml")
+    message = parameters_error(example_round)
+    assert "instruments → survey → codebook names" in message
+    assert "toolkit_surveys.yaml, which does not exist." in message
+
+
+def test_a_data_file_with_a_txt_suffix_is_refused(example_round):
+    shutil.copy(example_round.cases, example_round.cases.with_suffix(".txt"))
+    example_round.edit_parameters("llr-2017-cases.csv", "llr-2017-cases.txt")
+    message = parameters_error(example_round)
+    assert message == (
+        "llr-2017.yaml: instruments → deep_dive → data names llr-2017-cases.txt; "
+        "data files must be CSV (.csv) or Excel (.xlsx)."
+    )
+
+
+def test_an_xlsx_data_file_is_accepted(example_round):
+    shutil.copy(example_round.cases, example_round.cases.with_suffix(".xlsx"))
+    example_round.edit_parameters("llr-2017-cases.csv", "llr-2017-cases.xlsx")
+    assert load_round(example_round.parameters).instruments["deep_dive"].data.suffix == ".xlsx"
+
+
+def test_a_broken_codebook_is_reported_through_the_parameters_file(example_round):
+    codebook = example_round.root / "data_templates" / "neglect_deep_dive.yaml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("partial_records:", "partial_record:"), "utf-8")
+    message = parameters_error(example_round)
+    assert "instruments → deep_dive → codebook" in message
+    assert "neglect_deep_dive.yaml: key 'partial_record' is not a known key" in message
+
+
+# --- recommendations ------------------------------------------------------------------------------------
+
+
+def test_a_recommendation_for_an_unknown_item_lists_the_allowed_items(example_round):
+    example_round.edit_parameters("deep_dive.toolkit_used:", "deep_dive.toolkit_usd:")
+    message = parameters_error(example_round)
+    assert "briefing → recommendations names 'deep_dive.toolkit_usd', which is not an item with met values" in message
+    allowed = message.split("allowed: ", 1)[1]
+    for item in ("deep_dive.toolkit_used", "deep_dive.overall_grade", "survey.used_toolkit"):
+        assert item in allowed
+    assert "deep_dive.notes" not in allowed  # not an indicator
+    assert "deep_dive.case_ref" not in allowed
+
+
+def test_a_recommendation_for_an_item_without_met_values_is_refused(example_round):
+    example_round.edit_parameters("deep_dive.toolkit_used:", "deep_dive.notes:")
+    assert "names 'deep_dive.notes', which is not an item with met values" in parameters_error(example_round)
+
+
+def test_an_unknown_item_under_also_is_refused(example_round):
+    example_round.edit_parameters("also: [deep_dive.seen_alone]", "also: [deep_dive.seen_alon]")
+    assert "names 'deep_dive.seen_alon', which is not an item with met values" in parameters_error(example_round)
+
+
+def test_a_recommendation_with_an_unknown_placeholder_is_refused(example_round):
+    example_round.edit_parameters("Every partner agency should", "In {area} every partner agency should")
+    message = parameters_error(example_round)
+    assert "briefing → recommendations → deep_dive.toolkit_used uses {area}, which is not a placeholder" in message
+    assert "allowed: {label}, {numerator}, {denominator}, {percent}, {ci_low}, {ci_high}" in message
+
+
+def test_a_bare_item_id_is_accepted_when_only_one_instrument_has_it(example_round):
+    example_round.edit_parameters("deep_dive.toolkit_used:", "toolkit_used:")
+    finding = load_round(example_round.parameters).key_findings[0]
+    assert (finding.instrument, finding.item.id) == ("deep_dive", "toolkit_used")
+
+
+def test_a_bare_item_id_in_two_instruments_is_ambiguous(example_round):
+    example_round.edit_parameters("  survey:\n", SECOND_DEEP_DIVE)
+    example_round.edit_parameters("deep_dive.toolkit_used:", "toolkit_used:")
+    message = parameters_error(example_round)
+    assert "names 'toolkit_used', which is in more than one instrument" in message
+    assert "write it as deep_dive.toolkit_used or deep_dive_2.toolkit_used." in message
+
+
+def test_a_qualified_item_id_is_not_ambiguous(example_round):
+    example_round.edit_parameters("  survey:\n", SECOND_DEEP_DIVE)
+    round_ = load_round(example_round.parameters)
+    assert round_.key_findings[0].instrument == "deep_dive"
+
+
+# --- YAML -----------------------------------------------------------------------------------------------
+
+
+def test_invalid_yaml_names_the_file_and_the_line(example_round):
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect: toolkit survey and deep dive audit"
+    )
+    message = parameters_error(example_round)
+    assert message.startswith("The parameters file llr-2017.yaml is not valid YAML at line 4")
+
+
+def test_a_parameters_file_that_is_not_a_mapping_is_refused(example_round):
+    example_round.parameters.write_text("- llr-2017\n- Leicester\n", encoding="utf-8")
+    assert parameters_error(example_round) == "The parameters file llr-2017.yaml must hold a mapping of keys to values."
+
+
+def test_yaml_yes_and_no_stay_strings(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("values: [yes, no, Yes, NO, on, off]\nmet: yes\nrequired: true\nunique: false\n", encoding="utf-8")
+    data = read_yaml(path, ParametersError, "test")
+    assert data == {
+        "values": ["yes", "no", "Yes", "NO", "on", "off"],
+        "met": "yes",
+        "required": True,
+        "unique": False,
+    }
+
+
+def test_read_yaml_raises_the_error_it_is_given(tmp_path):
+    with pytest.raises(ParametersError, match="The answers file .*missing.yaml does not exist."):
+        read_yaml(tmp_path / "missing.yaml", ParametersError, "answers")
