@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import auditkit
-from auditkit.findings import write_findings
+from auditkit.serialise import write_findings
 
 from conftest import EXAMPLE_PARAMETERS, REPO
 
@@ -24,8 +24,10 @@ CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"
 
 CSV_COLUMNS = [
-    "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
-    "lower_is_better",
+    "section", "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
+    "lower_is_better", "baseline_numerator", "baseline_denominator", "baseline_proportion", "difference",
+    "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution", "paired_pairs", "paired_b",
+    "paired_c", "paired_p_value", "paired_p_adjusted", "mw_u", "mw_p_value", "mw_p_adjusted",
 ]
 ENTRY_KEYS = {"label", "numerator", "denominator", "proportion", "ci_low", "ci_high"}
 
@@ -62,14 +64,14 @@ def findings(round_, records):
 
 
 @pytest.fixture(scope="module")
-def as_dict(findings):
-    return auditkit.findings_to_dict(findings)
+def as_dict():
+    return auditkit.analysis_to_dict(auditkit.analyse_round(EXAMPLE_PARAMETERS))
 
 
 @pytest.fixture(scope="module")
-def written(findings, tmp_path_factory):
+def written(tmp_path_factory):
     folder = tmp_path_factory.mktemp("findings")
-    return write_findings(findings, folder)
+    return write_findings(auditkit.analyse_round(EXAMPLE_PARAMETERS), folder)
 
 
 # --- the counts the LLR briefing publishes -------------------------------------------------------------
@@ -161,7 +163,7 @@ def test_findings_dict_shape(as_dict, round_):
     assert as_dict["round"]["period"] == {"start": "2016-07-01", "end": "2017-04-30"}
     assert set(as_dict["instruments"]) == {"deep_dive", "survey"}
     for name, instrument in as_dict["instruments"].items():
-        assert set(instrument) == {"records", "complete", "by_area", "indicators", "title"}, name
+        assert set(instrument) == {"records", "complete", "by_area", "indicators", "title", "area_tests"}, name
         assert isinstance(instrument["records"], int) and isinstance(instrument["complete"], int)
         assert all(isinstance(count, int) for count in instrument["by_area"].values())
         expected_items = {item.id for item in round_.instruments[name].codebook.indicators}
@@ -280,11 +282,9 @@ def test_compute_findings_does_not_modify_its_inputs(round_):
 def test_same_inputs_give_byte_identical_findings(tmp_path):
     outputs = []
     for attempt in ("first", "second"):
-        round_ = auditkit.load_round(EXAMPLE_PARAMETERS)
-        findings = auditkit.compute_findings(round_, auditkit.load_round_records(round_))
         folder = tmp_path / attempt
         folder.mkdir()
-        json_path, csv_path = write_findings(findings, folder)
+        json_path, csv_path = write_findings(auditkit.analyse_round(EXAMPLE_PARAMETERS), folder)
         outputs.append((json_path.read_bytes(), csv_path.read_bytes()))
     assert outputs[0] == outputs[1]
 

@@ -18,6 +18,7 @@ from auditkit.errors import AuditkitError  # noqa: E402
 from auditkit.findings import Findings, compute_findings, findings_to_dict  # noqa: E402
 from auditkit.parameters import Round, load_round  # noqa: E402
 from auditkit.quotes import select_quotes  # noqa: E402
+from auditkit.serialise import analysis_to_dict, analysis_to_table, write_findings  # noqa: E402
 from auditkit.validation import load_round_records  # noqa: E402
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "SECTION_NAMES",
     "__version__",
     "analyse_round",
+    "analysis_to_dict",
+    "analysis_to_table",
     "compute_findings",
     "findings_to_dict",
     "load_codebook",
@@ -36,4 +39,5 @@ __all__ = [
     "load_round_records",
     "render_section",
     "select_quotes",
+    "write_findings",
 ]

@@ -1,44 +1,95 @@
-"""A round analysed: its checked records, findings and quotes, in one object notebooks can display.
+"""A round analysed: its checked records, findings and quotes, its history and comparisons.
 
 :func:`analyse_round` is what notebooks and the pipeline call; everything a briefing
-shows is reachable from the :class:`Analysis` it returns.
+shows is reachable from the :class:`Analysis` it returns. Every round in a history is
+computed from its own data, never from an earlier run's output.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
 
-from auditkit.findings import Findings, compute_findings, findings_to_dict
+from auditkit.comparison import (
+    AREA_TEST_COLUMNS,
+    COMPARISON_COLUMNS,
+    TREND_COLUMNS,
+    Comparison,
+    adjust_round_p_values,
+    compare_areas,
+    compare_rounds,
+    trend_over_rounds,
+)
+from auditkit.findings import Findings, compute_findings
 from auditkit.parameters import Round, load_round
 from auditkit.quotes import QuoteSelection, select_quotes
+from auditkit.rounds import load_history
 from auditkit.validation import load_round_records
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """One round analysed. ``records`` hold identifiers: they are for the analyst, never published."""
+    """One round analysed. ``records`` hold identifiers: they are for the analyst, never published.
+
+    ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
+    one before, ``trend`` the test for trend when there are three or more rounds, and
+    ``area_tests`` this round's areas against each other.
+    """
 
     round: Round
     records: Mapping[str, pd.DataFrame]
     findings: Findings
     quotes: QuoteSelection
+    history: tuple[Analysis, ...] = ()
+    comparison: Comparison | None = None
+    trend: pd.DataFrame | None = None
+    area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
 
-    def to_dict(self) -> dict:
-        """The published ``findings.json`` structure."""
-        return findings_to_dict(self.findings)
+    def comparison_table(self) -> pd.DataFrame:
+        """Every item compared with the baseline and every test with its inputs (empty without a baseline)."""
+        if self.comparison is None:
+            return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+        return self.comparison.items
+
+    def trend_table(self) -> pd.DataFrame:
+        """The test for trend over three or more rounds (empty with fewer)."""
+        return self.trend if self.trend is not None else pd.DataFrame(columns=list(TREND_COLUMNS))
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        """Every round of the history and this one, oldest first."""
+        return (*(earlier.round for earlier in self.history), self.round)
 
 
-def analyse_round(parameters: str | Path | Round) -> Analysis:
-    """Load a round (or take a loaded one), check its data and compute everything its briefing reports."""
-    round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
+def _analyse_alone(round_: Round) -> Analysis:
     records = load_round_records(round_)
     return Analysis(
         round=round_,
         records=records,
         findings=compute_findings(round_, records),
         quotes=select_quotes(round_, records),
+    )
+
+
+def analyse_round(parameters: str | Path | Round) -> Analysis:
+    """Load a round (or take a loaded one) and its baselines, check all their data and compute everything."""
+    round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
+    analyses = [_analyse_alone(earlier) for earlier in load_history(round_)]
+    current = analyses[-1]
+    comparison = None
+    if len(analyses) > 1:
+        before = analyses[-2]
+        comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
+    trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
+    items, trend, areas = adjust_round_p_values(
+        None if comparison is None else comparison.items, trend, compare_areas(current.findings)
+    )
+    if comparison is not None:
+        comparison = dataclasses.replace(comparison, items=items)
+    return dataclasses.replace(
+        current, history=tuple(analyses[:-1]), comparison=comparison, trend=trend, area_tests=areas
     )

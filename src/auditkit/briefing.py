@@ -15,16 +15,21 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 import auditkit
-from auditkit.charts import chart_proportions
+from auditkit.charts import chart_change, chart_proportions
+from auditkit.comparison import SMALL_DENOMINATOR
 from auditkit.analysis import Analysis
 from auditkit.wording import (
     describe_areas,
+    describe_change,
     describe_finding,
+    describe_pairs,
     finding_values,
     format_date,
     format_interval,
     format_month,
+    format_p,
     format_percent,
+    format_points,
 )
 
 _MARKDOWN = mistune.create_markdown(escape=True)
@@ -119,6 +124,18 @@ def _quotes(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _clear_change(analysis: Analysis, instrument: str, item_id: str) -> list[str]:
+    """The change since the baseline as a sentence, only when the evidence shows a clear change."""
+    if analysis.comparison is None:
+        return []
+    items = analysis.comparison.items
+    match = items[(items["instrument"] == instrument) & (items["item"] == item_id)]
+    if match.empty or match.iloc[0]["verdict"] == "no clear change":
+        return []
+    plural = analysis.round.instruments[instrument].codebook.plural
+    return [f"Since {format_month(analysis.history[-1].round.period_end)}: {describe_change(match.iloc[0], plural)}"]
+
+
 @_section("key_findings")
 def _key_findings(analysis: Analysis) -> dict[str, Any]:
     findings = analysis.findings
@@ -126,13 +143,81 @@ def _key_findings(analysis: Analysis) -> dict[str, Any]:
     for key_finding in findings.round.key_findings:
         row = findings.indicator(key_finding.instrument, key_finding.item.id)
         sentences = [describe_finding(key_finding.item, row)]
-        sentences.extend(
-            describe_finding(item, findings.indicator(name, item.id)) for name, item in key_finding.also
-        )
+        sentences.extend(_clear_change(analysis, key_finding.instrument, key_finding.item.id))
+        for name, item in key_finding.also:
+            sentences.append(describe_finding(item, findings.indicator(name, item.id)))
+            sentences.extend(_clear_change(analysis, name, item.id))
         entries.append(
             {"sentences": sentences, "recommendation": key_finding.recommendation.format(**finding_values(row))}
         )
     return {"findings": entries, "closing": findings.round.briefing.closing}
+
+
+def _change_rows(analysis: Analysis, name: str, items) -> dict[str, Any]:
+    codebook = analysis.round.instruments[name].codebook
+    clear, unclear, table = [], [], []
+    for _, row in items.iterrows():
+        caution = f" {row['caution'][0].upper()}{row['caution'][1:]}." if row["caution"] else ""
+        if row["verdict"] != "no clear change":
+            pairs = describe_pairs(row, codebook.plural)
+            clear.append(f"{describe_change(row, codebook.plural)}{caution}{' ' + pairs if pairs else ''}")
+        else:
+            unclear.append(row["measure"][0].lower() + row["measure"][1:])
+        table.append({
+            "label": row["label"], "lower_is_better": bool(row["lower_is_better"]),
+            "baseline": f"{int(row['baseline_numerator'])}/{int(row['baseline_denominator'])} "
+                        f"({format_percent(row['baseline_proportion'])})",
+            "followup": f"{int(row['followup_numerator'])}/{int(row['followup_denominator'])} "
+                        f"({format_percent(row['followup_proportion'])})",
+            "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
+                      f"{format_points(row['diff_ci_high'])})",
+            "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p "),
+            "verdict": row["verdict"], "caution": row["caution"],
+        })
+    note = ""
+    if any(row["caution"] for row in table):
+        note = (f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
+                f"standard in at least one of the rounds.")
+    return {"clear_changes": clear, "no_clear_change": unclear, "table": table, "caution_note": note}
+
+
+def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    if analysis.trend is None:
+        return []
+    rows = []
+    for _, row in analysis.trend.iterrows():
+        shares = [format_percent(x / n) if n else "n/a" for x, n in zip(row["numerators"], row["denominators"])]
+        direction = "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
+        rows.append({"label": row["label"], "shares": shares, "direction": direction,
+                     "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ")})
+    return rows
+
+
+@_section("change")
+def _change(analysis: Analysis) -> dict[str, Any]:
+    comparison = analysis.comparison
+    if comparison is None:
+        return {"comparison": None}
+    baseline_label = format_month(analysis.history[-1].round.period_end)
+    followup_label = format_month(analysis.round.period_end)
+    instruments = []
+    for name, instrument in analysis.round.instruments.items():
+        items = comparison.items[comparison.items["instrument"] == name]
+        if items.empty:
+            continue
+        title = instrument.codebook.title
+        chart = chart_change(items, title, baseline_label, followup_label)
+        instruments.append({"title": title, "figure": Markup(chart.to_html()), **_change_rows(analysis, name, items)})
+    return {
+        "comparison": comparison,
+        "baseline_label": baseline_label,
+        "followup_label": followup_label,
+        "instruments": instruments,
+        "only_in_baseline": comparison.only_in_baseline,
+        "only_in_followup": comparison.only_in_followup,
+        "rounds": [format_month(round_.period_end) for round_ in analysis.rounds],
+        "trend": _trend_rows(analysis),
+    }
 
 
 @_section("charts")

@@ -16,11 +16,13 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from auditkit.wording import format_interval, format_percent
+from auditkit.stats import proportion_ci
+from auditkit.wording import format_interval, format_percent, format_points
 
 _PALETTE = sns.color_palette("colorblind")
 _MET_COLOUR = _PALETTE[0]
 _LOWER_IS_BETTER_COLOUR = _PALETTE[3]
+_BASELINE_COLOUR = "#7f7f7f"
 _DPI = 200
 
 
@@ -109,3 +111,71 @@ def chart_proportions(rows: pd.DataFrame, title: str, subject: str) -> Chart:
     png = figure_png(plot_proportions(rows))
     caption = f"{title}: dots show the percentage, lines the 95% confidence interval."
     return Chart(png=png, alt=describe_chart(rows, subject), caption=caption)
+
+
+def describe_change_chart(items: pd.DataFrame, subject: str, baseline: str, followup: str) -> str:
+    """Alt text for a change chart: what is plotted and the largest rise and fall."""
+    shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)]
+    if shown.empty:
+        return f"Chart of {subject}: no standard was measured in both rounds."
+
+    def one(row: pd.Series) -> str:
+        return (
+            f"{row['label']}, from {format_percent(row['baseline_proportion'])} to "
+            f"{format_percent(row['followup_proportion'])} ({format_points(row['difference'])} points)"
+        )
+
+    rise = shown.loc[shown["difference"].idxmax()]
+    fall = shown.loc[shown["difference"].idxmin()]
+    return (
+        f"Chart of {subject}: for each of {len(shown)} standards, the percentage meeting it in {baseline} "
+        f"(grey square) and in {followup} (blue circle), each with its 95% confidence interval. "
+        f"Largest rise: {one(rise)}. Largest fall or smallest rise: {one(fall)}."
+    )
+
+
+def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
+    """A dumbbell chart: each standard's baseline and follow-up percentage with their intervals."""
+    shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)].reset_index(drop=True)
+    before = proportion_ci(shown["baseline_numerator"].to_numpy(), shown["baseline_denominator"].to_numpy())
+    after = proportion_ci(shown["followup_numerator"].to_numpy(), shown["followup_denominator"].to_numpy())
+    figure = Figure(figsize=(7.0, 0.9 + 0.55 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(shown)))[::-1]
+    for position, index in zip(positions, range(len(shown))):
+        upper, lower = position + 0.14, position - 0.14
+        axes.plot([before["ci_low"][index], before["ci_high"][index]], [upper, upper], color=_BASELINE_COLOUR,
+                  linewidth=1.8)
+        axes.plot([before["proportion"][index]], [upper], marker="s", color=_BASELINE_COLOUR, markersize=6,
+                  label=baseline if index == 0 else None)
+        axes.plot([after["ci_low"][index], after["ci_high"][index]], [lower, lower], color=_MET_COLOUR, linewidth=2.2)
+        axes.plot([after["proportion"][index]], [lower], marker="o", color=_MET_COLOUR, markersize=7,
+                  label=followup if index == 0 else None)
+        axes.annotate(
+            f"{format_percent(before['proportion'][index])} → {format_percent(after['proportion'][index])}",
+            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=9,
+        )
+    labels = [f"{label} (lower is better)" if lower_better else str(label)
+              for label, lower_better in zip(shown["label"], shown["lower_is_better"])]
+    axes.set_yticks(positions, labels, fontsize=9.5)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(-0.6, len(shown) - 0.4)
+    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    axes.tick_params(axis="x", labelsize=9)
+    axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=9)
+    if len(shown):
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=9)
+    return figure
+
+
+def chart_change(items: pd.DataFrame, title: str, baseline: str, followup: str) -> Chart:
+    """Plot each standard from baseline to follow-up and return it with alt text and caption."""
+    png = figure_png(plot_change(items, baseline, followup))
+    caption = (
+        f"{title}: grey squares show {baseline}, blue circles {followup}; lines show 95% confidence intervals."
+    )
+    return Chart(png=png, alt=describe_change_chart(items, title.lower(), baseline, followup), caption=caption)

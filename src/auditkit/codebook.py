@@ -71,6 +71,9 @@ class Item(pydantic.BaseModel):
     internal: bool = False
     lower_is_better: bool = False
     within_period: bool = False
+    ordinal: bool = False
+    links_rounds: bool = False
+    measure: str = ""
     statement: str = ""
 
     @pydantic.field_validator("values", "extra_values", mode="before")
@@ -90,6 +93,10 @@ class Item(pydantic.BaseModel):
             raise ValueError(f"item '{self.id}' lists a value code twice")
         if self.type == "choice" and not codes:
             raise ValueError(f"item '{self.id}' is a choice item but lists no values")
+        if self.ordinal and self.type != "choice":
+            raise ValueError(f"item '{self.id}' is ordinal but not a choice item")
+        if self.links_rounds and not self.unique:
+            raise ValueError(f"item '{self.id}' links rounds but is not unique")
         if self.type != "choice" and (self.met or self.not_applicable):
             raise ValueError(f"item '{self.id}' has met or not_applicable values but is not a choice item")
         for key in ("met", "not_applicable"):
@@ -111,6 +118,11 @@ class Item(pydantic.BaseModel):
     def title(self) -> str:
         """The short label for tables and charts, falling back to the question."""
         return self.label or self.question
+
+    @property
+    def measure_name(self) -> str:
+        """What the item measures, as the subject of a sentence ("Toolkit use")."""
+        return self.measure or self.title
 
     @property
     def is_indicator(self) -> bool:
@@ -151,6 +163,7 @@ class Codebook(pydantic.BaseModel):
     codebook: str = pydantic.Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     record: str
+    record_plural: str = ""
     records: str
     partial_records: bool = False
     summary: str = "{records} {noun} were included."
@@ -183,6 +196,16 @@ class Codebook(pydantic.BaseModel):
             return self.by_id[item_id]
         except KeyError:
             raise CodebookError(f"The codebook {self.path.name} has no item '{item_id}'.") from None
+
+    @property
+    def plural(self) -> str:
+        """The plural of a record ("cases")."""
+        return self.record_plural or f"{self.record}s"
+
+    @property
+    def linking_item(self) -> Item | None:
+        """The item whose value identifies the same record in two rounds (a re-audited case), if any."""
+        return next((item for item in self.items if item.links_rounds), None)
 
     @property
     def indicators(self) -> tuple[Item, ...]:

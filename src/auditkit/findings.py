@@ -6,7 +6,6 @@ total) plus record counts. :func:`findings_to_dict` gives the ``findings.json`` 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,13 +213,3 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
         },
         "instruments": instruments,
     }
-
-
-def write_findings(findings: Findings, folder: str | Path) -> tuple[Path, Path]:
-    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths."""
-    folder = Path(folder)
-    json_path, csv_path = folder / "findings.json", folder / "findings.csv"
-    text = json.dumps(findings_to_dict(findings), indent=2, ensure_ascii=False, allow_nan=False)
-    json_path.write_text(text + "\n", encoding="utf-8")
-    findings.indicators.to_csv(csv_path, index=False, lineterminator="\n")
-    return json_path, csv_path

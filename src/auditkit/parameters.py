@@ -71,6 +71,7 @@ class _ParametersFile(_Strict):
     title: str
     partnership: str
     published: dt.date | None = None
+    baseline: str | None = None
     period: _Period
     areas: tuple[str, ...] = pydantic.Field(min_length=1)
     instruments: dict[str, _InstrumentEntry] = pydantic.Field(min_length=1)
@@ -106,6 +107,7 @@ class Round:
     published: dt.date | None
     period_start: dt.date
     period_end: dt.date
+    baseline: Path | None
     areas: tuple[str, ...]
     instruments: Mapping[str, Instrument]
     briefing: _Briefing
@@ -219,6 +221,7 @@ def load_round(path: str | Path) -> Round:
         published=parameters.published,
         period_start=parameters.period.start,
         period_end=parameters.period.end,
+        baseline=_resolve(path.parent, parameters.baseline) if parameters.baseline else None,
         areas=parameters.areas,
         instruments=MappingProxyType(instruments),
         briefing=parameters.briefing,

@@ -22,9 +22,9 @@ import pandas as pd
 from auditkit.errors import ParametersError
 from auditkit.execute import execute_notebook
 from auditkit.analysis import Analysis, analyse_round
-from auditkit.findings import write_findings
 from auditkit.parameters import Round, load_round
 from auditkit.render import render_briefing_html, render_briefing_pdf
+from auditkit.serialise import write_findings
 from auditkit.validation import load_round_records
 
 #: The notebooks a run executes, in order; the last one is the briefing.
@@ -124,7 +124,7 @@ def run_round(parameters: str | Path, output: str | Path | None = None, progress
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
     _check_replaceable(target)
     with staged_folder(target) as staging:
-        write_findings(analysis.findings, staging)
+        write_findings(analysis, staging)
         executed = {}
         for name in NOTEBOOKS:
             progress(f"executing {name}")

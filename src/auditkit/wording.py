@@ -71,3 +71,53 @@ def describe_finding(item: Item, row: Mapping[str, Any]) -> str:
     sentence = statement.format(**values)
     sentence = sentence[0].upper() + sentence[1:]
     return f"{sentence} ({values['percent']}; 95% CI {values['ci_low']} to {values['ci_high']})."
+
+
+def format_points(difference: float) -> str:
+    """A difference in proportions as percentage points, with a true minus sign: −0.283 → '−28'."""
+    points = Decimal(repr(float(difference))) * 100
+    rounded = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"−{-rounded}" if rounded < 0 else str(rounded)
+
+
+def format_p(p_value: float | None) -> str:
+    """A p-value as printed: 'p = 0.030', or 'p < 0.001'."""
+    if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
+        return "p not computed"
+    if p_value < 0.001:
+        return "p < 0.001"
+    return f"p = {Decimal(repr(float(p_value))).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP)}"
+
+
+def describe_change(row: Mapping[str, Any], plural: str) -> str:
+    """One item's change between rounds as a sentence.
+
+    'Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points
+    (95% CI 13 to 77; Fisher's exact p = 0.030).'
+    """
+    difference = float(row["difference"])
+    verb, noun = ("rose", "rise") if difference > 0 else ("fell", "fall") if difference < 0 else ("stayed", "change")
+    points = format_points(abs(difference))
+    sentence = (
+        f"{row['measure']} {verb} from {int(row['baseline_numerator'])} of {int(row['baseline_denominator'])} "
+        f"{plural} ({format_percent(row['baseline_proportion'])}) to {int(row['followup_numerator'])} of "
+        f"{int(row['followup_denominator'])} ({format_percent(row['followup_proportion'])}): a {noun} of {points} "
+        f"points (95% CI {format_points(row['diff_ci_low'])} to {format_points(row['diff_ci_high'])}; "
+        f"Fisher's exact {format_p(row['p_value'])})."
+    )
+    if row["lower_is_better"] and row["verdict"] == "improved":
+        sentence += " Lower is better here, so this is an improvement."
+    elif row["lower_is_better"] and row["verdict"] == "worsened":
+        sentence += " Lower is better here, so this is a worsening."
+    return sentence
+
+
+def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
+    """The paired comparison of re-audited records, or '' when there were none."""
+    pairs = row.get("paired_pairs")
+    if pairs is None or (isinstance(pairs, float) and math.isnan(pairs)) or not pairs:
+        return ""
+    return (
+        f"Of the {int(pairs)} {plural} audited in both rounds, {int(row['paired_c'])} met the standard only at "
+        f"follow-up and {int(row['paired_b'])} only at baseline (McNemar's exact {format_p(row['paired_p_value'])})."
+    )

@@ -1,0 +1,124 @@
+"""``findings.json`` and ``findings.csv``: an analysis as published data.
+
+The JSON nests by instrument and item; the CSV is one tidy table whose ``section`` column
+says what a row is (``indicator``: one instrument × item × area; ``comparison``: one item,
+follow-up against baseline). Both carry full precision and are byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from auditkit.analysis import Analysis
+from auditkit.findings import ALL_AREAS, INDICATOR_COLUMNS, findings_to_dict
+
+#: Columns of ``findings.csv``, in order.
+CSV_COLUMNS = (
+    "section", *INDICATOR_COLUMNS,
+    "baseline_numerator", "baseline_denominator", "baseline_proportion",
+    "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution",
+    "paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted",
+    "mw_u", "mw_p_value", "mw_p_adjusted",
+)
+_COUNT_COLUMNS = (
+    "numerator", "denominator", "baseline_numerator", "baseline_denominator", "paired_pairs", "paired_b", "paired_c",
+)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe scalar: numpy numbers become Python numbers, NaN becomes null."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, Any]:
+    paired = None
+    if not pd.isna(row["paired_pairs"]):
+        paired = {key: _plain(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
+    mann_whitney = None
+    if not pd.isna(row["mw_u"]):
+        shares = distributions[(distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])]
+        mann_whitney = {
+            "u": _plain(row["mw_u"]),
+            "p_value": _plain(row["mw_p_value"]),
+            "p_adjusted": _plain(row["mw_p_adjusted"]),
+            "baseline_distribution": dict(zip(shares["value"], map(int, shares["baseline_count"]))),
+            "followup_distribution": dict(zip(shares["value"], map(int, shares["followup_count"]))),
+        }
+    return {
+        "instrument": row["instrument"],
+        "item": row["item"],
+        "label": row["label"],
+        "lower_is_better": bool(row["lower_is_better"]),
+        "baseline": {key: _plain(row[f"baseline_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        "followup": {key: _plain(row[f"followup_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        **{key: _plain(row[key]) for key in (
+            "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution")},
+        "paired": paired,
+        "mann_whitney": mann_whitney,
+    }
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The ``findings.json`` structure: the round's findings, area tests, and any comparison and trend."""
+    document = findings_to_dict(analysis.findings)
+    for name, entry in document["instruments"].items():
+        tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
+        entry["area_tests"] = {
+            row["item"]: {"p_value": _plain(row["p_value"]), "p_adjusted": _plain(row["p_adjusted"]),
+                          "test": row["test"], "areas": list(row["areas"])}
+            for _, row in tests.iterrows()
+        }
+    comparison = analysis.comparison
+    if comparison is not None:
+        document["comparison"] = {
+            "baseline": {"id": comparison.baseline_id, "title": comparison.baseline_title},
+            "items": [_comparison_entry(row, comparison.distributions) for _, row in comparison.items.iterrows()],
+            "only_in_baseline": list(comparison.only_in_baseline),
+            "only_in_followup": list(comparison.only_in_followup),
+        }
+    if analysis.trend is not None:
+        document["trend"] = [
+            {"instrument": row["instrument"], "item": row["item"], "rounds": list(row["rounds"]),
+             "numerators": list(row["numerators"]), "denominators": list(row["denominators"]),
+             "z": _plain(row["z"]), "p_value": _plain(row["p_value"]), "p_adjusted": _plain(row["p_adjusted"])}
+            for _, row in analysis.trend.iterrows()
+        ]
+    return document
+
+
+def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
+    """The tidy ``findings.csv`` table: indicator rows, then comparison rows."""
+    frames = [analysis.findings.indicators.assign(section="indicator")]
+    if analysis.comparison is not None and not analysis.comparison.items.empty:
+        items = analysis.comparison.items
+        totals = analysis.findings.totals().set_index(["instrument", "item"])
+        keys = pd.MultiIndex.from_frame(items[["instrument", "item"]])
+        frames.append(items.assign(
+            section="comparison", area=ALL_AREAS,
+            numerator=items["followup_numerator"], denominator=items["followup_denominator"],
+            proportion=items["followup_proportion"],
+            ci_low=totals.loc[keys, "ci_low"].to_numpy(), ci_high=totals.loc[keys, "ci_high"].to_numpy(),
+        ))
+    table = pd.concat(frames, ignore_index=True).reindex(columns=list(CSV_COLUMNS))
+    for column in _COUNT_COLUMNS:
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def write_findings(analysis: Analysis, folder: str | Path) -> tuple[Path, Path]:
+    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths."""
+    folder = Path(folder)
+    json_path, csv_path = folder / "findings.json", folder / "findings.csv"
+    text = json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False)
+    json_path.write_text(text + "\n", encoding="utf-8")
+    analysis_to_table(analysis).to_csv(csv_path, index=False, lineterminator="\n")
+    return json_path, csv_path
