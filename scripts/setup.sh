@@ -49,6 +49,6 @@ echo "Installing auditkit and its dependencies into .venv/ (pinned in constraint
 
 if [[ $render == yes ]]; then
     echo "Rendering the example round (parameters/llr-2017.yaml)"
-    .venv/bin/auditkit run parameters/llr-2017.yaml
+    .venv/bin/auditkit run parameters/llr-2017.yaml --force
 fi
 echo "Set-up complete. Run auditkit as .venv/bin/auditkit, or activate it with: source .venv/bin/activate"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ from conftest import REPO, RoundCopy
 pytestmark = pytest.mark.slow
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
-OUTPUTS = ["analysis.ipynb", "briefing.html", "briefing.ipynb", "briefing.pdf", "findings.csv", "findings.json"]
+OUTPUTS = ["briefing.html", "briefing.ipynb", "briefing.pdf", "findings.csv", "findings.json", "internal", "manifest.json"]
+INTERNAL = ["README.txt", "analysis.ipynb", "findings-unsuppressed.csv", "findings-unsuppressed.json"]
 SECTIONS = [
     "Background",
     "Methodology",
@@ -62,8 +64,11 @@ class _Outline(HTMLParser):
 
 
 def _run(parameters: Path, cwd: Path, *extra: str) -> subprocess.CompletedProcess:
+    # A fixed SOURCE_DATE_EPOCH fixes the run date printed in the footer, as reproducible builds do.
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     return subprocess.run(
-        [str(AUDITKIT), "run", str(parameters), *extra], capture_output=True, text=True, cwd=cwd, check=False
+        [str(AUDITKIT), "run", str(parameters), *extra], capture_output=True, text=True, cwd=cwd, check=False,
+        env=environment,
     )
 
 
@@ -102,6 +107,8 @@ def _plain(html: str) -> str:
 
 def test_run_writes_every_output_and_says_where_the_briefing_is(rendered):
     assert sorted(path.name for path in rendered["first"].iterdir()) == OUTPUTS
+    assert sorted(path.name for path in (rendered["first"] / "internal").iterdir()) == INTERNAL
+    assert "INTERNAL: do not publish" in (rendered["first"] / "internal" / "README.txt").read_text()
     assert f"Briefing written to {rendered['first'] / 'briefing.html'}" in rendered["stdout"]
     assert sorted(path.name for path in (rendered["project"] / "reports").iterdir()) == ["llr-2017"]
 

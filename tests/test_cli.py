@@ -106,7 +106,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_nothing_is_written(exampl
     earlier.mkdir()
     (earlier / "findings.json").write_text("{}")
     before = folder_state(example_round.reports)
-    result = invoke("run", "--quiet", str(example_round.parameters))
+    result = invoke("run", "--quiet", "--force", str(example_round.parameters))
     assert result.exit_code == 1
     assert "The notebook briefing.ipynb, cell [" in result.output
     assert "There is no briefing section 'summary_table'" in result.output

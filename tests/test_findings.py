@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import auditkit
+from auditkit.publication import protect_analysis
 from auditkit.serialise import write_findings
 
 from conftest import EXAMPLE_PARAMETERS, REPO
@@ -156,7 +157,7 @@ def test_survey_has_blank_answers_to_leave_out(findings):
 def test_findings_dict_shape(as_dict, round_):
     # Keys from the brief; beyond it the implementation also writes round.partnership, instrument.title,
     # and per indicator lower_is_better and distribution. Pinned here so an unexpected key (a leak) fails.
-    assert set(as_dict) == {"round", "instruments"}
+    assert set(as_dict) == {"round", "instruments", "disclosure"}
     assert set(as_dict["round"]) == {"id", "title", "period", "partnership"}
     assert as_dict["round"]["id"] == "llr-2017"
     assert as_dict["round"]["title"] == "Neglect toolkit survey and deep dive audit"
@@ -203,10 +204,12 @@ def test_by_area_counts_sum_to_the_total(as_dict):
 # --- write_findings -----------------------------------------------------------------------------------
 
 
-def test_write_findings_writes_json_and_csv(written, as_dict):
+def test_write_findings_writes_the_published_json_and_csv(written):
     json_path, csv_path = written
     assert json_path.name == "findings.json" and csv_path.name == "findings.csv"
-    assert json.loads(json_path.read_text(encoding="utf-8")) == as_dict
+    published = auditkit.analysis_to_dict(protect_analysis(auditkit.analyse_round(EXAMPLE_PARAMETERS)))
+    assert json.loads(json_path.read_text(encoding="utf-8")) == published
+    assert published["disclosure"]["applied"] is True
 
 
 def test_findings_csv_has_stable_columns(written):

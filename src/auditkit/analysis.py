@@ -37,7 +37,8 @@ class Analysis:
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds, and
-    ``area_tests`` this round's areas against each other.
+    ``area_tests`` this round's areas against each other. ``published`` is True for the
+    protected copy made by :func:`auditkit.publication.protect_analysis`.
     """
 
     round: Round
@@ -48,6 +49,7 @@ class Analysis:
     comparison: Comparison | None = None
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    published: bool = False
 
     def comparison_table(self) -> pd.DataFrame:
         """Every item compared with the baseline and every test with its inputs (empty without a baseline)."""

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import mistune
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 import auditkit
 from auditkit.charts import chart_change, chart_proportions
-from auditkit.comparison import SMALL_DENOMINATOR
+from auditkit.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
+from auditkit.provenance import fingerprint, list_inputs, run_time
+from auditkit.publication import SUPPRESSED, protect_analysis
 from auditkit.analysis import Analysis
 from auditkit.wording import (
     describe_areas,
@@ -24,6 +27,7 @@ from auditkit.wording import (
     describe_finding,
     describe_pairs,
     finding_values,
+    format_count,
     format_date,
     format_interval,
     format_month,
@@ -92,12 +96,13 @@ def _background(analysis: Analysis) -> dict[str, Any]:
 def _methodology(analysis: Analysis) -> dict[str, Any]:
     round_ = analysis.round
     instruments = []
+    symbol = round_.disclosure.symbol
     for name, instrument in round_.instruments.items():
         counts = analysis.findings.counts[name]
         codebook = instrument.codebook
         summary = codebook.summary.format(
-            records=counts.records, complete=counts.complete, noun=codebook.records,
-            by_area=describe_areas(counts.by_area),
+            records=format_count(counts.records, symbol), complete=format_count(counts.complete, symbol),
+            noun=codebook.records, by_area=describe_areas(counts.by_area, symbol=symbol),
         )
         instruments.append(
             {"title": codebook.title, "text": round_.briefing.methodology.get(name, ""), "summary": summary}
@@ -105,6 +110,7 @@ def _methodology(analysis: Analysis) -> dict[str, Any]:
     return {
         "instruments": instruments,
         "period": f"{format_date(round_.period_start)} to {format_date(round_.period_end)}",
+        "disclosure": round_.disclosure.describe(),
     }
 
 
@@ -121,6 +127,8 @@ def _quotes(analysis: Analysis) -> dict[str, Any]:
         "quotes": quotes.quotes,
         "without_consent": quotes.without_consent,
         "over_limit": quotes.over_limit,
+        "redacted": quotes.redacted,
+        "held_back": quotes.held_back,
     }
 
 
@@ -130,7 +138,7 @@ def _clear_change(analysis: Analysis, instrument: str, item_id: str) -> list[str
         return []
     items = analysis.comparison.items
     match = items[(items["instrument"] == instrument) & (items["item"] == item_id)]
-    if match.empty or match.iloc[0]["verdict"] == "no clear change":
+    if match.empty or match.iloc[0]["verdict"] in (NO_CLEAR_CHANGE, SUPPRESSED):
         return []
     plural = analysis.round.instruments[instrument].codebook.plural
     return [f"Since {format_month(analysis.history[-1].round.period_end)}: {describe_change(match.iloc[0], plural)}"]
@@ -139,55 +147,72 @@ def _clear_change(analysis: Analysis, instrument: str, item_id: str) -> list[str
 @_section("key_findings")
 def _key_findings(analysis: Analysis) -> dict[str, Any]:
     findings = analysis.findings
+    symbol = analysis.round.disclosure.symbol
     entries = []
     for key_finding in findings.round.key_findings:
         row = findings.indicator(key_finding.instrument, key_finding.item.id)
-        sentences = [describe_finding(key_finding.item, row)]
+        sentences = [describe_finding(key_finding.item, row, symbol)]
         sentences.extend(_clear_change(analysis, key_finding.instrument, key_finding.item.id))
         for name, item in key_finding.also:
-            sentences.append(describe_finding(item, findings.indicator(name, item.id)))
+            sentences.append(describe_finding(item, findings.indicator(name, item.id), symbol))
             sentences.extend(_clear_change(analysis, name, item.id))
-        entries.append(
-            {"sentences": sentences, "recommendation": key_finding.recommendation.format(**finding_values(row))}
-        )
+        recommendation = key_finding.recommendation.format(**finding_values(row, symbol))
+        entries.append({"sentences": sentences, "recommendation": recommendation})
     return {"findings": entries, "closing": findings.round.briefing.closing}
 
 
-def _change_rows(analysis: Analysis, name: str, items) -> dict[str, Any]:
+def _fraction(numerator: Any, denominator: Any, proportion: Any, symbol: str) -> str:
+    """'2/10 (20%)', with the symbol for anything disclosure control hid."""
+    percent = symbol if pd.isna(proportion) else format_percent(proportion)
+    return f"{format_count(numerator, symbol)}/{format_count(denominator, symbol)} ({percent})"
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def _change_rows(analysis: Analysis, name: str, items: pd.DataFrame) -> dict[str, Any]:
     codebook = analysis.round.instruments[name].codebook
-    clear, unclear, table = [], [], []
+    symbol = analysis.round.disclosure.symbol
+    clear, unclear, hidden, table = [], [], [], []
     for _, row in items.iterrows():
         caution = f" {row['caution'][0].upper()}{row['caution'][1:]}." if row["caution"] else ""
-        if row["verdict"] != "no clear change":
+        if row["verdict"] == SUPPRESSED:
+            hidden.append(_lower_first(row["measure"]))
+        elif row["verdict"] != NO_CLEAR_CHANGE:
             pairs = describe_pairs(row, codebook.plural)
             clear.append(f"{describe_change(row, codebook.plural)}{caution}{' ' + pairs if pairs else ''}")
         else:
-            unclear.append(row["measure"][0].lower() + row["measure"][1:])
+            unclear.append(_lower_first(row["measure"]))
+        shown = row["verdict"] != SUPPRESSED
         table.append({
             "label": row["label"], "lower_is_better": bool(row["lower_is_better"]),
-            "baseline": f"{int(row['baseline_numerator'])}/{int(row['baseline_denominator'])} "
-                        f"({format_percent(row['baseline_proportion'])})",
-            "followup": f"{int(row['followup_numerator'])}/{int(row['followup_denominator'])} "
-                        f"({format_percent(row['followup_proportion'])})",
+            "baseline": _fraction(row["baseline_numerator"], row["baseline_denominator"],
+                                  row["baseline_proportion"], symbol),
+            "followup": _fraction(row["followup_numerator"], row["followup_denominator"],
+                                  row["followup_proportion"], symbol),
             "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
-                      f"{format_points(row['diff_ci_high'])})",
-            "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p "),
-            "verdict": row["verdict"], "caution": row["caution"],
+                      f"{format_points(row['diff_ci_high'])})" if shown else symbol,
+            "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") if shown else symbol,
+            "verdict": row["verdict"], "caution": row["caution"] if shown else "",
         })
     note = ""
     if any(row["caution"] for row in table):
         note = (f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
                 f"standard in at least one of the rounds.")
-    return {"clear_changes": clear, "no_clear_change": unclear, "table": table, "caution_note": note}
+    return {"clear_changes": clear, "no_clear_change": unclear, "not_shown": hidden, "table": table,
+            "caution_note": note}
 
 
 def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
     if analysis.trend is None:
         return []
     rows = []
+    symbol = analysis.round.disclosure.symbol
     for _, row in analysis.trend.iterrows():
-        shares = [format_percent(x / n) if n else "n/a" for x, n in zip(row["numerators"], row["denominators"])]
-        direction = "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
+        shares = [symbol if x is None else format_percent(x / n) if n else "n/a"
+                  for x, n in zip(row["numerators"], row["denominators"])]
+        direction = symbol if pd.isna(row["z"]) else "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
         rows.append({"label": row["label"], "shares": shares, "direction": direction,
                      "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ")})
     return rows
@@ -206,8 +231,9 @@ def _change(analysis: Analysis) -> dict[str, Any]:
         if items.empty:
             continue
         title = instrument.codebook.title
-        chart = chart_change(items, title, baseline_label, followup_label)
-        instruments.append({"title": title, "figure": Markup(chart.to_html()), **_change_rows(analysis, name, items)})
+        charted = items[items["verdict"] != SUPPRESSED]
+        figure = Markup(chart_change(charted, title, baseline_label, followup_label).to_html()) if len(charted) else ""
+        instruments.append({"title": title, "figure": figure, **_change_rows(analysis, name, items)})
     return {
         "comparison": comparison,
         "baseline_label": baseline_label,
@@ -223,19 +249,37 @@ def _change(analysis: Analysis) -> dict[str, Any]:
 @_section("charts")
 def _charts(analysis: Analysis) -> dict[str, Any]:
     charts = []
+    symbol = analysis.round.disclosure.symbol
     for name, instrument in analysis.round.instruments.items():
         rows = analysis.findings.totals(name)
         if rows.empty:
             continue
         title = instrument.codebook.title
-        chart = chart_proportions(rows, title, f"the {title.lower()}")
-        charts.append({"title": title, "figure": Markup(chart.to_html()), "rows": rows.to_dict("records")})
-    return {"charts": charts}
+        shown = rows[~rows["suppressed"]] if "suppressed" in rows else rows
+        chart = chart_proportions(shown, title, f"the {title.lower()}") if not shown.empty else None
+        table = [
+            {"label": row["label"], "lower_is_better": row["lower_is_better"],
+             "numerator": format_count(row["numerator"], symbol), "denominator": format_count(row["denominator"], symbol),
+             "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+             "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"])}
+            for _, row in rows.iterrows()
+        ]
+        left_out = [row["label"] for _, row in rows.iterrows() if row.get("suppressed", False)]
+        charts.append({"title": title, "figure": Markup(chart.to_html()) if chart else "", "rows": table,
+                       "left_out": left_out})
+    return {"charts": charts, "symbol": symbol}
 
 
 @_section("further_information")
 def _further_information(analysis: Analysis) -> dict[str, Any]:
-    return {"links": analysis.round.briefing.further_information, "version": auditkit.__version__}
+    inputs = list_inputs(analysis.rounds)
+    return {
+        "links": analysis.round.briefing.further_information,
+        "version": auditkit.__version__,
+        "round": analysis.round.id,
+        "fingerprint": fingerprint(inputs),
+        "produced": format_date(run_time().date()),
+    }
 
 
 #: The section names, in the order a briefing shows them.
@@ -243,9 +287,13 @@ SECTION_NAMES = tuple(_SECTIONS)
 
 
 def render_section(name: str, analysis: Analysis) -> Section:
-    """Render one named section of the briefing as HTML."""
+    """Render one named section of the briefing as HTML, from the published (protected) analysis.
+
+    Disclosure control is applied here whatever the caller passes, so a briefing section can
+    never show a figure the round's rule hides.
+    """
     if name not in _SECTIONS:
         raise ValueError(f"There is no briefing section {name!r}; sections: {', '.join(SECTION_NAMES)}.")
-    context = _SECTIONS[name](analysis)
+    context = _SECTIONS[name](protect_analysis(analysis))
     html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
     return Section(name=name, html=html)

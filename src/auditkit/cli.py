@@ -46,29 +46,53 @@ def validate(parameters: Path) -> None:
     """Check a round's parameters, codebooks and data without rendering anything."""
     from auditkit.pipeline import check_round
 
-    round_, records = check_round(parameters)
-    for name, frame in records.items():
-        click.echo(f"{name}: {len(frame)} records in {round_.instruments[name].data.name}: no problems found.")
-    click.echo(f"{round_.path.name} is ready to run.")
+    analysis = check_round(parameters)
+    for earlier in analysis.history:
+        click.echo(f"baseline {earlier.round.id} ({earlier.round.path.name}):")
+        for name, frame in earlier.records.items():
+            click.echo(f"  {name}: {len(frame)} records in {earlier.round.instruments[name].data.name}: no problems found.")
+    for name, frame in analysis.records.items():
+        click.echo(f"{name}: {len(frame)} records in {analysis.round.instruments[name].data.name}: no problems found.")
+    click.echo(f"{analysis.round.path.name} is ready to run.")
 
 
 @main.command()
 @click.argument("parameters", type=_PARAMETERS)
 @click.option("--out", "output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write to (default: reports/<round> in the project folder).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing report (only once the new one is complete).")
 @click.option("--quiet", is_flag=True, help="Print only where the briefing is.")
-def run(parameters: Path, output: Path | None, quiet: bool) -> None:
+def run(parameters: Path, output: Path | None, force: bool, quiet: bool) -> None:
     """Validate a round, execute its notebooks and write the briefing as HTML and PDF."""
     from auditkit.pipeline import run_round
 
     if not quiet:
         click.echo(f"Running {parameters}", err=True)
     try:
-        result = run_round(parameters, output, progress=_progress(quiet))
+        result = run_round(parameters, output, progress=_progress(quiet), force=force)
     except AuditkitError as exc:
         raise AuditkitError(f"{exc}\nNothing was written.") from None
     click.echo(f"Briefing written to {result.briefing_html}")
     click.echo(f"                and {result.briefing_pdf}")
+
+
+@main.command()
+@click.argument("report", type=click.Path(path_type=Path, file_okay=False))
+def verify(report: Path) -> None:
+    """Check that a report's input files are unchanged since it was produced."""
+    from auditkit.provenance import verify_report
+
+    result = verify_report(report)
+    for path, status in result.statuses:
+        click.echo(f"  {status:9} {path}")
+    if not result.matches:
+        changed = [path for path, status in result.statuses if status != "unchanged"]
+        raise AuditkitError(
+            f"{report} no longer matches its data: {len(changed)} input file(s) changed or missing since it was "
+            f"produced ({', '.join(Path(path).name for path in changed)}). Rerun it with --force to bring it up to date."
+        )
+    click.echo(f"{report} matches its data: every input file is unchanged.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,12 +25,19 @@ def _ipc_kernel_manager(folder: str) -> type:
     """A kernel manager whose kernel talks over Unix sockets in ``folder``, not TCP ports.
 
     Nothing then listens on the network, and ipykernel has no unencrypted-TCP warning to print.
+    jupyter_client interrupts a kernel before shutting it down; a notebook run by papermill has
+    finished by then, and the interrupt only makes ipykernel log "KeyboardInterrupt caught in
+    kernel" now and then, so it is not sent during shutdown.
     """
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any):
             super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
@@ -42,6 +49,7 @@ def execute_notebook(source: Path, target: Path, parameters: dict[str, Any]) -> 
     A failing cell raises :class:`NotebookError` naming the notebook, the cell and the error.
     """
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -62,3 +70,5 @@ def execute_notebook(source: Path, target: Path, parameters: dict[str, Any]) -> 
         code = _first_line(exc.source)
         reason = f"{exc.ename}: {exc.evalue}".strip().rstrip(".")
         raise NotebookError(source.name, count, f"{reason} (the cell starting `{code}`)") from None
+    except DeadKernelError as exc:
+        raise NotebookError(source.name, None, f"its kernel stopped while running ({exc})") from None

@@ -35,11 +35,14 @@ DISTRIBUTION_COLUMNS = ("instrument", "item", "value", "value_label", "count")
 
 @dataclass(frozen=True)
 class RecordCounts:
-    """How many records an instrument has, how many are complete, and how many per area."""
+    """How many records an instrument has, how many are complete, and how many per area.
 
-    records: int
-    complete: int
-    by_area: Mapping[str, int]
+    In a published (protected) analysis a count hidden by disclosure control is None.
+    """
+
+    records: int | None
+    complete: int | None
+    by_area: Mapping[str, int | None]
 
 
 @dataclass(frozen=True)
@@ -169,13 +172,17 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
 
 
 def _number(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
+    """A JSON-safe scalar: numpy numbers become Python numbers; NaN and NA become None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return value.item() if hasattr(value, "item") else value
 
 
 def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _number(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
+    entry = {key: _number(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
+    if "suppressed" in row:
+        entry["suppressed"] = bool(row["suppressed"])
+    return entry
 
 
 def findings_to_dict(findings: Findings) -> dict[str, Any]:
@@ -192,16 +199,16 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
             entry["lower_is_better"] = bool(total["lower_is_better"])
             shares = findings.distributions
             shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
-            entry["distribution"] = dict(zip(shares["value"], (int(count) for count in shares["count"])))
+            entry["distribution"] = dict(zip(shares["value"], (_number(count) for count in shares["count"])))
             entry["by_area"] = {
                 row["area"]: _indicator_entry(row) for _, row in item_rows[item_rows["area"] != ALL_AREAS].iterrows()
             }
             indicators[item_id] = entry
         instruments[name] = {
             "title": instrument.codebook.title,
-            "records": counts.records,
-            "complete": counts.complete,
-            "by_area": dict(counts.by_area),
+            "records": _number(counts.records),
+            "complete": _number(counts.complete),
+            "by_area": {area: _number(count) for area, count in counts.by_area.items()},
             "indicators": indicators,
         }
     return {

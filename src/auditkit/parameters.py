@@ -17,6 +17,7 @@ import pydantic
 
 from auditkit._modelcheck import check_model
 from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
+from auditkit.disclosure import DisclosureRule
 from auditkit.errors import CodebookError, ParametersError
 from auditkit.yamlfile import read_yaml
 
@@ -54,6 +55,11 @@ class _Link(_Strict):
     url: str
 
 
+class _Disclosure(_Strict):
+    min_count: int = pydantic.Field(default=5, ge=0)
+    symbol: str = pydantic.Field(default="c", min_length=1)
+
+
 class _Briefing(_Strict):
     summary: str = ""
     background: tuple[str, ...] = ()
@@ -75,6 +81,8 @@ class _ParametersFile(_Strict):
     period: _Period
     areas: tuple[str, ...] = pydantic.Field(min_length=1)
     instruments: dict[str, _InstrumentEntry] = pydantic.Field(min_length=1)
+    disclosure: _Disclosure = _Disclosure()
+    redact: tuple[str, ...] = ()
     briefing: _Briefing = _Briefing()
 
 
@@ -110,6 +118,8 @@ class Round:
     baseline: Path | None
     areas: tuple[str, ...]
     instruments: Mapping[str, Instrument]
+    disclosure: DisclosureRule
+    redact: tuple[str, ...]
     briefing: _Briefing
     key_findings: tuple[KeyFinding, ...]
     path: Path
@@ -224,6 +234,8 @@ def load_round(path: str | Path) -> Round:
         baseline=_resolve(path.parent, parameters.baseline) if parameters.baseline else None,
         areas=parameters.areas,
         instruments=MappingProxyType(instruments),
+        disclosure=DisclosureRule(min_count=parameters.disclosure.min_count, symbol=parameters.disclosure.symbol),
+        redact=tuple(name for name in parameters.redact if name.strip()),
         briefing=parameters.briefing,
         key_findings=_key_findings(path, parameters.briefing, instruments),
         path=path,

@@ -15,21 +15,27 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
-
-import pandas as pd
+from typing import Callable, Iterator
 
 from auditkit.errors import ParametersError
 from auditkit.execute import execute_notebook
 from auditkit.analysis import Analysis, analyse_round
-from auditkit.parameters import Round, load_round
+from auditkit.parameters import Round
+from auditkit.provenance import build_manifest, run_time, write_manifest
 from auditkit.render import render_briefing_html, render_briefing_pdf
 from auditkit.serialise import write_findings
-from auditkit.validation import load_round_records
 
-#: The notebooks a run executes, in order; the last one is the briefing.
-NOTEBOOKS = ("analysis.ipynb", "briefing.ipynb")
+#: The notebooks a run executes, in order, each with the folder of the report it is saved in.
+#: The analyst's workbook shows unsuppressed figures, so it goes to ``internal/``.
+NOTEBOOKS = {"analysis.ipynb": "internal", "briefing.ipynb": "."}
 BRIEFING_NOTEBOOK = "briefing.ipynb"
+#: The report's folder for files that must not be published.
+INTERNAL = "internal"
+_INTERNAL_README = (
+    "INTERNAL: do not publish anything in this folder.\n\n"
+    "analysis.ipynb is the analyst's workbook and findings-unsuppressed.* hold every figure before disclosure\n"
+    "control. They may show small counts that could identify a child. Publish only the files one folder up.\n"
+)
 
 #: The parameter every notebook takes: the path of the round's parameters file.
 PARAMETER_NAME = "parameters_path"
@@ -75,10 +81,9 @@ def default_output_folder(round_: Round) -> Path:
     return find_project_folder(round_) / "reports" / round_.id
 
 
-def check_round(parameters: str | Path) -> tuple[Round, Mapping[str, pd.DataFrame]]:
-    """Load a round and validate all its data; raises on the first file-level or any data problem."""
-    round_ = load_round(parameters)
-    return round_, load_round_records(round_)
+def check_round(parameters: str | Path) -> Analysis:
+    """Load a round and its baselines and check all their data; raises listing every problem found."""
+    return analyse_round(parameters)
 
 
 @contextmanager
@@ -104,36 +109,58 @@ def staged_folder(target: Path) -> Iterator[Path]:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _check_replaceable(target: Path) -> None:
-    """Refuse to replace a folder that is not an earlier auditkit report."""
+def _check_replaceable(target: Path, force: bool) -> None:
+    """Refuse to replace anything but an earlier auditkit report, and that only with ``force``."""
     if target.exists() and not target.is_dir():
         raise ParametersError(f"The output {target} is a file, not a folder; choose another output folder.")
-    if target.is_dir() and any(target.iterdir()) and not (target / "findings.json").is_file():
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    if not (target / "findings.json").is_file():
         raise ParametersError(
             f"The output folder {target} already holds files that are not an auditkit report; "
             f"choose an empty or new folder so that nothing in it is lost."
         )
+    if not force:
+        raise ParametersError(
+            f"The report {target} already exists. Run again with --force to replace it (the old report is kept "
+            f"until the new one is complete), or choose another folder with --out."
+        )
 
 
-def run_round(parameters: str | Path, output: str | Path | None = None, progress: Progress = _silent) -> RunResult:
-    """Validate a round, execute its notebooks and publish the briefing as HTML and PDF."""
+def run_round(
+    parameters: str | Path,
+    output: str | Path | None = None,
+    progress: Progress = _silent,
+    force: bool = False,
+) -> RunResult:
+    """Validate a round, execute its notebooks and publish the briefing as HTML and PDF.
+
+    An existing report is replaced only with ``force``, and only once the new one is complete.
+    """
+    started = run_time()
     progress("validating the data")
     analysis = analyse_round(parameters)
     round_ = analysis.round
-    notebooks = find_project_folder(round_) / "notebooks"
+    project = find_project_folder(round_)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-    _check_replaceable(target)
+    _check_replaceable(target, force)
     with staged_folder(target) as staging:
+        internal = staging / INTERNAL
+        internal.mkdir()
+        (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
         write_findings(analysis, staging)
+        write_findings(analysis, internal, published=False)
         executed = {}
-        for name in NOTEBOOKS:
+        for name, folder in NOTEBOOKS.items():
             progress(f"executing {name}")
             executed[name] = execute_notebook(
-                notebooks / name, staging / name, {PARAMETER_NAME: str(round_.path)}
+                project / "notebooks" / name, staging / folder / name, {PARAMETER_NAME: str(round_.path)}
             )
         progress("rendering briefing.html")
         html = render_briefing_html(executed[BRIEFING_NOTEBOOK], round_)
         (staging / "briefing.html").write_text(html, encoding="utf-8")
         progress("rendering briefing.pdf")
         render_briefing_pdf(html, staging / "briefing.pdf")
+        outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
+        write_manifest(build_manifest(analysis.rounds, project, outputs, started, run_time()), staging)
     return RunResult(round=round_, folder=target, analysis=analysis)

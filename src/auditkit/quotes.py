@@ -1,7 +1,8 @@
 """Practitioners' comments that may be quoted in a briefing.
 
 Only comments whose author consented are quoted; a comment without consent never
-leaves this module.
+leaves this module. Each consented comment is screened (:mod:`auditkit.screening`):
+identifying details are replaced with ``[redacted]`` and unsafe comments are held back.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from typing import Mapping
 import pandas as pd
 
 from auditkit.parameters import Round
+from auditkit.screening import screen_quotes
 
 
 @dataclass(frozen=True)
 class QuoteSelection:
-    """The quotes a briefing prints, and how many comments were held back and why."""
+    """The quotes a briefing prints, and how many comments were redacted or held back and why."""
 
     quotes: tuple[str, ...]
     without_consent: int
     over_limit: int
+    redacted: int = 0
+    held_back: int = 0
 
 
 def select_quotes(round_: Round, records: Mapping[str, pd.DataFrame]) -> QuoteSelection:
@@ -37,9 +41,14 @@ def select_quotes(round_: Round, records: Mapping[str, pd.DataFrame]) -> QuoteSe
         agreed = frame[quotes.consent].astype("string").eq(quotes.consent_value).fillna(False)
         consented.extend(text[written & agreed].tolist())
         without_consent += int((written & ~agreed).sum())
+    screened = screen_quotes(consented, names=round_.redact)
+    publishable = [quote for quote in screened if quote.held_back is None]
     limit = round_.briefing.max_quotes
+    shown = publishable[:limit]
     return QuoteSelection(
-        quotes=tuple(consented[:limit]),
+        quotes=tuple(quote.text for quote in shown),
         without_consent=without_consent,
-        over_limit=max(len(consented) - limit, 0),
+        over_limit=max(len(publishable) - limit, 0),
+        redacted=sum(quote.redacted for quote in shown),
+        held_back=len(screened) - len(publishable),
     )

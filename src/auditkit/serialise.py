@@ -12,10 +12,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from auditkit.analysis import Analysis
 from auditkit.findings import ALL_AREAS, INDICATOR_COLUMNS, findings_to_dict
+from auditkit.publication import SUPPRESSED, protect_analysis
 
 #: Columns of ``findings.csv``, in order.
 CSV_COLUMNS = (
@@ -25,13 +27,17 @@ CSV_COLUMNS = (
     "paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted",
     "mw_u", "mw_p_value", "mw_p_adjusted",
 )
+_COMPARISON_FIGURES = ("baseline_numerator", "baseline_proportion", "difference", "diff_ci_low", "diff_ci_high",
+                       "p_value", "p_adjusted")
 _COUNT_COLUMNS = (
     "numerator", "denominator", "baseline_numerator", "baseline_denominator", "paired_pairs", "paired_b", "paired_c",
 )
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-safe scalar: numpy numbers become Python numbers, NaN becomes null."""
+    """A JSON-safe scalar: numpy numbers become Python numbers, NaN and NA become null."""
+    if value is None or value is pd.NA:
+        return None
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -50,8 +56,8 @@ def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, 
             "u": _plain(row["mw_u"]),
             "p_value": _plain(row["mw_p_value"]),
             "p_adjusted": _plain(row["mw_p_adjusted"]),
-            "baseline_distribution": dict(zip(shares["value"], map(int, shares["baseline_count"]))),
-            "followup_distribution": dict(zip(shares["value"], map(int, shares["followup_count"]))),
+            "baseline_distribution": dict(zip(shares["value"], map(_plain, shares["baseline_count"]))),
+            "followup_distribution": dict(zip(shares["value"], map(_plain, shares["followup_count"]))),
         }
     return {
         "instrument": row["instrument"],
@@ -68,8 +74,19 @@ def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, 
 
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The ``findings.json`` structure: the round's findings, area tests, and any comparison and trend."""
+    """The ``findings.json`` structure: the round's findings, area tests, and any comparison and trend.
+
+    Pass a protected analysis (:func:`auditkit.publication.protect_analysis`) for anything published;
+    its suppressed figures are null and flagged ``"suppressed": true``.
+    """
     document = findings_to_dict(analysis.findings)
+    rule = analysis.round.disclosure
+    document["disclosure"] = {
+        "applied": analysis.published,
+        "min_count": rule.min_count,
+        "symbol": rule.symbol,
+        "rule": rule.describe(),
+    }
     for name, entry in document["instruments"].items():
         tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
         entry["area_tests"] = {
@@ -96,7 +113,10 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
 
 
 def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
-    """The tidy ``findings.csv`` table: indicator rows, then comparison rows."""
+    """The tidy ``findings.csv`` table: indicator rows, then comparison rows.
+
+    In a protected analysis every suppressed figure is written as the rule's symbol (``c``).
+    """
     frames = [analysis.findings.indicators.assign(section="indicator")]
     if analysis.comparison is not None and not analysis.comparison.items.empty:
         items = analysis.comparison.items
@@ -108,16 +128,43 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
             proportion=items["followup_proportion"],
             ci_low=totals.loc[keys, "ci_low"].to_numpy(), ci_high=totals.loc[keys, "ci_high"].to_numpy(),
         ))
-    table = pd.concat(frames, ignore_index=True).reindex(columns=list(CSV_COLUMNS))
+    table = pd.concat(frames, ignore_index=True)
+    suppressed = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else None
+    table = table.reindex(columns=list(CSV_COLUMNS))
     for column in _COUNT_COLUMNS:
-        table[column] = table[column].astype("Int64")
+        table[column] = table[column].astype("Float64").astype("Int64")
+    if analysis.published and analysis.round.disclosure.active:
+        table = _mark_suppressed(table, suppressed, analysis.round.disclosure.symbol)
     return table
 
 
-def write_findings(analysis: Analysis, folder: str | Path) -> tuple[Path, Path]:
-    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths."""
+def _mark_suppressed(table: pd.DataFrame, suppressed: pd.Series | None, symbol: str) -> pd.DataFrame:
+    """Write the symbol wherever a published figure was hidden (missing in a suppressed row)."""
+    marked = table.astype(object)
+    indicator_rows = (marked["section"] == "indicator").to_numpy()
+    hidden_rows = suppressed.to_numpy() if suppressed is not None else np.zeros(len(table), dtype=bool)
+    comparison_rows = (marked["verdict"] == SUPPRESSED).to_numpy()
+    for rows, columns in (
+        (indicator_rows & hidden_rows, ("numerator", "denominator", "proportion", "ci_low", "ci_high")),
+        (comparison_rows, ("numerator", "proportion", "ci_low", "ci_high", *_COMPARISON_FIGURES)),
+    ):
+        for column in columns:
+            marked.loc[rows & marked[column].isna().to_numpy(), column] = symbol
+    return marked
+
+
+def write_findings(analysis: Analysis, folder: str | Path, published: bool = True) -> tuple[Path, Path]:
+    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths.
+
+    By default the published figures are written, under the round's disclosure rule.
+    ``published=False`` writes the unsuppressed figures as ``findings-unsuppressed.*``: for the
+    report's internal folder only.
+    """
     folder = Path(folder)
-    json_path, csv_path = folder / "findings.json", folder / "findings.csv"
+    if published:
+        analysis = protect_analysis(analysis)
+    stem = "findings" if published else "findings-unsuppressed"
+    json_path, csv_path = folder / f"{stem}.json", folder / f"{stem}.csv"
     text = json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False)
     json_path.write_text(text + "\n", encoding="utf-8")
     analysis_to_table(analysis).to_csv(csv_path, index=False, lineterminator="\n")

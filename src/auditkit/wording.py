@@ -7,12 +7,14 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
+from pandas import NA as _NA
+
 from auditkit.codebook import Item
 
 
 def format_percent(proportion: float | None) -> str:
     """A proportion as a whole percentage, halves rounded up: 0.205 → '21%'. Missing → 'n/a'."""
-    if proportion is None or (isinstance(proportion, float) and math.isnan(proportion)):
+    if is_missing(proportion):
         return "n/a"
     percent = Decimal(repr(float(proportion))) * 100
     return f"{percent.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
@@ -41,35 +43,58 @@ def join_words(words: Iterable[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def describe_areas(by_area: Mapping[str, int], labels: Mapping[str, str] | None = None) -> str:
-    """Records per area in words: '4 in Leicester, 4 in Leicestershire and 2 in Rutland'."""
+def is_missing(value: Any) -> bool:
+    """Whether a figure is absent: None, NaN or pandas' NA (a figure hidden by disclosure control)."""
+    return value is None or value is _NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_count(count: Any, symbol: str = "c") -> str:
+    """A count as printed; a count hidden by disclosure control (None or NA) is the symbol."""
+    return symbol if is_missing(count) else str(int(count))
+
+
+def describe_areas(by_area: Mapping[str, int | None], labels: Mapping[str, str] | None = None,
+                   symbol: str = "c") -> str:
+    """Records per area in words: '4 in Leicester, 4 in Leicestershire and 2 in Rutland'.
+
+    Areas with no records are left out; a hidden count is shown as the symbol.
+    """
     labels = labels or {}
-    return join_words(f"{count} in {labels.get(area, area)}" for area, count in by_area.items() if count)
+    return join_words(
+        f"{format_count(count, symbol)} in {labels.get(area, area)}" for area, count in by_area.items() if count != 0
+    )
 
 
-def finding_values(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The placeholders a statement or recommendation may use, from one indicator row."""
+def finding_values(row: Mapping[str, Any], symbol: str = "c") -> dict[str, Any]:
+    """The placeholders a statement or recommendation may use, from one indicator row.
+
+    Figures hidden by disclosure control are given as the symbol.
+    """
+    hidden = bool(row.get("suppressed", False))
     return {
         "label": row["label"],
-        "numerator": int(row["numerator"]),
-        "denominator": int(row["denominator"]),
-        "percent": format_percent(row["proportion"]),
-        "ci_low": format_percent(row["ci_low"]),
-        "ci_high": format_percent(row["ci_high"]),
+        "numerator": format_count(row["numerator"], symbol),
+        "denominator": format_count(row["denominator"], symbol),
+        "percent": symbol if hidden else format_percent(row["proportion"]),
+        "ci_low": symbol if hidden else format_percent(row["ci_low"]),
+        "ci_high": symbol if hidden else format_percent(row["ci_high"]),
     }
 
 
-def describe_finding(item: Item, row: Mapping[str, Any]) -> str:
+def describe_finding(item: Item, row: Mapping[str, Any], symbol: str = "c") -> str:
     """A finding as a sentence with its figure and interval.
 
     'The neglect toolkit was used in 2 of the 10 cases audited (20%; 95% CI 6% to 51%).'
+    Where disclosure control hid the count, the sentence says so instead of giving figures.
     """
-    values = finding_values(row)
-    if values["denominator"] == 0:
+    values = finding_values(row, symbol)
+    if values["denominator"] == "0":
         return f"{item.title}: no applicable answers were recorded."
     statement = item.statement or "{label}: {numerator} of {denominator}"
     sentence = statement.format(**values)
     sentence = sentence[0].upper() + sentence[1:]
+    if row.get("suppressed", False):
+        return f"{sentence} (the exact figure is not published because the numbers are small)."
     return f"{sentence} ({values['percent']}; 95% CI {values['ci_low']} to {values['ci_high']})."
 
 
@@ -82,7 +107,7 @@ def format_points(difference: float) -> str:
 
 def format_p(p_value: float | None) -> str:
     """A p-value as printed: 'p = 0.030', or 'p < 0.001'."""
-    if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
+    if is_missing(p_value):
         return "p not computed"
     if p_value < 0.001:
         return "p < 0.001"
@@ -115,7 +140,7 @@ def describe_change(row: Mapping[str, Any], plural: str) -> str:
 def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
     """The paired comparison of re-audited records, or '' when there were none."""
     pairs = row.get("paired_pairs")
-    if pairs is None or (isinstance(pairs, float) and math.isnan(pairs)) or not pairs:
+    if is_missing(pairs) or not pairs:
         return ""
     return (
         f"Of the {int(pairs)} {plural} audited in both rounds, {int(row['paired_c'])} met the standard only at "

@@ -1,0 +1,122 @@
+"""Runs that lose nothing and can be traced: --force, manifest.json, auditkit verify, a killed kernel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from auditkit.cli import main
+from auditkit.provenance import fingerprint
+
+from conftest import REPO, RoundCopy
+
+pytestmark = pytest.mark.slow
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> RoundCopy:
+    """A copy of the example project, rendered once."""
+    root = tmp_path_factory.mktemp("provenance") / "project"
+    for folder in ("parameters", "data_templates", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "reports").mkdir()
+    copy = RoundCopy(root)
+    result = invoke("run", "--quiet", str(copy.parameters))
+    assert result.exit_code == 0, result.output
+    return copy
+
+
+def test_manifest_records_every_input_with_its_sha256(project: RoundCopy):
+    manifest = json.loads((project.reports / "llr-2017" / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {Path(item["path"]).name: item for item in manifest["inputs"]}
+    assert set(inputs) == {"llr-2017.yaml", "neglect_deep_dive.yaml", "llr-2017-cases.csv", "toolkit_survey.yaml",
+                           "llr-2017-survey.csv"}
+    for item in manifest["inputs"]:
+        assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
+    assert manifest["fingerprint"] == fingerprint(manifest["inputs"])
+    assert manifest["parameters"][0]["areas"] == ["Leicester", "Leicestershire", "Rutland"]
+    assert set(manifest["software"]["packages"]) >= {"auditkit", "pandas", "papermill", "weasyprint"}
+    assert manifest["started"] <= manifest["finished"]
+    outputs = {item["path"]: item["sha256"] for item in manifest["outputs"]}
+    html = project.reports / "llr-2017" / "briefing.html"
+    assert outputs["briefing.html"] == hashlib.sha256(html.read_bytes()).hexdigest()
+
+
+def test_briefing_footer_carries_the_short_provenance(project: RoundCopy):
+    manifest = json.loads((project.reports / "llr-2017" / "manifest.json").read_text(encoding="utf-8"))
+    html = (project.reports / "llr-2017" / "briefing.html").read_text(encoding="utf-8")
+    assert f"Round llr-2017 · data fingerprint {manifest['fingerprint']} · auditkit " in html
+
+
+def test_an_existing_report_is_not_replaced_without_force(project: RoundCopy):
+    before = folder_state(project.reports)
+    result = invoke("run", "--quiet", str(project.parameters))
+    assert result.exit_code == 1
+    assert "already exists. Run again with --force to replace it" in result.output
+    assert folder_state(project.reports) == before
+
+
+def test_verify_says_the_report_matches_then_names_a_changed_file(project: RoundCopy, tmp_path: Path):
+    report = project.reports / "llr-2017"
+    result = invoke("verify", str(report))
+    assert result.exit_code == 0, result.output
+    assert "matches its data: every input file is unchanged." in result.output
+    original = project.cases.read_bytes()
+    try:
+        project.edit_cases("DD17-L02,Leicester,04/04/2017,2-4,yes", "DD17-L02,Leicester,04/04/2017,2-4,no")
+        result = invoke("verify", str(report))
+        assert result.exit_code == 1
+        assert f"changed   {project.cases}" in result.output
+        assert "no longer matches its data: 1 input file(s) changed or missing" in result.output
+        assert "(llr-2017-cases.csv)" in result.output
+    finally:
+        project.cases.write_bytes(original)
+
+
+def test_verify_refuses_a_folder_that_is_not_a_report(tmp_path: Path):
+    result = invoke("verify", str(tmp_path))
+    assert result.exit_code == 1
+    assert "has no manifest.json" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_force_replaces_the_report_once_the_new_one_is_complete(project: RoundCopy):
+    report = project.reports / "llr-2017"
+    (report / "stale.txt").write_text("from an older run")
+    result = invoke("run", "--quiet", "--force", str(project.parameters))
+    assert result.exit_code == 0, result.output
+    assert not (report / "stale.txt").exists()
+    assert (report / "briefing.pdf").is_file()
+    assert sorted(path.name for path in project.reports.iterdir()) == ["llr-2017"]
+
+
+def test_a_kernel_killed_mid_notebook_leaves_the_earlier_report_intact(project: RoundCopy):
+    briefing = project.root / "notebooks" / "briefing.ipynb"
+    original = briefing.read_bytes()
+    notebook = nbformat.read(briefing, as_version=4)
+    notebook.cells.insert(5, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
+    nbformat.write(notebook, briefing)
+    before = folder_state(project.reports)
+    try:
+        result = invoke("run", "--quiet", "--force", str(project.parameters))
+    finally:
+        briefing.write_bytes(original)
+    assert result.exit_code == 1
+    assert "The notebook briefing.ipynb failed: its kernel stopped while running" in result.output
+    assert "Nothing was written." in result.output
+    assert folder_state(project.reports) == before
+    assert sorted(path.name for path in project.reports.iterdir()) == ["llr-2017"]

@@ -1,0 +1,139 @@
+"""What reaches a published output: disclosure control, screened and escaped quotes, no identifiers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+import auditkit
+from auditkit.publication import SUPPRESSED, protect_analysis
+from auditkit.serialise import write_findings
+
+from conftest import REPO, RoundCopy
+
+FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
+
+
+def with_default_rule(example_round: RoundCopy) -> auditkit.Analysis:
+    """The example round with its `disclosure: min_count: 0` removed: the DfE rule applies."""
+    example_round.edit_parameters("disclosure:\n  min_count: 0\n", "")
+    return auditkit.analyse_round(example_round.parameters)
+
+
+def briefing_html(analysis: auditkit.Analysis) -> str:
+    return "".join(auditkit.render_section(name, analysis).html for name in auditkit.SECTION_NAMES)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_without_a_disclosure_key_the_dfe_rule_applies(example_round: RoundCopy):
+    analysis = with_default_rule(example_round)
+    assert (analysis.round.disclosure.min_count, analysis.round.disclosure.symbol) == (5, "c")
+    html = briefing_html(analysis)
+    # 10 cases: 4, 4 and 2 by area, all from 1 to 5, so all three are hidden; the total of 10 is not.
+    assert "10 cases were audited: c in Leicester, c in Leicestershire and c in Rutland." in html
+    # Toolkit used in 2 of 10: 2 is hidden, and so is everything computed from it.
+    assert "The neglect toolkit was used in c of the 10 cases audited (the exact figure is not published" in html
+    assert "20%; 95% CI 6% to 51%" not in html
+    assert "Counts from 1 to 5 are shown as c" in html
+
+
+def test_a_total_whose_counts_are_all_above_the_threshold_is_published(example_round: RoundCopy):
+    # Survey: 46 of 52 confident recognising neglect; neither 46 nor the complement 6 is from 1 to 5.
+    findings = protect_analysis(with_default_rule(example_round)).findings
+    row = findings.indicator("survey", "confident_recognising")
+    assert (row["numerator"], row["denominator"], bool(row["suppressed"])) == (46, 52, False)
+
+
+def test_an_item_whose_complement_is_small_is_suppressed(example_round: RoundCopy):
+    # 52 of 60 aware of the toolkit: the 8 not aware is safe, but a by-area cell is small, and the
+    # secondary suppression must not let the total reveal it. The total itself stays published.
+    findings = protect_analysis(with_default_rule(example_round)).findings
+    total = findings.indicator("survey", "aware_of_toolkit")
+    assert (total["numerator"], total["denominator"]) == (52, 60)
+    rows = findings.indicators
+    areas = rows[(rows["item"] == "aware_of_toolkit") & (rows["area"] != "all")]
+    assert areas["suppressed"].sum() != 1, "a single hidden area could be recovered from the total"
+
+
+def test_published_findings_hide_small_counts_and_the_internal_file_keeps_them(example_round, tmp_path):
+    analysis = with_default_rule(example_round)
+    json_path, csv_path = write_findings(analysis, tmp_path)
+    internal_json, internal_csv = write_findings(analysis, tmp_path, published=False)
+    published = json.loads(json_path.read_text(encoding="utf-8"))
+    toolkit = published["instruments"]["deep_dive"]["indicators"]["toolkit_used"]
+    assert (toolkit["numerator"], toolkit["proportion"], toolkit["suppressed"]) == (None, None, True)
+    assert published["instruments"]["deep_dive"]["by_area"] == {"Leicester": None, "Leicestershire": None,
+                                                                 "Rutland": None}
+    assert published["disclosure"] == {
+        "applied": True, "min_count": 5, "symbol": "c",
+        "rule": "Counts from 1 to 5 are shown as c, and so are other figures from which they could be worked out.",
+    }
+    row = next(row for row in read_csv(csv_path) if row["item"] == "toolkit_used" and row["area"] == "all")
+    assert (row["numerator"], row["denominator"], row["proportion"]) == ("c", "10", "c")
+    assert internal_json.name == "findings-unsuppressed.json"
+    internal = json.loads(internal_json.read_text(encoding="utf-8"))
+    assert internal["instruments"]["deep_dive"]["indicators"]["toolkit_used"]["numerator"] == 2
+    assert internal["disclosure"]["applied"] is False
+
+
+def test_a_comparison_resting_on_a_suppressed_count_is_suppressed(example_round: RoundCopy):
+    followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
+    for path in (followup, example_round.parameters):
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""), "utf-8")
+    published = protect_analysis(auditkit.analyse_round(followup))
+    items = published.comparison.items.set_index("item")
+    assert items.loc["toolkit_used", "verdict"] == SUPPRESSED
+    assert items[["difference", "p_value", "baseline_numerator"]].loc["toolkit_used"].isna().all()
+    # Survey: use of the toolkit 21/58 → 41/68, no small counts: the comparison stands.
+    assert items.loc["used_toolkit", "verdict"] == "improved"
+    html = briefing_html(auditkit.analyse_round(followup))
+    assert "Toolkit use rose from 2 of 10" not in html
+    assert "Not compared here, because the numbers are too small to publish: toolkit use;" in html
+
+
+def test_min_count_zero_publishes_every_figure_and_says_so():
+    html = briefing_html(auditkit.analyse_round(REPO / "parameters" / "llr-2017.yaml"))
+    assert "The neglect toolkit was used in 2 of the 10 cases audited (20%; 95% CI 6% to 51%)." in html
+    assert "No figures are suppressed" in html
+
+
+def test_quotes_are_screened_and_the_briefing_says_how_many(tmp_path):
+    html = briefing_html(auditkit.analyse_round(FOLLOWUP))
+    assert "Our family worker [redacted] went through it with mum at the review on [redacted]" in html
+    assert "Jo Bloggs" not in html and "14/03/2016" not in html
+    assert "From: duty team" not in html
+    assert "07700 900123" not in html  # that comment had no consent
+    assert ("details that could identify someone were removed from 1 quote and shown as [redacted], "
+            "and 1 comment was held back") in html
+
+
+def test_a_quote_with_markup_shows_as_text_and_runs_nothing(example_round: RoundCopy):
+    text = example_round.survey.read_text(encoding="utf-8")
+    marker = "The emotional neglect prompts picked up things our usual forms miss."
+    assert marker in text
+    example_round.survey.write_text(
+        text.replace(marker, "The prompts helped <script>alert('x')</script> and <b>bold</b> claims too."), "utf-8"
+    )
+    html = briefing_html(auditkit.analyse_round(example_round.parameters))
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("rule", ["min_count: 0", "default"])
+def test_no_identifier_or_internal_text_reaches_published_output(example_round: RoundCopy, tmp_path, rule):
+    analysis = with_default_rule(example_round) if rule == "default" else auditkit.analyse_round(
+        example_round.parameters)
+    write_findings(analysis, tmp_path)
+    published = briefing_html(analysis) + (tmp_path / "findings.json").read_text() + (tmp_path / "findings.csv").read_text()
+    secrets = [row["case_ref"] for row in read_csv(example_round.cases)]
+    secrets += [row["notes"] for row in read_csv(example_round.cases)]
+    secrets += [row["response_id"] for row in read_csv(example_round.survey)]
+    assert [secret for secret in secrets if secret in published] == []
+    assert protect_analysis(analysis).records == {}
