@@ -75,6 +75,7 @@ class Item(pydantic.BaseModel):
     links_rounds: bool = False
     measure: str = ""
     statement: str = ""
+    source: str = ""
 
     @pydantic.field_validator("values", "extra_values", mode="before")
     @classmethod
