@@ -26,6 +26,7 @@ SECTIONS = [
     "Definition of neglect",
     "What practitioners said",
     "Key findings and recommendations",
+    "Action plan",
     "The figures",
     "Further information",
 ]

@@ -338,8 +338,15 @@ def test_three_rounds_publish_the_trend(example_round: RoundCopy):
 # ---------------------------------------------------------------- rounds with items in one round only
 
 
+def drop_actions_on(document: dict, instrument: str) -> None:
+    """Actions name the item they answer, so they go with their instrument."""
+    document["actions"] = [action for action in document.get("actions", [])
+                           if not action["item"].startswith(f"{instrument}.")]
+
+
 def drop_survey_from(document: dict) -> None:
     del document["instruments"]["survey"]
+    drop_actions_on(document, "survey")
     document["briefing"]["methodology"].pop("survey", None)
     for key, entry in list(document["briefing"]["recommendations"].items()):
         if key.startswith("survey."):
@@ -350,6 +357,7 @@ def drop_survey_from(document: dict) -> None:
 
 def drop_deep_dive_from(document: dict) -> None:
     del document["instruments"]["deep_dive"]
+    drop_actions_on(document, "deep_dive")
     document["briefing"]["methodology"].pop("deep_dive", None)
     document["briefing"]["recommendations"] = {"survey.used_toolkit": "Keep encouraging practitioners to use it."}
 

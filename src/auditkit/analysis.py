@@ -14,6 +14,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from auditkit.actions import summarise_actions
 from auditkit.comparison import (
     AREA_TEST_COLUMNS,
     COMPARISON_COLUMNS,
@@ -56,6 +57,11 @@ class Analysis:
         if self.comparison is None:
             return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
         return self.comparison.items
+
+    def actions_table(self) -> pd.DataFrame:
+        """The round's actions: status, whether overdue, and the change in the item each answers."""
+        items = self.comparison.items if self.comparison is not None else None
+        return summarise_actions(self.round.actions, self.round.period_end, items)
 
     def trend_table(self) -> pd.DataFrame:
         """The test for trend over three or more rounds (empty with fewer)."""

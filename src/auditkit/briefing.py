@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 import auditkit
+from auditkit.actions import describe_status
 from auditkit.charts import chart_change, chart_proportions
 from auditkit.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
 from auditkit.provenance import fingerprint, list_inputs, run_time
@@ -243,6 +244,30 @@ def _change(analysis: Analysis) -> dict[str, Any]:
         "only_in_followup": comparison.only_in_followup,
         "rounds": [format_month(round_.period_end) for round_ in analysis.rounds],
         "trend": _trend_rows(analysis),
+    }
+
+
+@_section("actions")
+def _actions(analysis: Analysis) -> dict[str, Any]:
+    table = analysis.actions_table()
+    if table.empty:
+        return {"actions": [], "heading": ""}
+    heading = "Action plan"
+    if analysis.history:
+        heading = f"Progress on actions from {analysis.history[-1].round.title}"
+    rows = [
+        {"ref": row.ref, "label": row.label, "action": row.action, "who": row.who,
+         "by_when": format_date(row.by_when), "status": describe_status(row.status), "overdue": row.overdue,
+         "note": row.note, "change": row.change, "verdict": "" if row.verdict == SUPPRESSED else row.verdict}
+        for row in table.itertuples()
+    ]
+    return {
+        "heading": heading,
+        "actions": rows,
+        "compared": analysis.comparison is not None,
+        "period_end": format_date(analysis.round.period_end),
+        "overdue": int(table["overdue"].sum()),
+        "done": int((table["status"] == "done").sum()),
     }
 
 

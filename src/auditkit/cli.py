@@ -95,5 +95,48 @@ def verify(report: Path) -> None:
     click.echo(f"{report} matches its data: every input file is unchanged.")
 
 
+@main.command()
+@click.argument("parameters", type=_PARAMETERS)
+def actions(parameters: Path) -> None:
+    """Show a round's actions: status, whether overdue, and the change in the standard each answers."""
+    from auditkit.actions import describe_status
+    from auditkit.pipeline import check_round
+    from auditkit.publication import protect_analysis
+    from auditkit.wording import format_date
+
+    analysis = protect_analysis(check_round(parameters))
+    table = analysis.actions_table()
+    if table.empty:
+        click.echo(f"{analysis.round.path.name} lists no actions.")
+        return
+    compared = analysis.comparison is not None
+    click.echo(f"Actions in {analysis.round.path.name} at the end of its period, {format_date(analysis.round.period_end)}:")
+    for row in table.itertuples():
+        status = describe_status(row.status) + (", OVERDUE" if row.overdue else "")
+        click.echo(f"{row.ref:>4}  {status}. {row.action}")
+        click.echo(f"      {row.who}; due {format_date(row.by_when)}. Standard: {row.label}.")
+        if compared:
+            click.echo(f"      Since the last round: {row.change or 'not published'}"
+                       f"{' (' + row.verdict + ')' if row.change and row.verdict else ''}.")
+        if row.note:
+            click.echo(f"      Note: {row.note}")
+    overdue = int(table["overdue"].sum())
+    click.echo(f"{int((table['status'] == 'done').sum())} of {len(table)} done; {overdue} overdue.")
+
+
+@main.command("new-round")
+@click.argument("parameters", type=_PARAMETERS)
+@click.option("--out", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The new round's parameters file to write (it must not exist yet).")
+def new_round(parameters: Path, output: Path) -> None:
+    """Scaffold the next round's parameters file from this one, with the actions carried over."""
+    from auditkit.parameters import load_round
+    from auditkit.scaffold import write_next_round
+
+    written = write_next_round(load_round(parameters), output)
+    click.echo(f"Wrote {written}. Fill in the data paths marked FILL IN and review the lines marked CHANGE,")
+    click.echo(f"then check it with: auditkit validate {written}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

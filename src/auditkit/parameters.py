@@ -11,18 +11,21 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Literal, Mapping
 
 import pydantic
 
 from auditkit._modelcheck import check_model
 from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
+from auditkit.actions import Action, parse_actions
 from auditkit.disclosure import DisclosureRule
 from auditkit.errors import CodebookError, ParametersError
 from auditkit.yamlfile import read_yaml
 
 
 DATA_SUFFIXES = (".csv", ".xlsx")
+#: How an instrument's data file is laid out: a table with item ids as headers, or a survey tool's export.
+DataFormat = Literal["table", "surveymonkey", "msforms"]
 
 
 class _Strict(pydantic.BaseModel):
@@ -43,6 +46,7 @@ class _Period(_Strict):
 class _InstrumentEntry(_Strict):
     codebook: str
     data: str
+    format: DataFormat = "table"
 
 
 class _Recommendation(_Strict):
@@ -83,16 +87,18 @@ class _ParametersFile(_Strict):
     instruments: dict[str, _InstrumentEntry] = pydantic.Field(min_length=1)
     disclosure: _Disclosure = _Disclosure()
     redact: tuple[str, ...] = ()
+    actions: tuple[dict[str, Any], ...] = ()
     briefing: _Briefing = _Briefing()
 
 
 @dataclass(frozen=True)
 class Instrument:
-    """One instrument of a round: its name in the round, its codebook and its data file."""
+    """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out."""
 
     name: str
     codebook: Codebook
     data: Path
+    format: DataFormat = "table"
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,7 @@ class Round:
     redact: tuple[str, ...]
     briefing: _Briefing
     key_findings: tuple[KeyFinding, ...]
+    actions: tuple[Action, ...]
     path: Path
 
     @property
@@ -140,6 +147,11 @@ def _resolve(base: Path, raw: str) -> Path:
 
 def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrument:
     base = path.parent
+    for key in ("codebook", "data"):
+        if not getattr(entry, key).strip():
+            raise ParametersError(
+                f"{path.name}: instruments → {name} → {key} is empty; fill in the path to this round's {key} file."
+            )
     codebook_path = _resolve(base, entry.codebook)
     data_path = _resolve(base, entry.data)
     if not codebook_path.is_file():
@@ -157,10 +169,12 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
         codebook = load_codebook(codebook_path)
     except CodebookError as exc:
         raise ParametersError(f"{path.name}: instruments → {name} → codebook: {exc}") from None
-    return Instrument(name=name, codebook=codebook, data=data_path)
+    return Instrument(name=name, codebook=codebook, data=data_path, format=entry.format)
 
 
-def _find_item(path: Path, instruments: Mapping[str, Instrument], key: str) -> tuple[str, Item]:
+def _find_item(
+    path: Path, instruments: Mapping[str, Instrument], key: str, where: str = "briefing → recommendations"
+) -> tuple[str, Item]:
     """Find an indicator by ``item`` or ``instrument.item``; the bare id must be unambiguous."""
     if "." in key:
         name, _, item_id = key.partition(".")
@@ -180,11 +194,11 @@ def _find_item(path: Path, instruments: Mapping[str, Instrument], key: str) -> t
     )
     if not matches:
         raise ParametersError(
-            f"{path.name}: briefing → recommendations names '{key}', which is not an item with met values; "
+            f"{path.name}: {where} names '{key}', which is not an item with met values; "
             f"allowed: {', '.join(indicators)}."
         )
     raise ParametersError(
-        f"{path.name}: briefing → recommendations names '{key}', which is in more than one instrument; "
+        f"{path.name}: {where} names '{key}', which is in more than one instrument; "
         f"write it as {' or '.join(f'{name}.{item.id}' for name, item in matches)}."
     )
 
@@ -238,5 +252,8 @@ def load_round(path: str | Path) -> Round:
         redact=tuple(name for name in parameters.redact if name.strip()),
         briefing=parameters.briefing,
         key_findings=_key_findings(path, parameters.briefing, instruments),
+        actions=parse_actions(
+            path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)
+        ),
         path=path,
     )

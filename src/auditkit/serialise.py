@@ -102,6 +102,14 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             "only_in_baseline": list(comparison.only_in_baseline),
             "only_in_followup": list(comparison.only_in_followup),
         }
+    actions = analysis.actions_table()
+    if not actions.empty:
+        document["actions"] = [
+            {"ref": row.ref, "instrument": row.instrument, "item": row.item, "action": row.action, "who": row.who,
+             "by_when": row.by_when.isoformat(), "status": row.status, "overdue": bool(row.overdue),
+             "note": row.note, "change": row.change, "verdict": row.verdict}
+            for row in actions.itertuples()
+        ]
     if analysis.trend is not None:
         document["trend"] = [
             {"instrument": row["instrument"], "item": row["item"], "rounds": list(row["rounds"]),
