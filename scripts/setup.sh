@@ -4,9 +4,11 @@
 #   bash scripts/setup.sh              set up and render parameters/llr-2017.yaml
 #   bash scripts/setup.sh --no-render  set up only
 #
-# Needs Python 3.11 or newer. Installs Debian's Pango libraries (for the PDF) and
-# poppler-utils (for the PDF checks in the tests) when they are missing and this
-# user may install packages; otherwise says what to install. Python packages go
+# Needs Python 3.11 or newer. Installs Debian's Pango libraries (for the PDF),
+# poppler-utils (for the PDF checks in the tests) and chromium (for
+# `auditkit run --screenshot` and the accessibility tests; Playwright drives this
+# browser and never downloads one) when they are missing and this user may install
+# packages; otherwise says what to install. Python packages go
 # into .venv/ in this folder, at the versions pinned in constraints.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0'; then missing+=(libpa
 if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then missing+=(libpangoft2-1.0-0); fi
 if ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then missing+=(fonts-dejavu-core); fi
 if ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
+if ! command -v chromium >/dev/null 2>&1 && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
 if (( ${#missing[@]} )); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing system packages: ${missing[*]}"

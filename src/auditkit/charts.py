@@ -24,6 +24,11 @@ _MET_COLOUR = _PALETTE[0]
 _LOWER_IS_BETTER_COLOUR = _PALETTE[3]
 _BASELINE_COLOUR = "#7f7f7f"
 _DPI = 200
+# Text sizes in points. A chart is 7 inches wide, the width of the A4 text column, so these are the sizes
+# printed: no smaller than the briefing's 10.5pt body text for the labels a reader must read.
+_LABEL_SIZE = 11
+_VALUE_SIZE = 10.5
+_AXIS_SIZE = 10.5
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def describe_chart(rows: pd.DataFrame, subject: str) -> str:
 
     def one(row: pd.Series) -> str:
         return (
-            f"{row['label']}, {format_percent(row['proportion'])} ({int(row['numerator'])} of "
+            f"{_bar_label(row)}, {format_percent(row['proportion'])} ({int(row['numerator'])} of "
             f"{int(row['denominator'])}; 95% CI {format_interval(row['ci_low'], row['ci_high'])})"
         )
 
@@ -73,7 +78,7 @@ def describe_chart(rows: pd.DataFrame, subject: str) -> str:
 def plot_proportions(rows: pd.DataFrame) -> Figure:
     """A horizontal dot-and-interval chart of proportions, one row per item, in the frame's order."""
     shown = rows[rows["denominator"] > 0].reset_index(drop=True)
-    height = 0.7 + 0.42 * max(len(shown), 1)
+    height = 0.8 + 0.48 * max(len(shown), 1)
     figure = Figure(figsize=(7.0, height), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
@@ -84,18 +89,18 @@ def plot_proportions(rows: pd.DataFrame) -> Figure:
         axes.plot([row["proportion"]], [position], marker=marker, color=colour, markersize=7)
         axes.annotate(
             f"{format_percent(row['proportion'])} ({int(row['numerator'])}/{int(row['denominator'])})",
-            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=9,
+            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=_VALUE_SIZE,
         )
-    axes.set_yticks(positions, [_bar_label(row) for _, row in shown.iterrows()], fontsize=9.5)
+    axes.set_yticks(positions, [_bar_label(row) for _, row in shown.iterrows()], fontsize=_LABEL_SIZE)
     axes.set_xlim(0, 1)
     axes.set_ylim(-0.6, len(shown) - 0.4)
     axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    axes.tick_params(axis="x", labelsize=9)
+    axes.tick_params(axis="x", labelsize=_AXIS_SIZE)
     axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=9)
+    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=_AXIS_SIZE)
     return figure
 
 
@@ -121,16 +126,18 @@ def describe_change_chart(items: pd.DataFrame, subject: str, baseline: str, foll
 
     def one(row: pd.Series) -> str:
         return (
-            f"{row['label']}, from {format_percent(row['baseline_proportion'])} to "
-            f"{format_percent(row['followup_proportion'])} ({format_points(row['difference'])} points)"
+            f"{_bar_label(row)}, from {format_percent(row['baseline_proportion'])} to "
+            f"{format_percent(row['followup_proportion'])} ({format_points(row['difference'])} percentage points)"
         )
 
     rise = shown.loc[shown["difference"].idxmax()]
     fall = shown.loc[shown["difference"].idxmin()]
+    most = "Largest rise" if rise["difference"] > 0 else "Smallest fall"
+    least = "Largest fall" if fall["difference"] < 0 else "Smallest rise"
     return (
         f"Chart of {subject}: for each of {len(shown)} standards, the percentage meeting it in {baseline} "
         f"(grey square) and in {followup} (blue circle), each with its 95% confidence interval. "
-        f"Largest rise: {one(rise)}. Largest fall or smallest rise: {one(fall)}."
+        f"{most}: {one(rise)}. {least}: {one(fall)}."
     )
 
 
@@ -139,7 +146,7 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
     shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)].reset_index(drop=True)
     before = proportion_ci(shown["baseline_numerator"].to_numpy(), shown["baseline_denominator"].to_numpy())
     after = proportion_ci(shown["followup_numerator"].to_numpy(), shown["followup_denominator"].to_numpy())
-    figure = Figure(figsize=(7.0, 0.9 + 0.55 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
+    figure = Figure(figsize=(7.0, 1.0 + 0.6 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
     for position, index in zip(positions, range(len(shown))):
@@ -153,22 +160,22 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
                   label=followup if index == 0 else None)
         axes.annotate(
             f"{format_percent(before['proportion'][index])} → {format_percent(after['proportion'][index])}",
-            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=9,
+            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=_VALUE_SIZE,
         )
     labels = [f"{label} (lower is better)" if lower_better else str(label)
               for label, lower_better in zip(shown["label"], shown["lower_is_better"])]
-    axes.set_yticks(positions, labels, fontsize=9.5)
+    axes.set_yticks(positions, labels, fontsize=_LABEL_SIZE)
     axes.set_xlim(0, 1)
     axes.set_ylim(-0.6, len(shown) - 0.4)
     axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    axes.tick_params(axis="x", labelsize=9)
+    axes.tick_params(axis="x", labelsize=_AXIS_SIZE)
     axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=9)
+    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=_AXIS_SIZE)
     if len(shown):
-        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=9)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=_AXIS_SIZE)
     return figure
 
 

@@ -63,18 +63,22 @@ def validate(parameters: Path) -> None:
 @click.option("--force", is_flag=True,
               help="Replace an existing report (only once the new one is complete).")
 @click.option("--quiet", is_flag=True, help="Print only where the briefing is.")
-def run(parameters: Path, output: Path | None, force: bool, quiet: bool) -> None:
+@click.option("--screenshot", is_flag=True,
+              help="Also save the briefing's first screen, as Chromium shows it, as briefing.png.")
+def run(parameters: Path, output: Path | None, force: bool, quiet: bool, screenshot: bool) -> None:
     """Validate a round, execute its notebooks and write the briefing as HTML and PDF."""
     from auditkit.pipeline import run_round
 
     if not quiet:
         click.echo(f"Running {parameters}", err=True)
     try:
-        result = run_round(parameters, output, progress=_progress(quiet), force=force)
+        result = run_round(parameters, output, progress=_progress(quiet), force=force, screenshot=screenshot)
     except AuditkitError as exc:
         raise AuditkitError(f"{exc}\nNothing was written.") from None
     click.echo(f"Briefing written to {result.briefing_html}")
     click.echo(f"                and {result.briefing_pdf}")
+    if result.screenshot is not None:
+        click.echo(f"Screenshot written to {result.screenshot}")
 
 
 @main.command()

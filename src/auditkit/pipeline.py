@@ -1,6 +1,6 @@
 """One round from parameters to published files, in stages.
 
-validate → compute findings → execute notebooks → render HTML → render PDF → publish.
+validate → compute findings → execute notebooks → render HTML → render PDF → (screenshot) → publish.
 
 Everything is built in a staging folder beside the target and moved into place only
 when every stage has succeeded: bad input or a failing notebook leaves no partial
@@ -23,12 +23,15 @@ from auditkit.analysis import Analysis, analyse_round
 from auditkit.parameters import Round
 from auditkit.provenance import build_manifest, run_time, write_manifest
 from auditkit.render import render_briefing_html, render_briefing_pdf
+from auditkit.screenshot import screenshot_browser, take_screenshot
 from auditkit.serialise import write_findings
 
 #: The notebooks a run executes, in order, each with the folder of the report it is saved in.
 #: The analyst's workbook shows unsuppressed figures, so it goes to ``internal/``.
 NOTEBOOKS = {"analysis.ipynb": "internal", "briefing.ipynb": "."}
 BRIEFING_NOTEBOOK = "briefing.ipynb"
+#: The screenshot ``--screenshot`` writes beside the briefing.
+SCREENSHOT = "briefing.png"
 #: The report's folder for files that must not be published.
 INTERNAL = "internal"
 _INTERNAL_README = (
@@ -54,6 +57,8 @@ class RunResult:
     round: Round
     folder: Path
     analysis: Analysis
+    #: ``briefing.png``, the first screen of the briefing in Chromium, when the run took one.
+    screenshot: Path | None = None
 
     @property
     def briefing_html(self) -> Path:
@@ -132,12 +137,16 @@ def run_round(
     output: str | Path | None = None,
     progress: Progress = _silent,
     force: bool = False,
+    screenshot: bool = False,
 ) -> RunResult:
     """Validate a round, execute its notebooks and publish the briefing as HTML and PDF.
 
     An existing report is replaced only with ``force``, and only once the new one is complete.
+    With ``screenshot``, ``briefing.png`` shows the briefing's first screen in Chromium; a missing
+    browser stops the run before anything is written.
     """
     started = run_time()
+    chromium = screenshot_browser() if screenshot else None
     progress("validating the data")
     analysis = analyse_round(parameters)
     round_ = analysis.round
@@ -161,6 +170,10 @@ def run_round(
         (staging / "briefing.html").write_text(html, encoding="utf-8")
         progress("rendering briefing.pdf")
         render_briefing_pdf(html, staging / "briefing.pdf")
+        if chromium is not None:
+            progress("taking briefing.png in Chromium")
+            take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
         outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
         write_manifest(build_manifest(analysis.rounds, project, outputs, started, run_time()), staging)
-    return RunResult(round=round_, folder=target, analysis=analysis)
+    return RunResult(round=round_, folder=target, analysis=analysis,
+                     screenshot=target / SCREENSHOT if chromium is not None else None)

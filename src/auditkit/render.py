@@ -1,12 +1,15 @@
 """Rendering an executed briefing notebook: HTML with nbconvert, then A4 PDF with WeasyPrint.
 
 The page template lives in ``templates/nbconvert/auditkit_briefing``; this module only
-wires the stages together.
+wires the stages together. The PDF is tagged for screen readers (PDF/UA-1): its structure
+follows the HTML's headings, lists and tables, images carry their alt text, headings become
+bookmarks, and the title and language are in its metadata.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import nbformat
 
@@ -16,6 +19,9 @@ from auditkit.parameters import Round
 
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 TEMPLATE_NAME = "auditkit_briefing"
+LANGUAGE = "en-GB"
+#: WeasyPrint's PDF/UA-1 variant: a tagged PDF 1.7 with the title shown and the language set.
+PDF_VARIANT = "pdf/ua-1"
 
 _PANGO_HELP = (
     "WeasyPrint, which writes the PDF, needs the Pango text libraries. On Debian or Ubuntu install them with: "
@@ -38,7 +44,8 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
         "briefing": {
             "title": f"{round_.title}: {round_.partnership}",
             "description": f"Summary briefing from {round_.partnership}: {round_.title}.",
-            "language": "en-GB",
+            "language": LANGUAGE,
+            "author": round_.partnership,
             "version": auditkit.__version__,
         }
     }
@@ -54,11 +61,36 @@ def _weasyprint():
     return weasyprint
 
 
+def _xmp_language(document, pdf) -> None:
+    """Add the document's language (``dc:language``) to the XMP metadata WeasyPrint wrote.
+
+    WeasyPrint puts the language in the catalog (``/Lang``), which screen readers use, but not in
+    the XMP metadata that document managers and ``pdfinfo -meta`` show.
+    """
+    language = document.metadata.lang
+    reference = pdf.catalog.get("Metadata")
+    if not language or reference is None:
+        return
+    description = (
+        '<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language></rdf:Description>"
+    ).encode("utf-8")
+    for stream in pdf.objects:
+        if getattr(stream, "reference", None) == reference and getattr(stream, "stream", None):
+            content = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
+            head, marker, tail = content.rpartition(b"</rdf:RDF>")
+            if marker:
+                stream.stream[:] = [head + description + marker + tail]
+            return
+
+
 def render_briefing_pdf(html: str, path: str | Path) -> Path:
-    """Write the HTML briefing as an A4 PDF; the page size and margins come from its print CSS."""
+    """Write the HTML briefing as a tagged A4 PDF; the page size and margins come from its print CSS."""
     weasyprint = _weasyprint()
     path = Path(path)
     document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
     # Whole fonts: WeasyPrint's font subsets differ from run to run, whole fonts give identical bytes.
-    document.write_pdf(path, full_fonts=True)
+    # PDF/UA-1 adds no date and no random identifier, so the bytes stay the same for the same HTML.
+    document.write_pdf(path, full_fonts=True, pdf_variant=PDF_VARIANT, finisher=_xmp_language)
     return path
