@@ -3,62 +3,206 @@
 Every cell is read as text so that validation sees what the user typed. The frame's
 index is the row number in the spreadsheet (the header is row 1), so messages can name
 the row the user will find.
+
+CSV files may be UTF-8 (with or without a byte order mark) or Windows-1252 (what Excel
+writes for "CSV (Comma delimited)"), separated by ``,`` or ``;``. In a workbook the data
+is on the visible sheet named "Data", or on its only visible sheet. Blank rows are
+skipped; totals rows after the data are left out; merged cells, a file that mixes two
+encodings and values in a column without a header are named in an error.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from auditkit.errors import DataError
 
 ROW = "row"
-_ENCODINGS = ("utf-8-sig", "cp1252")
+DATA_SHEET = "Data"
+_SEPARATORS = (",", ";", "\t")
+#: What the first filled cell of a totals row says (lower case, without a trailing colon).
+_TOTALS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "count", "average", "mean"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
+_UNDECODED = re.compile(r"[\udc80-\udcff]")
 
 
-def _sniff_separator(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a column counted from 0 (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
-def _decode(path: Path) -> tuple[str, str]:
-    raw = path.read_bytes()
+def _cell_name(row: int, column: int) -> str:
+    return f"{column_letter(column)}{row + 1}"
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _first_record(text: str, separator: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator that splits the header row into the most cells (a comma when they tie)."""
+    counts = {separator: len(_first_record(text, separator)) for separator in _SEPARATORS}
+    return max(_SEPARATORS, key=lambda separator: counts[separator])
+
+
+def _parse_csv(path: Path, text: str) -> list[list[str]]:
+    first_line = text.split("\n", 1)[0].strip()
+    if re.fullmatch(r"sep=.", first_line):  # Excel's hint line names the separator and is not a row
+        separator, text = first_line[-1], text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        separator = _sniff_separator(text)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
+        raise DataError(path, f"the file could not be read as CSV: {exc}.") from None
+
+
+def _mixed_encoding(path: Path, text: str) -> DataError:
+    """Name the first cell of a mostly UTF-8 file that holds bytes written in another encoding."""
+    rows = _parse_csv(path, text)
+    for row_number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            found = _UNDECODED.search(cell)
+            if found is None:
+                continue
+            header = rows[0][column].strip() if column < len(rows[0]) else ""
+            where = f"row {row_number}, column '{header or column_letter(column)}'"
+            byte = ord(found.group()) - 0xDC00
+            return DataError(
+                path,
+                f"the file mixes two encodings: it is UTF-8, but {where} holds the byte 0x{byte:02X}, written in "
+                f"another encoding (Windows-1252 writes 'é' that way). Open the file in Excel and save it again as "
+                f"CSV UTF-8, or retype that value.",
+            )
+    return DataError(path, "the file is not readable text; save it from Excel as CSV UTF-8.")  # pragma: no cover
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The file's text: UTF-8 (a byte order mark is dropped), or Windows-1252 when it is not UTF-8."""
     if raw.startswith(b"PK\x03\x04"):
         raise DataError(path, "the file is an Excel workbook with a .csv name; rename it to .xlsx.")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(path, "the file is UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8 instead.")
     if b"\x00" in raw[:4096]:
         raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise DataError(path, "the file is not readable text; save it from Excel as CSV UTF-8.")
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    text, encoding = _decode(path)
-    first_line = text.split("\n", 1)[0]
+    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    if _UNDECODED.search(text) is None:
+        return text
+    if raw.startswith(b"\xef\xbb\xbf") or _NON_ASCII.search(text):
+        raise _mixed_encoding(path, text)
     try:
-        rows = pd.read_csv(
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DataError(path, "the file is not readable text; save it from Excel as CSV UTF-8.") from None
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    rows = _parse_csv(path, _decode(path, path.read_bytes()))
+    if not rows:
+        raise DataError(path, "the file is empty: it has no header row and no data.")
+    return rows
+
+
+# --- XLSX -----------------------------------------------------------------------------------------------
+
+
+def _data_sheet(path: Path, workbook) -> str:
+    """The visible sheet named "Data" (any case), or the workbook's only visible sheet."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = [sheet for sheet in workbook.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
+    visible = [sheet.name for sheet in sheets if sheet.visible == SheetVisibleEnum.Visible]
+    named = [sheet for sheet in sheets if sheet.name.strip().casefold() == DATA_SHEET.casefold()]
+    if named and named[0].visible == SheetVisibleEnum.Visible:
+        return named[0].name
+    if named:
+        raise DataError(
             path,
-            sep=_sniff_separator(first_line),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            skip_blank_lines=False,
+            f"the sheet '{named[0].name}' is hidden; unhide it (right-click a sheet tab, Unhide) so that it can be read.",
         )
-    except pd.errors.EmptyDataError:
-        raise DataError(path, "the file is empty: it has no header row and no data.") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(path, f"the file could not be read as CSV: {exc}") from None
-    # The header is read as a row so that a repeated column name stays as the user wrote it.
-    header = rows.iloc[0].tolist()
-    return pd.DataFrame(rows.iloc[1:].to_numpy(), columns=header)
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        raise DataError(path, "the workbook has no visible worksheet.")
+    raise DataError(
+        path,
+        f"the workbook has no sheet named '{DATA_SHEET}' and more than one sheet ({', '.join(visible)}); "
+        f"name the sheet that holds the data '{DATA_SHEET}'.",
+    )
 
 
-def _cell_text(value: object) -> str:
+def _check_merged(path: Path, sheet, header_rows: int) -> None:
+    """Merged cells are allowed only within the header rows of an export that has two."""
+    ranges = [
+        (start, end)
+        for start, end in sheet.merged_cell_ranges or ()
+        if not (header_rows > 1 and end[0] < header_rows)
+    ]
+    if not ranges:
+        return
+    names = ", ".join(f"{_cell_name(*start)}:{_cell_name(*end)}" for start, end in sorted(ranges)[:5])
+    more = f" and {len(ranges) - 5} more" if len(ranges) > 5 else ""
+    raise DataError(
+        path,
+        f"the sheet '{sheet.name}' has merged cells ({names}{more}). Unmerge them and fill in every cell: each row "
+        f"needs its own value in each column, and each column its own header.",
+    )
+
+
+def _xlsx_rows(path: Path, header_rows: int) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every unreadable file
+        raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
+    name = _data_sheet(path, workbook)
+    sheet = workbook.get_sheet_by_name(name)
+    _check_merged(path, sheet, header_rows)
+    rows = sheet.to_python(skip_empty_area=False)
+    if not any(cell_text(cell).strip() for cell in (rows[0] if rows else ())):
+        if not any(cell_text(cell).strip() for row in rows for cell in row):
+            raise DataError(path, f"the sheet '{name}' is empty: it has no header row and no data.")
+        raise DataError(path, f"row 1 of the sheet '{name}' is blank; the header (the item ids) must be in row 1.")
+    return rows
+
+
+# --- from rows to a table -------------------------------------------------------------------------------
+
+
+def read_rows(path: str | Path, header_rows: int = 1) -> list[list[object]]:
+    """Every row of a CSV file, or of a workbook's data sheet, as read: CSV cells are text, XLSX cells are values.
+
+    ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "the data file does not exist.")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix == ".xlsx":
+        return _xlsx_rows(path, header_rows)
+    raise DataError(path, "the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a user would type: whole numbers without ".0", dates as ISO dates."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, dt.datetime):
@@ -70,39 +214,124 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    from python_calamine import CalamineWorkbook
+def _text(value: object) -> str:
+    """:func:`cell_text`, quicker for the text and numbers that make up most cells."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is float and value.is_integer():
+        return str(int(value))
+    return cell_text(value)
 
+
+def column_texts(rows: list[list[object]], column: int, start: int) -> list[str]:
+    """One column of ``rows`` from row index ``start`` on, as text; a short row gives ""."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every unreadable file
-        raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
-    names = workbook.sheet_names
-    sheet = "Data" if "Data" in names else names[0]
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    if not rows:
-        raise DataError(path, f"the sheet '{sheet}' is empty: it has no header row and no data.")
-    header = [_cell_text(cell).strip() for cell in rows[0]]
-    body = [[_cell_text(cell) for cell in row] + [""] * (len(header) - len(row)) for row in rows[1:]]
-    return pd.DataFrame([row[: len(header)] for row in body], columns=header, dtype=object)
+        values = [row[column] for row in rows[start:]]
+    except IndexError:
+        values = [row[column] if column < len(row) else "" for row in rows[start:]]
+    if all(type(value) is str for value in values):
+        return values
+    return [_text(value) for value in values]
+
+
+def header_text(value: object) -> str:
+    """A header cell's column name: its first line, trimmed (a template's header shows the question below it)."""
+    lines = [line.strip() for line in cell_text(value).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
+    """Which values are empty or only spaces; computed once per distinct value."""
+    codes, uniques = pd.factorize(pd.Series(column, dtype=object))
+    blank = np.fromiter((not str(value).strip() for value in uniques), dtype=bool, count=len(uniques))
+    return blank[codes] if len(uniques) else np.ones(len(codes), dtype=bool)
+
+
+def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndarray:
+    """Each row's first non-blank cell."""
+    first = np.full(len(columns[0]), "", dtype=object)
+    unset = np.ones(len(columns[0]), dtype=bool)
+    for column, blank in zip(columns, blanks):
+        take = unset & ~blank
+        first[take] = np.asarray(column, dtype=object)[take]
+        unset &= blank
+    return first
+
+
+def _totals_rows(first: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(pd.Series(first, dtype=object))
+    totals = np.fromiter(
+        (str(value).strip().rstrip(":").strip().casefold() in _TOTALS for value in uniques), dtype=bool, count=len(uniques)
+    )
+    return totals[codes]
+
+
+def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
+    """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``.
+
+    Blank rows are dropped and the others keep their row number. Totals rows after the last
+    data row are left out; a totals row with data below it is an error naming its row.
+    """
+    length = len(columns[0]) if columns else 0
+    table = pd.DataFrame({index: column for index, column in enumerate(columns)}, dtype=object)
+    table.columns = names
+    table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
+    if not columns or not length:
+        raise DataError(path, "the file has a header row but no data rows.")
+    blanks = [blank_mask(column) for column in columns]
+    blank = np.logical_and.reduce(blanks)
+    totals = _totals_rows(_first_filled(columns, blanks)) & ~blank
+    data = ~blank & ~totals
+    if totals.any():
+        last_data = np.flatnonzero(data).max() if data.any() else -1
+        early = np.flatnonzero(totals)[np.flatnonzero(totals) < last_data]
+        if len(early):
+            row = first_row + int(early[0])
+            label = _first_filled(columns, blanks)[early[0]].strip()
+            raise DataError(
+                path,
+                f"row {row} looks like a totals row ('{label}'), but rows below it hold data. Delete it: the data "
+                f"must have one row per record (auditkit leaves out totals rows only after the last record).",
+            )
+    table = table.loc[data]
+    if table.empty:
+        raise DataError(path, "the file has a header row but no data rows.")
+    return table
+
+
+def _named_columns(path: Path, rows: list[list[object]]) -> tuple[list[str], list[list[str]]]:
+    """The header's names and their columns; a column without a header must be empty."""
+    width = max(len(row) for row in rows)
+    header = [header_text(rows[0][index]) if index < len(rows[0]) else "" for index in range(width)]
+    names, columns = [], []
+    for index, name in enumerate(header):
+        column = column_texts(rows, index, start=1)
+        if not name:
+            filled = np.flatnonzero(~blank_mask(column)) if column else []
+            if len(filled):
+                raise DataError(
+                    path,
+                    f"column {column_letter(index)} has no header in row 1 but holds data (first in row "
+                    f"{int(filled[0]) + 2}); give it its item id as a header, or delete the column.",
+                )
+            continue
+        names.append(name)
+        columns.append(column)
+    return names, columns
+
+
+def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
+    """The table of text under a header row of column names, as :func:`read_table` returns it."""
+    path = Path(path)
+    names, columns = _named_columns(path, rows)
+    if not names:
+        raise DataError(path, "the file is empty: it has no header row and no data.")
+    table = frame_from_columns(path, names, columns, first_row=2)
+    table.columns = [str(column).strip() for column in table.columns]
+    return table
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV or XLSX data file as text; blank rows are dropped, rows keep their Excel number."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataError(path, "the data file does not exist.")
-    if suffix == ".csv":
-        table = _read_csv(path)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(path)
-    else:
-        raise DataError(path, "the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
-    table.columns = [str(column).strip() for column in table.columns]
-    table.index = pd.RangeIndex(2, len(table) + 2, name=ROW)
-    blank = table.apply(lambda column: column.astype(str).str.strip().eq("")).all(axis=1)
-    table = table.loc[~blank]
-    if table.empty:
-        raise DataError(path, "the file has a header row but no data rows.")
-    return table
+    return table_from_rows(path, read_rows(path))

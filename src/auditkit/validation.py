@@ -10,13 +10,15 @@ from __future__ import annotations
 import difflib
 from typing import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.parameters import Instrument, Round
-from auditkit.readers import ROW, read_table
+from auditkit.exports import read_instrument
+from auditkit.readers import ROW
 from auditkit.wording import format_date
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -38,18 +40,32 @@ def _parse_dates(column: pd.Series) -> pd.Series:
     return parsed.astype(object).where(parsed.notna(), column)
 
 
+def _per_value(column: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``column.map(function)``, computed once for each distinct value (answers repeat); missing stays missing."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    for index, value in enumerate(uniques):
+        results[index] = function(value)
+    results[-1] = pd.NA  # code -1: a missing value
+    return pd.Series(results[codes], index=column.index, dtype=object)
+
+
+def _stripped(value: object) -> object:
+    text = str(value).strip()
+    return text if text else pd.NA
+
+
 def _normalise_choices(column: pd.Series, item: Item, codes: tuple[str, ...]) -> pd.Series:
     """Map codes and labels, whatever their case and spacing, to the codebook's codes."""
     lookup = {code.casefold(): code for code in codes}
     for value in (*item.values, *item.extra_values):
         lookup.setdefault(" ".join(value.label.split()).casefold(), value.code)
-    keys = column.str.split().str.join(" ").str.casefold()
-    return keys.map(lookup).where(keys.isin(list(lookup)), column)
+    return _per_value(column, lambda value: lookup.get(" ".join(str(value).split()).casefold(), value))
 
 
 def _normalise(table: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFrame:
     """Blank cells become missing, choice and date columns are read into codes and dates."""
-    frame = table.apply(lambda column: column.astype(str).str.strip()).replace("", pd.NA)
+    frame = pd.DataFrame({column: _per_value(table[column], _stripped) for column in table.columns}, index=table.index)
     for item in codebook.items:
         if item.id not in frame.columns:
             frame[item.id] = pd.Series(pd.NA, index=frame.index, dtype=object)
@@ -62,7 +78,7 @@ def _normalise(table: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.Dat
 
 def _dates_only(column: pd.Series) -> pd.Series:
     """Keep the day of each parsed date; a time of day in a date column is dropped."""
-    return column.map(lambda value: value.normalize() if isinstance(value, pd.Timestamp) else value)
+    return _per_value(column, lambda value: value.normalize() if isinstance(value, pd.Timestamp) else value)
 
 
 def _is_date(value: object) -> bool:
@@ -187,7 +203,7 @@ def _typed(frame: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFra
 
 def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and check one instrument's data; return the typed records (or None) and every problem."""
-    table = read_table(instrument.data)
+    table = read_instrument(instrument)
     header_problems = _column_problems(table, instrument)
     missing = [problem for problem in header_problems if problem.column not in table.columns]
     repeated = table.columns.duplicated().any()

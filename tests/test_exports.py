@@ -1,0 +1,348 @@
+"""Survey exports as SurveyMonkey and Microsoft Forms write them: matched to the codebook, personal data left behind."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from auditkit.codebook import load_codebook
+from auditkit.errors import DataError, DataValidationError, ParametersError
+from auditkit.exports import read_export
+from auditkit.findings import count_records
+from auditkit.parameters import load_round
+from auditkit.validation import load_round_records
+
+from conftest import REPO, RoundCopy
+
+EXAMPLES = REPO / "data_templates" / "examples"
+SM_PARAMETERS = REPO / "parameters" / "llr-2017-surveymonkey.yaml"
+PERSONAL = ("ann@example.org", "192.0.2.10", "Ann", "Smith", "team A", "07700 900123", "bo@example.org", "Bo Jones")
+
+MINI_CODEBOOK = """\
+codebook: mini_survey
+title: Mini survey
+record: response
+records: responses
+partial_records: true
+items:
+  - id: response_id
+    question: Response number
+    source: Respondent ID
+    type: text
+    required: true
+    unique: true
+  - id: agency
+    question: Which agency do you work for?
+    source: "Which agency do you work for?"
+    type: choice
+    required: true
+    values:
+      - {code: health, label: Health}
+      - {code: social_care, label: Children's social care}
+  - id: used_home
+    question: Have you used the home conditions section?
+    source: "Which parts of the toolkit have you used? | Home conditions"
+    type: choice
+    values: [yes, no]
+  - id: used_health
+    question: Have you used the health section?
+    source: "which parts of the toolkit   have you used? | HEALTH"
+    type: choice
+    values: [yes, no]
+"""
+
+MATRIX_ITEM = """\
+  - id: confident
+    question: I feel confident recognising neglect
+    source: "How far do you agree? | I feel confident recognising neglect"
+    type: choice
+    values:
+      - {code: agree, label: Agree}
+      - {code: disagree, label: Disagree}
+"""
+
+SM_TOP = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
+          "Last Name", "Custom Data 1", "Which agency do you work for?", "Which parts of the toolkit have you used?",
+          "", "", "How far do you agree?", "Your contact details", "", ""]
+SM_SUB = ["", "", "", "", "", "", "", "", "", "Response", "Home conditions", "Health", "Emotional care",
+          "I feel confident recognising neglect", "Name", "Email Address", "Phone Number"]
+SM_ROWS = [
+    ["111", "9", "10/03/2016 09:00:00 AM", "10/03/2016 09:05:00 AM", "192.0.2.10", "ann@example.org", "Ann", "Smith",
+     "team A", "Health", "Home conditions", "", "Emotional care", "Agree", "Ann Smith", "ann@example.org",
+     "07700 900123"],
+    ["112", "9", "10/04/2016 10:00:00 AM", "10/04/2016 10:07:00 AM", "192.0.2.11", "", "", "", "",
+     "Children's social care", "", "", "", "Disagree", "", "", ""],
+    ["113", "9", "10/05/2016 11:00:00 AM", "10/05/2016 11:02:00 AM", "192.0.2.12", "bo@example.org", "Bo", "Jones",
+     "", "Health", "", "Health", "", "", "Bo Jones", "bo@example.org", ""],
+]
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> Path:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append([None if value == "" else value for value in row])
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def mini(tmp_path: Path):
+    path = tmp_path / "mini_survey.yaml"
+    path.write_text(MINI_CODEBOOK + MATRIX_ITEM, encoding="utf-8")
+    return load_codebook(path)
+
+
+@pytest.fixture
+def mini_forms(tmp_path: Path):
+    path = tmp_path / "mini_forms.yaml"
+    path.write_text(MINI_CODEBOOK.replace("source: Respondent ID", "source: ID"), encoding="utf-8")
+    return load_codebook(path)
+
+
+def export_error(path: Path, codebook, export_format: str) -> str:
+    with pytest.raises(DataError) as caught:
+        read_export(path, codebook, export_format)
+    return str(caught.value)
+
+
+class DataFrameSpy(pd.DataFrame):
+    """Records every DataFrame built while it is in place, so a test can look for personal data in any of them."""
+
+    built: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        DataFrameSpy.built.append(f"{list(self.columns)} {self.to_numpy().tolist()}")
+
+
+# --- SurveyMonkey ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_a_surveymonkey_export_is_read_into_item_columns(tmp_path, mini, writer):
+    path = writer(tmp_path / f"export{'.csv' if writer is write_csv else '.xlsx'}", [SM_TOP, SM_SUB, *SM_ROWS])
+    table = read_export(path, mini, "surveymonkey")
+    assert list(table.columns) == ["response_id", "agency", "used_home", "used_health", "confident"]
+    assert list(table.index) == [3, 4, 5]  # responses start in row 3, under the two header rows
+    assert table["response_id"].tolist() == ["111", "112", "113"]
+    assert table["agency"].tolist() == ["Health", "Children's social care", "Health"]
+
+
+def test_a_ticked_option_of_a_multi_select_question_reads_yes_and_an_unticked_one_no(tmp_path, mini):
+    table = read_export(write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *SM_ROWS]), mini, "surveymonkey")
+    assert table["used_home"].tolist() == ["yes", "", "no"]
+    assert table["used_health"].tolist() == ["no", "", "yes"]  # row 4 ticked nothing: not answered
+
+
+def test_a_matrix_row_keeps_the_answer_chosen(tmp_path, mini):
+    table = read_export(write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *SM_ROWS]), mini, "surveymonkey")
+    assert table["confident"].tolist() == ["Agree", "Disagree", ""]
+
+
+def test_personal_data_of_a_surveymonkey_export_never_reaches_a_dataframe(tmp_path, mini, monkeypatch):
+    path = write_xlsx(tmp_path / "export.xlsx", [SM_TOP, SM_SUB, *SM_ROWS])
+    DataFrameSpy.built = []
+    monkeypatch.setattr(pd, "DataFrame", DataFrameSpy)
+    table = read_export(path, mini, "surveymonkey")
+    monkeypatch.undo()
+    assert any("Children's social care" in text for text in DataFrameSpy.built), "the spy saw no answers"
+    for text in DataFrameSpy.built + [table.to_csv()]:
+        assert not [value for value in PERSONAL if value in text]
+
+
+def test_an_item_may_not_name_a_personal_data_column(tmp_path, mini):
+    codebook_path = tmp_path / "nosy.yaml"
+    codebook_path.write_text(
+        MINI_CODEBOOK + "  - id: email\n    question: Email\n    source: Email Address\n    type: text\n",
+        encoding="utf-8",
+    )
+    path = write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *SM_ROWS])
+    assert export_error(path, load_codebook(codebook_path), "surveymonkey") == (
+        "export.csv: the export's questions do not match the codebook nosy.yaml.\n"
+        "    Items whose source is not a question in the export:\n"
+        "      email: 'Email Address' (names personal data, which auditkit never reads)\n"
+        "    Questions in the export that no item names:\n"
+        "      'How far do you agree?'\n"
+        "    An item's source must be its question as the export writes it (case and spacing may differ); for one "
+        "option of a multi-select question, write 'Question | Option'."
+    )
+
+
+def test_questions_that_do_not_match_are_listed_on_both_sides_with_the_nearest_match(tmp_path, mini):
+    top = [text.replace("Which agency do you work for?", "Which agency do you work for mainly?") for text in SM_TOP]
+    path = write_csv(tmp_path / "export.csv", [top, SM_SUB, *SM_ROWS])
+    assert export_error(path, mini, "surveymonkey") == (
+        "export.csv: the export's questions do not match the codebook mini_survey.yaml.\n"
+        "    Items whose source is not a question in the export:\n"
+        "      agency: 'Which agency do you work for?' (nearest in the export: 'Which agency do you work for mainly?')\n"
+        "    Questions in the export that no item names:\n"
+        "      'Which agency do you work for mainly?' (nearest item source: 'Which agency do you work for?' "
+        "(item agency))\n"
+        "    An item's source must be its question as the export writes it (case and spacing may differ); for one "
+        "option of a multi-select question, write 'Question | Option'."
+    )
+
+
+def test_a_required_item_without_a_source_is_named(tmp_path):
+    codebook_path = tmp_path / "unsourced.yaml"
+    codebook_path.write_text(MINI_CODEBOOK.replace("    source: Respondent ID\n", ""), encoding="utf-8")
+    path = write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *SM_ROWS])
+    message = export_error(path, load_codebook(codebook_path), "surveymonkey")
+    assert message.splitlines()[:2] == [
+        "export.csv: the export's questions do not match the codebook unsourced.yaml.",
+        "    Required items with no source: response_id.",
+    ]
+
+
+def test_a_table_given_as_a_surveymonkey_export_is_refused(tmp_path, mini):
+    path = write_csv(tmp_path / "export.csv", [["response_id", "agency"], ["R1", "health"]])
+    assert export_error(path, mini, "surveymonkey") == (
+        "export.csv: the file does not look like a SurveyMonkey export: row 1 has no 'Respondent ID' column. Export "
+        "\"All individual responses\" with expanded columns, or change the instrument's format."
+    )
+
+
+def test_an_export_without_the_second_header_row_is_refused(tmp_path, mini):
+    path = write_csv(tmp_path / "export.csv", [SM_TOP, *SM_ROWS])
+    assert export_error(path, mini, "surveymonkey") == (
+        "export.csv: row 2 of a SurveyMonkey export must be its second header row (\"Response\" or each option's "
+        "text), but it holds a response (Respondent ID 111). Export \"All individual responses\" with expanded columns."
+    )
+
+
+def test_an_export_with_no_responses_is_reported(tmp_path, mini):
+    path = write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB])
+    assert export_error(path, mini, "surveymonkey") == "export.csv: the file has a header row but no data rows."
+
+
+# --- Microsoft Forms ------------------------------------------------------------------------------------
+
+FORMS_ROWS = [
+    ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Which agency do you work for?",
+     "Which parts of the toolkit have you used?"],
+    [1, dt.datetime(2016, 10, 3, 9, 0), dt.datetime(2016, 10, 3, 9, 5), "ann@example.org", "Ann Smith", None,
+     "Health", "Home conditions;Emotional care;"],
+    [2, dt.datetime(2016, 10, 4, 9, 0), dt.datetime(2016, 10, 4, 9, 5), "anonymous", None, None,
+     "Children's social care", None],
+    [3, dt.datetime(2016, 10, 5, 9, 0), dt.datetime(2016, 10, 5, 9, 5), "bo@example.org", "Bo Jones", None,
+     "health", "Health;"],
+]
+
+
+def test_a_forms_export_is_read_into_item_columns(tmp_path, mini_forms):
+    table = read_export(write_xlsx(tmp_path / "forms.xlsx", FORMS_ROWS), mini_forms, "msforms")
+    assert list(table.columns) == ["response_id", "agency", "used_home", "used_health"]
+    assert list(table.index) == [2, 3, 4]
+    assert table["response_id"].tolist() == ["1", "2", "3"]
+    assert table["used_home"].tolist() == ["yes", "", "no"]
+    assert table["used_health"].tolist() == ["no", "", "yes"]
+
+
+def test_personal_data_of_a_forms_export_never_reaches_a_dataframe(tmp_path, mini_forms, monkeypatch):
+    path = write_xlsx(tmp_path / "forms.xlsx", FORMS_ROWS)
+    DataFrameSpy.built = []
+    monkeypatch.setattr(pd, "DataFrame", DataFrameSpy)
+    table = read_export(path, mini_forms, "msforms")
+    monkeypatch.undo()
+    assert any("Children's social care" in text for text in DataFrameSpy.built), "the spy saw no answers"
+    for text in DataFrameSpy.built + [table.to_csv()]:
+        assert not [value for value in PERSONAL if value in text]
+
+
+def test_a_file_that_is_not_a_forms_export_is_refused(tmp_path, mini_forms):
+    path = write_xlsx(tmp_path / "forms.xlsx", [["ID", "Email", "Which agency do you work for?"], [1, "x", "Health"]])
+    assert export_error(path, mini_forms, "msforms") == (
+        "forms.xlsx: the file does not look like a Microsoft Forms export: row 1 has no 'Start time', "
+        "'Completion time' column. Download the responses from Forms (Responses → Open in Excel), or change the "
+        "instrument's format."
+    )
+
+
+# --- the example exports, through a round -------------------------------------------------------------------
+
+
+def survey_answers(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns="response_id").reset_index(drop=True)
+
+
+def test_the_surveymonkey_example_round_gives_the_csv_rounds_records_and_counts():
+    csv_round, sm_round = load_round(REPO / "parameters" / "llr-2017.yaml"), load_round(SM_PARAMETERS)
+    assert sm_round.id == "llr-2017-sm"
+    assert sm_round.instruments["survey"].format == "surveymonkey"
+    expected = load_round_records(csv_round)["survey"]
+    survey = load_round_records(sm_round)["survey"]
+    pd.testing.assert_frame_equal(survey_answers(survey), survey_answers(expected))
+    counts = count_records(survey, sm_round.instruments["survey"].codebook, sm_round)
+    assert (counts.records, counts.complete) == (61, 39)
+    assert list(survey.index[:2]) == [3, 4]
+    assert survey["response_id"].iloc[0] == "10598230000"
+
+
+def test_the_surveymonkey_example_as_xlsx_gives_the_same_records(tmp_path):
+    rows = list(csv.reader(io.StringIO((EXAMPLES / "llr-2017-survey-surveymonkey.csv").read_text(encoding="utf-8-sig"))))
+    path = write_xlsx(tmp_path / "export.xlsx", rows)
+    codebook = load_round(SM_PARAMETERS).instruments["survey"].codebook
+    pd.testing.assert_frame_equal(
+        read_export(path, codebook, "surveymonkey"),
+        read_export(EXAMPLES / "llr-2017-survey-surveymonkey.csv", codebook, "surveymonkey"),
+    )
+
+
+def test_the_forms_example_gives_the_csv_rounds_records(example_round: RoundCopy):
+    expected = load_round_records(load_round(example_round.parameters))["survey"]
+    example_round.edit_parameters(
+        "data: ../data_templates/examples/llr-2017-survey.csv",
+        "data: ../data_templates/examples/llr-2017-survey-msforms.xlsx\n    format: msforms",
+    )
+    survey = load_round_records(load_round(example_round.parameters))["survey"]
+    pd.testing.assert_frame_equal(survey_answers(survey), survey_answers(expected))
+    assert survey["response_id"].tolist()[:3] == ["1", "2", "3"]
+
+
+def test_a_value_problem_in_an_export_names_the_row_excel_shows(example_round: RoundCopy):
+    export = example_round.root / "data_templates" / "examples" / "llr-2017-survey-surveymonkey.csv"
+    text = export.read_text(encoding="utf-8-sig")
+    export.write_text(text.replace("Health,,Leicestershire,Yes,", "Health,,Leicestershire,Maybe,", 1), encoding="utf-8")
+    parameters = example_round.root / "parameters" / "llr-2017-surveymonkey.yaml"
+    with pytest.raises(DataValidationError) as caught:
+        load_round_records(load_round(parameters))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "llr-2017-survey-surveymonkey.csv, row 4, column 'attended_launch': 'Maybe' is not an allowed value; "
+        "allowed: yes, no."
+    ]
+
+
+def test_an_export_read_as_a_table_asks_for_the_format(example_round: RoundCopy):
+    example_round.edit_parameters("llr-2017-survey.csv", "llr-2017-survey-surveymonkey.csv")
+    with pytest.raises(DataValidationError) as caught:
+        load_round_records(load_round(example_round.parameters))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "llr-2017-survey-surveymonkey.csv: the file looks like a SurveyMonkey export; add 'format: surveymonkey' "
+        "to the instrument 'survey' in the parameters file, so that its questions are matched to the codebook's "
+        "items by their source."
+    ]
+
+
+def test_an_unknown_format_is_named_in_the_parameters_error(example_round: RoundCopy):
+    example_round.edit_parameters(
+        "data: ../data_templates/examples/llr-2017-survey.csv",
+        "data: ../data_templates/examples/llr-2017-survey.csv\n    format: qualtrics",
+    )
+    with pytest.raises(ParametersError) as caught:
+        load_round(example_round.parameters)
+    assert str(caught.value).splitlines()[1] == (
+        "  llr-2017.yaml: key 'instruments → survey → format': Input should be 'table', 'surveymonkey' or 'msforms'."
+    )
