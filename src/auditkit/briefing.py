@@ -19,6 +19,8 @@ import auditkit
 from auditkit.actions import describe_status
 from auditkit.charts import chart_change, chart_proportions
 from auditkit.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
+from auditkit.indicator_charts import chart_indicator_funnel, chart_indicator_trend
+from auditkit.indicator_codebook import RBA_QUESTIONS
 from auditkit.provenance import fingerprint, list_inputs, run_time
 from auditkit.publication import SUPPRESSED, protect_analysis
 from auditkit.analysis import Analysis
@@ -124,6 +126,7 @@ def _definition(analysis: Analysis) -> dict[str, Any]:
 def _quotes(analysis: Analysis) -> dict[str, Any]:
     quotes = analysis.quotes
     return {
+        "asked": any(instrument.codebook.quotes for instrument in analysis.round.instruments.values()),
         "intro": analysis.round.briefing.quotes_intro,
         "quotes": quotes.quotes,
         "without_consent": quotes.without_consent,
@@ -269,6 +272,58 @@ def _actions(analysis: Analysis) -> dict[str, Any]:
         "overdue": int(table["overdue"].sum()),
         "done": int((table["status"] == "done").sum()),
     }
+
+
+def _indicator_sentence(findings: Any) -> str:
+    """The total area's first and last period, and the test for trend, in words."""
+    trend = findings.trend
+    if trend.empty or pd.isna(trend.iloc[0]["z"]):
+        return ""
+    row = trend.iloc[0]
+    rows = findings.rows[findings.rows["area"] == row["area"]].dropna(subset=["proportion"])
+    first, last = rows.iloc[0], rows.iloc[-1]
+    verb = "fell" if last["proportion"] < first["proportion"] else "rose"
+    clear = "a clear trend" if row["p_value"] < 0.05 else "no clear trend"
+    return (
+        f"In {row['area']} the share {verb} from {format_percent(first['proportion'])} ({int(first['numerator']):,} of "
+        f"{int(first['denominator']):,}) in {first['period']} to {format_percent(last['proportion'])} "
+        f"({int(last['numerator']):,} of {int(last['denominator']):,}) in {last['period']}: {clear} over "
+        f"{int(row['periods'])} periods (test for trend, {format_p(row['p_value'])})."
+    )
+
+
+def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
+    table = findings.verdict_table()
+    names = findings.codebook.benchmark_names
+    return [
+        {"period": row["period"], "area": row["area"], "numerator": format_count(row["numerator"], symbol),
+         "denominator": format_count(row["denominator"], symbol),
+         "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+         "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+         "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
+         "funnel": "" if pd.isna(row["funnel"]) else row["funnel"]}
+        for _, row in table.iterrows()
+    ]
+
+
+@_section("indicators")
+def _indicators(analysis: Analysis) -> dict[str, Any]:
+    symbol = analysis.round.disclosure.symbol
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for name, findings in analysis.indicator_tables.items():
+        codebook = findings.codebook
+        question = codebook.rba_question or "Other measures"
+        groups.setdefault(question, []).append({
+            "title": codebook.title, "measure": codebook.measure, "source": codebook.source,
+            "numerator": codebook.numerator, "denominator": codebook.denominator,
+            "benchmarks": list(codebook.benchmark_names), "sentence": _indicator_sentence(findings),
+            "trend": Markup(chart_indicator_trend(findings).to_html()),
+            "funnel": Markup(chart_indicator_funnel(findings).to_html()),
+            "rows": _indicator_rows(findings, symbol),
+            "checks": list(findings.checks["message"]),
+        })
+    order = [*RBA_QUESTIONS.values(), "Other measures"]
+    return {"groups": [(question, groups[question]) for question in order if question in groups]}
 
 
 @_section("charts")

@@ -53,6 +53,13 @@ def validate(parameters: Path) -> None:
             click.echo(f"  {name}: {len(frame)} records in {earlier.round.instruments[name].data.name}: no problems found.")
     for name, frame in analysis.records.items():
         click.echo(f"{name}: {len(frame)} records in {analysis.round.instruments[name].data.name}: no problems found.")
+    for name, table in analysis.indicator_tables.items():
+        files = ", ".join(path.name for path in analysis.round.indicator_tables[name].data)
+        click.echo(f"{name}: {len(table.rows)} rows in {files}.")
+        if not table.checks.empty:
+            click.echo(f"  Data-quality notes ({len(table.checks)}; the briefing shows them too):")
+            for message in table.checks["message"]:
+                click.echo(f"  - {message}")
     click.echo(f"{analysis.round.path.name} is ready to run.")
 
 

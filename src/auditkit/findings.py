@@ -68,10 +68,14 @@ class Findings:
             {"instrument": name, "records": counts.records, "complete": counts.complete, **counts.by_area}
             for name, counts in self.counts.items()
         ]
+        if not rows:
+            return pd.DataFrame(columns=["records", "complete"], index=pd.Index([], name="instrument"))
         return pd.DataFrame(rows).set_index("instrument").fillna(0).astype(int)
 
     def by_area_table(self) -> pd.DataFrame:
         """Each indicator per area as 'numerator/denominator (percent)', one row per item."""
+        if self.indicators.empty:
+            return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["instrument", "item"]))
         rows = self.indicators.assign(
             figure=lambda frame: frame["numerator"].astype(str) + "/" + frame["denominator"].astype(str)
             + " (" + frame["proportion"].map(format_percent) + ")"
@@ -166,8 +170,10 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
     return Findings(
         round=round_,
         counts=MappingProxyType(counts),
-        indicators=pd.concat(indicators, ignore_index=True),
-        distributions=pd.concat(distributions, ignore_index=True),
+        indicators=pd.concat(indicators, ignore_index=True) if indicators
+        else pd.DataFrame(columns=list(INDICATOR_COLUMNS)),
+        distributions=pd.concat(distributions, ignore_index=True) if distributions
+        else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
     )
 
 

@@ -20,6 +20,7 @@ from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_plac
 from auditkit.actions import Action, parse_actions
 from auditkit.disclosure import DisclosureRule
 from auditkit.errors import CodebookError, ParametersError
+from auditkit.indicator_codebook import IndicatorCodebook, load_indicator_codebook
 from auditkit.yamlfile import read_yaml
 
 
@@ -54,6 +55,12 @@ class _Recommendation(_Strict):
     also: tuple[str, ...] = ()
 
 
+class _IndicatorTableEntry(_Strict):
+    codebook: str
+    data: str | tuple[str, ...]
+    benchmarks: dict[str | int, dict[str, float]] | None = None
+
+
 class _Link(_Strict):
     title: str
     url: str
@@ -84,7 +91,8 @@ class _ParametersFile(_Strict):
     baseline: str | None = None
     period: _Period
     areas: tuple[str, ...] = pydantic.Field(min_length=1)
-    instruments: dict[str, _InstrumentEntry] = pydantic.Field(min_length=1)
+    instruments: dict[str, _InstrumentEntry] = {}
+    indicator_tables: dict[str, _IndicatorTableEntry] = {}
     disclosure: _Disclosure = _Disclosure()
     redact: tuple[str, ...] = ()
     actions: tuple[dict[str, Any], ...] = ()
@@ -99,6 +107,16 @@ class Instrument:
     codebook: Codebook
     data: Path
     format: DataFormat = "table"
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """An aggregate indicator table of a round: its codebook, its data files and any benchmarks it sets."""
+
+    name: str
+    codebook: IndicatorCodebook
+    data: tuple[Path, ...]
+    benchmarks: Mapping[str, Mapping[str, float]] | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,7 @@ class Round:
     baseline: Path | None
     areas: tuple[str, ...]
     instruments: Mapping[str, Instrument]
+    indicator_tables: Mapping[str, IndicatorTable]
     disclosure: DisclosureRule
     redact: tuple[str, ...]
     briefing: _Briefing
@@ -137,6 +156,8 @@ class Round:
         files = [self.path]
         for instrument in self.instruments.values():
             files.extend([instrument.codebook.path, instrument.data])
+        for table in self.indicator_tables.values():
+            files.extend([table.codebook.path, *table.data])
         return tuple(files)
 
 
@@ -170,6 +191,28 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
     except CodebookError as exc:
         raise ParametersError(f"{path.name}: instruments → {name} → codebook: {exc}") from None
     return Instrument(name=name, codebook=codebook, data=data_path, format=entry.format)
+
+
+def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) -> IndicatorTable:
+    where = f"{path.name}: indicator_tables → {name}"
+    codebook_path = _resolve(path.parent, entry.codebook)
+    if not codebook_path.is_file():
+        raise ParametersError(f"{where} → codebook names {codebook_path}, which does not exist.")
+    data = (entry.data,) if isinstance(entry.data, str) else entry.data
+    paths = tuple(_resolve(path.parent, item) for item in data)
+    for data_path in paths:
+        if not data_path.is_file():
+            raise ParametersError(f"{where} → data names {data_path}, which does not exist.")
+        if data_path.suffix.lower() not in DATA_SUFFIXES:
+            raise ParametersError(f"{where} → data names {data_path.name}; data files must be CSV or Excel (.xlsx).")
+    try:
+        codebook = load_indicator_codebook(codebook_path)
+    except CodebookError as exc:
+        raise ParametersError(f"{where} → codebook: {exc}") from None
+    benchmarks = None
+    if entry.benchmarks is not None:
+        benchmarks = MappingProxyType({str(period): dict(values) for period, values in entry.benchmarks.items()})
+    return IndicatorTable(name=name, codebook=codebook, data=paths, benchmarks=benchmarks)
 
 
 def _find_item(
@@ -229,8 +272,15 @@ def load_round(path: str | Path) -> Round:
     repeated = sorted({area for area in parameters.areas if parameters.areas.count(area) > 1})
     if repeated:
         raise ParametersError(f"{path.name}: areas lists {', '.join(repeated)} more than once.")
+    if not parameters.instruments and not parameters.indicator_tables:
+        raise ParametersError(
+            f"{path.name}: the round names no data; add instruments (case audits, surveys) or indicator_tables."
+        )
     instruments = {
         name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()
+    }
+    indicator_tables = {
+        name: _load_indicator_table(path, name, entry) for name, entry in parameters.indicator_tables.items()
     }
     unknown = sorted(set(parameters.briefing.methodology) - set(instruments))
     if unknown:
@@ -248,6 +298,7 @@ def load_round(path: str | Path) -> Round:
         baseline=_resolve(path.parent, parameters.baseline) if parameters.baseline else None,
         areas=parameters.areas,
         instruments=MappingProxyType(instruments),
+        indicator_tables=MappingProxyType(indicator_tables),
         disclosure=DisclosureRule(min_count=parameters.disclosure.min_count, symbol=parameters.disclosure.symbol),
         redact=tuple(name for name in parameters.redact if name.strip()),
         briefing=parameters.briefing,

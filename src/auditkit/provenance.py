@@ -54,6 +54,8 @@ def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
         files = [("parameters", round_.path)]
         for instrument in round_.instruments.values():
             files += [("codebook", instrument.codebook.path), ("data", instrument.data)]
+        for table in round_.indicator_tables.values():
+            files += [("codebook", table.codebook.path), *(("data", path) for path in table.data)]
         for role, path in files:
             if path in seen:
                 continue
@@ -103,6 +105,11 @@ def _resolved(round_: Round) -> dict[str, Any]:
         "instruments": {
             name: {"codebook": str(instrument.codebook.path), "data": str(instrument.data)}
             for name, instrument in round_.instruments.items()
+        },
+        "indicator_tables": {
+            name: {"codebook": str(table.codebook.path), "data": [str(path) for path in table.data],
+                   "benchmarks": None if table.benchmarks is None else {k: dict(v) for k, v in table.benchmarks.items()}}
+            for name, table in round_.indicator_tables.items()
         },
         "disclosure": {"min_count": round_.disclosure.min_count, "symbol": round_.disclosure.symbol},
         "redact": f"{len(round_.redact)} name(s), not recorded here",

@@ -19,6 +19,7 @@ from auditkit.analysis import Analysis
 from auditkit.comparison import Comparison
 from auditkit.disclosure import TOTAL, DisclosureRule, suppress_proportions, suppress_table
 from auditkit.findings import ALL_AREAS, Findings, RecordCounts
+from auditkit.indicator_tables import IndicatorTableFindings
 
 #: The verdict shown where a comparison rests on a suppressed count.
 SUPPRESSED = "suppressed"
@@ -51,7 +52,7 @@ def _protect_counts(counts: RecordCounts, rule: DisclosureRule) -> RecordCounts:
 def _protect_distributions(distributions: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
     """Answers per value of each item: a one-column table with the answered total."""
     protected = distributions.copy()
-    protected["count"] = protected["count"].astype("Int64")
+    protected["count"] = protected["count"].astype("Float64").astype("Int64")
     protected["suppressed"] = False
     for _, rows in distributions.groupby(["instrument", "item"], sort=False):
         hidden = suppress_table(pd.DataFrame({"count": rows["count"].to_numpy()}), rule)
@@ -68,10 +69,12 @@ def protect_findings(findings: Findings) -> Findings:
         suppress_proportions(rows, "area", rule)
         for _, rows in findings.indicators.groupby(["instrument", "item"], sort=False)
     ]
+    protected = pd.concat(indicators).sort_index() if indicators else findings.indicators.assign(
+        suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
     return Findings(
         round=findings.round,
         counts=MappingProxyType({name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}),
-        indicators=pd.concat(indicators).sort_index() if indicators else findings.indicators,
+        indicators=protected,
         distributions=_protect_distributions(findings.distributions, rule),
     )
 
@@ -134,6 +137,51 @@ def _protect_trend(trend: pd.DataFrame, history: list[Findings]) -> pd.DataFrame
     return protected
 
 
+def _hidden_indicator_rows(rows: pd.DataFrame, total_area: str | None, rule: DisclosureRule) -> np.ndarray:
+    """Which rows of an aggregate indicator table to hide: per period, the areas' met and not-met
+    counts go through :func:`suppress_table` (their sums are published totals); the stated total
+    row is hidden when its own counts are small or when the areas' totals are."""
+    hidden = np.zeros(len(rows), dtype=bool)
+    if not rule.active:
+        return hidden
+    counted = rows["numerator"].notna() & rows["denominator"].notna()
+    for _, group in rows[counted].groupby("period", sort=False):
+        positions = [rows.index.get_loc(index) for index in group.index]
+        is_total = (group["area"] == total_area).to_numpy()
+        met = group["numerator"].astype(int).to_numpy()
+        not_met = group["denominator"].astype(int).to_numpy() - met
+        small = ((met >= 1) & (met <= rule.min_count)) | ((not_met >= 1) & (not_met <= rule.min_count))
+        parts = ~is_total
+        if parts.any():
+            cells = pd.DataFrame({"met": met[parts], "not_met": not_met[parts]})
+            mask = suppress_table(cells, rule).to_numpy()
+            part_positions = [position for position, part in zip(positions, parts) if part]
+            hidden[part_positions] = mask[:-1, :2].any(axis=1)
+            small = small | (is_total & mask[-1, :2].any())
+        hidden[[position for position, flag in zip(positions, small & is_total) if flag]] = True
+    return hidden
+
+
+def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRule) -> IndicatorTableFindings:
+    """An indicator table with small counts, and everything computed from them, hidden."""
+    hidden = _hidden_indicator_rows(findings.rows, findings.codebook.total_area, rule)
+    rows = findings.rows.copy()
+    rows["suppressed"] = hidden
+    figures = ["numerator", "proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"]
+    rows[figures] = rows[figures].astype(float)
+    rows.loc[hidden, figures] = np.nan
+    rows["funnel"] = rows["funnel"].astype(object)
+    rows.loc[hidden, "funnel"] = None
+    keys = set(zip(rows.loc[hidden, "period"], rows.loc[hidden, "area"]))
+    verdicts = findings.verdicts.copy()
+    verdicts["verdict"] = verdicts["verdict"].astype(object)
+    verdicts.loc[[key in keys for key in zip(verdicts["period"], verdicts["area"])], "verdict"] = None
+    trend = findings.trend.copy()
+    if keys and not trend.empty:
+        trend.loc[trend["area"].isin([area for _, area in keys]), ["z", "chi2", "p_value"]] = np.nan
+    return dataclasses.replace(findings, rows=rows, verdicts=verdicts, trend=trend)
+
+
 def protect_analysis(analysis: Analysis) -> Analysis:
     """The analysis as it may be published under its round's disclosure rule, without records."""
     if analysis.published:
@@ -154,5 +202,9 @@ def protect_analysis(analysis: Analysis) -> Analysis:
         comparison=comparison,
         trend=trend,
         area_tests=_protect_area_tests(analysis.area_tests, findings),
+        indicator_tables=MappingProxyType({
+            name: protect_indicator_table(table, analysis.round.disclosure)
+            for name, table in analysis.indicator_tables.items()
+        }),
         published=True,
     )

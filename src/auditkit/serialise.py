@@ -17,15 +17,17 @@ import pandas as pd
 
 from auditkit.analysis import Analysis
 from auditkit.findings import ALL_AREAS, INDICATOR_COLUMNS, findings_to_dict
+from auditkit.indicator_tables import indicator_table_to_dict, indicator_table_to_frame
 from auditkit.publication import SUPPRESSED, protect_analysis
 
 #: Columns of ``findings.csv``, in order.
 CSV_COLUMNS = (
-    "section", *INDICATOR_COLUMNS,
+    "section", "period", *INDICATOR_COLUMNS,
     "baseline_numerator", "baseline_denominator", "baseline_proportion",
     "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution",
     "paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted",
     "mw_u", "mw_p_value", "mw_p_adjusted",
+    "ci99_low", "ci99_high", "benchmark", "benchmark_value", "funnel",
 )
 _COMPARISON_FIGURES = ("baseline_numerator", "baseline_proportion", "difference", "diff_ci_low", "diff_ci_high",
                        "p_value", "p_adjusted")
@@ -102,6 +104,10 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             "only_in_baseline": list(comparison.only_in_baseline),
             "only_in_followup": list(comparison.only_in_followup),
         }
+    if analysis.indicator_tables:
+        document["indicator_tables"] = {
+            name: indicator_table_to_dict(table) for name, table in analysis.indicator_tables.items()
+        }
     actions = analysis.actions_table()
     if not actions.empty:
         document["actions"] = [
@@ -136,7 +142,17 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
             proportion=items["followup_proportion"],
             ci_low=totals.loc[keys, "ci_low"].to_numpy(), ci_high=totals.loc[keys, "ci_high"].to_numpy(),
         ))
-    table = pd.concat(frames, ignore_index=True)
+    for name, findings in analysis.indicator_tables.items():
+        rows = indicator_table_to_frame(findings)
+        if "suppressed" in findings.rows:
+            flags = dict(zip(zip(findings.rows["period"], findings.rows["area"]), findings.rows["suppressed"]))
+            rows["suppressed"] = [flags.get(key, False) for key in zip(rows["period"], rows["area"])]
+        frames.append(rows.rename(columns={"indicator": "item"}).assign(
+            section="indicator_table", instrument=name,
+            label=findings.codebook.title, verdict=rows["verdict"],
+        ))
+    table = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True) if any(
+        not frame.empty for frame in frames) else frames[0]
     suppressed = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else None
     table = table.reindex(columns=list(CSV_COLUMNS))
     for column in _COUNT_COLUMNS:
@@ -149,7 +165,7 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
 def _mark_suppressed(table: pd.DataFrame, suppressed: pd.Series | None, symbol: str) -> pd.DataFrame:
     """Write the symbol wherever a published figure was hidden (missing in a suppressed row)."""
     marked = table.astype(object)
-    indicator_rows = (marked["section"] == "indicator").to_numpy()
+    indicator_rows = marked["section"].isin(["indicator", "indicator_table"]).to_numpy()
     hidden_rows = suppressed.to_numpy() if suppressed is not None else np.zeros(len(table), dtype=bool)
     comparison_rows = (marked["verdict"] == SUPPRESSED).to_numpy()
     for rows, columns in (

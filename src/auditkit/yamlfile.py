@@ -40,6 +40,14 @@ def _construct_date(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
+#: Plain-English help for PyYAML's most common complaints.
+_HINTS = {
+    "mapping values are not allowed here": "a value that contains ': ' must be put in quotes",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "could not find expected ':'": "a key is missing its ':' or a quote is not closed",
+}
+
+
 def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
     """Read a YAML file, raising ``error`` with the file and line when it is malformed."""
     if not path.is_file():
@@ -50,6 +58,8 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise error(f"The {what} file {path.name} is not valid YAML{line}: {exc.problem}.") from None
+        hint = _HINTS.get(str(exc.problem))
+        hint = f" ({hint})" if hint else ""
+        raise error(f"The {what} file {path.name} is not valid YAML{line}: {exc.problem}{hint}.") from None
     except UnicodeDecodeError:
         raise error(f"The {what} file {path.name} is not UTF-8 text.") from None

@@ -1,0 +1,129 @@
+"""Aggregate indicator tables in a round: the Lancashire example, checked, benchmarked and published."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import auditkit
+from auditkit.cli import main
+from auditkit.errors import ParametersError
+from auditkit.publication import protect_analysis
+from auditkit.serialise import write_findings
+
+from conftest import REPO
+
+LANCASHIRE = REPO / "parameters" / "lancashire-2018.yaml"
+WEST_LANCS = (
+    "West Lancs, 2018: the table says 23.4%, but 22 children on a plan due to neglect out of 22 children on a "
+    "child protection plan is 100.0%."
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's parameters and data, safe to edit."""
+    for folder in ("parameters", "data_templates", "notebooks"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def analysis() -> auditkit.Analysis:
+    return auditkit.analyse_round(LANCASHIRE)
+
+
+def test_a_round_may_have_indicator_tables_instead_of_instruments(analysis):
+    assert dict(analysis.round.instruments) == {}
+    table = analysis.indicator_tables["cp_plans_neglect"]
+    assert len(table.rows) == 13
+    assert table.codebook.benchmarks_for("2018") == {"England": 0.475, "North West": 0.405}
+
+
+def test_a_round_with_no_data_at_all_is_refused(project: Path):
+    parameters = project / "parameters" / "lancashire-2018.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    start, end = text.index("indicator_tables:"), text.index("briefing:")
+    parameters.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(ParametersError, match="the round names no data; add instruments"):
+        auditkit.load_round(parameters)
+
+
+def test_validate_shows_the_data_quality_notes_and_succeeds():
+    result = CliRunner().invoke(main, ["validate", str(LANCASHIRE)])
+    assert result.exit_code == 0, result.output
+    assert "Data-quality notes (6; the briefing shows them too):" in result.output
+    assert WEST_LANCS in result.output
+    assert "the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is 1,243" in result.output
+    assert "the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375" in result.output
+
+
+def test_text_in_a_count_column_stops_the_run_with_file_row_and_column(project: Path):
+    data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("2018,Burnley,98,26", "2018,Burnley,98,twenty"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(project / "parameters" / "lancashire-2018.yaml")])
+    assert result.exit_code == 1
+    assert ("lancashire-cp-plans-by-district-2018.csv, row 2, column 'numerator': 'twenty' is not a number."
+            in result.output)
+    assert "Traceback" not in result.output
+
+
+def test_findings_json_has_the_indicator_table_shape(analysis, tmp_path: Path):
+    json_path, csv_path = write_findings(analysis, tmp_path)
+    document = json.loads(json_path.read_text(encoding="utf-8"))["indicator_tables"]["cp_plans_neglect"]
+    assert set(document) == {"rows", "trend", "checks"}
+    row = next(row for row in document["rows"] if row["area"] == "Lancashire" and row["period"] == "2018")
+    assert set(row) == {"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
+                        "ci99_high", "verdicts", "funnel"}
+    # 375/1243 = 30.2%, 95% CI about 27.7% to 32.8%: both benchmarks lie above it.
+    assert row["verdicts"] == {"England": "lower", "North West": "lower"}
+    assert (row["numerator"], row["denominator"]) == (375, 1243)
+    assert any(check["message"].startswith(WEST_LANCS) for check in document["checks"])
+    assert document["trend"]["z"] < 0
+    rows = [line for line in csv_path.read_text(encoding="utf-8").splitlines() if line.startswith("indicator_table,")]
+    assert len(rows) == 4 + 2 * 9 + 1  # 2015-2017 totals alone; 2018 total and districts once per benchmark
+
+
+def test_the_briefing_groups_measures_by_their_question_and_shows_the_notes(analysis):
+    text = html.unescape(auditkit.render_section("indicators", analysis).html)
+    assert '<h2 id="indicators">How we will know our practice is good</h2>' in text
+    assert "<h3>How much did we do?</h3>" in text
+    assert "<h4>Child protection plans due to neglect</h4>" in text
+    assert "In Lancashire the share fell from 34% (318 of 936) in 2015 to 30% (375 of 1,243) in 2018" in text
+    assert WEST_LANCS in text
+    assert text.count('<figure class="chart">') == 2
+    row = re.search(r"<th scope=\"row\">West Lancs</th>(.*?)</tr>", text, re.S).group(1)
+    assert "higher" in row and "High (0.001)" in row
+
+
+def test_record_level_sections_stay_empty_for_an_indicator_only_round(analysis):
+    for name in ("quotes", "charts", "change", "actions"):
+        assert auditkit.render_section(name, analysis).html.strip() == "", name
+
+
+def test_small_counts_in_an_indicator_table_are_suppressed_when_published(project: Path):
+    data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("2018,Rossendale,62,24", "2018,Rossendale,62,4"),
+                    encoding="utf-8")
+    parameters = project / "parameters" / "lancashire-2018.yaml"
+    published = protect_analysis(auditkit.analyse_round(parameters)).indicator_tables["cp_plans_neglect"].rows
+    hidden = published[published["suppressed"]]
+    assert "Rossendale" in set(hidden["area"])
+    assert len(hidden[hidden["period"] == "2018"]) >= 2, "one hidden district could be worked out from the total"
+    assert hidden["proportion"].isna().all() and hidden["numerator"].isna().all()
+    text = auditkit.render_section("indicators", auditkit.analyse_round(parameters)).html
+    assert re.search(r'<th scope="row">Rossendale</th>\s*<td>c</td>', text)
+
+
+def test_an_impossible_row_is_a_note_not_an_error(analysis):
+    checks = analysis.indicator_tables["cp_plans_neglect"].checks
+    assert set(checks["check"]) == {"stated_percent", "parts_vs_total", "stated_percent_truncated"}
+    west = analysis.indicator_tables["cp_plans_neglect"].rows.set_index("area").loc["West Lancs"]
+    assert (west["numerator"], west["denominator"], west["proportion"]) == (22, 22, 1.0)
