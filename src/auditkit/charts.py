@@ -78,7 +78,7 @@ def describe_chart(rows: pd.DataFrame, subject: str) -> str:
 def plot_proportions(rows: pd.DataFrame) -> Figure:
     """A horizontal dot-and-interval chart of proportions, one row per item, in the frame's order."""
     shown = rows[rows["denominator"] > 0].reset_index(drop=True)
-    height = 0.8 + 0.48 * max(len(shown), 1)
+    height = 0.7 + 0.42 * max(len(shown), 1)
     figure = Figure(figsize=(7.0, height), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
@@ -146,7 +146,7 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
     shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)].reset_index(drop=True)
     before = proportion_ci(shown["baseline_numerator"].to_numpy(), shown["baseline_denominator"].to_numpy())
     after = proportion_ci(shown["followup_numerator"].to_numpy(), shown["followup_denominator"].to_numpy())
-    figure = Figure(figsize=(7.0, 1.0 + 0.6 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
+    figure = Figure(figsize=(7.0, 0.9 + 0.55 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
     for position, index in zip(positions, range(len(shown))):
