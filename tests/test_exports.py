@@ -14,8 +14,9 @@ import pytest
 from auditkit.codebook import load_codebook
 from auditkit.errors import DataError, DataValidationError, ParametersError
 from auditkit.exports import read_export
-from auditkit.findings import count_records
+from auditkit.findings import compute_findings, count_records
 from auditkit.parameters import load_round
+from auditkit.quotes import select_quotes
 from auditkit.validation import load_round_records
 
 from conftest import REPO, RoundCopy
@@ -289,6 +290,19 @@ def test_the_surveymonkey_example_round_gives_the_csv_rounds_records_and_counts(
     assert (counts.records, counts.complete) == (61, 39)
     assert list(survey.index[:2]) == [3, 4]
     assert survey["response_id"].iloc[0] == "10598230000"
+
+
+def test_the_surveymonkey_example_round_gives_the_csv_rounds_survey_findings_and_quotes():
+    rounds = [load_round(REPO / "parameters" / "llr-2017.yaml"), load_round(SM_PARAMETERS)]
+    records = [load_round_records(round_) for round_ in rounds]
+    findings = [compute_findings(round_, found) for round_, found in zip(rounds, records)]
+    assert findings[0].counts["survey"] == findings[1].counts["survey"]
+    for table in ("indicators", "distributions"):
+        survey = [getattr(found, table).query("instrument == 'survey'").reset_index(drop=True) for found in findings]
+        assert len(survey[0]) > 0
+        pd.testing.assert_frame_equal(survey[1], survey[0])
+    quotes = [select_quotes(round_, found) for round_, found in zip(rounds, records)]
+    assert quotes[1].quotes == quotes[0].quotes and len(quotes[0].quotes) > 0
 
 
 def test_the_surveymonkey_example_as_xlsx_gives_the_same_records(tmp_path):

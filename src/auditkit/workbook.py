@@ -178,6 +178,11 @@ def _data_sheet(sheet: Worksheet, lists: Worksheet, codebook: Codebook, settings
     return dropdowns
 
 
+def _lines(texts, widths) -> int:
+    """How many lines the tallest of a row's wrapped cells needs, roughly."""
+    return max(math.ceil(len(str(text)) / max(width - 2, 1)) or 1 for text, width in zip(texts, widths))
+
+
 def _instructions(codebook: Codebook, settings: RoundSettings) -> list[str]:
     record, records = codebook.record, codebook.plural
     paragraphs = [
@@ -236,6 +241,7 @@ def _instructions_sheet(sheet: Worksheet, codebook: Codebook, settings: RoundSet
                   "yes" if item.required else "no", _not_applicable(item))
         for offset, value in enumerate(values, start=1):
             sheet.cell(row=row + column, column=offset, value=value).alignment = _WRAP_TOP
+        sheet.row_dimensions[row + column].height = 15 * _lines(values, widths.values())
     sheet.freeze_panes = f"A{row + 1}"
 
 
@@ -245,8 +251,9 @@ def _codebook_sheet(sheet: Worksheet, codebook: Codebook) -> None:
     widths = (18, 45, 30, 8, 45, 16, 16, 9, 8, 10, 10, 40)
     for column, (heading, width) in enumerate(zip(headings, widths), start=1):
         cell = sheet.cell(row=1, column=column, value=heading)
-        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+        cell.font, cell.fill, cell.alignment = Font(bold=True), _HEADER_FILL, _WRAP_TOP
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[1].height = 15 * _lines(headings, widths)
     for row, item in enumerate(codebook.items, start=2):
         values = "; ".join(f"{value.code} = {value.label}" for value in (*item.values, *item.extra_values))
         cells = (item.id, item.question, item.title, item.type, values, ", ".join(item.met),
@@ -254,8 +261,15 @@ def _codebook_sheet(sheet: Worksheet, codebook: Codebook) -> None:
                  "no" if item.is_published else "yes", "yes" if item.lower_is_better else "no", item.source)
         for column, value in enumerate(cells, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = _WRAP_TOP
+        sheet.row_dimensions[row].height = 15 * _lines(cells, widths)
     sheet.freeze_panes = "A2"
     sheet.cell(row=len(codebook.items) + 3, column=1, value=f"From {codebook.path.name}: {codebook.title}.")
+
+
+def _print_on_one_page_wide(sheet: Worksheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
 def build_workbook(codebook: Codebook, settings: RoundSettings = RoundSettings()) -> Workbook:
@@ -270,6 +284,8 @@ def build_workbook(codebook: Codebook, settings: RoundSettings = RoundSettings()
     _data_sheet(data, lists, codebook, settings)
     _instructions_sheet(instructions, codebook, settings)
     _codebook_sheet(codebook_sheet, codebook)
+    for sheet in (instructions, codebook_sheet):
+        _print_on_one_page_wide(sheet)
     workbook.active = 0
     return workbook
 
