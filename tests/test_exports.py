@@ -142,6 +142,20 @@ def test_a_surveymonkey_export_is_read_into_item_columns(tmp_path, mini, writer)
     assert table["agency"].tolist() == ["Health", "Children's social care", "Health"]
 
 
+def test_a_question_header_merged_over_its_options_is_read_but_merged_answers_are_not(tmp_path, mini):
+    path = write_xlsx(tmp_path / "export.xlsx", [SM_TOP, SM_SUB, *SM_ROWS])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("K1:M1")  # how a spreadsheet shows a multi-select question over its options
+    workbook.save(path)
+    assert read_export(path, mini, "surveymonkey")["used_home"].tolist() == ["yes", "", "no"]
+    workbook.active.merge_cells("J3:J4")
+    workbook.save(path)
+    assert export_error(path, mini, "surveymonkey") == (
+        "export.xlsx: the sheet 'Sheet' has merged cells (J3:J4). Unmerge them and fill in every cell: each row "
+        "needs its own value in each column, and each column its own header."
+    )
+
+
 def test_a_ticked_option_of_a_multi_select_question_reads_yes_and_an_unticked_one_no(tmp_path, mini):
     table = read_export(write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *SM_ROWS]), mini, "surveymonkey")
     assert table["used_home"].tolist() == ["yes", "", "no"]
