@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -17,6 +20,8 @@ from auditkit.provenance import fingerprint
 from conftest import REPO, RoundCopy
 
 pytestmark = pytest.mark.slow
+
+AUDITKIT = Path(sys.executable).with_name("auditkit")
 
 
 def invoke(*args: str):
@@ -104,19 +109,43 @@ def test_force_replaces_the_report_once_the_new_one_is_complete(project: RoundCo
     assert sorted(path.name for path in project.reports.iterdir()) == ["llr-2017"]
 
 
-def test_a_kernel_killed_mid_notebook_leaves_the_earlier_report_intact(project: RoundCopy):
-    briefing = project.root / "notebooks" / "briefing.ipynb"
+def _insert_kill_cell(briefing: Path) -> bytes:
     original = briefing.read_bytes()
     notebook = nbformat.read(briefing, as_version=4)
     notebook.cells.insert(5, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
     nbformat.write(notebook, briefing)
+    return original
+
+
+def test_a_kernel_killed_mid_notebook_leaves_the_earlier_report_intact(project: RoundCopy):
+    briefing = project.root / "notebooks" / "briefing.ipynb"
+    original = _insert_kill_cell(briefing)
     before = folder_state(project.reports)
     try:
-        result = invoke("run", "--quiet", "--force", str(project.parameters))
+        result = invoke("run", "--quiet", "--force", "--engine", "kernel", str(project.parameters))
     finally:
         briefing.write_bytes(original)
     assert result.exit_code == 1
     assert "The notebook briefing.ipynb failed: its kernel stopped while running" in result.output
     assert "Nothing was written." in result.output
     assert folder_state(project.reports) == before
+    assert sorted(path.name for path in project.reports.iterdir()) == ["llr-2017"]
+
+
+def test_a_run_killed_outright_loses_nothing_and_the_next_run_clears_its_leftovers(project: RoundCopy):
+    # In-process, the notebook's kill stops auditkit itself: nothing can clean up at that moment.
+    briefing = project.root / "notebooks" / "briefing.ipynb"
+    original = _insert_kill_cell(briefing)
+    before = folder_state(project.reports / "llr-2017")
+    try:
+        killed = subprocess.run([str(AUDITKIT), "run", "--quiet", "--force", str(project.parameters)],
+                                capture_output=True, text=True, check=False)
+    finally:
+        briefing.write_bytes(original)
+    assert killed.returncode == -signal.SIGKILL
+    assert folder_state(project.reports / "llr-2017") == before
+    leftovers = [path.name for path in project.reports.iterdir() if path.name.startswith(".llr-2017.partial-")]
+    assert len(leftovers) == 1
+    result = invoke("run", "--quiet", "--force", str(project.parameters))
+    assert result.exit_code == 0, result.output
     assert sorted(path.name for path in project.reports.iterdir()) == ["llr-2017"]

@@ -29,6 +29,7 @@ from auditkit.comparison import (
 from auditkit.findings import Findings, compute_findings
 from auditkit.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
 from auditkit.parameters import Round, load_round
+from auditkit.provenance import hash_file
 from auditkit.quotes import QuoteSelection, select_quotes
 from auditkit.rounds import load_history
 from auditkit.validation import load_round_records
@@ -106,10 +107,36 @@ def _analyse_alone(round_: Round) -> Analysis:
     )
 
 
+#: Analyses already computed in this process, by the content of every input file (see :func:`_inputs_key`).
+_ANALYSED: dict[tuple, Analysis] = {}
+_ANALYSED_KEPT = 8
+
+
+def _inputs_key(rounds: tuple[Round, ...]) -> tuple:
+    """Every input file of every round with the hash of its content: a changed file is a new key."""
+    files = sorted({path for round_ in rounds for path in round_.inputs})
+    return tuple((str(path), hash_file(path)) for path in files)
+
+
 def analyse_round(parameters: str | Path | Round) -> Analysis:
-    """Load a round (or take a loaded one) and its baselines, check all their data and compute everything."""
+    """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
+
+    Within one process the same inputs (the same files with the same content) give the same
+    :class:`Analysis` object without computing it again: a run validates a round and then its
+    notebooks analyse it. Treat an Analysis as read-only.
+    """
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
-    analyses = [_analyse_alone(earlier) for earlier in load_history(round_)]
+    history = load_history(round_)
+    key = _inputs_key(history)
+    if key not in _ANALYSED:
+        if len(_ANALYSED) >= _ANALYSED_KEPT:
+            _ANALYSED.pop(next(iter(_ANALYSED)))
+        _ANALYSED[key] = _analyse_history(history)
+    return _ANALYSED[key]
+
+
+def _analyse_history(history: tuple[Round, ...]) -> Analysis:
+    analyses = [_analyse_alone(earlier) for earlier in history]
     current = analyses[-1]
     comparison = None
     if len(analyses) > 1:

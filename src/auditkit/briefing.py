@@ -366,6 +366,12 @@ def _further_information(analysis: Analysis) -> dict[str, Any]:
 SECTION_NAMES = tuple(_SECTIONS)
 
 
+#: Sections already rendered in this process, by section and protected analysis: the analyst's
+#: workbook and the briefing show the same charts, which are drawn once.
+_RENDERED: dict[tuple[str, int], tuple[Analysis, Section]] = {}
+_RENDERED_KEPT = 32
+
+
 def render_section(name: str, analysis: Analysis) -> Section:
     """Render one named section of the briefing as HTML, from the published (protected) analysis.
 
@@ -374,6 +380,24 @@ def render_section(name: str, analysis: Analysis) -> Section:
     """
     if name not in _SECTIONS:
         raise ValueError(f"There is no briefing section {name!r}; sections: {', '.join(SECTION_NAMES)}.")
-    context = _SECTIONS[name](protect_analysis(analysis))
+    published = protect_analysis(analysis)
+    cached = _RENDERED.get((name, id(published)))
+    if cached is not None and cached[0] is published:
+        return cached[1]
+    section = _render(name, published)
+    if len(_RENDERED) >= _RENDERED_KEPT:
+        _RENDERED.pop(next(iter(_RENDERED)))
+    _RENDERED[(name, id(published))] = (published, section)
+    return section
+
+
+def prepare_sections(analysis: Analysis) -> None:
+    """Render every section once, so that notebooks in this process (or forked from it) reuse them."""
+    for name in SECTION_NAMES:
+        render_section(name, analysis)
+
+
+def _render(name: str, published: Analysis) -> Section:
+    context = _SECTIONS[name](published)
     html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
     return Section(name=name, html=html)

@@ -19,7 +19,9 @@ from typing import Callable, Iterator
 
 from auditkit.errors import ParametersError
 from auditkit.execute import execute_notebook
+from auditkit.alongside import alongside
 from auditkit.analysis import Analysis, analyse_round
+from auditkit.briefing import prepare_sections
 from auditkit.parameters import Round
 from auditkit.provenance import build_manifest, run_time, write_manifest
 from auditkit.render import render_briefing_html, render_briefing_pdf
@@ -91,6 +93,40 @@ def check_round(parameters: str | Path) -> Analysis:
     return analyse_round(parameters)
 
 
+#: A staging folder holds this file, naming the process that builds it, until it is complete.
+_OWNER = ".auditkit-run"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_abandoned_folders(target: Path) -> list[Path]:
+    """Remove staging folders left beside ``target`` by runs that were killed outright.
+
+    A run killed with SIGKILL (or a power cut) cannot clean up after itself; its half-built
+    folder, never moved into place, is removed by the next run. Folders of a run still
+    going are left alone.
+    """
+    removed = []
+    for folder in sorted(target.parent.glob(f".{target.name}.partial-*")):
+        owner = folder / _OWNER
+        try:
+            pid = int(owner.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is None or not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 @contextmanager
 def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder beside ``target``; on success it replaces ``target``.
@@ -98,10 +134,14 @@ def staged_folder(target: Path) -> Iterator[Path]:
     On any error the staging folder is removed and ``target`` is left as it was.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_folders(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a report folder is read like any other
+    owner = staging / _OWNER
+    owner.write_text(str(os.getpid()), encoding="ascii")
     try:
         yield staging
+        owner.unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -138,12 +178,17 @@ def run_round(
     progress: Progress = _silent,
     force: bool = False,
     screenshot: bool = False,
+    engine: str = "inprocess",
+    parallel: bool = True,
 ) -> RunResult:
     """Validate a round, execute its notebooks and publish the briefing as HTML and PDF.
 
     An existing report is replaced only with ``force``, and only once the new one is complete.
     With ``screenshot``, ``briefing.png`` shows the briefing's first screen in Chromium; a missing
-    browser stops the run before anything is written.
+    browser stops the run before anything is written. ``engine`` says how the notebooks run
+    (:data:`auditkit.execute.ENGINES`): in this process (the default) or each in a kernel of its own.
+    With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
+    a batch, which already keeps every core busy, turns that off.
     """
     started = run_time()
     chromium = screenshot_browser() if screenshot else None
@@ -159,17 +204,25 @@ def run_round(
         (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
         write_findings(analysis, staging)
         write_findings(analysis, internal, published=False)
-        executed = {}
-        for name, folder in NOTEBOOKS.items():
-            progress(f"executing {name}")
-            executed[name] = execute_notebook(
-                project / "notebooks" / name, staging / folder / name, {PARAMETER_NAME: str(round_.path)}
+        parameters = {PARAMETER_NAME: str(round_.path)}
+        workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
+        if engine == "inprocess":
+            progress("drawing the charts")
+            prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
+        with alongside(
+            lambda: [execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters,
+                                      engine) for name in workbooks],
+            parallel=parallel,
+        ):
+            progress(f"executing {BRIEFING_NOTEBOOK} (and {', '.join(workbooks)} alongside)")
+            briefing = execute_notebook(
+                project / "notebooks" / BRIEFING_NOTEBOOK, staging / BRIEFING_NOTEBOOK, parameters, engine
             )
-        progress("rendering briefing.html")
-        html = render_briefing_html(executed[BRIEFING_NOTEBOOK], round_)
-        (staging / "briefing.html").write_text(html, encoding="utf-8")
-        progress("rendering briefing.pdf")
-        render_briefing_pdf(html, staging / "briefing.pdf")
+            progress("rendering briefing.html")
+            html = render_briefing_html(briefing, round_)
+            (staging / "briefing.html").write_text(html, encoding="utf-8")
+            progress("rendering briefing.pdf")
+            render_briefing_pdf(html, staging / "briefing.pdf")
         if chromium is not None:
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)

@@ -182,10 +182,26 @@ def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRu
     return dataclasses.replace(findings, rows=rows, verdicts=verdicts, trend=trend)
 
 
+#: The last few analyses protected, by identity: a briefing protects the same analysis once per section.
+_PROTECTED: dict[int, tuple[Analysis, Analysis]] = {}
+_PROTECTED_KEPT = 8
+
+
 def protect_analysis(analysis: Analysis) -> Analysis:
     """The analysis as it may be published under its round's disclosure rule, without records."""
     if analysis.published:
         return analysis
+    cached = _PROTECTED.get(id(analysis))
+    if cached is not None and cached[0] is analysis:
+        return cached[1]
+    protected = _protect(analysis)
+    if len(_PROTECTED) >= _PROTECTED_KEPT:
+        _PROTECTED.pop(next(iter(_PROTECTED)))
+    _PROTECTED[id(analysis)] = (analysis, protected)
+    return protected
+
+
+def _protect(analysis: Analysis) -> Analysis:
     history = tuple(protect_analysis(earlier) for earlier in analysis.history)
     findings = protect_findings(analysis.findings)
     comparison = analysis.comparison

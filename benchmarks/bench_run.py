@@ -1,0 +1,121 @@
+"""How long a briefing takes: `auditkit run` against a hand chain of the three standard tools.
+
+    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--batch 10]
+
+The hand chain is what an analyst would type without auditkit, on a reference notebook that
+makes the same imports as auditkit's notebooks and draws one chart:
+
+    papermill ref.ipynb out.ipynb
+    jupyter nbconvert --to html --no-input out.ipynb
+    weasyprint out.html out.pdf
+
+Both are timed side by side in this one run (alternating, so machine load affects both) and
+the medians and their ratio are printed:
+
+1. one round: `auditkit run parameters/llr-2017.yaml` (both notebooks, HTML and PDF);
+2. a batch: `auditkit run` on N copies of the example round with --jobs 2, against N hand chains
+   (N times the median hand chain measured in step 1).
+
+Targets (issue 7): ratio 1 at most 0.8; ratio 2 at most 0.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+EXAMPLE = REPO / "parameters" / "llr-2017.yaml"
+
+REFERENCE_CELLS = [
+    "import auditkit\nimport pandas as pd\nimport seaborn as sns\nfrom matplotlib.figure import Figure",
+    "parameters_path = 'unused'",
+    "figure = Figure(figsize=(6, 3))\naxes = figure.add_subplot()\n"
+    "axes.plot([2016, 2017, 2018], [0.34, 0.32, 0.30], marker='o')\nfigure",
+]
+
+
+def _write_reference(folder: Path) -> Path:
+    cells = [new_code_cell(source) for source in REFERENCE_CELLS]
+    cells[1].metadata["tags"] = ["parameters"]
+    notebook = new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    path = folder / "ref.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def _timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def hand_chain(folder: Path) -> float:
+    """papermill, then nbconvert, then WeasyPrint, each as its own command, as an analyst runs them."""
+    return (
+        _timed([str(BIN / "papermill"), "ref.ipynb", "out.ipynb"], folder)
+        + _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "out.ipynb"], folder)
+        + _timed([str(BIN / "weasyprint"), "out.html", "out.pdf"], folder)
+    )
+
+
+def auditkit_run(folder: Path, *parameters: Path, jobs: int = 1) -> float:
+    command = [str(BIN / "auditkit"), "run", *map(str, parameters), "--out", str(folder / "out"), "--force",
+               "--quiet", "--jobs", str(jobs)]
+    return _timed(command, folder)
+
+
+def _batch_rounds(folder: Path, count: int) -> list[Path]:
+    """Copies of the example round, each with its own id, in a copy of the project."""
+    project = folder / "project"
+    for name in ("parameters", "data_templates", "notebooks"):
+        shutil.copytree(REPO / name, project / name, dirs_exist_ok=True)
+    text = (project / "parameters" / "llr-2017.yaml").read_text(encoding="utf-8")
+    paths = []
+    for index in range(count):
+        path = project / "parameters" / f"batch-{index:02d}.yaml"
+        path.write_text(text.replace("round: llr-2017", f"round: batch-{index:02d}", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=10)
+    arguments = parser.parse_args()
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    with tempfile.TemporaryDirectory(prefix="auditkit-bench-") as scratch:
+        folder = Path(scratch)
+        _write_reference(folder)
+        auditkit_run(folder, EXAMPLE)  # warm the file system and font caches for both
+        hand_chain(folder)
+        hands, runs = [], []
+        for _ in range(arguments.repeats):
+            hands.append(hand_chain(folder))
+            runs.append(auditkit_run(folder, EXAMPLE))
+        hand, run = statistics.median(hands), statistics.median(runs)
+        print(f"hand chain (papermill + nbconvert + weasyprint), median of {arguments.repeats}: {hand:.2f} s")
+        print(f"auditkit run parameters/llr-2017.yaml,           median of {arguments.repeats}: {run:.2f} s")
+        print(f"ratio 1 (target at most 0.8): {run / hand:.2f}")
+        rounds = _batch_rounds(folder, arguments.batch)
+        batch = auditkit_run(folder, *rounds, jobs=2)
+        print(f"auditkit run of {arguments.batch} rounds with --jobs 2: {batch:.2f} s; "
+              f"{arguments.batch} hand chains: {arguments.batch * hand:.2f} s")
+        print(f"ratio 2 (target at most 0.3): {batch / (arguments.batch * hand):.2f}")
+
+
+if __name__ == "__main__":
+    main()
