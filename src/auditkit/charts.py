@@ -91,9 +91,15 @@ def plot_proportions(rows: pd.DataFrame) -> Figure:
             f"{format_percent(row['proportion'])} ({int(row['numerator'])}/{int(row['denominator'])})",
             xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=_VALUE_SIZE,
         )
-    axes.set_yticks(positions, [_bar_label(row) for _, row in shown.iterrows()], fontsize=_LABEL_SIZE)
+    _style_percentage_axes(axes, positions, [_bar_label(row) for _, row in shown.iterrows()])
+    return figure
+
+
+def _style_percentage_axes(axes, positions: list[int], labels: list[str]) -> None:
+    """One row per standard, a 0–100% axis with a light grid and no box: both charts look alike."""
+    axes.set_yticks(positions, labels, fontsize=_LABEL_SIZE)
     axes.set_xlim(0, 1)
-    axes.set_ylim(-0.6, len(shown) - 0.4)
+    axes.set_ylim(-0.6, len(labels) - 0.4)
     axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     axes.tick_params(axis="x", labelsize=_AXIS_SIZE)
     axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
@@ -101,7 +107,6 @@ def plot_proportions(rows: pd.DataFrame) -> Figure:
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=_AXIS_SIZE)
-    return figure
 
 
 def figure_png(figure: Figure) -> bytes:
@@ -164,16 +169,7 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
         )
     labels = [f"{label} (lower is better)" if lower_better else str(label)
               for label, lower_better in zip(shown["label"], shown["lower_is_better"])]
-    axes.set_yticks(positions, labels, fontsize=_LABEL_SIZE)
-    axes.set_xlim(0, 1)
-    axes.set_ylim(-0.6, len(shown) - 0.4)
-    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    axes.tick_params(axis="x", labelsize=_AXIS_SIZE)
-    axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
-    axes.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
-    axes.set_xlabel("Percentage, with 95% confidence interval", fontsize=_AXIS_SIZE)
+    _style_percentage_axes(axes, positions, labels)
     if len(shown):
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=_AXIS_SIZE)
     return figure
