@@ -214,7 +214,7 @@ def run_round(
                                       engine) for name in workbooks],
             parallel=parallel,
         ):
-            progress(f"executing {BRIEFING_NOTEBOOK} (and {', '.join(workbooks)} alongside)")
+            progress(f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else ""))
             briefing = execute_notebook(
                 project / "notebooks" / BRIEFING_NOTEBOOK, staging / BRIEFING_NOTEBOOK, parameters, engine
             )
