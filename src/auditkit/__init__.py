@@ -2,8 +2,12 @@
 
 The public surface is small: load a round, check its data, compute its findings,
 render its briefing. Notebooks import these names and nothing private.
+
+The names are imported when first used (``auditkit.render_section`` imports the briefing
+and its charts then), so a command that only computes findings never pays for matplotlib.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -11,33 +15,39 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from auditkit.analysis import Analysis, analyse_round  # noqa: E402
-from auditkit.briefing import SECTION_NAMES, render_section  # noqa: E402
-from auditkit.codebook import Codebook, load_codebook  # noqa: E402
-from auditkit.errors import AuditkitError  # noqa: E402
-from auditkit.findings import Findings, compute_findings, findings_to_dict  # noqa: E402
-from auditkit.parameters import Round, load_round  # noqa: E402
-from auditkit.quotes import select_quotes  # noqa: E402
-from auditkit.serialise import analysis_to_dict, analysis_to_table, write_findings  # noqa: E402
-from auditkit.validation import load_round_records  # noqa: E402
+#: Each public name and the module it comes from.
+_EXPORTS = {
+    "Analysis": "auditkit.analysis",
+    "analyse_round": "auditkit.analysis",
+    "SECTION_NAMES": "auditkit.briefing",
+    "render_section": "auditkit.briefing",
+    "Codebook": "auditkit.codebook",
+    "load_codebook": "auditkit.codebook",
+    "AuditkitError": "auditkit.errors",
+    "Findings": "auditkit.findings",
+    "compute_findings": "auditkit.findings",
+    "findings_to_dict": "auditkit.findings",
+    "Round": "auditkit.parameters",
+    "load_round": "auditkit.parameters",
+    "select_quotes": "auditkit.quotes",
+    "analysis_to_dict": "auditkit.serialise",
+    "analysis_to_table": "auditkit.serialise",
+    "write_findings": "auditkit.serialise",
+    "load_round_records": "auditkit.validation",
+}
 
-__all__ = [
-    "Analysis",
-    "AuditkitError",
-    "Codebook",
-    "Findings",
-    "Round",
-    "SECTION_NAMES",
-    "__version__",
-    "analyse_round",
-    "analysis_to_dict",
-    "analysis_to_table",
-    "compute_findings",
-    "findings_to_dict",
-    "load_codebook",
-    "load_round",
-    "load_round_records",
-    "render_section",
-    "select_quotes",
-    "write_findings",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str):
+    """Import a public name's module the first time the name is used."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'auditkit' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -120,6 +120,34 @@ def run(parameters: tuple[Path, ...], output: Path | None, force: bool, jobs: in
         click.echo(f"Screenshot written to {result.screenshot}")
 
 
+@main.command()
+@click.argument("parameters", type=_PARAMETERS)
+@click.option("--out", "output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write to (default: reports/<round> in the project folder).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing report (only once the new findings are complete).")
+def findings(parameters: Path, output: Path | None, force: bool) -> None:
+    """Validate a round and write only its published findings.json and findings.csv.
+
+    The same files as `auditkit run` writes, under the round's disclosure rule, without
+    executing notebooks or rendering the briefing: quick, even for very large surveys.
+    """
+    from auditkit.analysis import analyse_round
+    from auditkit.serialise import write_findings
+    from auditkit.staging import check_replaceable, default_output_folder, staged_folder
+
+    try:
+        analysis = analyse_round(parameters)
+        target = output.expanduser().resolve() if output else default_output_folder(analysis.round)
+        check_replaceable(target, force)
+        with staged_folder(target) as staging:
+            write_findings(analysis, staging)
+    except AuditkitError as exc:
+        raise AuditkitError(f"{exc}\nNothing was written.") from None
+    click.echo(f"Findings written to {target / 'findings.json'}")
+    click.echo(f"                and {target / 'findings.csv'}")
+
+
 def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: int, engine: str, quiet: bool) -> None:
     from auditkit.batch import run_rounds
 

@@ -16,6 +16,7 @@ import pandas as pd
 from auditkit.codebook import Codebook, Item
 from auditkit.findings import ALL_AREAS, Findings
 from auditkit.inference import (
+    ExactTestTooLarge,
     adjust_bh,
     cochran_armitage_trend,
     difference_ci,
@@ -23,6 +24,7 @@ from auditkit.inference import (
     fisher_freeman_halton_test,
     mann_whitney_test,
     mcnemar_exact_test,
+    pearson_chi_squared_test,
 )
 
 #: Columns of :attr:`Comparison.items`, in order.
@@ -43,6 +45,8 @@ AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjus
 
 FISHER = "Fisher's exact test"
 FREEMAN_HALTON = "Fisher–Freeman–Halton exact test"
+#: The area test for tables too large to enumerate exactly (see :func:`auditkit.inference.fisher_freeman_halton_test`).
+CHI_SQUARED = "Pearson's chi-squared test"
 IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 
 #: Below this many records in either round, a comparison is flagged as indicative only.
@@ -221,7 +225,11 @@ def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
 
 
 def compare_areas(findings: Findings) -> pd.DataFrame:
-    """For each item, the areas against each other: exact test on the area × met table."""
+    """For each item, the areas against each other: exact test on the area × met table.
+
+    A table too large to enumerate exactly (over 10,000 records, or too many ways to fill it) gets
+    Pearson's chi-squared test instead; the ``test`` column says which.
+    """
     rows = []
     by_area = findings.indicators[findings.indicators["area"] != ALL_AREAS]
     for (name, item_id), group in by_area.groupby(["instrument", "item"], sort=False):
@@ -229,10 +237,13 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
         if len(counted) < 2:
             continue
         table = np.column_stack([counted["numerator"], counted["denominator"] - counted["numerator"]])
+        try:
+            p_value, test = fisher_freeman_halton_test(table), FREEMAN_HALTON
+        except ExactTestTooLarge:
+            p_value, test = pearson_chi_squared_test(table), CHI_SQUARED
         rows.append({
             "instrument": name, "item": item_id, "label": counted["label"].iloc[0],
-            "areas": list(counted["area"]), "p_value": fisher_freeman_halton_test(table),
-            "p_adjusted": np.nan, "test": FREEMAN_HALTON,
+            "areas": list(counted["area"]), "p_value": p_value, "p_adjusted": np.nan, "test": test,
         })
     return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from auditkit.codebook import Codebook, Item
@@ -116,12 +117,40 @@ def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> R
 
 def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> pd.DataFrame:
     answers = records[item.id]
+    if isinstance(answers.dtype, pd.CategoricalDtype) and (
+        groups is None or isinstance(groups.dtype, pd.CategoricalDtype)
+    ):
+        return _met_counts_by_code(answers, item, groups)
     applicable = answers.notna() & ~answers.isin(item.not_applicable)
     met = answers.isin(item.met)
     counts = pd.DataFrame({"numerator": met.astype(int), "denominator": applicable.astype(int)})
     if groups is None:
         return counts.sum().to_frame(ALL_AREAS).T
     return counts.groupby(groups, observed=False).sum()
+
+
+def _met_counts_by_code(answers: pd.Series, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+    """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code."""
+    categories = answers.cat.categories
+    codes = answers.cat.codes.to_numpy()
+    if groups is None:
+        counts = np.bincount(codes[codes >= 0], minlength=len(categories))
+        return pd.DataFrame({"numerator": [int(counts[categories.isin(item.met)].sum())],
+                             "denominator": [int(counts[~categories.isin(item.not_applicable)].sum())]},
+                            index=[ALL_AREAS])
+    # One pass over the rows: how many records of each area gave each answer (missing answers last).
+    areas = groups.cat.codes.to_numpy()
+    size, answers_size = len(groups.cat.categories), len(categories) + 1
+    key = areas.astype(np.int64) * answers_size + np.where(codes < 0, len(categories), codes)
+    table = np.bincount(key[areas >= 0] if (areas < 0).any() else key, minlength=size * answers_size)
+    table = table.reshape(size, answers_size)
+    return pd.DataFrame(
+        {
+            "numerator": table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1),
+            "denominator": table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1),
+        },
+        index=groups.cat.categories,
+    ).astype(np.int64)
 
 
 def summarise_indicators(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri  # scipy.stats.norm.ppf; scipy.stats is slow to import
 
 __all__ = [
     "FUNNEL_LABELS",
@@ -43,8 +43,8 @@ FUNNEL_LIMIT_COLUMNS = ("denominator", "target", "lower_95", "upper_95", "lower_
 FUNNEL_LABELS = ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)", "Low (0.001)")
 
 #: The normal quantiles of the two pairs of limits: 95% ("2 s.d.", tail 0.025) and 99.8% ("3 s.d.", tail 0.001).
-_Z95 = float(norm.ppf(0.975))
-_Z998 = float(norm.ppf(0.999))
+_Z95 = float(ndtri(0.975))
+_Z998 = float(ndtri(0.999))
 
 
 def _proportion_limits(target: float, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:

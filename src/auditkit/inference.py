@@ -12,9 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.special import gammaln
-from statsmodels.stats.multitest import multipletests
+from scipy.special import chdtrc, gammaln
 
 from auditkit.stats import proportion_ci
 
@@ -29,6 +27,8 @@ __all__ = [
     "fisher_freeman_halton_test",
     "mann_whitney_test",
     "mcnemar_exact_test",
+    "pearson_chi_squared_test",
+    "ExactTestTooLarge",
 ]
 
 #: Columns of :func:`difference_ci`, in order.
@@ -41,6 +41,11 @@ TREND_COLUMNS = ("z", "chi2", "p_value")
 # R's fisher.test counts a table as "no more probable than the observed" when its probability is at most
 # the observed one times (1 + 1e-7) for 2×2 tables (its r×c C code allows 3.45e-7 on the log scale).
 _RELATIVE_TOLERANCE = 1e-7
+#: The exact r×c test enumerates tables only up to this many records, and only while the partial tables it
+#: weighs stay under :data:`EXACT_WORK_LIMIT` (R's fisher.test likewise stops at its workspace limit): beyond
+#: them the enumeration would take minutes and gigabytes, and the chi-squared approximation is close.
+EXACT_MAX_RECORDS = 10_000
+EXACT_WORK_LIMIT = 5_000_000
 # Partial log-probabilities closer than this are merged during the r×c enumeration (far below the tolerance).
 _MERGE_DECIMALS = 9
 
@@ -133,6 +138,8 @@ def fisher_exact_test(x1, n1, x2, n2) -> float:
     if n1 == 0 or n2 == 0:
         return math.nan
     table = [[x1, n1 - x1], [x2, n2 - x2]]
+    from scipy import stats  # imported when needed: scipy.stats takes a third of a second to import
+
     return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
 
 
@@ -146,6 +153,8 @@ def mcnemar_exact_test(b, c) -> float:
     b, c = _count("b", b), _count("c", c)
     if b + c == 0:
         return 1.0
+    from scipy import stats
+
     return float(stats.binomtest(b, b + c, 0.5, alternative="two-sided").pvalue)
 
 
@@ -167,6 +176,8 @@ def mann_whitney_test(first, second) -> pd.DataFrame:
         if array.size == 0:
             raise ValueError(f"{name} must hold at least one value")
         samples.append(array)
+    from scipy import stats
+
     result = stats.mannwhitneyu(
         samples[0], samples[1], alternative="two-sided", use_continuity=True, method="asymptotic"
     )
@@ -186,6 +197,8 @@ def adjust_bh(p_values) -> np.ndarray:
         raise ValueError("p_values must lie between 0 and 1")
     adjusted = np.full(p.shape, np.nan)
     if present.any():
+        from statsmodels.stats.multitest import multipletests
+
         adjusted[present] = multipletests(p[present], method="fdr_bh")[1]
     return adjusted
 
@@ -228,7 +241,11 @@ def cochran_armitage_trend(numerators, denominators, scores=None) -> pd.DataFram
         if variance > 0:
             z = float(((x - n * pooled) * centred).sum() / math.sqrt(variance))
     chi2 = z * z
-    return pd.DataFrame({"z": [z], "chi2": [chi2], "p_value": [float(stats.chi2.sf(chi2, 1))]})
+    return pd.DataFrame({"z": [z], "chi2": [chi2], "p_value": [float(chdtrc(1, chi2))]})
+
+
+class ExactTestTooLarge(ValueError):
+    """The table is too large for the exact test to be enumerated in reasonable time and memory."""
 
 
 def fisher_freeman_halton_test(table) -> float:
@@ -239,6 +256,10 @@ def fisher_freeman_halton_test(table) -> float:
     tables are enumerated exactly, never sampled, so the answer is the same on every run (scipy's r×c
     ``fisher_exact`` is Monte Carlo). Rows and columns that are all zero are dropped first; a table with
     fewer than two non-empty rows or columns gives 1.0. On a 2×2 table this is :func:`fisher_exact_test`.
+
+    Raises :class:`ExactTestTooLarge` for a table of more than :data:`EXACT_MAX_RECORDS` records, or one
+    whose enumeration would weigh more than :data:`EXACT_WORK_LIMIT` partial tables; use
+    :func:`pearson_chi_squared_test` for those.
     """
     counts = _counts("table", table)
     if counts.ndim != 2:
@@ -250,6 +271,8 @@ def fisher_freeman_halton_test(table) -> float:
     if counts.shape[0] < counts.shape[1]:
         counts = counts.T
     total = int(counts.sum())
+    if total > EXACT_MAX_RECORDS:
+        raise ExactTestTooLarge(f"the table has {total} records; the exact test takes at most {EXACT_MAX_RECORDS}")
     log_factorial = gammaln(np.arange(total + 1, dtype=float) + 1.0)
     lines = np.sort(counts.sum(axis=1))
     margins = np.sort(counts.sum(axis=0))
@@ -257,6 +280,24 @@ def fisher_freeman_halton_test(table) -> float:
     observed = constant - log_factorial[counts].sum()
     threshold = observed + math.log1p(_RELATIVE_TOLERANCE)
     return _tail_probability(lines, margins, log_factorial, constant, threshold)
+
+
+def pearson_chi_squared_test(table) -> float:
+    """p-value of Pearson's chi-squared test of independence in an r×c table, as R ``chisq.test(correct = FALSE)``.
+
+    For tables too large for :func:`fisher_freeman_halton_test`. Rows and columns that are all zero are
+    dropped first; a table with fewer than two non-empty rows or columns gives 1.0.
+    """
+    counts = _counts("table", table)
+    if counts.ndim != 2:
+        raise ValueError("table must be two-dimensional: one row per area (or round), one column per outcome")
+    counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+    if min(counts.shape) < 2:
+        return 1.0
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+    statistic = float(((counts - expected) ** 2 / expected).sum())
+    freedom = (counts.shape[0] - 1) * (counts.shape[1] - 1)
+    return float(chdtrc(freedom, statistic))  # scipy.stats.chi2.sf
 
 
 def _tail_probability(lines, margins, log_factorial, constant, threshold) -> float:
@@ -275,6 +316,7 @@ def _tail_probability(lines, margins, log_factorial, constant, threshold) -> flo
     moves: dict = {}
     nodes = {tuple(int(m) for m in margins): (np.array([constant]), np.array([1.0]))}
     probability = 0.0
+    work = 0
     for stage in range(len(lines) - 1):
         line = int(lines[stage])
         rest = lines[stage + 1 :]
@@ -284,6 +326,9 @@ def _tail_probability(lines, margins, log_factorial, constant, threshold) -> flo
             if (line, state) not in moves:
                 moves[(line, state)] = _moves(line, state, log_factorial)
             child_states, child_of_move, move_weight, move_count = moves[(line, state)]
+            work += values.size * move_weight.size
+            if work > EXACT_WORK_LIMIT:
+                raise ExactTestTooLarge(f"the exact test would weigh more than {EXACT_WORK_LIMIT} partial tables")
             future = np.array([_future(rest, child, log_factorial, futures) for child in child_states])
             log_total, high, low = (future[child_of_move, i][None, :] for i in range(3))
             partial = values[:, None] + move_weight[None, :]

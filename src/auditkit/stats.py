@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
+from scipy.special import ndtri
 
 #: Columns of :func:`proportion_ci`, in order.
 PROPORTION_COLUMNS = ("numerator", "denominator", "proportion", "ci_low", "ci_high")
+
+
+def _wilson(x: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score bounds, computed as statsmodels ``proportion_confint(method="wilson")`` does (same floats)."""
+    crit = -ndtri((1 - confidence) / 2.0)  # scipy.stats.norm.isf
+    crit2 = crit**2
+    q = x / n
+    denom = 1 + crit2 / n
+    center = (q + crit2 / (2 * n)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2))
+    dist /= denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
 
 
 def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFrame:
@@ -37,9 +49,7 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFr
     counted = n > 0
     if counted.any():
         proportion[counted] = x[counted] / n[counted]
-        low[counted], high[counted] = proportion_confint(
-            x[counted], n[counted], alpha=1 - confidence, method="wilson"
-        )
+        low[counted], high[counted] = _wilson(x[counted], n[counted], confidence)
         # The closed form gives exactly 0 when x = 0 and exactly 1 when x = n; floating point
         # can miss by one unit in the last place, which would leave the estimate outside its interval.
         low[counted & (x == 0)] = 0.0

@@ -8,17 +8,17 @@ naming the file, the row as Excel shows it, the column, the value and what is al
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.parameters import Instrument, Round
 from auditkit.exports import read_instrument
-from auditkit.readers import ROW
+from auditkit.readers import ROW, read_csv_quickly
 from auditkit.wording import format_date
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -85,7 +85,9 @@ def _is_date(value: object) -> bool:
     return isinstance(value, pd.Timestamp)
 
 
-def _date_checks(item: Item, round_: Round) -> list[pa.Check]:
+def _date_checks(item: Item, round_: Round) -> list:
+    import pandera.pandas as pa
+
     checks = [pa.Check(lambda column: column.map(_is_date), name="date", ignore_na=True)]
     if item.within_period:
         start, end = pd.Timestamp(round_.period_start), pd.Timestamp(round_.period_end)
@@ -99,17 +101,19 @@ def _date_checks(item: Item, round_: Round) -> list[pa.Check]:
     return checks
 
 
-def build_schema(codebook: Codebook, round_: Round) -> pa.DataFrameSchema:
-    """The pandera schema for one instrument's normalised data in one round."""
+def build_schema(codebook: Codebook, round_: Round):
+    """The pandera schema (a ``pandera.DataFrameSchema``) for one instrument's normalised data in one round."""
+    import pandera.pandas as pa
+
     columns = {}
     for item in codebook.items:
-        checks: list[pa.Check] = []
+        checks: list = []
         if item.type in ("choice", "area"):
             codes = list(allowed_codes(item, round_))
             checks.append(pa.Check(lambda column, codes=codes: column.isin(codes), name=f"allowed_{item.type}"))
         elif item.type == "date":
             checks.extend(_date_checks(item, round_))
-        nullable = not item.required or codebook.partial_records and not item.unique
+        nullable = _nullable(item, codebook)
         columns[item.id] = pa.Column(None, checks=checks, nullable=nullable, unique=item.unique)
     return pa.DataFrameSchema(columns, name=codebook.codebook)
 
@@ -169,6 +173,8 @@ def _column_problems(table: pd.DataFrame, instrument: Instrument) -> list[Proble
 def _value_problems(
     frame: pd.DataFrame, table: pd.DataFrame, instrument: Instrument, round_: Round
 ) -> list[Problem]:
+    import pandera.pandas as pa
+
     schema = build_schema(instrument.codebook, round_)
     try:
         schema.validate(frame, lazy=True)
@@ -188,35 +194,135 @@ def _value_problems(
     return problems
 
 
-def _typed(frame: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFrame:
-    typed = {}
-    for item in codebook.items:
-        column = frame[item.id]
-        if item.type in ("choice", "area"):
-            typed[item.id] = pd.Categorical(column, categories=list(allowed_codes(item, round_)), ordered=True)
-        elif item.type == "date":
-            typed[item.id] = pd.to_datetime(column.astype(object).where(column.notna(), None))
-        else:
-            typed[item.id] = column.astype("string")
-    return pd.DataFrame(typed, index=frame.index)
+def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A column as codes into its distinct values (code −1: a missing value)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, categories = column.cat.codes.to_numpy(), column.cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        if used.all():
+            return codes, categories
+        renumbered = np.append(np.cumsum(used) - 1, -1)  # unused categories (a header read as a value) dropped
+        return renumbered[codes], categories[used]
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def _stripped_values(values: pd.Index) -> tuple[np.ndarray, bool]:
+    """:func:`_stripped` of each value (trimmed text, or missing when blank), and whether none changed."""
+    if len(values) > 1000 and values.inferred_type == "string" and "\x00" not in "".join(values):
+        text = values.to_numpy(dtype=str)
+        trimmed = np.strings.strip(text)  # as str.strip does, in C
+        blank = np.strings.str_len(trimmed) == 0
+        if not blank.any() and (trimmed == text).all():
+            return values.to_numpy(dtype=object), True
+        stripped = trimmed.astype(object)
+        stripped[blank] = pd.NA
+        return stripped, False
+    return np.array([_stripped(value) for value in values], dtype=object), False
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One item's values: each row's code into the distinct normalised values, and which rows break a rule."""
+
+    codes: np.ndarray
+    values: np.ndarray
+    broken: np.ndarray
+
+
+def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool) -> _Column:
+    """Normalise and check each distinct value once (as :func:`_normalise` and :func:`build_schema` do row by row).
+
+    ``broken`` marks every row that may break a rule; the rows it marks are then checked by pandera
+    itself, so that messages stay exactly what they were.
+    """
+    raw_codes, raw_values = _distinct(column)
+    normal, unchanged = _stripped_values(raw_values)
+    present = pd.notna(normal)
+    if item.type in ("choice", "area"):
+        codes = allowed_codes(item, round_)
+        normal = _normalise_choices(pd.Series(normal, dtype=object), item, codes).to_numpy(dtype=object)
+        bad = present & ~pd.Series(normal, dtype=object).isin(codes).to_numpy()
+    elif item.type == "date":
+        normal = _dates_only(_parse_dates(pd.Series(normal, dtype=object))).to_numpy(dtype=object)
+        bad = present & ~np.fromiter((_is_date(value) for value in normal), dtype=bool, count=len(normal))
+        if item.within_period:
+            start, end = pd.Timestamp(round_.period_start), pd.Timestamp(round_.period_end)
+            bad |= np.fromiter((_is_date(value) and not start <= value <= end for value in normal), dtype=bool,
+                               count=len(normal))
+    else:
+        bad = np.zeros(len(normal), dtype=bool)
+    if unchanged and item.type == "text":  # distinct values that stay distinct: no need to hash them again
+        folded, values = np.arange(len(normal)), normal
+    else:
+        folded, values = pd.factorize(pd.Series(normal, dtype=object), use_na_sentinel=True)
+    row_codes = np.where(raw_codes >= 0, np.append(folded, -1)[raw_codes], -1)
+    broken = np.append(bad, False)[raw_codes]
+    if not nullable:
+        broken |= row_codes < 0
+    if item.unique and len(values):
+        counts = np.bincount(row_codes[row_codes >= 0], minlength=len(values))
+        broken |= np.append(counts > 1, False)[row_codes]
+    return _Column(row_codes, np.asarray(values, dtype=object), broken)
+
+
+def _typed_column(checked: _Column, item: Item, round_: Round, index: pd.Index):
+    """The records' column for an item whose values all passed: categories, dates or text."""
+    if item.type in ("choice", "area"):
+        categories = list(allowed_codes(item, round_))
+        position = {code: number for number, code in enumerate(categories)}
+        mapped = np.array([position.get(value, -1) for value in checked.values] + [-1], dtype=np.int64)
+        return pd.Categorical.from_codes(mapped[checked.codes], categories=categories, ordered=True)
+    values = pd.Series([*checked.values, pd.NA], dtype=object)
+    if item.type == "date":
+        converted = pd.to_datetime(values.where(values.notna(), None))
+        return pd.Series(converted.to_numpy()[checked.codes], index=index, dtype=converted.dtype)
+    return pd.Series(values.to_numpy()[checked.codes], index=index, dtype=object).astype("string")
+
+
+def _nullable(item: Item, codebook: Codebook) -> bool:
+    return not item.required or codebook.partial_records and not item.unique
+
+
+def _read(instrument: Instrument) -> pd.DataFrame:
+    """The instrument's table of text: a plain CSV file read quickly when it can be, else as it arrives."""
+    if instrument.format == "table":
+        text = frozenset(item.id for item in instrument.codebook.items if item.type == "text")
+        table = read_csv_quickly(instrument.data, text_columns=text)
+        if table is not None and set(table.columns) & set(instrument.codebook.by_id):
+            return table
+    return read_instrument(instrument)
 
 
 def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and check one instrument's data; return the typed records (or None) and every problem."""
-    table = read_instrument(instrument)
+    table = _read(instrument)
     header_problems = _column_problems(table, instrument)
     missing = [problem for problem in header_problems if problem.column not in table.columns]
     repeated = table.columns.duplicated().any()
     if missing or repeated:
         return None, header_problems
     known = table[[column for column in table.columns if column in instrument.codebook.by_id]]
-    frame = _normalise(known, instrument.codebook, round_)
+    codebook = instrument.codebook
+    absent = pd.Series(pd.NA, index=known.index, dtype=object)
+    checked = {
+        item.id: _checked_column(known[item.id] if item.id in known.columns else absent, item, round_,
+                                 _nullable(item, codebook))
+        for item in codebook.items
+    }
+    broken = np.logical_or.reduce([column.broken for column in checked.values()]) if checked else None
+    problems = list(header_problems)
+    if broken is not None and broken.any():
+        rows = known.loc[broken]
+        problems += _value_problems(_normalise(rows, codebook, round_), rows, instrument, round_)
     order = {column: index for index, column in enumerate(table.columns)}
-    problems = header_problems + _value_problems(frame, known, instrument, round_)
     problems.sort(key=lambda problem: (problem.row or 0, order.get(problem.column, len(order))))
     if problems:
         return None, problems
-    records = _typed(frame, instrument.codebook, round_)
+    records = pd.DataFrame(
+        {item.id: _typed_column(checked[item.id], item, round_, known.index) for item in codebook.items},
+        index=known.index,
+    )
     records.index.name = ROW
     return records, []
 

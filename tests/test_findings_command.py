@@ -1,0 +1,233 @@
+"""`auditkit findings`: the published findings.json and findings.csv alone, as `auditkit run` writes them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import auditkit
+from auditkit.cli import main
+
+from conftest import REPO, RoundCopy
+
+FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def written_by_the_library(parameters: Path, folder: Path) -> dict[str, bytes]:
+    """What auditkit run publishes as findings: write_findings on the analysis, disclosure control applied."""
+    folder.mkdir()
+    auditkit.write_findings(auditkit.analyse_round(parameters), folder)
+    return folder_state(folder)
+
+
+def test_writes_the_published_findings_of_the_example_round(tmp_path: Path):
+    out = tmp_path / "out"
+    result = invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Findings written to {out / 'findings.json'}" in result.output
+    assert folder_state(out) == written_by_the_library(REPO / "parameters" / "llr-2017.yaml", tmp_path / "expected")
+    assert sorted(folder_state(out)) == ["findings.csv", "findings.json"]  # no notebooks, no briefing
+
+
+def test_a_follow_up_round_gets_its_comparison(tmp_path: Path):
+    out = tmp_path / "out"
+    result = invoke("findings", str(FOLLOWUP), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert folder_state(out) == written_by_the_library(FOLLOWUP, tmp_path / "expected")
+    assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["comparison"]["items"]
+
+
+def test_applies_the_disclosure_rule_as_run_does(example_round: RoundCopy, tmp_path: Path):
+    example_round.edit_parameters("disclosure:\n  min_count: 0\n", "")
+    out = tmp_path / "out"
+    result = invoke("findings", str(example_round.parameters), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert folder_state(out) == written_by_the_library(example_round.parameters, tmp_path / "expected")
+    document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert document["disclosure"]["applied"] and document["disclosure"]["min_count"] == 5
+    assert ",c," in (out / "findings.csv").read_text(encoding="utf-8")
+
+
+def test_writes_to_the_round_s_report_folder_by_default(example_round: RoundCopy):
+    result = invoke("findings", str(example_round.parameters))
+    assert result.exit_code == 0, result.output
+    report = example_round.reports / "llr-2017"
+    assert sorted(folder_state(report)) == ["findings.csv", "findings.json"]
+    assert [path.name for path in example_round.reports.iterdir()] == ["llr-2017"]  # no staging folder left
+
+
+def test_bad_data_is_listed_and_nothing_is_written(example_round: RoundCopy, tmp_path: Path):
+    example_round.edit_cases("DD17-L02,Leicester", "DD17-L02,Leicster")
+    out = tmp_path / "reports" / "out"
+    result = invoke("findings", str(example_round.parameters), "--out", str(out))
+    assert result.exit_code == 1
+    assert (
+        "llr-2017-cases.csv, row 3, column 'area': 'Leicster' is not one of the round's areas; "
+        "allowed: Leicester, Leicestershire, Rutland. Did you mean 'Leicester'?" in result.output
+    )
+    assert result.output.rstrip().endswith("Nothing was written.")
+    assert "Traceback" not in result.output
+    assert not out.parent.exists()
+
+
+def test_bad_data_leaves_an_earlier_report_as_it_was(example_round: RoundCopy, tmp_path: Path):
+    out = tmp_path / "out"
+    assert invoke("findings", str(example_round.parameters), "--out", str(out)).exit_code == 0
+    before = folder_state(out)
+    example_round.edit_cases("no,yes,partly,observed", "maybe,yes,partly,observed")
+    result = invoke("findings", str(example_round.parameters), "--out", str(out), "--force")
+    assert result.exit_code == 1
+    assert "column 'toolkit_used': 'maybe' is not an allowed value; allowed: yes, no." in result.output
+    assert folder_state(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "project"]  # no staging folder left
+
+
+def test_an_existing_report_is_replaced_only_with_force(tmp_path: Path):
+    out = tmp_path / "out"
+    parameters = REPO / "parameters" / "llr-2017.yaml"
+    assert invoke("findings", str(parameters), "--out", str(out)).exit_code == 0
+    (out / "briefing.html").write_text("an earlier briefing", encoding="utf-8")
+    result = invoke("findings", str(parameters), "--out", str(out))
+    assert result.exit_code == 1
+    assert f"The report {out} already exists. Run again with --force to replace it" in result.output
+    assert "Nothing was written." in result.output
+    assert (out / "briefing.html").is_file()
+
+    result = invoke("findings", str(parameters), "--out", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert sorted(folder_state(out)) == ["findings.csv", "findings.json"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "minutes.docx").write_bytes(b"keep me")
+    result = invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out), "--force")
+    assert result.exit_code == 1
+    assert f"The output folder {out} already holds files that are not an auditkit report" in result.output
+    assert folder_state(out) == {"minutes.docx": b"keep me"}
+
+
+def test_a_missing_parameters_file_is_named(tmp_path: Path):
+    result = invoke("findings", str(tmp_path / "nowhere.yaml"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "nowhere.yaml" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# --- a large generated round, checked against an independent computation ------------------------------
+
+AREAS = [f"District {number:02d}" for number in range(1, 31)]
+AGREEMENT = {"Strongly disagree": "strongly_disagree", "Disagree": "disagree",
+             "Neither agree nor disagree": "neutral", "Agree": "agree", "Strongly agree": "strongly_agree"}
+CODEBOOK = """\
+codebook: big_survey
+title: A large survey
+record: response
+records: practitioners who answered
+partial_records: true
+items:
+  - {id: response_id, question: Response number, type: text, required: true, unique: true, identifying: true}
+  - {id: area, question: Area, type: area, required: true}
+  - {id: aware, question: Aware, type: choice, required: true, values: [yes, no], met: [yes]}
+  - id: confident
+    question: Confident
+    type: choice
+    ordinal: true
+    values:
+      - {code: strongly_disagree, label: Strongly disagree}
+      - {code: disagree, label: Disagree}
+      - {code: neutral, label: Neither agree nor disagree}
+      - {code: agree, label: Agree}
+      - {code: strongly_agree, label: Strongly agree}
+    met: [agree, strongly_agree]
+  - id: used
+    question: Used
+    type: choice
+    values: [yes, no, not_applicable]
+    met: [yes]
+    not_applicable: [not_applicable]
+  - {id: rare, question: Rare, type: choice, values: [yes, no], met: [yes]}
+"""
+
+
+def _large_round(folder: Path, rows: int) -> Path:
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame({
+        "response_id": [f"R{number:06d}" for number in range(rows)],
+        "area": rng.choice(AREAS, rows),
+        "aware": rng.choice(["yes", "no", "Yes", " NO "], rows, p=[0.5, 0.3, 0.15, 0.05]),
+        "confident": rng.choice([*AGREEMENT, "", "agree"], rows),
+        "used": rng.choice(["yes", "no", "not_applicable", ""], rows, p=[0.4, 0.3, 0.2, 0.1]),
+        "rare": rng.choice(["yes", "no", ""], rows, p=[0.001, 0.989, 0.01]),
+    })
+    data.to_csv(folder / "big.csv", index=False)
+    (folder / "big_survey.yaml").write_text(CODEBOOK, encoding="utf-8")
+    areas = "".join(f"  - {area}\n" for area in AREAS)
+    (folder / "big.yaml").write_text(
+        "round: big-2024\ntitle: A large survey\npartnership: Somewhere\nperiod: {start: 2024-01-01, end: 2024-12-31}\n"
+        f"areas:\n{areas}disclosure:\n  min_count: 0\n"
+        "instruments:\n  survey:\n    codebook: big_survey.yaml\n    data: big.csv\n",
+        encoding="utf-8",
+    )
+    return folder / "big.yaml"
+
+
+def test_a_large_round_counts_as_an_independent_computation_does(tmp_path: Path):
+    parameters = _large_round(tmp_path, 20_000)
+    result = invoke("findings", str(parameters), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    survey = document["instruments"]["survey"]
+
+    data = pd.read_csv(tmp_path / "big.csv", dtype=str, keep_default_na=False)
+    codes = data.apply(lambda column: column.str.strip().str.lower())
+    codes["confident"] = data["confident"].map(AGREEMENT).fillna(data["confident"])
+    codes["area"] = data["area"]
+    assert survey["records"] == 20_000
+    assert survey["complete"] == int((codes["aware"] != "").sum())
+    assert survey["by_area"] == {area: int((codes["area"] == area).sum()) for area in AREAS}
+    for item, met, not_applicable in (("aware", {"yes"}, set()), ("confident", {"agree", "strongly_agree"}, set()),
+                                      ("used", {"yes"}, {"not_applicable"}), ("rare", {"yes"}, set())):
+        answered = (codes[item] != "") & ~codes[item].isin(not_applicable)
+        is_met = codes[item].isin(met)
+        entry = survey["indicators"][item]
+        assert (entry["numerator"], entry["denominator"]) == (int(is_met.sum()), int(answered.sum())), item
+        per_area = pd.DataFrame({"met": is_met, "answered": answered}).groupby(codes["area"]).sum()
+        for area in AREAS:
+            shown = entry["by_area"][area]
+            assert (shown["numerator"], shown["denominator"]) == tuple(per_area.loc[area]), (item, area)
+            assert shown["proportion"] == pytest.approx(per_area.loc[area, "met"] / per_area.loc[area, "answered"])
+        assert entry["distribution"]["yes" if item != "confident" else "agree"] == int(
+            (codes[item] == ("yes" if item != "confident" else "agree")).sum())
+    assert set(survey["area_tests"]) == {"aware", "confident", "used", "rare"}
+    assert all(0 <= test["p_value"] <= 1 for test in survey["area_tests"].values())
+
+
+def test_a_large_round_under_the_dfe_rule_publishes_no_small_count(tmp_path: Path):
+    parameters = _large_round(tmp_path, 20_000)
+    parameters.write_text(parameters.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""),
+                          encoding="utf-8")
+    result = invoke("findings", str(parameters), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert folder_state(tmp_path / "out") == written_by_the_library(parameters, tmp_path / "expected")
+    rare = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    rare = rare["instruments"]["survey"]["indicators"]["rare"]
+    shown = [entry["numerator"] for entry in rare["by_area"].values()]
+    assert None in shown and not any(1 <= count <= 5 for count in shown if count is not None)

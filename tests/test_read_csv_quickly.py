@@ -1,0 +1,85 @@
+"""The quick CSV reader gives exactly the table the careful reader gives, or steps aside (None)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from auditkit import readers
+from auditkit.errors import DataError
+from auditkit.readers import read_csv_quickly, read_table
+
+
+def careful(path: Path) -> pd.DataFrame | None:
+    try:
+        return read_table(path)
+    except DataError:
+        return None
+
+
+def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | None:
+    quick = read_csv_quickly(path, text_columns=frozenset(text_columns))
+    if quick is None:
+        return None
+    expected = careful(path)
+    assert expected is not None, f"the careful reader refuses {path.read_bytes()[:200]!r}"
+    pd.testing.assert_frame_equal(quick.astype(object), expected, check_index_type=False)
+    assert quick.index.name == expected.index.name == "row"
+    return quick
+
+
+@pytest.mark.parametrize(
+    ("content", "read_quickly"),
+    [
+        (b"id,area,q\nR1,Leicester,yes\nR2,Rutland,no\n", True),
+        (b"\xef\xbb\xbfid,area,q\r\nR1,Leicester,yes\r\nR2,Rutland,no\r\n", True),
+        (b"id,area,q\nR1,Leicester,yes\n\n , ,\nR2,Rutland,no\n\n", True),
+        (b"id,area,q\nR1,Leicester\nR2,Rutland,no", True),
+        (b'id,area,q\nR1,"Leicester, city","say ""yes"""\nR2,Rutland,"two\nlines"\n', True),
+        (b"id;area;q\nR1;Leicester;yes\n", True),
+        (b"id\tarea\tq\nR1\tLeicester\tyes\n", True),
+        (b"id,area,q\nR1, Leicester ,  Yes \n", True),
+        ("id,area,q\nR1,Bédford,oui\n".encode("utf-8"), True),
+        ("id,area,q\nR1,Bédford,oui\n".encode("cp1252"), False),
+        (b"id,area,q\nR1,Leicester,yes\nTotal,,2\n", False),
+        (b"id,area,q\nR1,Leicester,yes,extra\n", False),
+        (b"id,area,q\rR1,Leicester,yes\r", False),
+        (b"id,,q\nR1,,yes\n", False),
+        (b"sep=;\nid;area\nR1;Leicester\n", False),
+        (b'"id",area\nR1,Leicester\n', False),
+        (b"id,area\n", False),
+    ],
+)
+def test_reads_a_plain_csv_as_the_careful_reader_does(tmp_path: Path, content: bytes, read_quickly: bool):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    quick = assert_same_or_none(path, {"id"})
+    assert (quick is not None) == read_quickly
+
+
+@pytest.mark.parametrize("blank", [24_990, 24_999, 25_000, 25_001])
+def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, blank: int):
+    monkeypatch.setattr(readers, "_SPLIT_BYTES", 1000)
+    rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else 'no'}" for number in range(50_000)]
+    rows[blank] = ""  # a blank row near the middle
+    rows[blank + 2] = "R99999,Area 1"  # a short row
+    path = tmp_path / "large.csv"
+    path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    quick = assert_same_or_none(path, {"id"})
+    assert quick is not None and len(quick) == 49_999
+    assert isinstance(quick["area"].dtype, pd.CategoricalDtype) and quick["id"].dtype == object
+
+
+def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: Path):
+    generator = random.Random(7)
+    alphabet = ["a", "b", "yes", " ", ",", ",", "\n", "\n", '"', "\r\n", ";", "Total", "é", "\t"]
+    read = 0
+    for case in range(400):
+        text = "id,area,q\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(text.encode("utf-8"))
+        read += assert_same_or_none(path, {"id"}) is not None
+    assert read > 50  # most quoted and ragged files are read quickly, and each the same as the careful reader
