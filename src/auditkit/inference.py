@@ -197,10 +197,21 @@ def adjust_bh(p_values) -> np.ndarray:
         raise ValueError("p_values must lie between 0 and 1")
     adjusted = np.full(p.shape, np.nan)
     if present.any():
-        from statsmodels.stats.multitest import multipletests
-
-        adjusted[present] = multipletests(p[present], method="fdr_bh")[1]
+        adjusted[present] = _fdr_bh(p[present])
     return adjusted
+
+
+def _fdr_bh(p: np.ndarray) -> np.ndarray:
+    """statsmodels ``multipletests(p, method="fdr_bh")[1]``, step for step (the same floats), without
+    importing statsmodels, which takes almost half a second."""
+    order = np.argsort(p)
+    ranked = p[order]
+    factor = np.arange(1, len(ranked) + 1) / float(len(ranked))
+    corrected = np.minimum.accumulate((ranked / factor)[::-1])[::-1]
+    corrected[corrected > 1] = 1
+    result = np.empty_like(corrected)
+    result[order] = corrected
+    return result
 
 
 def cochran_armitage_trend(numerators, denominators, scores=None) -> pd.DataFrame:

@@ -383,16 +383,23 @@ def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
     return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
 
 
-def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """For each row: is the cell blank, and is it a totals label ("Total", "Grand total:" and so on)."""
+#: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
+TRIMMED = "auditkit_trimmed"
+
+
+def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """For each row: is the cell blank, and is it a totals label ("Total", "Grand total:" and so on);
+    and whether every value is already trimmed and not blank."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, values = column.cat.codes.to_numpy(), [str(value) for value in column.cat.categories]
         blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
         totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
-        return blank[codes], totals[codes]
+        return blank[codes], totals[codes], False
     values = column.to_numpy(dtype=object)
-    stripped = np.strings.strip(values.astype(str))  # as str.strip does; the file holds no NUL character
+    text = values.astype(str)
+    stripped = np.strings.strip(text)  # as str.strip does; the file holds no NUL character
     blank = np.strings.str_len(stripped) == 0
+    trimmed = not blank.any() and bool((stripped == text).all())
     # Only a cell whose first letter may start a totals label needs the full test.
     first = np.strings.lower(stripped.astype("U1"))
     maybe = (first == "t") | (first == "g") | (first == "s") | (first == "c") | (first == "a") | (first == "m")
@@ -400,7 +407,7 @@ def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     totals = np.zeros(len(values), dtype=bool)
     rows = np.flatnonzero(maybe)
     totals[rows] = [_is_totals_word(text) for text in values[rows]]
-    return blank, totals
+    return blank, totals, trimmed
 
 
 def _is_totals_word(text: str) -> bool:
@@ -462,10 +469,13 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.D
         return None
     blank = np.ones(length, dtype=bool)
     total = np.zeros(length, dtype=bool)
-    for column in columns:
-        is_blank, is_total = _blank_and_totals(column)
+    trimmed = set()
+    for name, column in zip(names, columns):
+        is_blank, is_total, clean = _blank_and_totals(column)
         total |= blank & ~is_blank & is_total
         blank &= is_blank
+        if clean:
+            trimmed.add(name)
     if total.any():
         return None
     table = pd.DataFrame({index: column for index, column in enumerate(columns)})
@@ -475,4 +485,5 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.D
         table = table.loc[~blank]
     if table.empty:
         return None
+    table.attrs[TRIMMED] = frozenset(trimmed)
     return table

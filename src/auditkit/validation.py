@@ -18,7 +18,7 @@ from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.parameters import Instrument, Round
 from auditkit.exports import read_instrument
-from auditkit.readers import ROW, read_csv_quickly
+from auditkit.readers import ROW, TRIMMED, read_csv_quickly
 from auditkit.wording import format_date
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -207,8 +207,13 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques, dtype=object)
 
 
-def _stripped_values(values: pd.Index) -> tuple[np.ndarray, bool]:
-    """:func:`_stripped` of each value (trimmed text, or missing when blank), and whether none changed."""
+def _stripped_values(values: pd.Index, trimmed: bool = False) -> tuple[np.ndarray, bool]:
+    """:func:`_stripped` of each value (trimmed text, or missing when blank), and whether none changed.
+
+    ``trimmed``: the reader found every value already trimmed and not blank.
+    """
+    if trimmed:
+        return values.to_numpy(dtype=object), True
     if len(values) > 1000 and values.inferred_type == "string" and "\x00" not in "".join(values):
         text = values.to_numpy(dtype=str)
         trimmed = np.strings.strip(text)  # as str.strip does, in C
@@ -230,14 +235,14 @@ class _Column:
     broken: np.ndarray
 
 
-def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool) -> _Column:
+def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool, trimmed: bool = False) -> _Column:
     """Normalise and check each distinct value once (as :func:`_normalise` and :func:`build_schema` do row by row).
 
     ``broken`` marks every row that may break a rule; the rows it marks are then checked by pandera
     itself, so that messages stay exactly what they were.
     """
     raw_codes, raw_values = _distinct(column)
-    normal, unchanged = _stripped_values(raw_values)
+    normal, unchanged = _stripped_values(raw_values, trimmed and not (raw_codes < 0).any())
     present = pd.notna(normal)
     if item.type in ("choice", "area"):
         codes = allowed_codes(item, round_)
@@ -252,17 +257,19 @@ def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool
                                count=len(normal))
     else:
         bad = np.zeros(len(normal), dtype=bool)
-    if unchanged and item.type == "text":  # distinct values that stay distinct: no need to hash them again
-        folded, values = np.arange(len(normal)), normal
+    missing = ~present
+    if (unchanged and item.type == "text") or (not missing.any() and len(set(normal)) == len(normal)):
+        row_codes, values = raw_codes, normal  # distinct values that stay distinct: no need to hash them again
     else:
         folded, values = pd.factorize(pd.Series(normal, dtype=object), use_na_sentinel=True)
-    row_codes = np.where(raw_codes >= 0, np.append(folded, -1)[raw_codes], -1)
-    broken = np.append(bad, False)[raw_codes]
-    if not nullable:
+        row_codes = np.append(folded, -1)[raw_codes]
+    broken = np.append(bad, False)[raw_codes] if bad.any() else np.zeros(len(raw_codes), dtype=bool)
+    if not nullable and (missing.any() or (raw_codes < 0).any()):
         broken |= row_codes < 0
     if item.unique and len(values):
         counts = np.bincount(row_codes[row_codes >= 0], minlength=len(values))
-        broken |= np.append(counts > 1, False)[row_codes]
+        if (counts > 1).any():
+            broken |= np.append(counts > 1, False)[row_codes]
     return _Column(row_codes, np.asarray(values, dtype=object), broken)
 
 
@@ -305,9 +312,10 @@ def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame |
     known = table[[column for column in table.columns if column in instrument.codebook.by_id]]
     codebook = instrument.codebook
     absent = pd.Series(pd.NA, index=known.index, dtype=object)
+    trimmed = table.attrs.get(TRIMMED, frozenset())
     checked = {
         item.id: _checked_column(known[item.id] if item.id in known.columns else absent, item, round_,
-                                 _nullable(item, codebook))
+                                 _nullable(item, codebook), item.id in trimmed)
         for item in codebook.items
     }
     broken = np.logical_or.reduce([column.broken for column in checked.values()]) if checked else None
