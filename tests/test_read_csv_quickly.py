@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditkit import readers
+from auditkit import fastcsv
 from auditkit.errors import DataError
-from auditkit.readers import read_csv_quickly, read_table
+from auditkit.fastcsv import read_csv_quickly
+from auditkit.readers import read_table
 
 
 def careful(path: Path) -> pd.DataFrame | None:
@@ -62,7 +63,7 @@ def test_reads_a_plain_csv_as_the_careful_reader_does(tmp_path: Path, content: b
 
 @pytest.mark.parametrize("blank", [24_990, 24_999, 25_000, 25_001])
 def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, blank: int):
-    monkeypatch.setattr(readers, "_SPLIT_BYTES", 1000)
+    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
     rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else 'no'}" for number in range(50_000)]
     rows[blank] = ""  # a blank row near the middle
     rows[blank + 2] = "R99999,Area 1"  # a short row

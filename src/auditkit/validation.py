@@ -18,7 +18,8 @@ from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.parameters import Instrument, Round
 from auditkit.exports import read_instrument
-from auditkit.readers import ROW, TRIMMED, read_csv_quickly
+from auditkit.fastcsv import TRIMMED, read_csv_quickly
+from auditkit.readers import ROW
 from auditkit.wording import format_date
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")

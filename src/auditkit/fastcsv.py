@@ -1,0 +1,169 @@
+"""The quick path for large plain CSV files: pandas' C parser, answers read as categoricals.
+
+:func:`read_csv_quickly` reads a plain UTF-8 CSV (the shape a survey tool or a database export
+writes) in two halves on two threads, with answers as categoricals. For anything unusual it
+returns None and :func:`auditkit.readers.read_table` reads the file as before, so every file
+gives the same table, and every error the same message, whichever path reads it
+(``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from auditkit.readers import ROW, TOTALS_WORDS, header_text, read_table, sniff_separator
+
+
+_SPLIT_BYTES = 8 << 20
+_CHECKED_BLOCK = 16 << 20
+
+
+def _is_utf8(raw: bytes | memoryview) -> bool:
+    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(raw), _CHECKED_BLOCK):
+            decoder.decode(raw[start:start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_plain(data: bytes, separator: str, dtypes: dict[int, str], width: int) -> pd.DataFrame | None:
+    """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long."""
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=separator, header=None, dtype=dtypes, na_filter=False, skip_blank_lines=False,
+            engine="c", encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        return None
+    return frame if frame.shape[1] == width else None
+
+
+def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
+    """One column of the parsed blocks joined, each block's header row left out; categories kept as found."""
+    pieces = [part[column] for part in parts]
+    if isinstance(pieces[0].dtype, pd.CategoricalDtype):
+        if len(pieces) > 1:
+            pieces = [pd.Categorical(pieces[0]), pd.Categorical(pieces[1])]
+            joined = pd.api.types.union_categoricals(pieces)
+            codes = np.concatenate([joined.codes[1:len(pieces[0])], joined.codes[len(pieces[0]) + 1:]])
+            return pd.Series(pd.Categorical.from_codes(codes, dtype=joined.dtype))
+        values = pieces[0].array
+        return pd.Series(pd.Categorical.from_codes(values.codes[1:], dtype=values.dtype))
+    return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
+
+
+#: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
+TRIMMED = "auditkit_trimmed"
+
+
+def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """For each row: is the cell blank, and is it a totals label ("Total", "Grand total:" and so on);
+    and whether every value is already trimmed and not blank."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, values = column.cat.codes.to_numpy(), [str(value) for value in column.cat.categories]
+        blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
+        totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
+        return blank[codes], totals[codes], False
+    values = column.to_numpy(dtype=object)
+    text = values.astype(str)
+    stripped = np.strings.strip(text)  # as str.strip does; the file holds no NUL character
+    blank = np.strings.str_len(stripped) == 0
+    trimmed = not blank.any() and bool((stripped == text).all())
+    # Only a cell whose first letter may start a totals label needs the full test.
+    first = np.strings.lower(stripped.astype("U1"))
+    maybe = (first == "t") | (first == "g") | (first == "s") | (first == "c") | (first == "a") | (first == "m")
+    maybe |= first > "\x7f"
+    totals = np.zeros(len(values), dtype=bool)
+    rows = np.flatnonzero(maybe)
+    totals[rows] = [_is_totals_word(text) for text in values[rows]]
+    return blank, totals, trimmed
+
+
+def _is_totals_word(text: str) -> bool:
+    return text.strip().rstrip(":").strip().casefold() in TOTALS_WORDS
+
+
+def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset()) -> pd.DataFrame | None:
+    """The table :func:`read_table` gives for a plain CSV file, read by pandas' C parser.
+
+    Columns named in ``text_columns`` hold text; the others are categoricals (answers repeat, so
+    each distinct value is stored once and checked once). Returns None when the file needs the
+    careful reader: not UTF-8, an Excel separator line, quotes or a blank name in its header, a
+    line ending in a lone carriage return, a row longer than the header, or a totals row. That
+    reader then gives the same table, or names the problem.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    raw = path.read_bytes()
+    if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        return None
+    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if not raw.isascii() and not _is_utf8(raw):
+        return None
+    end = raw.find(b"\n")
+    if end < 0 or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
+        return None
+    header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
+    if '"' in header_line or re.fullmatch(r"sep=.", header_line.strip()):
+        return None
+    separator = sniff_separator(header_line)
+    names = [header_text(cell) for cell in header_line.split(separator)]
+    if not all(names):
+        return None
+    dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
+    if b'"' not in raw and len(raw) >= _SPLIT_BYTES:
+        middle = raw.find(b"\n", len(raw) // 2) + 1
+        blocks = [raw[:middle], raw[:end + 1] + raw[middle:]] if 0 < middle < len(raw) else [raw]
+    else:
+        blocks = [raw]
+    del raw
+    if len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))
+    else:
+        parts = [_parse_plain(blocks[0], separator, dtypes, len(names))]
+    del blocks
+    if any(part is None for part in parts):
+        return None
+    columns = [_without_header(parts, index) for index in range(len(names))]
+    del parts
+    return _plain_table(path, names, columns)
+
+
+def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.DataFrame | None:
+    """Blank rows dropped, rows numbered as Excel shows them; None when a row starts with a totals label."""
+    length = len(columns[0])
+    if not length:
+        return None
+    blank = np.ones(length, dtype=bool)
+    total = np.zeros(length, dtype=bool)
+    trimmed = set()
+    for name, column in zip(names, columns):
+        is_blank, is_total, clean = _blank_and_totals(column)
+        total |= blank & ~is_blank & is_total
+        blank &= is_blank
+        if clean:
+            trimmed.add(name)
+    if total.any():
+        return None
+    table = pd.DataFrame({index: column for index, column in enumerate(columns)})
+    table.columns = names
+    table.index = pd.RangeIndex(2, 2 + length, name=ROW)
+    if blank.any():
+        table = table.loc[~blank]
+    if table.empty:
+        return None
+    table.attrs[TRIMMED] = frozenset(trimmed)
+    return table
