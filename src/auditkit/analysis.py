@@ -118,15 +118,18 @@ def _inputs_key(rounds: tuple[Round, ...]) -> tuple:
     return tuple((str(path), hash_file(path)) for path in files)
 
 
-def analyse_round(parameters: str | Path | Round) -> Analysis:
+def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
     """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
 
     Within one process the same inputs (the same files with the same content) give the same
     :class:`Analysis` object without computing it again: a run validates a round and then its
-    notebooks analyse it. Treat an Analysis as read-only.
+    notebooks analyse it. Treat an Analysis as read-only. ``reuse=False`` computes afresh and
+    keeps nothing, for a process that analyses a round once (it skips hashing the inputs).
     """
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
+    if not reuse:
+        return _analyse_history(history)
     key = _inputs_key(history)
     if key not in _ANALYSED:
         if len(_ANALYSED) >= _ANALYSED_KEPT:

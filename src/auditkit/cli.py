@@ -137,7 +137,7 @@ def findings(parameters: Path, output: Path | None, force: bool) -> None:
     from auditkit.staging import check_replaceable, default_output_folder, staged_folder
 
     try:
-        analysis = analyse_round(parameters)
+        analysis = analyse_round(parameters, reuse=False)  # analysed once here: no need to hash the inputs
         target = output.expanduser().resolve() if output else default_output_folder(analysis.round)
         check_replaceable(target, force)
         with staged_folder(target) as staging:
