@@ -151,6 +151,8 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.D
     total = np.zeros(length, dtype=bool)
     trimmed = set()
     for name, column in zip(names, columns):
+        if isinstance(column.dtype, pd.CategoricalDtype) and not blank.any():
+            continue  # every row already has a value: this column can make no row blank or a totals row
         is_blank, is_total, clean = _blank_and_totals(column)
         total |= blank & ~is_blank & is_total
         blank &= is_blank

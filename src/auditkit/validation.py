@@ -199,7 +199,8 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """A column as codes into its distinct values (code −1: a missing value)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, categories = column.cat.codes.to_numpy(), column.cat.categories
-        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        counted = codes if len(codes) and codes.min() >= 0 else codes[codes >= 0]  # no copy without gaps
+        used = np.bincount(counted, minlength=len(categories)) > 0
         if used.all():
             return codes, categories
         renumbered = np.append(np.cumsum(used) - 1, -1)  # unused categories (a header read as a value) dropped
