@@ -29,7 +29,7 @@ from auditkit.comparison import (
 from auditkit.findings import Findings, compute_findings
 from auditkit.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
 from auditkit.parameters import Round, load_round
-from auditkit.provenance import hash_file
+from auditkit.provenance import list_inputs
 from auditkit.quotes import QuoteSelection, select_quotes
 from auditkit.rounds import load_history
 from auditkit.validation import load_round_records
@@ -41,7 +41,8 @@ class Analysis:
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds, and
-    ``area_tests`` this round's areas against each other. ``published`` is True for the
+    ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
+    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``). ``published`` is True for the
     protected copy made by :func:`auditkit.publication.protect_analysis`.
     """
 
@@ -54,6 +55,7 @@ class Analysis:
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
+    inputs: tuple[dict[str, str], ...] = ()
     published: bool = False
 
     def comparison_table(self) -> pd.DataFrame:
@@ -107,15 +109,9 @@ def _analyse_alone(round_: Round) -> Analysis:
     )
 
 
-#: Analyses already computed in this process, by the content of every input file (see :func:`_inputs_key`).
+#: Analyses already computed in this process, by the content of every input file.
 _ANALYSED: dict[tuple, Analysis] = {}
 _ANALYSED_KEPT = 8
-
-
-def _inputs_key(rounds: tuple[Round, ...]) -> tuple:
-    """Every input file of every round with the hash of its content: a changed file is a new key."""
-    files = sorted({path for round_ in rounds for path in round_.inputs})
-    return tuple((str(path), hash_file(path)) for path in files)
 
 
 def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
@@ -130,11 +126,12 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
     history = load_history(round_)
     if not reuse:
         return _analyse_history(history)
-    key = _inputs_key(history)
+    inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
+    key = tuple((item["path"], item["sha256"]) for item in inputs)
     if key not in _ANALYSED:
         if len(_ANALYSED) >= _ANALYSED_KEPT:
             _ANALYSED.pop(next(iter(_ANALYSED)))
-        _ANALYSED[key] = _analyse_history(history)
+        _ANALYSED[key] = dataclasses.replace(_analyse_history(history), inputs=inputs)
     return _ANALYSED[key]
 
 

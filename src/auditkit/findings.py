@@ -206,15 +206,19 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
     )
 
 
-def _number(value: Any) -> Any:
+def json_scalar(value: Any) -> Any:
     """A JSON-safe scalar: numpy numbers become Python numbers; NaN and NA become None."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA:
         return None
-    return value.item() if hasattr(value, "item") else value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    entry = {key: _number(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
+    entry = {key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
     if "suppressed" in row:
         entry["suppressed"] = bool(row["suppressed"])
     return entry
@@ -234,16 +238,16 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
             entry["lower_is_better"] = bool(total["lower_is_better"])
             shares = findings.distributions
             shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
-            entry["distribution"] = dict(zip(shares["value"], (_number(count) for count in shares["count"])))
+            entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
             entry["by_area"] = {
                 row["area"]: _indicator_entry(row) for _, row in item_rows[item_rows["area"] != ALL_AREAS].iterrows()
             }
             indicators[item_id] = entry
         instruments[name] = {
             "title": instrument.codebook.title,
-            "records": _number(counts.records),
-            "complete": _number(counts.complete),
-            "by_area": {area: _number(count) for area, count in counts.by_area.items()},
+            "records": json_scalar(counts.records),
+            "complete": json_scalar(counts.complete),
+            "by_area": {area: json_scalar(count) for area, count in counts.by_area.items()},
             "indicators": indicators,
         }
     return {

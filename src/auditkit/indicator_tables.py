@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from auditkit.errors import DataError, DataValidationError, Problem
+from auditkit.findings import json_scalar
 from auditkit.funnel import assign_funnel_significance
 from auditkit.indicator_checks import (
     CHECK_COLUMNS,
@@ -354,19 +355,8 @@ def summarise_indicator_table(table: pd.DataFrame, codebook: IndicatorCodebook,
     )
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe scalar: numpy numbers become Python numbers, whole counts ints, NaN and NA null."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _count(value: Any) -> Any:
-    value = _plain(value)
+    value = json_scalar(value)
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
@@ -385,15 +375,15 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     for row in findings.rows.itertuples(index=False):
         entry = {"period": row.period, "area": row.area, "numerator": _count(row.numerator),
                  "denominator": _count(row.denominator)}
-        entry.update({key: _plain(getattr(row, key)) for key in ROW_COLUMNS[4:9]})
+        entry.update({key: json_scalar(getattr(row, key)) for key in ROW_COLUMNS[4:9]})
         entry["verdicts"] = verdicts.get((row.period, row.area), {})
-        entry["funnel"] = _plain(row.funnel)
+        entry["funnel"] = json_scalar(row.funnel)
         rows.append(entry)
     trend = findings.trend.iloc[0]
     return {
         "rows": rows,
-        "trend": {"z": _plain(trend["z"]), "p_value": _plain(trend["p_value"])},
-        "checks": [{"row": _plain(row.row), "check": row.check, "message": row.message}
+        "trend": {"z": json_scalar(trend["z"]), "p_value": json_scalar(trend["p_value"])},
+        "checks": [{"row": json_scalar(row.row), "check": row.check, "message": row.message}
                    for row in findings.checks.itertuples(index=False)],
     }
 

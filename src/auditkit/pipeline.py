@@ -135,6 +135,7 @@ def run_round(
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
         outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
-        write_manifest(build_manifest(analysis.rounds, project, outputs, started, run_time()), staging)
+        manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
+        write_manifest(manifest, staging)
     return RunResult(round=round_, folder=target, analysis=analysis,
                      screenshot=target / SCREENSHOT if chromium is not None else None)

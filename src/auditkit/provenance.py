@@ -117,10 +117,15 @@ def _resolved(round_: Round) -> dict[str, Any]:
 
 
 def build_manifest(
-    rounds: Sequence[Round], project: Path, outputs: Sequence[Path], started: dt.datetime, finished: dt.datetime
+    rounds: Sequence[Round], project: Path, outputs: Sequence[Path], started: dt.datetime, finished: dt.datetime,
+    inputs: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
-    """The manifest of a report: inputs with hashes, resolved parameters, software, commit and times."""
-    inputs = list_inputs(rounds)
+    """The manifest of a report: inputs with hashes, resolved parameters, software, commit and times.
+
+    ``inputs`` are the rounds' input files as the analysis read them (:func:`list_inputs`); when not
+    given they are hashed now.
+    """
+    inputs = list(inputs) or list_inputs(rounds)
     return {
         "round": rounds[-1].id,
         "fingerprint": fingerprint(inputs),

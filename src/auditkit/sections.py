@@ -325,7 +325,7 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
 
 @section("further_information")
 def _further_information(analysis: Analysis) -> dict[str, Any]:
-    inputs = list_inputs(analysis.rounds)
+    inputs = analysis.inputs or list_inputs(analysis.rounds)
     return {
         "links": analysis.round.briefing.further_information,
         "version": auditkit.__version__,

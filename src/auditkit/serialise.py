@@ -8,7 +8,6 @@ follow-up against baseline). Both carry full precision and are byte-identical fo
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from auditkit.analysis import Analysis
-from auditkit.findings import ALL_AREAS, INDICATOR_COLUMNS, findings_to_dict
+from auditkit.findings import ALL_AREAS, INDICATOR_COLUMNS, findings_to_dict, json_scalar
 from auditkit.indicator_tables import indicator_table_to_dict, indicator_table_to_frame
 from auditkit.publication import SUPPRESSED, protect_analysis
 
@@ -36,39 +35,28 @@ _COUNT_COLUMNS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe scalar: numpy numbers become Python numbers, NaN and NA become null."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, Any]:
     paired = None
     if not pd.isna(row["paired_pairs"]):
-        paired = {key: _plain(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
+        paired = {key: json_scalar(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
     mann_whitney = None
     if not pd.isna(row["mw_u"]):
         shares = distributions[(distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])]
         mann_whitney = {
-            "u": _plain(row["mw_u"]),
-            "p_value": _plain(row["mw_p_value"]),
-            "p_adjusted": _plain(row["mw_p_adjusted"]),
-            "baseline_distribution": dict(zip(shares["value"], map(_plain, shares["baseline_count"]))),
-            "followup_distribution": dict(zip(shares["value"], map(_plain, shares["followup_count"]))),
+            "u": json_scalar(row["mw_u"]),
+            "p_value": json_scalar(row["mw_p_value"]),
+            "p_adjusted": json_scalar(row["mw_p_adjusted"]),
+            "baseline_distribution": dict(zip(shares["value"], map(json_scalar, shares["baseline_count"]))),
+            "followup_distribution": dict(zip(shares["value"], map(json_scalar, shares["followup_count"]))),
         }
     return {
         "instrument": row["instrument"],
         "item": row["item"],
         "label": row["label"],
         "lower_is_better": bool(row["lower_is_better"]),
-        "baseline": {key: _plain(row[f"baseline_{key}"]) for key in ("numerator", "denominator", "proportion")},
-        "followup": {key: _plain(row[f"followup_{key}"]) for key in ("numerator", "denominator", "proportion")},
-        **{key: _plain(row[key]) for key in (
+        "baseline": {key: json_scalar(row[f"baseline_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        "followup": {key: json_scalar(row[f"followup_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        **{key: json_scalar(row[key]) for key in (
             "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution")},
         "paired": paired,
         "mann_whitney": mann_whitney,
@@ -92,7 +80,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     for name, entry in document["instruments"].items():
         tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
         entry["area_tests"] = {
-            row["item"]: {"p_value": _plain(row["p_value"]), "p_adjusted": _plain(row["p_adjusted"]),
+            row["item"]: {"p_value": json_scalar(row["p_value"]), "p_adjusted": json_scalar(row["p_adjusted"]),
                           "test": row["test"], "areas": list(row["areas"])}
             for _, row in tests.iterrows()
         }
@@ -120,7 +108,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         document["trend"] = [
             {"instrument": row["instrument"], "item": row["item"], "rounds": list(row["rounds"]),
              "numerators": list(row["numerators"]), "denominators": list(row["denominators"]),
-             "z": _plain(row["z"]), "p_value": _plain(row["p_value"]), "p_adjusted": _plain(row["p_adjusted"])}
+             "z": json_scalar(row["z"]), "p_value": json_scalar(row["p_value"]), "p_adjusted": json_scalar(row["p_adjusted"])}
             for _, row in analysis.trend.iterrows()
         ]
     return document
