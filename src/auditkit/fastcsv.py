@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,11 +36,32 @@ def _is_utf8(raw: bytes | memoryview) -> bool:
     return True
 
 
-def _parse_plain(data: bytes, separator: str, dtypes: dict[int, str], width: int) -> pd.DataFrame | None:
+class _Pieces:
+    """A binary file made of pieces of bytes in turn, read without first joining (copying) them."""
+
+    def __init__(self, pieces: list[bytes | memoryview]) -> None:
+        self._pieces = [memoryview(piece) for piece in pieces if len(piece)]
+
+    def read(self, size: int = -1) -> bytes:
+        taken = []
+        while self._pieces and size != 0:
+            piece = self._pieces[0]
+            length = len(piece) if size < 0 else min(size, len(piece))
+            taken.append(piece[:length])
+            if length == len(piece):
+                self._pieces.pop(0)
+            else:
+                self._pieces[0] = piece[length:]
+            size -= length if size > 0 else 0
+        return b"".join(taken)
+
+
+def _parse_plain(pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str],
+                 width: int) -> pd.DataFrame | None:
     """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long."""
     try:
         frame = pd.read_csv(
-            io.BytesIO(data), sep=separator, header=None, dtype=dtypes, na_filter=False, skip_blank_lines=False,
+            _Pieces(pieces), sep=separator, header=None, dtype=dtypes, na_filter=False, skip_blank_lines=False,
             engine="c", encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True,
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
@@ -50,17 +70,23 @@ def _parse_plain(data: bytes, separator: str, dtypes: dict[int, str], width: int
 
 
 def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
-    """One column of the parsed blocks joined, each block's header row left out; categories kept as found."""
-    pieces = [part[column] for part in parts]
-    if isinstance(pieces[0].dtype, pd.CategoricalDtype):
-        if len(pieces) > 1:
-            pieces = [pd.Categorical(pieces[0]), pd.Categorical(pieces[1])]
-            joined = pd.api.types.union_categoricals(pieces)
-            codes = np.concatenate([joined.codes[1:len(pieces[0])], joined.codes[len(pieces[0]) + 1:]])
-            return pd.Series(pd.Categorical.from_codes(codes, dtype=joined.dtype))
-        values = pieces[0].array
-        return pd.Series(pd.Categorical.from_codes(values.codes[1:], dtype=values.dtype))
-    return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
+    """One column of the parsed blocks joined, each block's header row left out.
+
+    Answers keep the categories as found, less the column's own name when no answer is that text
+    (each block's header row is read as a value), so every category is one some row gave.
+    """
+    pieces = [part[column].array for part in parts]
+    if not isinstance(pieces[0], pd.Categorical):
+        return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
+    joined = pd.api.types.union_categoricals(pieces) if len(pieces) > 1 else pieces[0]
+    starts = np.cumsum([0] + [len(piece) for piece in pieces[:-1]])
+    header = joined.codes[starts[0]]
+    codes = np.delete(joined.codes, starts)
+    categories = joined.categories
+    if not (codes == header).any():
+        codes = codes - (codes > header).astype(codes.dtype)
+        categories = categories.delete(header)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
 
 
 #: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
@@ -80,14 +106,17 @@ def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
     stripped = np.strings.strip(text)  # as str.strip does; the file holds no NUL character
     blank = np.strings.str_len(stripped) == 0
     trimmed = not blank.any() and bool((stripped == text).all())
-    # Only a cell whose first letter may start a totals label needs the full test.
-    first = np.strings.lower(stripped.astype("U1"))
-    maybe = (first == "t") | (first == "g") | (first == "s") | (first == "c") | (first == "a") | (first == "m")
-    maybe |= first > "\x7f"
+    # Only a cell whose first letter may start a totals label needs the full test: a letter that
+    # begins one of them, in either case (setting bit 0x20 lowers an ASCII capital), or any non-ASCII letter.
+    first = stripped.astype("U1").view(np.uint32)
+    maybe = np.isin(first | 0x20, _TOTALS_FIRST_LETTERS) | (first > 0x7F)
     totals = np.zeros(len(values), dtype=bool)
     rows = np.flatnonzero(maybe)
     totals[rows] = [_is_totals_word(text) for text in values[rows]]
     return blank, totals, trimmed
+
+
+_TOTALS_FIRST_LETTERS = np.array(sorted({ord(word[0]) for word in TOTALS_WORDS}), dtype=np.uint32)
 
 
 def _is_totals_word(text: str) -> bool:
@@ -123,18 +152,18 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
+    whole = memoryview(raw)
     if b'"' not in raw and len(raw) >= _SPLIT_BYTES:
         middle = raw.find(b"\n", len(raw) // 2) + 1
-        blocks = [raw[:middle], raw[:end + 1] + raw[middle:]] if 0 < middle < len(raw) else [raw]
+        blocks = [[whole[:middle]], [whole[:end + 1], whole[middle:]]] if 0 < middle < len(raw) else [[whole]]
     else:
-        blocks = [raw]
-    del raw
+        blocks = [[whole]]
     if len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))
     else:
         parts = [_parse_plain(blocks[0], separator, dtypes, len(names))]
-    del blocks
+    del blocks, whole, raw
     if any(part is None for part in parts):
         return None
     columns = [_without_header(parts, index) for index in range(len(names))]

@@ -195,8 +195,12 @@ def _value_problems(
     return problems
 
 
-def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """A column as codes into its distinct values (code −1: a missing value)."""
+def _distinct(column: pd.Series, unique: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """A column as codes into its distinct values (code −1: a missing value).
+
+    ``unique``: the values are expected to differ (a response number), so first ask whether they
+    do, which costs a third of numbering them; if they do, each row is its own value.
+    """
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, categories = column.cat.codes.to_numpy(), column.cat.categories
         counted = codes if len(codes) and codes.min() >= 0 else codes[codes >= 0]  # no copy without gaps
@@ -205,6 +209,10 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
             return codes, categories
         renumbered = np.append(np.cumsum(used) - 1, -1)  # unused categories (a header read as a value) dropped
         return renumbered[codes], categories[used]
+    if unique:
+        values = pd.Index(column.to_numpy(dtype=object), dtype=object, copy=False)
+        if values.is_unique and not values.hasnans:
+            return np.arange(len(values)), values
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return codes, pd.Index(uniques, dtype=object)
 
@@ -243,7 +251,7 @@ def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool
     ``broken`` marks every row that may break a rule; the rows it marks are then checked by pandera
     itself, so that messages stay exactly what they were.
     """
-    raw_codes, raw_values = _distinct(column)
+    raw_codes, raw_values = _distinct(column, unique=item.unique)
     normal, unchanged = _stripped_values(raw_values, trimmed and not (raw_codes < 0).any())
     present = pd.notna(normal)
     if item.type in ("choice", "area"):
@@ -280,8 +288,12 @@ def _typed_column(checked: _Column, item: Item, round_: Round, index: pd.Index):
     if item.type in ("choice", "area"):
         categories = list(allowed_codes(item, round_))
         position = {code: number for number, code in enumerate(categories)}
-        mapped = np.array([position.get(value, -1) for value in checked.values] + [-1], dtype=np.int64)
+        code_type = np.result_type(np.int8, np.min_scalar_type(len(categories)))  # as pandas stores them
+        mapped = np.array([position.get(value, -1) for value in checked.values] + [-1], dtype=code_type)
         return pd.Categorical.from_codes(mapped[checked.codes], categories=categories, ordered=True)
+    rows = len(checked.codes)
+    if item.type == "text" and len(checked.values) == rows and np.array_equal(checked.codes, np.arange(rows)):
+        return pd.Series(pd.array(checked.values, dtype="string"), index=index)  # each row its own value
     values = pd.Series([*checked.values, pd.NA], dtype=object)
     if item.type == "date":
         converted = pd.to_datetime(values.where(values.notna(), None))
