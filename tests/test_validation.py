@@ -170,6 +170,13 @@ def test_duplicate_response_id_in_the_survey_is_an_error(example_round):
     assert all("appears more than once; each response_id must be unique" in str(p) for p in problems)
 
 
+def test_response_ids_that_differ_only_by_spaces_are_the_same_response(example_round):
+    # Every written id differs (" R1000" is not "R1000"), yet once trimmed two are the same.
+    edit_file(example_round.survey, "R1007,", " R1000 ,")
+    problems = validation_problems(example_round)
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "response_id", "R1000"), (3, "response_id", "R1000")]
+
+
 def test_an_area_not_in_the_round_suggests_the_nearest_area(example_round):
     example_round.edit_cases("DD17-L02,Leicester,", "DD17-L02,Leicestor,")
     assert messages(validation_problems(example_round)) == [
