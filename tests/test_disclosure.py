@@ -373,6 +373,13 @@ def test_proportions_take_one_item_at_a_time():
         suppress_proportions(pd.concat([rows, rows], ignore_index=True), "area", RULE)
 
 
+def test_proportions_name_a_group_given_twice():
+    rows = indicator_rows({ALL: (15, 50), "Leicester": (3, 23), "Leicestershire": (12, 27)})
+    rows.loc[2, "area"] = "Leicester"
+    with pytest.raises(ValueError, match=r"^group \('Leicester',\) appears more than once$"):
+        suppress_proportions(rows, "area", RULE)
+
+
 @pytest.mark.parametrize(
     ("counts", "message"),
     [

@@ -189,9 +189,10 @@ def _totals_row(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
         raise ValueError(f"the table has no {ALL!r} row: suppression needs the published totals")
     if is_all.sum() > 1:
         raise ValueError(f"the table has {is_all.sum()} {ALL!r} rows; pass the rows of one item at a time")
-    keys = table.loc[~is_all, columns].astype(str).apply(tuple, axis=1)
-    if keys.duplicated().any():
-        raise ValueError(f"group {keys[keys.duplicated()].iloc[0]} appears more than once")
+    others = table.loc[~is_all, columns].astype(str)
+    repeated = others.duplicated().to_numpy()
+    if repeated.any():
+        raise ValueError(f"group {tuple(others[repeated].iloc[0])} appears more than once")
     return is_all
 
 

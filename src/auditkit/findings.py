@@ -240,7 +240,8 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
             shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
             entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
             entry["by_area"] = {
-                row["area"]: _indicator_entry(row) for _, row in item_rows[item_rows["area"] != ALL_AREAS].iterrows()
+                row["area"]: _indicator_entry(row)
+                for row in item_rows[item_rows["area"] != ALL_AREAS].to_dict("records")
             }
             indicators[item_id] = entry
         instruments[name] = {
