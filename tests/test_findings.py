@@ -330,3 +330,23 @@ def test_quotes_are_capped_at_max_quotes(example_round):
     assert list(selection.quotes) == consented[:2]
     assert selection.over_limit == len(consented) - 2
     assert selection.without_consent == 2
+
+
+@pytest.mark.parametrize("categorical", [True, False], ids=["categorical answers", "plain answers"])
+def test_a_record_without_an_area_counts_in_the_total_but_in_no_area(round_, records, categorical):
+    # The LLR deep dive publishes toolkit use in 2 of 10 cases; with the area of the 4 Leicester cases
+    # blanked, the total stays 2 of 10 and the three areas together hold the other 6 cases.
+    cases = records["deep_dive"].copy()
+    leicester = cases["area"] == "Leicester"
+    cases["area"] = cases["area"].where(~leicester)
+    if not categorical:
+        cases = cases.astype({"toolkit_used": object, "area": object})
+    changed = auditkit.compute_findings(round_, {**records, "deep_dive": cases})
+    expected_total = (int((cases["toolkit_used"] == "yes").sum()), int(cases["toolkit_used"].notna().sum()))
+    total = changed.indicator("deep_dive", "toolkit_used")
+    assert (total["numerator"], total["denominator"]) == expected_total == (2, 10)
+    by_area = {
+        area: changed.indicator("deep_dive", "toolkit_used", area) for area in ("Leicester", "Leicestershire", "Rutland")
+    }
+    assert (by_area["Leicester"]["numerator"], by_area["Leicester"]["denominator"]) == (0, 0)
+    assert sum(row["denominator"] for row in by_area.values()) == 10 - int(leicester.sum()) == 6

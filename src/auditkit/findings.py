@@ -116,6 +116,7 @@ def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> R
 
 
 def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+    """Numerator and denominator of an item over every record (first row, ``all``), then per area if grouped."""
     answers = records[item.id]
     if isinstance(answers.dtype, pd.CategoricalDtype) and (
         groups is None or isinstance(groups.dtype, pd.CategoricalDtype)
@@ -124,33 +125,42 @@ def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> 
     applicable = answers.notna() & ~answers.isin(item.not_applicable)
     met = answers.isin(item.met)
     counts = pd.DataFrame({"numerator": met.astype(int), "denominator": applicable.astype(int)})
+    total = counts.sum().to_frame(ALL_AREAS).T
     if groups is None:
-        return counts.sum().to_frame(ALL_AREAS).T
-    return counts.groupby(groups, observed=False).sum()
+        return total
+    return pd.concat([total, counts.groupby(groups, observed=False).sum()])
 
 
 def _met_counts_by_code(answers: pd.Series, item: Item, groups: pd.Series | None) -> pd.DataFrame:
-    """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code."""
+    """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code.
+
+    One pass over the rows counts how many records of each area gave each answer; the last
+    row counts records with no area and the last column blank answers, so the first row of the
+    result (every record) is the sum of the table.
+    """
     categories = answers.cat.categories
-    codes = answers.cat.codes.to_numpy()
-    if groups is None:
-        counts = np.bincount(codes[codes >= 0], minlength=len(categories))
-        return pd.DataFrame({"numerator": [int(counts[categories.isin(item.met)].sum())],
-                             "denominator": [int(counts[~categories.isin(item.not_applicable)].sum())]},
-                            index=[ALL_AREAS])
-    # One pass over the rows: how many records of each area gave each answer (missing answers last).
-    areas = groups.cat.codes.to_numpy()
-    size, answers_size = len(groups.cat.categories), len(categories) + 1
-    key = areas.astype(np.int64) * answers_size + np.where(codes < 0, len(categories), codes)
-    table = np.bincount(key[areas >= 0] if (areas < 0).any() else key, minlength=size * answers_size)
-    table = table.reshape(size, answers_size)
+    width = len(categories) + 1
+    areas = [] if groups is None else list(groups.cat.categories)
+    bins = (len(areas) + 1) * width
+    key_type = np.int16 if bins <= np.iinfo(np.int16).max else np.int64  # small keys: cheap arithmetic
+    keys = _codes_with_last_for_missing(answers.cat.codes.to_numpy(), len(categories), key_type)
+    if groups is not None:
+        keys += _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(areas), key_type) * key_type(width)
+    table = np.bincount(keys, minlength=bins).reshape(len(areas) + 1, width)
+    met = table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1)
+    applicable = table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1)
     return pd.DataFrame(
-        {
-            "numerator": table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1),
-            "denominator": table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1),
-        },
-        index=groups.cat.categories,
+        {"numerator": np.append(met.sum(), met[:-1]), "denominator": np.append(applicable.sum(), applicable[:-1])},
+        index=[ALL_AREAS, *areas],
     ).astype(np.int64)
+
+
+def _codes_with_last_for_missing(codes: np.ndarray, size: int, key_type: type) -> np.ndarray:
+    """Category codes as ``key_type``, a missing value (−1) counted as one more code, ``size``."""
+    keys = codes.astype(key_type)
+    if (codes < 0).any():
+        keys[codes < 0] = size
+    return keys
 
 
 def summarise_indicators(
@@ -159,12 +169,11 @@ def summarise_indicators(
     """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
     area = _area_column(records, codebook)
     groups = None if area is None else records[area]
+    areas = [ALL_AREAS, *_area_codes(codebook, round_)] if groups is not None else [ALL_AREAS]
     frames = []
     for item in codebook.indicators:
-        counts = _met_counts(records, item, None)
-        if groups is not None:
-            by_area = _met_counts(records, item, groups).reindex(_area_codes(codebook, round_), fill_value=0)
-            counts = pd.concat([counts, by_area])
+        counts = _met_counts(records, item, groups)
+        counts = pd.concat([counts.iloc[:1], counts.iloc[1:].reindex(areas[1:], fill_value=0)])
         table = proportion_ci(counts["numerator"].to_numpy(), counts["denominator"].to_numpy())
         table.insert(0, "area", [str(code) for code in counts.index])
         table.insert(0, "label", item.title)
