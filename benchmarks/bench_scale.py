@@ -1,11 +1,12 @@
 """How `auditkit findings` scales: a synthetic survey from CSV to findings.json, as a whole process.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000,300000,1000000] [--repeats 3] [--keep DIR]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000,300000,1000000] [--repeats 3] [--keep DIR] [--quoted]
 
 Builds, in a temporary folder, a survey codebook of 20 choice items (yes/no items, five-level
 agreement items written as labels, items with a "not applicable" answer, items left blank by
 some responses) plus a response id and an area, a parameters file with 150 areas and the
-default disclosure rule, and one CSV per size (a fixed seed, so every run reads the same data).
+default disclosure rule, and one CSV per size (a fixed seed, so every run reads the same data;
+with --quoted every cell is in double quotes, as SurveyMonkey and many other tools export).
 Then it times `auditkit findings PARAMS --out DIR --force` for each size as a whole process
 under `/usr/bin/time -v` (Python start-up and imports included) and prints the median wall
 time, the peak memory ("Maximum resident set size") and the cost per 1,000 rows, so that
@@ -103,8 +104,11 @@ def _answers(rng: np.random.Generator, item: dict, rows: int, area_codes: np.nda
     return choices[np.minimum(picks, len(choices) - 1)]
 
 
-def write_data(path: Path, rows: int) -> None:
-    """``rows`` responses in a UTF-8 CSV, the same for the same size on every run."""
+def write_data(path: Path, rows: int, quoted: bool = False) -> None:
+    """``rows`` responses in a UTF-8 CSV, the same for the same size on every run.
+
+    ``quoted``: every cell in double quotes, as SurveyMonkey and many other tools export.
+    """
     rng = np.random.default_rng(SEED + rows)
     area_codes = rng.integers(0, len(AREAS), rows)
     columns = {
@@ -113,23 +117,25 @@ def write_data(path: Path, rows: int) -> None:
     }
     for item in _items():
         columns[item["id"]] = _answers(rng, item, rows, area_codes)
+    separator, edge = ('","', '"') if quoted else (",", "")
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(",".join(columns) + "\n")
+        handle.write(edge + separator.join(columns) + edge + "\n")
         step = 100_000
         for start in range(0, rows, step):
             block = [column[start:start + step] for column in columns.values()]
-            handle.write("\n".join(",".join(row) for row in zip(*block)) + "\n")
+            handle.write("\n".join(edge + separator.join(row) + edge for row in zip(*block)) + "\n")
 
 
-def build(folder: Path, sizes: list[int]) -> dict[int, Path]:
+def build(folder: Path, sizes: list[int], quoted: bool = False) -> dict[int, Path]:
     """The codebook, and for each size a CSV and a parameters file; returns the parameters files."""
     codebook = folder / "scale_survey.yaml"
     write_codebook(codebook)
     rounds = {}
     for rows in sizes:
-        data = folder / f"survey-{rows}.csv"
-        write_data(data, rows)
-        rounds[rows] = folder / f"scale-{rows}.yaml"
+        suffix = "-quoted" if quoted else ""
+        data = folder / f"survey-{rows}{suffix}.csv"
+        write_data(data, rows, quoted)
+        rounds[rows] = folder / f"scale-{rows}{suffix}.yaml"
         write_parameters(rounds[rows], codebook, data)
     return rounds
 
@@ -152,6 +158,7 @@ def main() -> int:
                         help="comma-separated numbers of responses (default: 100000,300000,1000000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per size; the median is shown (default 3)")
     parser.add_argument("--keep", type=Path, help="build the data in this folder and keep it")
+    parser.add_argument("--quoted", action="store_true", help="quote every cell, as survey tools export")
     arguments = parser.parse_args()
     sizes = [int(size) for size in arguments.sizes.split(",")]
     if not Path("/usr/bin/time").is_file():
@@ -160,8 +167,9 @@ def main() -> int:
     folder = arguments.keep or Path(tempfile.mkdtemp(prefix="auditkit-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        rounds = build(folder, sizes)
-        print(f"Synthetic survey: 20 choice items, {len(AREAS)} areas, seed {SEED}, in {folder}")
+        rounds = build(folder, sizes, arguments.quoted)
+        print(f"Synthetic survey: 20 choice items, {len(AREAS)} areas, seed {SEED}, in {folder}"
+              f"{', every cell quoted' if arguments.quoted else ''}")
         print(f"Each figure: the median of {arguments.repeats} runs of "
               f"`auditkit findings PARAMS --out DIR --force` under /usr/bin/time -v.\n")
         print(f"{'responses':>10}  {'CSV MB':>7}  {'seconds':>8}  {'peak MB':>8}  {'ms per 1,000 rows':>18}")
@@ -171,7 +179,7 @@ def main() -> int:
             seconds = statistics.median(run[0] for run in runs)
             peak = statistics.median(run[1] for run in runs)
             results[rows] = seconds, peak
-            size = (folder / f"survey-{rows}.csv").stat().st_size / 1e6
+            size = (folder / f"survey-{rows}{'-quoted' if arguments.quoted else ''}.csv").stat().st_size / 1e6
             print(f"{rows:>10,}  {size:>7.0f}  {seconds:>8.2f}  {peak / 2**20:>8.0f}  {seconds / rows * 1e6:>18.2f}")
         if len(sizes) >= 2:
             small, large = sizes[0], sizes[-1]

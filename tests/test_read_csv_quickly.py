@@ -50,7 +50,9 @@ def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | 
         (b"id,area,q\rR1,Leicester,yes\r", False),
         (b"id,,q\nR1,,yes\n", False),
         (b"sep=;\nid;area\nR1;Leicester\n", False),
-        (b'"id",area\nR1,Leicester\n', False),
+        (b'"id","area"\n"R1","Leicester"\n', True),
+        (b'"id","area, where"\n"R1","Leicester"\n', True),
+        (b'"id\nnumber",area\nR1,Leicester\n', False),
         (b"id,area\n", False),
     ],
 )
@@ -74,12 +76,45 @@ def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monke
     assert isinstance(quick["area"].dtype, pd.CategoricalDtype) and quick["id"].dtype == object
 
 
+@pytest.mark.parametrize(
+    ("middle", "early", "halves"),
+    [
+        pytest.param('"R25000","Area 1","two\nlines"', None, 2, id="a quoted line ending near the middle"),
+        pytest.param('"R25000","Area 1","say ""yes"" then\n""no"""', None, 2, id="doubled quotes around a line ending"),
+        pytest.param('"R25000","Area 1",5" screen', None, 2, id="a quote inside an unquoted cell"),
+        pytest.param('"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"', None, 1,
+                     id="a quoted cell too long to look past: one parser"),
+        pytest.param('"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"', '"R00010","Area 1",5" screen', 0,
+                     id="a miscounted quote cuts inside quoted text: the careful reader reads it"),
+    ],
+)
+def test_a_large_quoted_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, middle, early, halves):
+    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+    parsed, parse = [], fastcsv._parse_plain
+
+    def counted(*args):
+        parsed.append(parse(*args))
+        return parsed[-1]
+
+    monkeypatch.setattr(fastcsv, "_parse_plain", counted)
+    rows = [f'"R{number:05d}","Area {number % 7}","{"yes" if number % 3 else "no"}"' for number in range(50_000)]
+    rows[25_000] = middle
+    if early:
+        rows[10] = early
+    path = tmp_path / "quoted.csv"
+    path.write_text('"id","area","q"\n' + "\n".join(rows) + "\n", encoding="utf-8")
+    quick = assert_same_or_none(path, {"id"})
+    assert (quick is not None) == (halves > 0)
+    assert len(parsed) == max(halves, 2 if early else 1)
+
+
 def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: Path):
     generator = random.Random(7)
     alphabet = ["a", "b", "yes", " ", ",", ",", "\n", "\n", '"', "\r\n", ";", "Total", "é", "\t"]
     read = 0
     for case in range(400):
-        text = "id,area,q\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
+        header = generator.choice(["id,area,q", '"id","area","q"', '"id",area,"q ""x"""', 'id,"area, where",q'])
+        text = header + "\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
         path = tmp_path / f"case{case}.csv"
         path.write_bytes(text.encode("utf-8"))
         read += assert_same_or_none(path, {"id"}) is not None

@@ -1,7 +1,7 @@
 """The quick path for large plain CSV files: pandas' C parser, answers read as categoricals.
 
 :func:`read_csv_quickly` reads a plain UTF-8 CSV (the shape a survey tool or a database export
-writes) in two halves on two threads, with answers as categoricals. For anything unusual it
+writes, every cell quoted or none) in two halves on two threads, with answers as categoricals. For anything unusual it
 returns None and :func:`auditkit.readers.read_table` reads the file as before, so every file
 gives the same table, and every error the same message, whichever path reads it
 (``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditkit.readers import ROW, TOTALS_WORDS, header_text, read_table, sniff_separator
+from auditkit.readers import ROW, TOTALS_WORDS, first_record, header_text, read_table, sniff_separator
 
 
 _SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20
+_SPLIT_TRIES = 1000
 
 
 def _is_utf8(raw: bytes | memoryview) -> bool:
@@ -54,6 +55,28 @@ class _Pieces:
                 self._pieces[0] = piece[length:]
             size -= length if size > 0 else 0
         return b"".join(taken)
+
+
+def _split_point(raw: bytes) -> int:
+    """Where to cut a file in two for two parsers: the start of a line near the middle, 0 for nowhere.
+
+    With quotes in the file the cut goes after a line ending preceded by an even number of quotes,
+    as a line ending outside quoted text is. A quote inside an unquoted cell can mislead that count
+    into a cut inside a quoted cell; the first half then ends inside quotes, which the parser
+    refuses, and the careful reader reads the file instead.
+    """
+    middle = raw.find(b"\n", len(raw) // 2) + 1
+    if b'"' in raw:
+        quotes = raw.count(b'"', 0, middle)
+        for _ in range(_SPLIT_TRIES):
+            if not middle or quotes % 2 == 0:
+                break
+            after = raw.find(b"\n", middle) + 1
+            quotes += raw.count(b'"', middle, after) if after else 0
+            middle = after
+        else:
+            return 0
+    return middle if 0 < middle < len(raw) else 0
 
 
 def _parse_plain(pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str],
@@ -128,8 +151,9 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
 
     Columns named in ``text_columns`` hold text; the others are categoricals (answers repeat, so
     each distinct value is stored once and checked once). Returns None when the file needs the
-    careful reader: not UTF-8, an Excel separator line, quotes or a blank name in its header, a
-    line ending in a lone carriage return, a row longer than the header, or a totals row. That
+    careful reader: not UTF-8, an Excel separator line, a header cell over several lines or a
+    blank name in the header, a line ending in a lone carriage return, a row longer than the
+    header, quoted text left open at the end, or a totals row. That
     reader then gives the same table, or names the problem.
     """
     path = Path(path)
@@ -145,19 +169,16 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if end < 0 or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
     header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
-    if '"' in header_line or re.fullmatch(r"sep=.", header_line.strip()):
-        return None
+    if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
+        return None  # a header cell over several lines, or Excel's separator line
     separator = sniff_separator(header_line)
-    names = [header_text(cell) for cell in header_line.split(separator)]
+    names = [header_text(cell) for cell in first_record(header_line, separator)]
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
     whole = memoryview(raw)
-    if b'"' not in raw and len(raw) >= _SPLIT_BYTES:
-        middle = raw.find(b"\n", len(raw) // 2) + 1
-        blocks = [[whole[:middle]], [whole[:end + 1], whole[middle:]]] if 0 < middle < len(raw) else [[whole]]
-    else:
-        blocks = [[whole]]
+    middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
+    blocks = [[whole[:middle]], [whole[:end + 1], whole[middle:]]] if middle else [[whole]]
     if len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))

@@ -52,13 +52,14 @@ def _cell_name(row: int, column: int) -> str:
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
-def _first_record(text: str, separator: str) -> list[str]:
+def first_record(text: str, separator: str) -> list[str]:
+    """The cells of the first CSV record in ``text`` (quotes understood), empty for no text."""
     return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
 
 
 def sniff_separator(text: str) -> str:
     """The separator that splits the header row into the most cells (a comma when they tie)."""
-    counts = {separator: len(_first_record(text, separator)) for separator in _SEPARATORS}
+    counts = {separator: len(first_record(text, separator)) for separator in _SEPARATORS}
     return max(_SEPARATORS, key=lambda separator: counts[separator])
 
 
