@@ -44,7 +44,11 @@ def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | 
         (b"id\tarea\tq\nR1\tLeicester\tyes\n", True),
         (b"id,area,q\nR1, Leicester ,  Yes \n", True),
         ("id,area,q\nR1,Bédford,oui\n".encode("utf-8"), True),
-        ("id,area,q\nR1,Bédford,oui\n".encode("cp1252"), False),
+        ("id,area,q\nR1,Bédford,oui\n".encode("cp1252"), True),
+        ("id,area,q\nR1,Bédford,“oui”\r\nR2,Rutland,€5\r\n".encode("cp1252"), True),
+        ("id,area,q\nR1,Bédford,oui\n".encode("cp1252") + b"R2,Rutland,\xc3\xa9\n", False),
+        (b"id,area,q\nR1,Rutland,\x81\n", False),
+        (b"\xef\xbb\xbf" + "id,area,q\nR1,Bédford,oui\n".encode("cp1252"), False),
         (b"id,area,q\nR1,Leicester,yes\nTotal,,2\n", False),
         (b"id,area,q\nR1,Leicester,yes,extra\n", False),
         (b"id,area,q\rR1,Leicester,yes\r", False),
@@ -110,12 +114,12 @@ def test_a_large_quoted_file_read_in_two_halves_is_the_same_table(tmp_path: Path
 
 def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: Path):
     generator = random.Random(7)
-    alphabet = ["a", "b", "yes", " ", ",", ",", "\n", "\n", '"', "\r\n", ";", "Total", "é", "\t"]
+    alphabet = ["a", "b", "yes", " ", ",", ",", "\n", "\n", '"', "\r\n", ";", "Total", "é", "\t", "€"]
     read = 0
     for case in range(400):
         header = generator.choice(["id,area,q", '"id","area","q"', '"id",area,"q ""x"""', 'id,"area, where",q'])
         text = header + "\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
         path = tmp_path / f"case{case}.csv"
-        path.write_bytes(text.encode("utf-8"))
+        path.write_bytes(text.encode(generator.choice(["utf-8", "cp1252"])))
         read += assert_same_or_none(path, {"id"}) is not None
     assert read > 50  # most quoted and ragged files are read quickly, and each the same as the careful reader

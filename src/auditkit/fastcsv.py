@@ -1,7 +1,8 @@
 """The quick path for large plain CSV files: pandas' C parser, answers read as categoricals.
 
-:func:`read_csv_quickly` reads a plain UTF-8 CSV (the shape a survey tool or a database export
-writes, every cell quoted or none) in two halves on two threads, with answers as categoricals. For anything unusual it
+:func:`read_csv_quickly` reads a plain CSV (the shape a survey tool, a database export or Excel
+writes: UTF-8 or Windows-1252, every cell quoted or none) in two halves on two threads, with
+answers as categoricals. For anything unusual it
 returns None and :func:`auditkit.readers.read_table` reads the file as before, so every file
 gives the same table, and every error the same message, whichever path reads it
 (``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
@@ -35,6 +36,29 @@ def _is_utf8(raw: bytes | memoryview) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
+    """A file that is not UTF-8 (Excel's "CSV (Comma delimited)") as the careful reader decodes it, in UTF-8.
+
+    None when that reader would not read it as Windows-1252: when some of it may be UTF-8 (a lead
+    byte followed by a continuation byte: the careful reader then names the cell that mixes two
+    encodings) or when a byte has no Windows-1252 meaning. Converted a block at a time (one byte
+    is one character), so the whole text is never held as a Python string.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    for start in range(0, len(data), _CHECKED_BLOCK):
+        block = data[start:start + _CHECKED_BLOCK + 1]
+        leads = np.flatnonzero((block[:-1] >= 0xC2) & (block[:-1] <= 0xF4))
+        if ((block[leads + 1] >= 0x80) & (block[leads + 1] <= 0xBF)).any():
+            return None
+    try:
+        return b"".join(
+            raw[start:start + _CHECKED_BLOCK].decode("cp1252").encode("utf-8")
+            for start in range(0, len(raw), _CHECKED_BLOCK)
+        )
+    except UnicodeDecodeError:
+        return None
 
 
 class _Pieces:
@@ -151,9 +175,9 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
 
     Columns named in ``text_columns`` hold text; the others are categoricals (answers repeat, so
     each distinct value is stored once and checked once). Returns None when the file needs the
-    careful reader: not UTF-8, an Excel separator line, a header cell over several lines or a
-    blank name in the header, a line ending in a lone carriage return, a row longer than the
-    header, quoted text left open at the end, or a totals row. That
+    careful reader: neither UTF-8 nor Windows-1252 throughout, an Excel separator line, a header
+    cell over several lines or a blank name in the header, a line ending in a lone carriage
+    return, a row longer than the header, quoted text left open at the end, or a totals row. That
     reader then gives the same table, or names the problem.
     """
     path = Path(path)
@@ -162,9 +186,14 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     raw = path.read_bytes()
     if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
         return None
-    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    if not raw.isascii() and not _is_utf8(raw):
-        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        if not raw.isascii() and not _is_utf8(raw):
+            return None  # UTF-8 by its mark, yet not throughout: the careful reader names the cell
+    elif not raw.isascii() and not _is_utf8(raw):
+        raw = _utf8_from_windows_1252(raw)
+        if raw is None:
+            return None
     end = raw.find(b"\n")
     if end < 0 or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
