@@ -1,12 +1,13 @@
 """How `auditkit findings` scales: a synthetic survey from CSV to findings.json, as a whole process.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000,300000,1000000] [--repeats 3] [--keep DIR] [--quoted]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000,300000,1000000] [--repeats 3] [--keep DIR]
+                                               [--style plain|quoted|excel]
 
 Builds, in a temporary folder, a survey codebook of 20 choice items (yes/no items, five-level
 agreement items written as labels, items with a "not applicable" answer, items left blank by
 some responses) plus a response id and an area, a parameters file with 150 areas and the
 default disclosure rule, and one CSV per size (a fixed seed, so every run reads the same data;
-with --quoted every cell is in double quotes, as SurveyMonkey and many other tools export).
+--style says how the CSV is written: see STYLES).
 Then it times `auditkit findings PARAMS --out DIR --force` for each size as a whole process
 under `/usr/bin/time -v` (Python start-up and imports included) and prints the median wall
 time, the peak memory ("Maximum resident set size") and the cost per 1,000 rows, so that
@@ -38,6 +39,12 @@ AGREEMENT = (
     ("neutral", "Neither agree nor disagree"), ("agree", "Agree"), ("strongly_agree", "Strongly agree"),
 )
 SEED = 20170630
+#: How the CSV can be written (--style).
+STYLES = {
+    "plain": "in UTF-8, no quotes, as a database export writes",
+    "quoted": "in UTF-8, every cell in double quotes, as SurveyMonkey and many survey tools export",
+    "excel": "in Windows-1252, as Excel's \"CSV (Comma delimited)\" saves, a '°' in every response number",
+}
 
 
 def _items() -> list[dict]:
@@ -104,21 +111,18 @@ def _answers(rng: np.random.Generator, item: dict, rows: int, area_codes: np.nda
     return choices[np.minimum(picks, len(choices) - 1)]
 
 
-def write_data(path: Path, rows: int, quoted: bool = False) -> None:
-    """``rows`` responses in a UTF-8 CSV, the same for the same size on every run.
-
-    ``quoted``: every cell in double quotes, as SurveyMonkey and many other tools export.
-    """
+def write_data(path: Path, rows: int, style: str = "plain") -> None:
+    """``rows`` responses in a CSV written in one of :data:`STYLES`, the same for the same size on every run."""
     rng = np.random.default_rng(SEED + rows)
     area_codes = rng.integers(0, len(AREAS), rows)
     columns = {
-        "response_id": np.char.add("R", np.char.zfill(np.arange(1, rows + 1).astype(str), 7)).astype(object),
+        "response_id": np.char.add("N°" if style == "excel" else "R", np.char.zfill(np.arange(1, rows + 1).astype(str), 7)).astype(object),
         "area": np.array(AREAS, dtype=object)[area_codes],
     }
     for item in _items():
         columns[item["id"]] = _answers(rng, item, rows, area_codes)
-    separator, edge = ('","', '"') if quoted else (",", "")
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    separator, edge = ('","', '"') if style == "quoted" else (",", "")
+    with path.open("w", encoding="cp1252" if style == "excel" else "utf-8", newline="") as handle:
         handle.write(edge + separator.join(columns) + edge + "\n")
         step = 100_000
         for start in range(0, rows, step):
@@ -126,15 +130,15 @@ def write_data(path: Path, rows: int, quoted: bool = False) -> None:
             handle.write("\n".join(edge + separator.join(row) + edge for row in zip(*block)) + "\n")
 
 
-def build(folder: Path, sizes: list[int], quoted: bool = False) -> dict[int, Path]:
+def build(folder: Path, sizes: list[int], style: str = "plain") -> dict[int, Path]:
     """The codebook, and for each size a CSV and a parameters file; returns the parameters files."""
     codebook = folder / "scale_survey.yaml"
     write_codebook(codebook)
     rounds = {}
     for rows in sizes:
-        suffix = "-quoted" if quoted else ""
+        suffix = "" if style == "plain" else f"-{style}"
         data = folder / f"survey-{rows}{suffix}.csv"
-        write_data(data, rows, quoted)
+        write_data(data, rows, style)
         rounds[rows] = folder / f"scale-{rows}{suffix}.yaml"
         write_parameters(rounds[rows], codebook, data)
     return rounds
@@ -158,7 +162,7 @@ def main() -> int:
                         help="comma-separated numbers of responses (default: 100000,300000,1000000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per size; the median is shown (default 3)")
     parser.add_argument("--keep", type=Path, help="build the data in this folder and keep it")
-    parser.add_argument("--quoted", action="store_true", help="quote every cell, as survey tools export")
+    parser.add_argument("--style", choices=list(STYLES), default="plain", help="how the CSV is written (default plain)")
     arguments = parser.parse_args()
     sizes = [int(size) for size in arguments.sizes.split(",")]
     if not Path("/usr/bin/time").is_file():
@@ -167,9 +171,9 @@ def main() -> int:
     folder = arguments.keep or Path(tempfile.mkdtemp(prefix="auditkit-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        rounds = build(folder, sizes, arguments.quoted)
+        rounds = build(folder, sizes, arguments.style)
         print(f"Synthetic survey: 20 choice items, {len(AREAS)} areas, seed {SEED}, in {folder}"
-              f"{', every cell quoted' if arguments.quoted else ''}")
+              f"; CSV {STYLES[arguments.style]}")
         print(f"Each figure: the median of {arguments.repeats} runs of "
               f"`auditkit findings PARAMS --out DIR --force` under /usr/bin/time -v.\n")
         print(f"{'responses':>10}  {'CSV MB':>7}  {'seconds':>8}  {'peak MB':>8}  {'ms per 1,000 rows':>18}")
@@ -179,7 +183,7 @@ def main() -> int:
             seconds = statistics.median(run[0] for run in runs)
             peak = statistics.median(run[1] for run in runs)
             results[rows] = seconds, peak
-            size = (folder / f"survey-{rows}{'-quoted' if arguments.quoted else ''}.csv").stat().st_size / 1e6
+            size = (folder / f"survey-{rows}{'' if arguments.style == 'plain' else '-' + arguments.style}.csv").stat().st_size / 1e6
             print(f"{rows:>10,}  {size:>7.0f}  {seconds:>8.2f}  {peak / 2**20:>8.0f}  {seconds / rows * 1e6:>18.2f}")
         if len(sizes) >= 2:
             small, large = sizes[0], sizes[-1]
