@@ -130,16 +130,20 @@ def write_data(path: Path, rows: int, style: str = "plain") -> None:
             handle.write("\n".join(edge + separator.join(row) + edge for row in zip(*block)) + "\n")
 
 
+def data_path(folder: Path, rows: int, style: str) -> Path:
+    """The CSV of ``rows`` responses written in ``style``."""
+    return folder / f"survey-{rows}{'' if style == 'plain' else '-' + style}.csv"
+
+
 def build(folder: Path, sizes: list[int], style: str = "plain") -> dict[int, Path]:
     """The codebook, and for each size a CSV and a parameters file; returns the parameters files."""
     codebook = folder / "scale_survey.yaml"
     write_codebook(codebook)
     rounds = {}
     for rows in sizes:
-        suffix = "" if style == "plain" else f"-{style}"
-        data = folder / f"survey-{rows}{suffix}.csv"
+        data = data_path(folder, rows, style)
         write_data(data, rows, style)
-        rounds[rows] = folder / f"scale-{rows}{suffix}.yaml"
+        rounds[rows] = folder / f"scale-{data.stem.removeprefix('survey-')}.yaml"
         write_parameters(rounds[rows], codebook, data)
     return rounds
 
@@ -183,7 +187,7 @@ def main() -> int:
             seconds = statistics.median(run[0] for run in runs)
             peak = statistics.median(run[1] for run in runs)
             results[rows] = seconds, peak
-            size = (folder / f"survey-{rows}{'' if arguments.style == 'plain' else '-' + arguments.style}.csv").stat().st_size / 1e6
+            size = data_path(folder, rows, arguments.style).stat().st_size / 1e6
             print(f"{rows:>10,}  {size:>7.0f}  {seconds:>8.2f}  {peak / 2**20:>8.0f}  {seconds / rows * 1e6:>18.2f}")
         if len(sizes) >= 2:
             small, large = sizes[0], sizes[-1]

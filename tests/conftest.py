@@ -11,6 +11,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_PARAMETERS = REPO / "parameters" / "llr-2017.yaml"
 SHARED_STATS = REPO.parent / "shared" / "reference" / "stats"
+#: The Lancashire example: an indicator codebook and its tables by year and by district.
+LANCASHIRE_CODEBOOK = REPO / "data_templates" / "lancashire_cp_plans.yaml"
+LANCASHIRE_BY_YEAR = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
+LANCASHIRE_BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
 
 
 @dataclass

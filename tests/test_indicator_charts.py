@@ -25,11 +25,9 @@ from auditkit.indicator_charts import (
 from auditkit.indicator_tables import load_indicator_codebook, read_indicator_table, read_indicator_tables
 from auditkit.indicator_tables import summarise_indicator_table
 
-from conftest import REPO
+from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 
-CODEBOOK = REPO / "data_templates" / "lancashire_cp_plans.yaml"
-BY_YEAR = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
-BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 PALETTE = [tuple(colour) for colour in sns.color_palette("colorblind")]
 
 

@@ -41,11 +41,9 @@ from auditkit.indicator_tables import (
     summarise_indicator_table,
 )
 
-from conftest import REPO
+from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 
-CODEBOOK = REPO / "data_templates" / "lancashire_cp_plans.yaml"
-BY_YEAR = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
-BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 HEADER = "period,area,denominator,numerator,stated_percent\n"
 
 # The district table as published (team, plans, due to neglect, stated %), copied from the reference text.

@@ -90,17 +90,14 @@ def _split_point(raw: bytes) -> int:
     refuses, and the careful reader reads the file instead.
     """
     middle = raw.find(b"\n", len(raw) // 2) + 1
-    if b'"' in raw:
-        quotes = raw.count(b'"', 0, middle)
-        for _ in range(_SPLIT_TRIES):
-            if not middle or quotes % 2 == 0:
-                break
-            after = raw.find(b"\n", middle) + 1
-            quotes += raw.count(b'"', middle, after) if after else 0
-            middle = after
-        else:
-            return 0
-    return middle if 0 < middle < len(raw) else 0
+    quotes = raw.count(b'"', 0, middle) if b'"' in raw else 0
+    for _ in range(_SPLIT_TRIES):
+        if not middle or quotes % 2 == 0:
+            return middle if middle < len(raw) else 0
+        after = raw.find(b"\n", middle) + 1
+        quotes += raw.count(b'"', middle, after or len(raw))
+        middle = after
+    return 0
 
 
 def _parse_plain(pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str],

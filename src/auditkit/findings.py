@@ -169,11 +169,11 @@ def summarise_indicators(
     """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
     area = _area_column(records, codebook)
     groups = None if area is None else records[area]
-    areas = [ALL_AREAS, *_area_codes(codebook, round_)] if groups is not None else [ALL_AREAS]
+    areas = _area_codes(codebook, round_)
     frames = []
     for item in codebook.indicators:
         counts = _met_counts(records, item, groups)
-        counts = pd.concat([counts.iloc[:1], counts.iloc[1:].reindex(areas[1:], fill_value=0)])
+        counts = pd.concat([counts.iloc[:1], counts.iloc[1:].reindex(areas, fill_value=0)])
         table = proportion_ci(counts["numerator"].to_numpy(), counts["denominator"].to_numpy())
         table.insert(0, "area", [str(code) for code in counts.index])
         table.insert(0, "label", item.title)

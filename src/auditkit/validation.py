@@ -207,7 +207,7 @@ def _distinct(column: pd.Series, unique: bool = False) -> tuple[np.ndarray, pd.I
         used = np.bincount(counted, minlength=len(categories)) > 0
         if used.all():
             return codes, categories
-        renumbered = np.append(np.cumsum(used) - 1, -1)  # unused categories (a header read as a value) dropped
+        renumbered = np.append(np.cumsum(used) - 1, -1)  # categories no row gave are dropped
         return renumbered[codes], categories[used]
     if unique:
         values = pd.Index(column.to_numpy(dtype=object), dtype=object, copy=False)
