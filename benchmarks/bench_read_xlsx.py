@@ -52,8 +52,10 @@ def main() -> int:
         path = Path(folder) / "survey-export.xlsx"
         started = time.perf_counter()
         build_export(path, arguments.rows)
-        print(f"built {path.name}: {arguments.rows:,} responses, {path.stat().st_size / 1e6:.1f} MB "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {path.name}: {arguments.rows:,} responses, {path.stat().st_size / 1e6:.1f} MB "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         instrument = dataclasses.replace(round_.instruments["survey"], data=path)
 
         reads, totals = [], []
@@ -68,8 +70,10 @@ def main() -> int:
 
     median = statistics.median(totals)
     print(f"read the export to a table of text: median {statistics.median(reads):.3f} s")
-    print(f"read and validate to typed records: median {median:.3f} s, fastest {min(totals):.3f} s "
-          f"over {arguments.runs} runs; {arguments.rows / median:,.0f} rows/s")
+    print(
+        f"read and validate to typed records: median {median:.3f} s, fastest {min(totals):.3f} s "
+        f"over {arguments.runs} runs; {arguments.rows / median:,.0f} rows/s"
+    )
     verdict = "within" if median < TARGET_SECONDS else "OVER"
     print(f"{verdict} the {TARGET_SECONDS} s target for {arguments.rows:,} rows")
     return 0

@@ -49,8 +49,9 @@ REFERENCE_CELLS = [
 def _write_reference(folder: Path) -> Path:
     cells = [new_code_cell(source) for source in REFERENCE_CELLS]
     cells[1].metadata["tags"] = ["parameters"]
-    notebook = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     path = folder / "ref.ipynb"
     nbformat.write(notebook, path)
     return path
@@ -72,8 +73,17 @@ def hand_chain(folder: Path) -> float:
 
 
 def auditkit_run(folder: Path, *parameters: Path, jobs: int = 1) -> float:
-    command = [str(BIN / "auditkit"), "run", *map(str, parameters), "--out", str(folder / "out"), "--force",
-               "--quiet", "--jobs", str(jobs)]
+    command = [
+        str(BIN / "auditkit"),
+        "run",
+        *map(str, parameters),
+        "--out",
+        str(folder / "out"),
+        "--force",
+        "--quiet",
+        "--jobs",
+        str(jobs),
+    ]
     return _timed(command, folder)
 
 
@@ -112,8 +122,10 @@ def main() -> None:
         print(f"ratio 1 (target at most 0.8): {run / hand:.2f}")
         rounds = _batch_rounds(folder, arguments.batch)
         batch = auditkit_run(folder, *rounds, jobs=2)
-        print(f"auditkit run of {arguments.batch} rounds with --jobs 2: {batch:.2f} s; "
-              f"{arguments.batch} hand chains: {arguments.batch * hand:.2f} s")
+        print(
+            f"auditkit run of {arguments.batch} rounds with --jobs 2: {batch:.2f} s; "
+            f"{arguments.batch} hand chains: {arguments.batch * hand:.2f} s"
+        )
         print(f"ratio 2 (target at most 0.3): {batch / (arguments.batch * hand):.2f}")
 
 

@@ -35,8 +35,11 @@ TARGET_SECONDS = 3.0
 TARGET_BYTES = 1 << 30
 AREAS = tuple(f"Area {number:03d}" for number in range(1, 151))
 AGREEMENT = (
-    ("strongly_disagree", "Strongly disagree"), ("disagree", "Disagree"),
-    ("neutral", "Neither agree nor disagree"), ("agree", "Agree"), ("strongly_agree", "Strongly agree"),
+    ("strongly_disagree", "Strongly disagree"),
+    ("disagree", "Disagree"),
+    ("neutral", "Neither agree nor disagree"),
+    ("agree", "Agree"),
+    ("strongly_agree", "Strongly agree"),
 )
 SEED = 20170630
 #: How the CSV can be written (--style).
@@ -68,13 +71,17 @@ def write_codebook(path: Path) -> None:
         "  - {id: area, question: Area worked in, type: area, required: true}",
     ]
     for item in _items():
-        head = f"  - id: {item['id']}\n    question: Question {item['id']}\n    label: Standard {item['id']}\n" \
-               f"    type: choice\n    required: {str(item['required']).lower()}\n"
+        head = (
+            f"  - id: {item['id']}\n    question: Question {item['id']}\n    label: Standard {item['id']}\n"
+            f"    type: choice\n    required: {str(item['required']).lower()}\n"
+        )
         if item["kind"] == "agreement":
             values = "".join(f"      - {{code: {code}, label: {label}}}\n" for code, label in AGREEMENT)
             lines.append(head + "    ordinal: true\n    values:\n" + values + "    met: [agree, strongly_agree]")
         elif item["kind"] == "applicable":
-            lines.append(head + "    values: [yes, no, not_applicable]\n    met: [yes]\n    not_applicable: [not_applicable]")
+            lines.append(
+                head + "    values: [yes, no, not_applicable]\n    met: [yes]\n    not_applicable: [not_applicable]"
+            )
         else:
             lines.append(head + "    values: [yes, no]\n    met: [yes]")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -116,7 +123,9 @@ def write_data(path: Path, rows: int, style: str = "plain") -> None:
     rng = np.random.default_rng(SEED + rows)
     area_codes = rng.integers(0, len(AREAS), rows)
     columns = {
-        "response_id": np.char.add("N°" if style == "excel" else "R", np.char.zfill(np.arange(1, rows + 1).astype(str), 7)).astype(object),
+        "response_id": np.char.add(
+            "N°" if style == "excel" else "R", np.char.zfill(np.arange(1, rows + 1).astype(str), 7)
+        ).astype(object),
         "area": np.array(AREAS, dtype=object)[area_codes],
     }
     for item in _items():
@@ -126,7 +135,7 @@ def write_data(path: Path, rows: int, style: str = "plain") -> None:
         handle.write(edge + separator.join(columns) + edge + "\n")
         step = 100_000
         for start in range(0, rows, step):
-            block = [column[start:start + step] for column in columns.values()]
+            block = [column[start : start + step] for column in columns.values()]
             handle.write("\n".join(edge + separator.join(row) + edge for row in zip(*block)) + "\n")
 
 
@@ -162,8 +171,11 @@ def timed(parameters: Path, out: Path) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100000,300000,1000000",
-                        help="comma-separated numbers of responses (default: 100000,300000,1000000)")
+    parser.add_argument(
+        "--sizes",
+        default="100000,300000,1000000",
+        help="comma-separated numbers of responses (default: 100000,300000,1000000)",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="runs per size; the median is shown (default 3)")
     parser.add_argument("--keep", type=Path, help="build the data in this folder and keep it")
     parser.add_argument("--style", choices=list(STYLES), default="plain", help="how the CSV is written (default plain)")
@@ -176,10 +188,14 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         rounds = build(folder, sizes, arguments.style)
-        print(f"Synthetic survey: 20 choice items, {len(AREAS)} areas, seed {SEED}, in {folder}"
-              f"; CSV {STYLES[arguments.style]}")
-        print(f"Each figure: the median of {arguments.repeats} runs of "
-              f"`auditkit findings PARAMS --out DIR --force` under /usr/bin/time -v.\n")
+        print(
+            f"Synthetic survey: 20 choice items, {len(AREAS)} areas, seed {SEED}, in {folder}"
+            f"; CSV {STYLES[arguments.style]}"
+        )
+        print(
+            f"Each figure: the median of {arguments.repeats} runs of "
+            f"`auditkit findings PARAMS --out DIR --force` under /usr/bin/time -v.\n"
+        )
         print(f"{'responses':>10}  {'CSV MB':>7}  {'seconds':>8}  {'peak MB':>8}  {'ms per 1,000 rows':>18}")
         results = {}
         for rows in sizes:
@@ -192,13 +208,17 @@ def main() -> int:
         if len(sizes) >= 2:
             small, large = sizes[0], sizes[-1]
             marginal = (results[large][0] - results[small][0]) / (large - small) * 1e6
-            print(f"\nCost of each further 1,000 rows between {small:,} and {large:,}: {marginal:.2f} ms "
-                  f"(the rest is start-up).")
+            print(
+                f"\nCost of each further 1,000 rows between {small:,} and {large:,}: {marginal:.2f} ms "
+                f"(the rest is start-up)."
+            )
         if 1_000_000 in results:
             seconds, peak = results[1_000_000]
-            print(f"At 1,000,000 rows: {seconds:.2f} s (target {TARGET_SECONDS:g} s: "
-                  f"{'met' if seconds <= TARGET_SECONDS else 'NOT met'}), {peak / 2**20:.0f} MB peak "
-                  f"(target {TARGET_BYTES / 2**20:.0f} MB: {'met' if peak <= TARGET_BYTES else 'NOT met'}).")
+            print(
+                f"At 1,000,000 rows: {seconds:.2f} s (target {TARGET_SECONDS:g} s: "
+                f"{'met' if seconds <= TARGET_SECONDS else 'NOT met'}), {peak / 2**20:.0f} MB peak "
+                f"(target {TARGET_BYTES / 2**20:.0f} MB: {'met' if peak <= TARGET_BYTES else 'NOT met'})."
+            )
     finally:
         if arguments.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -36,8 +36,14 @@ LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 def _run(parameters: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
-    return subprocess.run([str(AUDITKIT), "run", str(parameters), *extra], capture_output=True, text=True,
-                          cwd=parameters.parent.parent, env=environment, check=False)
+    return subprocess.run(
+        [str(AUDITKIT), "run", str(parameters), *extra],
+        capture_output=True,
+        text=True,
+        cwd=parameters.parent.parent,
+        env=environment,
+        check=False,
+    )
 
 
 def _project(root: Path) -> Path:
@@ -98,15 +104,17 @@ def _pdf_objects(pdf: Path) -> str:
     parts = [data.decode("latin-1")]
     for match in re.finditer(rb"stream\r?\n", data):
         try:
-            parts.append(zlib.decompressobj().decompress(data[match.end():]).decode("latin-1"))
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]).decode("latin-1"))
         except zlib.error:
             continue
     return "\n".join(parts)
 
 
 def _headings(html: str) -> list[tuple[int, str]]:
-    return [(int(level), " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split()))
-            for level, text in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html, re.S)]
+    return [
+        (int(level), " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split()))
+        for level, text in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html, re.S)
+    ]
 
 
 def _findings(html: str) -> list[str]:
@@ -124,15 +132,27 @@ def _findings(html: str) -> list[str]:
 def test_axe_finds_no_serious_or_critical_violation(reports, name):
     with open_page(reports[name] / "briefing.html") as page:
         results = _axe(page)
-    print(f"axe-core {results['testEngine']['version']} on {name}/briefing.html: "
-          f"{len(results['passes'])} rules passed, {len(results['violations'])} violated")
+    print(
+        f"axe-core {results['testEngine']['version']} on {name}/briefing.html: "
+        f"{len(results['passes'])} rules passed, {len(results['violations'])} violated"
+    )
     print(_report(results["violations"]) or "no violations")
     for rule in results["incomplete"]:  # what axe could not decide and a person should look at
         print(f"to review: {rule['id']} ({rule['impact']}): {rule['help']}, {len(rule['nodes'])} element(s)")
     passed = {rule["id"] for rule in results["passes"]}
     # axe really looked at the page: the checks this briefing most depends on ran and passed.
-    assert {"color-contrast", "heading-order", "html-has-lang", "image-alt", "list", "th-has-data-cells",
-            "landmark-one-main", "page-has-heading-one", "document-title", "link-name"} <= passed
+    assert {
+        "color-contrast",
+        "heading-order",
+        "html-has-lang",
+        "image-alt",
+        "list",
+        "th-has-data-cells",
+        "landmark-one-main",
+        "page-has-heading-one",
+        "document-title",
+        "link-name",
+    } <= passed
     assert _serious(results) == [], _report(_serious(results))
 
 
@@ -140,9 +160,11 @@ def test_axe_finds_no_serious_or_critical_violation(reports, name):
 def test_the_axe_check_catches_a_page_that_fails(tmp_path):
     page_file = tmp_path / "bad.html"
     page_file.write_text(
-        '<!DOCTYPE html><html><head><title>Bad</title></head><body><main><h1>Bad</h1>'
+        "<!DOCTYPE html><html><head><title>Bad</title></head><body><main><h1>Bad</h1>"
         '<p style="color:#bbb">Pale text on white</p><img src="data:image/png;base64,iVBORw0KGgo=">'
-        '<a href="https://example.org/"></a></main></body></html>', encoding="utf-8")
+        '<a href="https://example.org/"></a></main></body></html>',
+        encoding="utf-8",
+    )
     with open_page(page_file) as page:
         found = {violation["id"] for violation in _serious(_axe(page))}
     assert {"html-has-lang", "color-contrast", "image-alt", "link-name"} <= found
@@ -212,8 +234,10 @@ def test_the_methodology_explains_the_interval_once_and_what_it_means_for_a_smal
     assert text.count(explained) == 1
     methodology = text.index("Methodology")
     assert methodology < text.index(explained) < text.index("95% CI 6% to 51%")
-    assert ("With a small sample the range is wide: 5 cases out of 10 is 50%, but the true figure could be "
-            "anywhere from 24% to 76%") in text
+    assert (
+        "With a small sample the range is wide: 5 cases out of 10 is 50%, but the true figure could be "
+        "anywhere from 24% to 76%"
+    ) in text
 
 
 @pytest.mark.slow
@@ -221,8 +245,9 @@ def test_printing_from_the_browser_keeps_every_table_and_the_reading_order(repor
     with open_page(reports["llr-2017-followup"] / "briefing.html") as page:
         page.emulate_media(media="print")
         tables = page.evaluate("[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().height)")
-        tops = page.evaluate("[...document.querySelectorAll('h1, h2, h3, ol.findings > li')]"
-                             ".map(e => e.getBoundingClientRect().top)")
+        tops = page.evaluate(
+            "[...document.querySelectorAll('h1, h2, h3, ol.findings > li')].map(e => e.getBoundingClientRect().top)"
+        )
     assert tables and all(height > 0 for height in tables)
     assert tops == sorted(tops) and len(set(tops)) == len(tops)
 
@@ -259,8 +284,12 @@ def test_pdf_is_tagged_with_title_and_language_for_pdf_ua(reports, name):
 @pytest.mark.parametrize("name", ROUNDS)
 def test_pdf_bookmarks_are_the_headings(reports, name):
     html = (reports[name] / "briefing.html").read_text(encoding="utf-8")
-    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", str(reports[name] / "briefing.pdf")],
-                         capture_output=True, text=True, check=True).stdout
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-stdout", "-i", "-q", str(reports[name] / "briefing.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     bookmarks = [" ".join(unescape(item).split()) for item in re.findall(r"<item[^>]*>(.*?)</item>", xml, re.S)]
     assert bookmarks == [text for _, text in _headings(html)]
 
@@ -326,18 +355,24 @@ def test_a_screenshot_that_fails_leaves_no_half_written_report(example_round, mo
 
 
 def _rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "label": ["Toolkit used", "Drift evident", "Voice recorded"],
-        "numerator": [2, 7, 5], "denominator": [10, 10, 10], "proportion": [0.2, 0.7, 0.5],
-        "ci_low": [0.0567, 0.3968, 0.2366], "ci_high": [0.5098, 0.8922, 0.7634],
-        "lower_is_better": [False, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "label": ["Toolkit used", "Drift evident", "Voice recorded"],
+            "numerator": [2, 7, 5],
+            "denominator": [10, 10, 10],
+            "proportion": [0.2, 0.7, 0.5],
+            "ci_low": [0.0567, 0.3968, 0.2366],
+            "ci_high": [0.5098, 0.8922, 0.7634],
+            "lower_is_better": [False, True, False],
+        }
+    )
 
 
 def test_chart_alt_text_says_what_is_plotted_with_the_highest_and_lowest_and_their_intervals():
     alt = describe_chart(_rows(), "the case audit")
-    assert alt.startswith("Chart of the case audit: the percentage meeting each of 3 standards, each with its 95% "
-                          "confidence interval.")
+    assert alt.startswith(
+        "Chart of the case audit: the percentage meeting each of 3 standards, each with its 95% confidence interval."
+    )
     assert "Highest: Drift evident (lower is better), 70% (7 of 10; 95% CI 40% to 89%)." in alt
     assert "Lowest: Toolkit used, 20% (2 of 10; 95% CI 6% to 51%)." in alt
     html = chart_proportions(_rows(), "Case audit", "the case audit").to_html()
@@ -353,11 +388,16 @@ def _contrast(colour) -> float:
 
 
 def test_charts_use_readable_text_and_colour_blind_safe_marks_that_do_not_rely_on_colour():
-    comparison = pd.DataFrame({
-        "label": ["Toolkit used", "Drift evident"], "lower_is_better": [False, True],
-        "baseline_numerator": [2, 7], "baseline_denominator": [10, 10],
-        "followup_numerator": [9, 5], "followup_denominator": [12, 12],
-    })
+    comparison = pd.DataFrame(
+        {
+            "label": ["Toolkit used", "Drift evident"],
+            "lower_is_better": [False, True],
+            "baseline_numerator": [2, 7],
+            "baseline_denominator": [10, 10],
+            "followup_numerator": [9, 5],
+            "followup_denominator": [12, 12],
+        }
+    )
     palette = {tuple(round(value, 3) for value in colour) for colour in sns.color_palette("colorblind")}
     palette.add((0.498, 0.498, 0.498))  # the baseline's grey
     for figure in (plot_proportions(_rows()), plot_change(comparison, "April 2017", "December 2017")):

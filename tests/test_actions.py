@@ -81,8 +81,11 @@ def test_an_unknown_action_key(example_round: RoundCopy):
 
 
 def make_action(by_when: dt.date, status: str) -> Action:
-    item = auditkit.load_round(REPO / "parameters" / "llr-2017.yaml").instruments["deep_dive"].codebook.item(
-        "toolkit_used")
+    item = (
+        auditkit.load_round(REPO / "parameters" / "llr-2017.yaml")
+        .instruments["deep_dive"]
+        .codebook.item("toolkit_used")
+    )
     return Action("A1", "deep_dive", item, "Do it", "Someone", by_when, status)
 
 
@@ -90,11 +93,11 @@ def make_action(by_when: dt.date, status: str) -> Action:
     ("by_when", "status", "overdue"),
     [
         (dt.date(2017, 12, 31), "not_started", False),  # due on the last day of the period: not yet overdue
-        (dt.date(2017, 12, 30), "not_started", True),   # due the day before the period ends
+        (dt.date(2017, 12, 30), "not_started", True),  # due the day before the period ends
         (dt.date(2017, 12, 30), "in_progress", True),
         (dt.date(2017, 12, 30), "done", False),
-        (dt.date(2017, 12, 30), "dropped", False),      # a dropped action is closed, not overdue
-        (dt.date(2018, 1, 1), "not_started", False),    # due after the period
+        (dt.date(2017, 12, 30), "dropped", False),  # a dropped action is closed, not overdue
+        (dt.date(2018, 1, 1), "not_started", False),  # due after the period
     ],
 )
 def test_overdue_means_due_before_the_period_ended_and_still_open(by_when, status, overdue):
@@ -106,7 +109,7 @@ def test_overdue_means_due_before_the_period_ended_and_still_open(by_when, statu
 
 def test_the_followup_briefing_shows_progress_beside_the_change():
     text = html.unescape(re.sub(r"\s+", " ", auditkit.render_section("actions", auditkit.analyse_round(FOLLOWUP)).html))
-    assert "<h2 id=\"actions\">Progress on actions from Neglect toolkit survey and deep dive audit</h2>" in text
+    assert '<h2 id="actions">Progress on actions from Neglect toolkit survey and deep dive audit</h2>' in text
     assert "2 of 5 actions are done. 1 is overdue: due before 31 December 2017 and neither done nor dropped." in text
     rows = dict(re.findall(r'<th scope="row">(A\d)</th>(.*?)</tr>', text))
     assert "Overdue" in rows["A3"] and "Overdue" not in rows["A2"] and "Overdue" not in rows["A5"]
@@ -125,7 +128,12 @@ def test_a_round_without_actions_has_no_actions_section(example_round: RoundCopy
 def test_findings_json_lists_the_actions():
     document = auditkit.analysis_to_dict(auditkit.analyse_round(FOLLOWUP))
     a3 = next(action for action in document["actions"] if action["ref"] == "A3")
-    assert (a3["status"], a3["overdue"], a3["by_when"], a3["item"]) == ("not_started", True, "2017-10-31", "voice_of_child")
+    assert (a3["status"], a3["overdue"], a3["by_when"], a3["item"]) == (
+        "not_started",
+        True,
+        "2017-10-31",
+        "voice_of_child",
+    )
 
 
 def test_actions_command_prints_the_table():
@@ -168,8 +176,10 @@ def test_new_round_scaffolds_the_next_parameters_file(example_round: RoundCopy):
     assert document["period"] == {"start": dt.date(2017, 5, 1), "end": dt.date(2018, 2, 28)}
     assert document["round"] == "llr-2018"
     assert [(a["ref"], a["item"], a["status"]) for a in document["actions"]] == [
-        ("A1", "deep_dive.toolkit_used", "not_started"), ("A2", "deep_dive.drift_evident", "not_started"),
-        ("A3", "deep_dive.voice_of_child", "not_started"), ("A4", "deep_dive.escalation", "not_started"),
+        ("A1", "deep_dive.toolkit_used", "not_started"),
+        ("A2", "deep_dive.drift_evident", "not_started"),
+        ("A3", "deep_dive.voice_of_child", "not_started"),
+        ("A4", "deep_dive.escalation", "not_started"),
         ("A5", "deep_dive.conference_notice", "not_started"),
     ]
     assert document["instruments"]["survey"] == {"codebook": "../data_templates/toolkit_survey.yaml", "data": ""}
@@ -190,10 +200,16 @@ def test_the_scaffolded_round_validates_and_runs_once_data_is_added(example_roun
     target = example_round.root / "parameters" / "llr-2018.yaml"
     assert invoke("new-round", str(example_round.parameters), "--out", str(target)).exit_code == 0
     text = target.read_text(encoding="utf-8")
-    text = text.replace('data: ""   # FILL IN: this round\'s deep_dive data file (.csv or .xlsx)',
-                        "data: ../data_templates/examples/llr-2017-followup-cases.csv", 1)
-    text = text.replace('data: ""   # FILL IN: this round\'s survey data file (.csv or .xlsx)',
-                        "data: ../data_templates/examples/llr-2017-followup-survey.csv", 1)
+    text = text.replace(
+        'data: ""   # FILL IN: this round\'s deep_dive data file (.csv or .xlsx)',
+        "data: ../data_templates/examples/llr-2017-followup-cases.csv",
+        1,
+    )
+    text = text.replace(
+        'data: ""   # FILL IN: this round\'s survey data file (.csv or .xlsx)',
+        "data: ../data_templates/examples/llr-2017-followup-survey.csv",
+        1,
+    )
     text = text.replace("status: not_started   # CHANGE: where does it stand now?", "status: done", 1)
     target.write_text(text, encoding="utf-8")
     # The follow-up's audit dates fall in December 2017, inside the scaffolded period.

@@ -47,12 +47,15 @@ def test_rounds_rendered_in_one_batch_give_the_same_findings_as_alone(project: P
 def test_a_failing_round_is_reported_and_the_others_are_written(project: Path, tmp_path: Path):
     broken = project / "parameters" / "broken.yaml"
     broken.write_text(
-        (project / "parameters" / "llr-2017.yaml").read_text(encoding="utf-8")
-        .replace("round: llr-2017", "round: broken").replace("areas: [Leicester,", "areas: [Leicster,"),
+        (project / "parameters" / "llr-2017.yaml")
+        .read_text(encoding="utf-8")
+        .replace("round: llr-2017", "round: broken")
+        .replace("areas: [Leicester,", "areas: [Leicster,"),
         encoding="utf-8",
     )
-    result = invoke("run", str(broken), str(project / "parameters" / "llr-2017.yaml"), "--jobs", "2",
-                    "--out", str(tmp_path / "out"))
+    result = invoke(
+        "run", str(broken), str(project / "parameters" / "llr-2017.yaml"), "--jobs", "2", "--out", str(tmp_path / "out")
+    )
     assert result.exit_code == 1
     assert "broken.yaml failed:" in result.output
     assert "is not one of the round's areas" in result.output
@@ -63,8 +66,9 @@ def test_a_failing_round_is_reported_and_the_others_are_written(project: Path, t
 
 
 def test_progress_stays_quiet_when_not_attached_to_a_terminal(project: Path, tmp_path: Path):
-    result = CliRunner().invoke(main, ["run", str(project / "parameters" / "llr-2017.yaml"),
-                                       "--out", str(tmp_path / "one")])
+    result = CliRunner().invoke(
+        main, ["run", str(project / "parameters" / "llr-2017.yaml"), "--out", str(tmp_path / "one")]
+    )
     assert result.exit_code == 0, result.output
     assert "executing" not in result.output and "validating" not in result.output
     assert result.output.startswith("Briefing written to ")

@@ -18,7 +18,15 @@ from conftest import REPO, RoundCopy
 pytestmark = pytest.mark.slow
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
-OUTPUTS = ["briefing.html", "briefing.ipynb", "briefing.pdf", "findings.csv", "findings.json", "internal", "manifest.json"]
+OUTPUTS = [
+    "briefing.html",
+    "briefing.ipynb",
+    "briefing.pdf",
+    "findings.csv",
+    "findings.json",
+    "internal",
+    "manifest.json",
+]
 INTERNAL = ["README.txt", "analysis.ipynb", "findings-unsuppressed.csv", "findings-unsuppressed.json"]
 SECTIONS = [
     "Background",
@@ -68,7 +76,11 @@ def _run(parameters: Path, cwd: Path, *extra: str) -> subprocess.CompletedProces
     # A fixed SOURCE_DATE_EPOCH fixes the run date printed in the footer, as reproducible builds do.
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     return subprocess.run(
-        [str(AUDITKIT), "run", str(parameters), *extra], capture_output=True, text=True, cwd=cwd, check=False,
+        [str(AUDITKIT), "run", str(parameters), *extra],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
         env=environment,
     )
 
@@ -86,8 +98,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert first.returncode == 0, first.stderr
     second = _run(project.parameters, elsewhere, "--out", str(root / "again"), "--quiet")
     assert second.returncode == 0, second.stderr
-    return {"project": root, "first": root / "reports" / "llr-2017", "second": root / "again",
-            "stdout": first.stdout}
+    return {"project": root, "first": root / "reports" / "llr-2017", "second": root / "again", "stdout": first.stdout}
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +171,9 @@ def test_briefing_never_shows_identifiers_notes_or_unconsented_comments(rendered
 
     data = REPO / "data_templates" / "examples"
     with (data / "llr-2017-survey.csv").open(encoding="utf-8", newline="") as handle:
-        unconsented = [row["comment"] for row in csv.DictReader(handle) if row["comment"] and row["quote_consent"] != "yes"]
+        unconsented = [
+            row["comment"] for row in csv.DictReader(handle) if row["comment"] and row["quote_consent"] != "yes"
+        ]
     secrets = (
         column(data / "llr-2017-cases.csv", "case_ref")
         + column(data / "llr-2017-cases.csv", "notes")
@@ -188,7 +201,9 @@ def test_pdf_is_a4_and_reads_in_order(rendered):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
     assert "Title:" in info and "Neglect toolkit survey and deep dive audit" in info
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     order = [
         "Background",
         "61 responses were received, of which 39 answered every required question.",

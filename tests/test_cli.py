@@ -70,7 +70,10 @@ def test_bad_input_through_the_installed_command_prints_sentences_not_a_tracebac
     example_round.edit_cases("2017-04-03", "2017-06-03")
     completed = subprocess.run(
         [str(AUDITKIT), "run", str(example_round.parameters)],
-        capture_output=True, text=True, cwd=example_round.root.parent, check=False,
+        capture_output=True,
+        text=True,
+        cwd=example_round.root.parent,
+        check=False,
     )
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr

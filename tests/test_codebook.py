@@ -230,8 +230,7 @@ def test_an_unknown_top_level_key_is_named(tmp_path):
 def test_a_met_value_not_among_the_values_is_refused(tmp_path):
     message = codebook_error(write_tiny(tmp_path, "met: [yes]", "met: [maybe]"))
     assert (
-        "item 'toolkit_used' lists maybe under met, which is not among its values (yes, no, not_applicable)"
-        in message
+        "item 'toolkit_used' lists maybe under met, which is not among its values (yes, no, not_applicable)" in message
     )
 
 

@@ -226,8 +226,23 @@ def test_the_reference_newcombe_helper_reproduces_newcombe_1998(x1, n1, x2, n2, 
 def test_the_reference_bh_helper_reproduces_benjamini_hochberg_1995():
     # Benjamini & Hochberg (1995) JRSS B 57:289–300, section 4.3: of these 15 p-values, the four smallest
     # are rejected at q = 0.05.
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-         0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+    p = [
+        0.0001,
+        0.0004,
+        0.0019,
+        0.0095,
+        0.0201,
+        0.0278,
+        0.0298,
+        0.0344,
+        0.0459,
+        0.3240,
+        0.4262,
+        0.5719,
+        0.6528,
+        0.7590,
+        1.0000,
+    ]
     adjusted = benjamini_hochberg(p)
     assert [value <= 0.05 for value in adjusted] == [True] * 4 + [False] * 11
     assert adjusted[0] == pytest.approx(0.0001 * 15)
@@ -372,10 +387,20 @@ def _set_column(path: Path, column: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("baseline_value", "followup_value", "verdict", "words", "tail"),
     [
-        (None, "no", "improved", "Drift or delay fell from 7 of 10 cases (70%) to 0 of 12 (0%): a fall of 70 points",
-         " Lower is better here, so this is an improvement."),
-        ("no", "yes", "worsened", "Drift or delay rose from 0 of 10 cases (0%) to 12 of 12 (100%): a rise of 100 "
-         "points", " Lower is better here, so this is a worsening."),
+        (
+            None,
+            "no",
+            "improved",
+            "Drift or delay fell from 7 of 10 cases (70%) to 0 of 12 (0%): a fall of 70 points",
+            " Lower is better here, so this is an improvement.",
+        ),
+        (
+            "no",
+            "yes",
+            "worsened",
+            "Drift or delay rose from 0 of 10 cases (0%) to 12 of 12 (100%): a rise of 100 points",
+            " Lower is better here, so this is a worsening.",
+        ),
     ],
 )
 def test_a_clear_change_in_drift_is_judged_lower_is_better(
@@ -470,14 +495,15 @@ def test_ordinal_items_carry_both_distributions(followup, item):
     assert entry["mann_whitney"]["followup_distribution"] == {code: after.count(i) for i, code in enumerate(LEVELS)}
 
 
-@pytest.mark.parametrize(
-    ("instrument", "item"), [(name, item) for name, item in ALL_ITEMS if item not in ORDINAL]
-)
+@pytest.mark.parametrize(("instrument", "item"), [(name, item) for name, item in ALL_ITEMS if item not in ORDINAL])
 def test_items_that_are_not_ordinal_have_no_mann_whitney(followup, instrument, item):
     row = comparison_row(followup, instrument, item)
     assert math.isnan(row["mw_u"]) and math.isnan(row["mw_p_value"]) and math.isnan(row["mw_p_adjusted"])
-    entry = next(e for e in analysis_to_dict(followup)["comparison"]["items"]
-                 if (e["instrument"], e["item"]) == (instrument, item))
+    entry = next(
+        e
+        for e in analysis_to_dict(followup)["comparison"]["items"]
+        if (e["instrument"], e["item"]) == (instrument, item)
+    )
     assert entry["mann_whitney"] is None
 
 
@@ -486,8 +512,12 @@ def test_items_that_are_not_ordinal_have_no_mann_whitney(followup, instrument, i
 
 def test_all_p_values_of_the_round_are_adjusted_together(followup):
     items, areas = followup.comparison.items, followup.area_tests
-    places = [(items, "p_value", "p_adjusted"), (items, "paired_p_value", "paired_p_adjusted"),
-              (items, "mw_p_value", "mw_p_adjusted"), (areas, "p_value", "p_adjusted")]
+    places = [
+        (items, "p_value", "p_adjusted"),
+        (items, "paired_p_value", "paired_p_adjusted"),
+        (items, "mw_p_value", "mw_p_adjusted"),
+        (areas, "p_value", "p_adjusted"),
+    ]
     raw, adjusted = [], []
     for frame, source, target in places:
         for p, q in zip(frame[source].astype(float), frame[target].astype(float)):
@@ -529,8 +559,9 @@ def test_seen_alone_area_test_matches_brute_force_enumeration(followup):
 @pytest.mark.parametrize(("instrument", "item"), ALL_ITEMS)
 def test_every_area_test_matches_brute_force_enumeration(followup, instrument, item):
     tests = followup.area_tests.set_index(["instrument", "item"])
-    assert tests.loc[(instrument, item), "p_value"] == pytest.approx(brute_force_exact(area_table(instrument, item)),
-                                                                      rel=1e-9)
+    assert tests.loc[(instrument, item), "p_value"] == pytest.approx(
+        brute_force_exact(area_table(instrument, item)), rel=1e-9
+    )
 
 
 # ---------------------------------------------------------------- findings.json and findings.csv
@@ -542,8 +573,21 @@ def test_findings_json_has_the_comparison_in_the_issues_shape(followup):
     comparison = document["comparison"]
     assert comparison["baseline"] == {"id": "llr-2017", "title": "Neglect toolkit survey and deep dive audit"}
     assert len(comparison["items"]) == len(ALL_ITEMS)
-    required = {"instrument", "item", "baseline", "followup", "difference", "diff_ci_low", "diff_ci_high",
-                "p_value", "p_adjusted", "test", "verdict", "paired", "mann_whitney"}
+    required = {
+        "instrument",
+        "item",
+        "baseline",
+        "followup",
+        "difference",
+        "diff_ci_low",
+        "diff_ci_high",
+        "p_value",
+        "p_adjusted",
+        "test",
+        "verdict",
+        "paired",
+        "mann_whitney",
+    }
     for entry in comparison["items"]:
         assert required <= set(entry), required - set(entry)
         assert set(entry["baseline"]) == {"numerator", "denominator", "proportion"}

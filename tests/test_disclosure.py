@@ -55,7 +55,10 @@ def test_one_small_cell_hides_its_row_its_column_and_the_complementary_cell():
     # every line has 0 or 2 hidden figures, and all totals stay published.
     mask = suppress_table(table([25, 2, 18], [30, 14, 22]), RULE)
     assert hidden(mask) == {
-        ("Leicestershire", "met"), ("Leicestershire", "not met"), ("Rutland", "met"), ("Rutland", "not met"),
+        ("Leicestershire", "met"),
+        ("Leicestershire", "not met"),
+        ("Rutland", "met"),
+        ("Rutland", "not met"),
     }
 
 
@@ -123,7 +126,8 @@ def test_when_only_zeros_are_left_in_a_line_its_total_is_hidden():
     # Only the 0 and the grand total stay published.
     mask = suppress_table(table([3, 30], [20, 0], index=["A", "B"]), RULE)
     assert hidden(mask) == {(row, column) for row in ["A", "B", TOTAL] for column in ["met", "not met", TOTAL]} - {
-        ("B", "not met"), (TOTAL, TOTAL),
+        ("B", "not met"),
+        (TOTAL, TOTAL),
     }
 
 
@@ -239,8 +243,15 @@ def test_limit_a_larger_table_can_still_give_a_figure_away_through_several_lines
     cells = pd.DataFrame([[3, 20, 3], [4, 0, 0], [30, 1, 1]], index=["r0", "r1", "r2"], columns=["a", "b", "c"])
     mask = suppress_table(cells, RULE)
     assert hidden(mask) == {
-        ("r0", "a"), ("r0", "c"), ("r0", TOTAL), ("r1", "a"), ("r1", TOTAL),
-        ("r2", "b"), ("r2", "c"), (TOTAL, "b"), (TOTAL, "c"),
+        ("r0", "a"),
+        ("r0", "c"),
+        ("r0", TOTAL),
+        ("r1", "a"),
+        ("r1", TOTAL),
+        ("r2", "b"),
+        ("r2", "c"),
+        (TOTAL, "b"),
+        (TOTAL, "c"),
     }
     assert (0, 2) in recoverable(with_totals(cells), mask.to_numpy())
 

@@ -68,19 +68,102 @@ MATRIX_ITEM = """\
       - {code: disagree, label: Disagree}
 """
 
-SM_TOP = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
-          "Last Name", "Custom Data 1", "Which agency do you work for?", "Which parts of the toolkit have you used?",
-          "", "", "How far do you agree?", "Your contact details", "", ""]
-SM_SUB = ["", "", "", "", "", "", "", "", "", "Response", "Home conditions", "Health", "Emotional care",
-          "I feel confident recognising neglect", "Name", "Email Address", "Phone Number"]
+SM_TOP = [
+    "Respondent ID",
+    "Collector ID",
+    "Start Date",
+    "End Date",
+    "IP Address",
+    "Email Address",
+    "First Name",
+    "Last Name",
+    "Custom Data 1",
+    "Which agency do you work for?",
+    "Which parts of the toolkit have you used?",
+    "",
+    "",
+    "How far do you agree?",
+    "Your contact details",
+    "",
+    "",
+]
+SM_SUB = [
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Response",
+    "Home conditions",
+    "Health",
+    "Emotional care",
+    "I feel confident recognising neglect",
+    "Name",
+    "Email Address",
+    "Phone Number",
+]
 SM_ROWS = [
-    ["111", "9", "10/03/2016 09:00:00 AM", "10/03/2016 09:05:00 AM", "192.0.2.10", "ann@example.org", "Ann", "Smith",
-     "team A", "Health", "Home conditions", "", "Emotional care", "Agree", "Ann Smith", "ann@example.org",
-     "07700 900123"],
-    ["112", "9", "10/04/2016 10:00:00 AM", "10/04/2016 10:07:00 AM", "192.0.2.11", "", "", "", "",
-     "Children's social care", "", "", "", "Disagree", "", "", ""],
-    ["113", "9", "10/05/2016 11:00:00 AM", "10/05/2016 11:02:00 AM", "192.0.2.12", "bo@example.org", "Bo", "Jones",
-     "", "Health", "", "Health", "", "", "Bo Jones", "bo@example.org", ""],
+    [
+        "111",
+        "9",
+        "10/03/2016 09:00:00 AM",
+        "10/03/2016 09:05:00 AM",
+        "192.0.2.10",
+        "ann@example.org",
+        "Ann",
+        "Smith",
+        "team A",
+        "Health",
+        "Home conditions",
+        "",
+        "Emotional care",
+        "Agree",
+        "Ann Smith",
+        "ann@example.org",
+        "07700 900123",
+    ],
+    [
+        "112",
+        "9",
+        "10/04/2016 10:00:00 AM",
+        "10/04/2016 10:07:00 AM",
+        "192.0.2.11",
+        "",
+        "",
+        "",
+        "",
+        "Children's social care",
+        "",
+        "",
+        "",
+        "Disagree",
+        "",
+        "",
+        "",
+    ],
+    [
+        "113",
+        "9",
+        "10/05/2016 11:00:00 AM",
+        "10/05/2016 11:02:00 AM",
+        "192.0.2.12",
+        "bo@example.org",
+        "Bo",
+        "Jones",
+        "",
+        "Health",
+        "",
+        "Health",
+        "",
+        "",
+        "Bo Jones",
+        "bo@example.org",
+        "",
+    ],
 ]
 
 
@@ -226,15 +309,15 @@ def test_a_table_given_as_a_surveymonkey_export_is_refused(tmp_path, mini):
     path = write_csv(tmp_path / "export.csv", [["response_id", "agency"], ["R1", "health"]])
     assert export_error(path, mini, "surveymonkey") == (
         "export.csv: the file does not look like a SurveyMonkey export: row 1 has no 'Respondent ID' column. Export "
-        "\"All individual responses\" with expanded columns, or change the instrument's format."
+        '"All individual responses" with expanded columns, or change the instrument\'s format.'
     )
 
 
 def test_an_export_without_the_second_header_row_is_refused(tmp_path, mini):
     path = write_csv(tmp_path / "export.csv", [SM_TOP, *SM_ROWS])
     assert export_error(path, mini, "surveymonkey") == (
-        "export.csv: row 2 of a SurveyMonkey export must be its second header row (\"Response\" or each option's "
-        "text), but it holds a response (Respondent ID 111). Export \"All individual responses\" with expanded columns."
+        'export.csv: row 2 of a SurveyMonkey export must be its second header row ("Response" or each option\'s '
+        'text), but it holds a response (Respondent ID 111). Export "All individual responses" with expanded columns.'
     )
 
 
@@ -246,14 +329,46 @@ def test_an_export_with_no_responses_is_reported(tmp_path, mini):
 # --- Microsoft Forms ------------------------------------------------------------------------------------
 
 FORMS_ROWS = [
-    ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Which agency do you work for?",
-     "Which parts of the toolkit have you used?"],
-    [1, dt.datetime(2016, 10, 3, 9, 0), dt.datetime(2016, 10, 3, 9, 5), "ann@example.org", "Ann Smith", None,
-     "Health", "Home conditions;Emotional care;"],
-    [2, dt.datetime(2016, 10, 4, 9, 0), dt.datetime(2016, 10, 4, 9, 5), "anonymous", None, None,
-     "Children's social care", None],
-    [3, dt.datetime(2016, 10, 5, 9, 0), dt.datetime(2016, 10, 5, 9, 5), "bo@example.org", "Bo Jones", None,
-     "health", "Health;"],
+    [
+        "ID",
+        "Start time",
+        "Completion time",
+        "Email",
+        "Name",
+        "Last modified time",
+        "Which agency do you work for?",
+        "Which parts of the toolkit have you used?",
+    ],
+    [
+        1,
+        dt.datetime(2016, 10, 3, 9, 0),
+        dt.datetime(2016, 10, 3, 9, 5),
+        "ann@example.org",
+        "Ann Smith",
+        None,
+        "Health",
+        "Home conditions;Emotional care;",
+    ],
+    [
+        2,
+        dt.datetime(2016, 10, 4, 9, 0),
+        dt.datetime(2016, 10, 4, 9, 5),
+        "anonymous",
+        None,
+        None,
+        "Children's social care",
+        None,
+    ],
+    [
+        3,
+        dt.datetime(2016, 10, 5, 9, 0),
+        dt.datetime(2016, 10, 5, 9, 5),
+        "bo@example.org",
+        "Bo Jones",
+        None,
+        "health",
+        "Health;",
+    ],
 ]
 
 
@@ -320,7 +435,9 @@ def test_the_surveymonkey_example_round_gives_the_csv_rounds_survey_findings_and
 
 
 def test_the_surveymonkey_example_as_xlsx_gives_the_same_records(tmp_path):
-    rows = list(csv.reader(io.StringIO((EXAMPLES / "llr-2017-survey-surveymonkey.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO((EXAMPLES / "llr-2017-survey-surveymonkey.csv").read_text(encoding="utf-8-sig")))
+    )
     path = write_xlsx(tmp_path / "export.xlsx", rows)
     codebook = load_round(SM_PARAMETERS).instruments["survey"].codebook
     pd.testing.assert_frame_equal(

@@ -25,11 +25,42 @@ CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"
 
 CSV_COLUMNS = [
-    "section", "period", "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
-    "lower_is_better", "baseline_numerator", "baseline_denominator", "baseline_proportion", "difference",
-    "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution", "paired_pairs", "paired_b",
-    "paired_c", "paired_p_value", "paired_p_adjusted", "mw_u", "mw_p_value", "mw_p_adjusted",
-    "ci99_low", "ci99_high", "benchmark", "benchmark_value", "funnel",
+    "section",
+    "period",
+    "instrument",
+    "item",
+    "label",
+    "area",
+    "numerator",
+    "denominator",
+    "proportion",
+    "ci_low",
+    "ci_high",
+    "lower_is_better",
+    "baseline_numerator",
+    "baseline_denominator",
+    "baseline_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
+    "test",
+    "verdict",
+    "caution",
+    "paired_pairs",
+    "paired_b",
+    "paired_c",
+    "paired_p_value",
+    "paired_p_adjusted",
+    "mw_u",
+    "mw_p_value",
+    "mw_p_adjusted",
+    "ci99_low",
+    "ci99_high",
+    "benchmark",
+    "benchmark_value",
+    "funnel",
 ]
 ENTRY_KEYS = {"label", "numerator", "denominator", "proportion", "ci_low", "ci_high"}
 
@@ -242,8 +273,11 @@ def test_findings_csv_keeps_full_precision(written, findings):
     frame = findings.indicators
     assert len(rows) == len(frame)
     for row, (_, expected) in zip(rows, frame.iterrows()):
-        assert (row["instrument"], row["item"], row["area"]) == (expected["instrument"], expected["item"],
-                                                                 expected["area"])
+        assert (row["instrument"], row["item"], row["area"]) == (
+            expected["instrument"],
+            expected["item"],
+            expected["area"],
+        )
         assert int(row["numerator"]) == expected["numerator"]
         assert int(row["denominator"]) == expected["denominator"]
         for column in ("proportion", "ci_low", "ci_high"):
@@ -346,7 +380,8 @@ def test_a_record_without_an_area_counts_in_the_total_but_in_no_area(round_, rec
     total = changed.indicator("deep_dive", "toolkit_used")
     assert (total["numerator"], total["denominator"]) == expected_total == (2, 10)
     by_area = {
-        area: changed.indicator("deep_dive", "toolkit_used", area) for area in ("Leicester", "Leicestershire", "Rutland")
+        area: changed.indicator("deep_dive", "toolkit_used", area)
+        for area in ("Leicester", "Leicestershire", "Rutland")
     }
     assert (by_area["Leicester"]["numerator"], by_area["Leicester"]["denominator"]) == (0, 0)
     assert sum(row["denominator"] for row in by_area.values()) == 10 - int(leicester.sum()) == 6

@@ -134,8 +134,13 @@ def test_a_missing_parameters_file_is_named(tmp_path: Path):
 # --- a large generated round, checked against an independent computation ------------------------------
 
 AREAS = [f"District {number:02d}" for number in range(1, 31)]
-AGREEMENT = {"Strongly disagree": "strongly_disagree", "Disagree": "disagree",
-             "Neither agree nor disagree": "neutral", "Agree": "agree", "Strongly agree": "strongly_agree"}
+AGREEMENT = {
+    "Strongly disagree": "strongly_disagree",
+    "Disagree": "disagree",
+    "Neither agree nor disagree": "neutral",
+    "Agree": "agree",
+    "Strongly agree": "strongly_agree",
+}
 CODEBOOK = """\
 codebook: big_survey
 title: A large survey
@@ -169,14 +174,16 @@ items:
 
 def _large_round(folder: Path, rows: int) -> Path:
     rng = np.random.default_rng(7)
-    data = pd.DataFrame({
-        "response_id": [f"R{number:06d}" for number in range(rows)],
-        "area": rng.choice(AREAS, rows),
-        "aware": rng.choice(["yes", "no", "Yes", " NO "], rows, p=[0.5, 0.3, 0.15, 0.05]),
-        "confident": rng.choice([*AGREEMENT, "", "agree"], rows),
-        "used": rng.choice(["yes", "no", "not_applicable", ""], rows, p=[0.4, 0.3, 0.2, 0.1]),
-        "rare": rng.choice(["yes", "no", ""], rows, p=[0.001, 0.989, 0.01]),
-    })
+    data = pd.DataFrame(
+        {
+            "response_id": [f"R{number:06d}" for number in range(rows)],
+            "area": rng.choice(AREAS, rows),
+            "aware": rng.choice(["yes", "no", "Yes", " NO "], rows, p=[0.5, 0.3, 0.15, 0.05]),
+            "confident": rng.choice([*AGREEMENT, "", "agree"], rows),
+            "used": rng.choice(["yes", "no", "not_applicable", ""], rows, p=[0.4, 0.3, 0.2, 0.1]),
+            "rare": rng.choice(["yes", "no", ""], rows, p=[0.001, 0.989, 0.01]),
+        }
+    )
     data.to_csv(folder / "big.csv", index=False)
     (folder / "big_survey.yaml").write_text(CODEBOOK, encoding="utf-8")
     areas = "".join(f"  - {area}\n" for area in AREAS)
@@ -203,8 +210,12 @@ def test_a_large_round_counts_as_an_independent_computation_does(tmp_path: Path)
     assert survey["records"] == 20_000
     assert survey["complete"] == int((codes["aware"] != "").sum())
     assert survey["by_area"] == {area: int((codes["area"] == area).sum()) for area in AREAS}
-    for item, met, not_applicable in (("aware", {"yes"}, set()), ("confident", {"agree", "strongly_agree"}, set()),
-                                      ("used", {"yes"}, {"not_applicable"}), ("rare", {"yes"}, set())):
+    for item, met, not_applicable in (
+        ("aware", {"yes"}, set()),
+        ("confident", {"agree", "strongly_agree"}, set()),
+        ("used", {"yes"}, {"not_applicable"}),
+        ("rare", {"yes"}, set()),
+    ):
         answered = (codes[item] != "") & ~codes[item].isin(not_applicable)
         is_met = codes[item].isin(met)
         entry = survey["indicators"][item]
@@ -215,15 +226,17 @@ def test_a_large_round_counts_as_an_independent_computation_does(tmp_path: Path)
             assert (shown["numerator"], shown["denominator"]) == tuple(per_area.loc[area]), (item, area)
             assert shown["proportion"] == pytest.approx(per_area.loc[area, "met"] / per_area.loc[area, "answered"])
         assert entry["distribution"]["yes" if item != "confident" else "agree"] == int(
-            (codes[item] == ("yes" if item != "confident" else "agree")).sum())
+            (codes[item] == ("yes" if item != "confident" else "agree")).sum()
+        )
     assert set(survey["area_tests"]) == {"aware", "confident", "used", "rare"}
     assert all(0 <= test["p_value"] <= 1 for test in survey["area_tests"].values())
 
 
 def test_a_large_round_under_the_dfe_rule_publishes_no_small_count(tmp_path: Path):
     parameters = _large_round(tmp_path, 20_000)
-    parameters.write_text(parameters.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""),
-                          encoding="utf-8")
+    parameters.write_text(
+        parameters.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""), encoding="utf-8"
+    )
     result = invoke("findings", str(parameters), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert folder_state(tmp_path / "out") == written_by_the_library(parameters, tmp_path / "expected")

@@ -130,12 +130,29 @@ def test_labels_agree_with_each_areas_own_wilson_intervals():
     labels = assign_funnel_significance(x, n, target=target)
     narrow, wide = proportion_ci(x, n, 0.95), proportion_ci(x, n, 0.998)
     for label, (_, a), (_, b) in zip(labels, narrow.iterrows(), wide.iterrows()):
-        expected = ("High (0.001)" if b["ci_low"] > target else "High (0.025)" if a["ci_low"] > target
-                    else "Low (0.001)" if b["ci_high"] < target else "Low (0.025)" if a["ci_high"] < target
-                    else "Not significant")
+        expected = (
+            "High (0.001)"
+            if b["ci_low"] > target
+            else "High (0.025)"
+            if a["ci_low"] > target
+            else "Low (0.001)"
+            if b["ci_high"] < target
+            else "Low (0.025)"
+            if a["ci_high"] < target
+            else "Not significant"
+        )
         assert label == expected
-    assert labels.tolist() == ["Not significant", "Not significant", "Low (0.025)", "High (0.025)", "Low (0.001)",
-                               "High (0.025)", "Not significant", "Not significant", "High (0.001)"]
+    assert labels.tolist() == [
+        "Not significant",
+        "Not significant",
+        "Low (0.025)",
+        "High (0.025)",
+        "Low (0.001)",
+        "High (0.025)",
+        "Not significant",
+        "Not significant",
+        "High (0.001)",
+    ]
 
 
 def test_a_proportion_on_the_limit_is_not_significant():

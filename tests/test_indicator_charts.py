@@ -73,10 +73,14 @@ def test_funnel_without_a_total_is_drawn_around_all_areas_together(codebook):
 def test_charts_are_chart_objects_with_captions(lancashire):
     trend, funnel = chart_indicator_trend(lancashire), chart_indicator_funnel(lancashire)
     assert isinstance(trend, Chart) and isinstance(funnel, Chart)
-    assert trend.caption == ("Child protection plans due to neglect, Lancashire: dots show the percentage, vertical "
-                             "lines the 95% confidence interval; horizontal lines show the benchmarks.")
-    assert funnel.caption.startswith("Child protection plans due to neglect, 2018: each point is a district; the "
-                                     "solid line is the Lancashire figure of 30.2%")
+    assert trend.caption == (
+        "Child protection plans due to neglect, Lancashire: dots show the percentage, vertical "
+        "lines the 95% confidence interval; horizontal lines show the benchmarks."
+    )
+    assert funnel.caption.startswith(
+        "Child protection plans due to neglect, 2018: each point is a district; the "
+        "solid line is the Lancashire figure of 30.2%"
+    )
     assert trend.alt == describe_indicator_trend(lancashire) and funnel.alt == describe_indicator_funnel(lancashire)
     assert 'alt="Funnel plot of children' in funnel.to_html()
 
@@ -113,9 +117,16 @@ def test_funnel_points_use_shapes_and_colour_blind_colours(lancashire):
     for collection in points:
         assert tuple(collection.get_facecolor()[0][:3]) in PALETTE
     labels = [text.get_text() for text in axes.get_legend().get_texts()]
-    assert labels == ["Lancashire 30.2% (target)", "95% limits", "99.8% limits", "Above the 99.8% limits",
-                      "Above the 95% limits only", "Within the 95% limits", "Below the 95% limits only",
-                      "Below the 99.8% limits"]
+    assert labels == [
+        "Lancashire 30.2% (target)",
+        "95% limits",
+        "99.8% limits",
+        "Above the 99.8% limits",
+        "Above the 95% limits only",
+        "Within the 95% limits",
+        "Below the 95% limits only",
+        "Below the 99.8% limits",
+    ]
 
 
 def test_a_single_period_is_described_without_highest_and_lowest(codebook, tmp_path):
@@ -129,5 +140,6 @@ def test_a_single_period_is_described_without_highest_and_lowest(codebook, tmp_p
         "2018. 2018, 30.2% (375 of 1,243; 95% CI 27.7% to 32.8%)."
     )
     assert describe_indicator_funnel(findings) == (
-        "Funnel plot of children on a child protection plan due to neglect: there are no districts to compare.")
+        "Funnel plot of children on a child protection plan due to neglect: there are no districts to compare."
+    )
     assert chart_indicator_funnel(findings).png.startswith(b"\x89PNG")

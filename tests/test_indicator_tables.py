@@ -48,12 +48,22 @@ HEADER = "period,area,denominator,numerator,stated_percent\n"
 
 # The district table as published (team, plans, due to neglect, stated %), copied from the reference text.
 DISTRICTS = [
-    ("Burnley", 98, 26, "26.5%"), ("Chorley & South Ribble", 179, 56, "31.3%"), ("Fylde & Wyre", 157, 35, "22.3%"),
-    ("Hyndburn & Ribble Valley", 181, 69, "38.1%"), ("Lancaster", 126, 21, "16.7%"), ("Pendle", 88, 37, "42.0%"),
-    ("Preston", 214, 73, "34.1%"), ("Rossendale", 62, 24, "38.7%"), ("West Lancs", 22, 22, "23.4%"),
+    ("Burnley", 98, 26, "26.5%"),
+    ("Chorley & South Ribble", 179, 56, "31.3%"),
+    ("Fylde & Wyre", 157, 35, "22.3%"),
+    ("Hyndburn & Ribble Valley", 181, 69, "38.1%"),
+    ("Lancaster", 126, 21, "16.7%"),
+    ("Pendle", 88, 37, "42.0%"),
+    ("Preston", 214, 73, "34.1%"),
+    ("Rossendale", 62, 24, "38.7%"),
+    ("West Lancs", 22, 22, "23.4%"),
 ]
-YEARS = [("2015", 936, 318, "33.90%"), ("2016", 1443, 488, "33.80%"), ("2017", 1394, 451, "32.30%"),
-         ("2018", 1243, 375, "30.10%")]
+YEARS = [
+    ("2015", 936, 318, "33.90%"),
+    ("2016", 1443, 488, "33.80%"),
+    ("2017", 1394, 451, "32.30%"),
+    ("2018", 1243, 375, "30.10%"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -110,16 +120,28 @@ def test_rba_question_may_be_written_as_words_or_code(tmp_path, written, code):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("England: 0.475", "England: 47.5",
-         "  codebook.yaml: key 'benchmarks': 2018 → England is 47.5; it must be a proportion between 0 and 1 "
-         "(47.5% is 0.475)."),
-        ("polarity: neither", "polarity: up",
-         "  codebook.yaml: key 'polarity': Input should be 'higher_is_better', 'lower_is_better' or 'neither'."),
-        ("rba: how_much", "rba: how good",
-         "  codebook.yaml: key 'rba': 'how good' is not a results-based-accountability question; allowed: how_much "
-         "('How much did we do?'), how_well ('How well did we do it?'), better_off ('Is anyone better off?')."),
-        ("total_area: Lancashire", "total_area: Lancashire\ncolour: red", "  codebook.yaml: key 'colour' is not a "
-         "known key; check its spelling."),
+        (
+            "England: 0.475",
+            "England: 47.5",
+            "  codebook.yaml: key 'benchmarks': 2018 → England is 47.5; it must be a proportion between 0 and 1 "
+            "(47.5% is 0.475).",
+        ),
+        (
+            "polarity: neither",
+            "polarity: up",
+            "  codebook.yaml: key 'polarity': Input should be 'higher_is_better', 'lower_is_better' or 'neither'.",
+        ),
+        (
+            "rba: how_much",
+            "rba: how good",
+            "  codebook.yaml: key 'rba': 'how good' is not a results-based-accountability question; allowed: how_much "
+            "('How much did we do?'), how_well ('How well did we do it?'), better_off ('Is anyone better off?').",
+        ),
+        (
+            "total_area: Lancashire",
+            "total_area: Lancashire\ncolour: red",
+            "  codebook.yaml: key 'colour' is not a known key; check its spelling.",
+        ),
     ],
 )
 def test_codebook_mistakes_are_reported_in_plain_sentences(tmp_path, old, new, message):
@@ -142,13 +164,17 @@ def test_benchmarks_from_a_rounds_parameters_replace_the_codebooks(codebook):
 def test_example_tables_hold_the_published_figures_exactly(codebook):
     by_year, _ = read_indicator_table(BY_YEAR, codebook)
     assert list(by_year.columns) == list(TABLE_COLUMNS)
-    assert [(p, int(n), int(x), s) for p, n, x, s in
-            by_year[["period", "denominator", "numerator", "stated_percent"]].itertuples(index=False)] == YEARS
+    assert [
+        (p, int(n), int(x), s)
+        for p, n, x, s in by_year[["period", "denominator", "numerator", "stated_percent"]].itertuples(index=False)
+    ] == YEARS
     assert set(by_year["area"]) == {"Lancashire"}
     assert by_year["denominator_text"].tolist() == ["936", "1,443", "1,394", "1,243"]
     by_district, _ = read_indicator_table(BY_DISTRICT, codebook)
-    assert [(a, int(n), int(x), s) for a, n, x, s in
-            by_district[["area", "denominator", "numerator", "stated_percent"]].itertuples(index=False)] == DISTRICTS
+    assert [
+        (a, int(n), int(x), s)
+        for a, n, x, s in by_district[["area", "denominator", "numerator", "stated_percent"]].itertuples(index=False)
+    ] == DISTRICTS
     assert set(by_district["period"]) == {"2018"}
     assert by_district["row"].tolist() == list(range(2, 11))
 
@@ -174,8 +200,9 @@ def test_xlsx_is_read_like_csv(tmp_path, codebook):
 
 
 def test_column_names_are_matched_whatever_their_case(tmp_path, codebook):
-    table, _ = read_indicator_table(write(tmp_path, "Period,Area,Denominator,Numerator,Stated percent\n2018,A,10,5,50%\n"),
-                                    codebook)
+    table, _ = read_indicator_table(
+        write(tmp_path, "Period,Area,Denominator,Numerator,Stated percent\n2018,A,10,5,50%\n"), codebook
+    )
     assert table[["numerator", "denominator", "stated_percent"]].iloc[0].tolist() == [5.0, 10.0, "50%"]
 
 
@@ -186,17 +213,26 @@ def test_suppression_symbols_and_blanks_are_missing_never_zero(tmp_path, codeboo
     assert table["denominator"].isna().tolist() == [False, True, False, True, False]
     assert table["stated_percent"].tolist() == ["", "", "", "", "40.0%"]
     assert checks.to_dict("records") == [
-        {"row": 3, "check": "missing", "message":
-            "A, 2018: the number of children on a plan due to neglect is shown as 'x' (withheld) and the number of "
+        {
+            "row": 3,
+            "check": "missing",
+            "message": "A, 2018: the number of children on a plan due to neglect is shown as 'x' (withheld) and the number of "
             "children on a child protection plan is shown as 'c' (withheld to protect confidentiality), so they are "
-            "left out, not counted as zero; this row has no percentage (row 3 of table.csv)."},
-        {"row": 4, "check": "missing", "message":
-            "B, 2018: the number of children on a plan due to neglect is shown as ':' (not available), so it is left "
-            "out, not counted as zero; this row has no percentage (row 4 of table.csv)."},
-        {"row": 5, "check": "missing", "message":
-            "C, 2018: the number of children on a plan due to neglect is blank and the number of children on a child "
+            "left out, not counted as zero; this row has no percentage (row 3 of table.csv).",
+        },
+        {
+            "row": 4,
+            "check": "missing",
+            "message": "B, 2018: the number of children on a plan due to neglect is shown as ':' (not available), so it is left "
+            "out, not counted as zero; this row has no percentage (row 4 of table.csv).",
+        },
+        {
+            "row": 5,
+            "check": "missing",
+            "message": "C, 2018: the number of children on a plan due to neglect is blank and the number of children on a child "
             "protection plan is shown as 'Z' (not applicable), so they are left out, not counted as zero; this row "
-            "has no percentage (row 5 of table.csv)."},
+            "has no percentage (row 5 of table.csv).",
+        },
     ]
     findings = summarise_indicator_table(table, codebook)
     rows = findings.rows.set_index("area")
@@ -212,8 +248,10 @@ def test_suppression_symbols_and_blanks_are_missing_never_zero(tmp_path, codeboo
 
 
 def test_text_negative_count_blank_area_bad_percentage_and_repeats_are_hard_errors(tmp_path, codebook):
-    text = (HEADER + "2018,Burnley,98,twelve,26.5%\n2018,Pendle,-88,37,42.0%\n2018,,5,1,\n"
-            "2018,Preston,214,73,about a third\n2018,Burnley,1,1,\n")
+    text = (
+        HEADER + "2018,Burnley,98,twelve,26.5%\n2018,Pendle,-88,37,42.0%\n2018,,5,1,\n"
+        "2018,Preston,214,73,about a third\n2018,Burnley,1,1,\n"
+    )
     assert hard_error(write(tmp_path, text, "bad.csv"), codebook) == (
         "The data has 5 problems:\n"
         "  bad.csv, row 2, column 'numerator': 'twelve' is not a number. A count must be a whole number such as 1243 "
@@ -237,8 +275,11 @@ def test_a_file_with_no_rows_is_a_hard_error(tmp_path, codebook):
 
 
 def test_an_empty_file_is_a_hard_error_too(tmp_path, codebook):
-    assert hard_error(write(tmp_path, "", "blank.csv"), codebook).splitlines()[1].startswith(
-        "  blank.csv: the file has no rows of figures;")
+    assert (
+        hard_error(write(tmp_path, "", "blank.csv"), codebook)
+        .splitlines()[1]
+        .startswith("  blank.csv: the file has no rows of figures;")
+    )
 
 
 def test_a_missing_column_is_a_hard_error(tmp_path, codebook):
@@ -265,23 +306,34 @@ def test_the_same_period_and_area_in_two_files_is_a_hard_error(tmp_path, codeboo
 def test_west_lancs_is_named_with_what_its_figures_imply(codebook):
     _, checks = read_indicator_table(BY_DISTRICT, codebook)
     assert list(checks.columns) == list(CHECK_COLUMNS)
-    assert checks.to_dict("records") == [{"row": 10, "check": "stated_percent", "message":
-        "West Lancs, 2018: the table says 23.4%, but 22 children on a plan due to neglect out of 22 children on a "
-        "child protection plan is 100.0%. At least one of these three figures is wrong; check the source before "
-        "relying on this row (row 10 of lancashire-cp-plans-by-district-2018.csv)."}]
+    assert checks.to_dict("records") == [
+        {
+            "row": 10,
+            "check": "stated_percent",
+            "message": "West Lancs, 2018: the table says 23.4%, but 22 children on a plan due to neglect out of 22 children on a "
+            "child protection plan is 100.0%. At least one of these three figures is wrong; check the source before "
+            "relying on this row (row 10 of lancashire-cp-plans-by-district-2018.csv).",
+        }
+    ]
 
 
 def test_districts_against_the_county_total_report_both_gaps(lancashire):
     gaps = lancashire.checks[lancashire.checks["check"] == "parts_vs_total"]
     assert gaps.to_dict("records") == [
-        {"row": 5, "check": "parts_vs_total", "message":
-            "2018: the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is "
+        {
+            "row": 5,
+            "check": "parts_vs_total",
+            "message": "2018: the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is "
             "1,243: 116 fewer. The districts may not cover everyone counted in the total, or a figure is wrong "
-            "(row 5 of lancashire-cp-plans-by-year.csv)."},
-        {"row": 5, "check": "parts_vs_total", "message":
-            "2018: the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375: "
+            "(row 5 of lancashire-cp-plans-by-year.csv).",
+        },
+        {
+            "row": 5,
+            "check": "parts_vs_total",
+            "message": "2018: the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375: "
             "12 fewer. The districts may not cover everyone counted in the total, or a figure is wrong (row 5 of "
-            "lancashire-cp-plans-by-year.csv)."},
+            "lancashire-cp-plans-by-year.csv).",
+        },
     ]
     # Independently: the published district rows do add up to 1,127 and 363.
     assert sum(n for _, n, _, _ in DISTRICTS) == 1127 and sum(x for _, _, x, _ in DISTRICTS) == 363
@@ -303,34 +355,44 @@ def test_yearly_percentages_cut_off_rather_than_rounded_are_reported(codebook):
 @pytest.mark.parametrize(
     ("numerator", "denominator", "stated", "flagged"),
     [
-        (469, 2000, "23.4", False),    # 23.45%: on the edge of "23.4" (tolerance 0.05 points) is accepted
-        (2346, 10000, "23.4", True),   # 23.46%: outside
+        (469, 2000, "23.4", False),  # 23.45%: on the edge of "23.4" (tolerance 0.05 points) is accepted
+        (2346, 10000, "23.4", True),  # 23.46%: outside
         (2336, 10000, "23.40%", False),  # trailing zeros are not extra precision: "23.40" allows 0.05 too
-        (2335, 10000, "23", False),    # no decimals: tolerance 0.5 points
+        (2335, 10000, "23", False),  # no decimals: tolerance 0.5 points
         (2355, 10000, "23", True),
         (1, 3, "33.33%", False),
         (1, 3, "33.34%", True),
     ],
 )
-def test_stated_percentage_tolerance_follows_the_rounding_shown(tmp_path, codebook, numerator, denominator, stated,
-                                                               flagged):
+def test_stated_percentage_tolerance_follows_the_rounding_shown(
+    tmp_path, codebook, numerator, denominator, stated, flagged
+):
     _, checks = read_indicator_table(write(tmp_path, HEADER + f"1,A,{denominator},{numerator},{stated}\n"), codebook)
     assert (not checks.empty) == flagged
 
 
 def test_impossible_counts_are_checks_and_get_no_statistics(tmp_path, codebook):
-    text = HEADER + "2018,D,20,25,\n2018,E,20.5,3,\n2018,F,0,0,\n2018,G,\"1,000\",100,10%\n"
+    text = HEADER + '2018,D,20,25,\n2018,E,20.5,3,\n2018,F,0,0,\n2018,G,"1,000",100,10%\n'
     table, checks = read_indicator_table(write(tmp_path, text), codebook)
     assert checks.to_dict("records") == [
-        {"row": 2, "check": "numerator_exceeds_denominator", "message":
-            "D, 2018: 25 children on a plan due to neglect is more than the 20 children on a child protection plan, "
-            "which cannot be; one of the figures is wrong, and this row has no percentage (row 2 of table.csv)."},
-        {"row": 3, "check": "not_whole", "message":
-            "E, 2018: 20.5 children on a child protection plan is not a whole number, which a count must be; this row "
-            "has no percentage (row 3 of table.csv)."},
-        {"row": 4, "check": "zero_denominator", "message":
-            "F, 2018: there were no children on a child protection plan, so this row has no percentage (row 4 of "
-            "table.csv)."},
+        {
+            "row": 2,
+            "check": "numerator_exceeds_denominator",
+            "message": "D, 2018: 25 children on a plan due to neglect is more than the 20 children on a child protection plan, "
+            "which cannot be; one of the figures is wrong, and this row has no percentage (row 2 of table.csv).",
+        },
+        {
+            "row": 3,
+            "check": "not_whole",
+            "message": "E, 2018: 20.5 children on a child protection plan is not a whole number, which a count must be; this row "
+            "has no percentage (row 3 of table.csv).",
+        },
+        {
+            "row": 4,
+            "check": "zero_denominator",
+            "message": "F, 2018: there were no children on a child protection plan, so this row has no percentage (row 4 of "
+            "table.csv).",
+        },
     ]
     rows = summarise_indicator_table(table, codebook).rows.set_index("area")
     assert rows.loc[["D", "E", "F"], ["proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"]].isna().all().all()
@@ -381,7 +443,9 @@ def test_verdicts_against_england_and_the_north_west(lancashire):
     # Only 2018 has benchmarks, so each 2018 row has two verdicts and earlier years none.
     assert len(lancashire.verdicts) == 2 * 10
     assert table.loc["Lancashire"].query("period == '2018'")[["England", "North West"]].iloc[0].tolist() == [
-        "lower", "lower"]
+        "lower",
+        "lower",
+    ]
     assert table.loc["Pendle", ["England", "North West"]].tolist() == ["similar", "similar"]
     assert table.loc["Preston", ["England", "North West"]].tolist() == ["lower", "similar"]
     assert table.loc["West Lancs", ["England", "North West"]].tolist() == ["higher", "higher"]
@@ -391,10 +455,14 @@ def test_verdicts_against_england_and_the_north_west(lancashire):
 @pytest.mark.parametrize(
     ("benchmark", "polarity", "verdict"),
     [
-        (0.2, "neither", "similar"), (0.4, "neither", "similar"),  # on either bound: similar, bounds included
-        (0.1999999, "neither", "higher"), (0.4000001, "neither", "lower"),
-        (0.1999999, "higher_is_better", "better"), (0.4000001, "higher_is_better", "worse"),
-        (0.1999999, "lower_is_better", "worse"), (0.4000001, "lower_is_better", "better"),
+        (0.2, "neither", "similar"),
+        (0.4, "neither", "similar"),  # on either bound: similar, bounds included
+        (0.1999999, "neither", "higher"),
+        (0.4000001, "neither", "lower"),
+        (0.1999999, "higher_is_better", "better"),
+        (0.4000001, "higher_is_better", "worse"),
+        (0.1999999, "lower_is_better", "worse"),
+        (0.4000001, "lower_is_better", "better"),
         (math.nan, "neither", None),
     ],
 )
@@ -405,20 +473,34 @@ def test_benchmark_verdict_follows_fingertips(benchmark, polarity, verdict):
 def test_a_benchmark_exactly_on_a_rows_interval_bound_is_similar(lancashire, codebook):
     county = lancashire.rows[(lancashire.rows["period"] == "2018") & (lancashire.rows["area"] == "Lancashire")].iloc[0]
     table, _ = read_indicator_table(BY_YEAR, codebook)
-    bounds = {"2018": {"at low": float(county["ci_low"]), "at high": float(county["ci_high"]),
-                       "just below": float(np.nextafter(county["ci_low"], 0))}}
+    bounds = {
+        "2018": {
+            "at low": float(county["ci_low"]),
+            "at high": float(county["ci_high"]),
+            "just below": float(np.nextafter(county["ci_low"], 0)),
+        }
+    }
     verdicts = summarise_indicator_table(table, codebook, benchmarks=bounds).verdicts
     assert verdicts.set_index("benchmark")["verdict"].to_dict() == {
-        "at low": "similar", "at high": "similar", "just below": "higher"}
+        "at low": "similar",
+        "at high": "similar",
+        "just below": "higher",
+    }
 
 
 def test_funnel_positions_of_the_districts_against_the_county(lancashire):
     assert lancashire.funnel_targets.to_dict("records") == [{"period": "2018", "target": 375 / 1243, "basis": "total"}]
     districts = lancashire.rows[lancashire.rows["area"] != "Lancashire"].set_index("area")["funnel"].to_dict()
     assert districts == {
-        "Burnley": "Not significant", "Chorley & South Ribble": "Not significant", "Fylde & Wyre": "Low (0.025)",
-        "Hyndburn & Ribble Valley": "High (0.025)", "Lancaster": "Low (0.001)", "Pendle": "High (0.025)",
-        "Preston": "Not significant", "Rossendale": "Not significant", "West Lancs": "High (0.001)",
+        "Burnley": "Not significant",
+        "Chorley & South Ribble": "Not significant",
+        "Fylde & Wyre": "Low (0.025)",
+        "Hyndburn & Ribble Valley": "High (0.025)",
+        "Lancaster": "Low (0.001)",
+        "Pendle": "High (0.025)",
+        "Preston": "Not significant",
+        "Rossendale": "Not significant",
+        "West Lancs": "High (0.001)",
     }
     assert lancashire.rows.loc[lancashire.rows["area"] == "Lancashire", "funnel"].isna().all()
 
@@ -440,8 +522,9 @@ def test_trend_of_the_county_over_four_years(lancashire):
 
 def test_trend_reproduces_r_prop_trend_test_example(tmp_path, codebook):
     # R: prop.trend.test(c(83, 90, 129, 70), c(86, 93, 136, 82)) → X-squared = 8.2249, df = 1, p-value = 0.004132.
-    text = HEADER + "".join(f"{period},Lancashire,{n},{x},\n"
-                            for period, x, n in zip((1, 2, 3, 4), (83, 90, 129, 70), (86, 93, 136, 82)))
+    text = HEADER + "".join(
+        f"{period},Lancashire,{n},{x},\n" for period, x, n in zip((1, 2, 3, 4), (83, 90, 129, 70), (86, 93, 136, 82))
+    )
     table, _ = read_indicator_table(write(tmp_path, text), codebook)
     trend = summarise_indicator_table(table, codebook).trend.iloc[0]
     assert round(trend["chi2"], 4) == 8.2249
@@ -466,8 +549,9 @@ def test_rows_come_in_period_order_and_the_input_is_not_changed(tmp_path, codebo
 
 
 def test_a_hand_built_frame_can_be_summarised(codebook):
-    frame = pd.DataFrame({"period": ["2018", "2018"], "area": ["A", "B"], "numerator": [10, 20],
-                          "denominator": [40, 50]})
+    frame = pd.DataFrame(
+        {"period": ["2018", "2018"], "area": ["A", "B"], "numerator": [10, 20], "denominator": [40, 50]}
+    )
     findings = summarise_indicator_table(frame, codebook)
     assert findings.rows["proportion"].tolist() == [0.25, 0.4]
     assert findings.checks.empty
@@ -479,17 +563,36 @@ def test_a_hand_built_frame_can_be_summarised(codebook):
 def test_json_has_exactly_the_shape_issue_4_asks_for(lancashire):
     document = indicator_table_to_dict(lancashire)
     assert list(document) == ["rows", "trend", "checks"]
-    assert [list(row) for row in document["rows"]] == [[
-        "period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low", "ci99_high",
-        "verdicts", "funnel"]] * 13
+    assert [list(row) for row in document["rows"]] == [
+        [
+            "period",
+            "area",
+            "numerator",
+            "denominator",
+            "proportion",
+            "ci_low",
+            "ci_high",
+            "ci99_low",
+            "ci99_high",
+            "verdicts",
+            "funnel",
+        ]
+    ] * 13
     assert list(document["trend"]) == ["z", "p_value"]
     assert all(list(check) == ["row", "check", "message"] for check in document["checks"])
     west = next(row for row in document["rows"] if row["area"] == "West Lancs")
     assert west == {
-        "period": "2018", "area": "West Lancs", "numerator": 22, "denominator": 22, "proportion": 1.0,
-        "ci_low": pytest.approx(wilson_phe(22, 22, 0.95)[0], abs=1e-12), "ci_high": 1.0,
-        "ci99_low": pytest.approx(wilson_phe(22, 22, 0.998)[0], abs=1e-12), "ci99_high": 1.0,
-        "verdicts": {"England": "higher", "North West": "higher"}, "funnel": "High (0.001)",
+        "period": "2018",
+        "area": "West Lancs",
+        "numerator": 22,
+        "denominator": 22,
+        "proportion": 1.0,
+        "ci_low": pytest.approx(wilson_phe(22, 22, 0.95)[0], abs=1e-12),
+        "ci_high": 1.0,
+        "ci99_low": pytest.approx(wilson_phe(22, 22, 0.998)[0], abs=1e-12),
+        "ci99_high": 1.0,
+        "verdicts": {"England": "higher", "North West": "higher"},
+        "funnel": "High (0.001)",
     }
     first = document["rows"][0]
     assert (first["period"], first["verdicts"], first["funnel"]) == ("2015", {}, None)

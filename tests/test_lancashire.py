@@ -60,18 +60,27 @@ def test_validate_shows_the_data_quality_notes_and_succeeds():
     assert result.exit_code == 0, result.output
     assert "Data-quality notes (6; the briefing shows them too):" in result.output
     assert WEST_LANCS in result.output
-    assert "the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is 1,243" in result.output
-    assert "the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375" in result.output
+    assert (
+        "the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is 1,243"
+        in result.output
+    )
+    assert (
+        "the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375"
+        in result.output
+    )
 
 
 def test_text_in_a_count_column_stops_the_run_with_file_row_and_column(project: Path):
     data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
-    data.write_text(data.read_text(encoding="utf-8").replace("2018,Burnley,98,26", "2018,Burnley,98,twenty"),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("2018,Burnley,98,26", "2018,Burnley,98,twenty"), encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["validate", str(project / "parameters" / "lancashire-2018.yaml")])
     assert result.exit_code == 1
-    assert ("lancashire-cp-plans-by-district-2018.csv, row 2, column 'numerator': 'twenty' is not a number."
-            in result.output)
+    assert (
+        "lancashire-cp-plans-by-district-2018.csv, row 2, column 'numerator': 'twenty' is not a number."
+        in result.output
+    )
     assert "Traceback" not in result.output
 
 
@@ -80,8 +89,19 @@ def test_findings_json_has_the_indicator_table_shape(analysis, tmp_path: Path):
     document = json.loads(json_path.read_text(encoding="utf-8"))["indicator_tables"]["cp_plans_neglect"]
     assert set(document) == {"rows", "trend", "checks"}
     row = next(row for row in document["rows"] if row["area"] == "Lancashire" and row["period"] == "2018")
-    assert set(row) == {"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
-                        "ci99_high", "verdicts", "funnel"}
+    assert set(row) == {
+        "period",
+        "area",
+        "numerator",
+        "denominator",
+        "proportion",
+        "ci_low",
+        "ci_high",
+        "ci99_low",
+        "ci99_high",
+        "verdicts",
+        "funnel",
+    }
     # 375/1243 = 30.2%, 95% CI about 27.7% to 32.8%: both benchmarks lie above it.
     assert row["verdicts"] == {"England": "lower", "North West": "lower"}
     assert (row["numerator"], row["denominator"]) == (375, 1243)
@@ -110,8 +130,9 @@ def test_record_level_sections_stay_empty_for_an_indicator_only_round(analysis):
 
 def test_small_counts_in_an_indicator_table_are_suppressed_when_published(project: Path):
     data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
-    data.write_text(data.read_text(encoding="utf-8").replace("2018,Rossendale,62,24", "2018,Rossendale,62,4"),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("2018,Rossendale,62,24", "2018,Rossendale,62,4"), encoding="utf-8"
+    )
     parameters = project / "parameters" / "lancashire-2018.yaml"
     published = protect_analysis(auditkit.analyse_round(parameters)).indicator_tables["cp_plans_neglect"].rows
     hidden = published[published["suppressed"]]

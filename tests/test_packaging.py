@@ -47,9 +47,7 @@ def test_readme_starts_with_the_setup_and_test_commands_that_ci_runs():
 
 
 def test_reports_are_ignored_by_git_except_the_readme():
-    ignored = subprocess.run(
-        ["git", "check-ignore", "-q", "reports/llr-2017/briefing.html"], cwd=REPO, check=False
-    )
+    ignored = subprocess.run(["git", "check-ignore", "-q", "reports/llr-2017/briefing.html"], cwd=REPO, check=False)
     kept = subprocess.run(["git", "check-ignore", "-q", "reports/README.md"], cwd=REPO, check=False)
     assert ignored.returncode == 0
     assert kept.returncode == 1

@@ -48,8 +48,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> RoundCopy:
 def test_manifest_records_every_input_with_its_sha256(project: RoundCopy):
     manifest = json.loads((project.reports / "llr-2017" / "manifest.json").read_text(encoding="utf-8"))
     inputs = {Path(item["path"]).name: item for item in manifest["inputs"]}
-    assert set(inputs) == {"llr-2017.yaml", "neglect_deep_dive.yaml", "llr-2017-cases.csv", "toolkit_survey.yaml",
-                           "llr-2017-survey.csv"}
+    assert set(inputs) == {
+        "llr-2017.yaml",
+        "neglect_deep_dive.yaml",
+        "llr-2017-cases.csv",
+        "toolkit_survey.yaml",
+        "llr-2017-survey.csv",
+    }
     for item in manifest["inputs"]:
         assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
     assert manifest["fingerprint"] == fingerprint(manifest["inputs"])
@@ -138,8 +143,12 @@ def test_a_run_killed_outright_loses_nothing_and_the_next_run_clears_its_leftove
     original = _insert_kill_cell(briefing)
     before = folder_state(project.reports / "llr-2017")
     try:
-        killed = subprocess.run([str(AUDITKIT), "run", "--quiet", "--force", str(project.parameters)],
-                                capture_output=True, text=True, check=False)
+        killed = subprocess.run(
+            [str(AUDITKIT), "run", "--quiet", "--force", str(project.parameters)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     finally:
         briefing.write_bytes(original)
     assert killed.returncode == -signal.SIGKILL

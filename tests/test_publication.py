@@ -69,10 +69,15 @@ def test_published_findings_hide_small_counts_and_the_internal_file_keeps_them(e
     published = json.loads(json_path.read_text(encoding="utf-8"))
     toolkit = published["instruments"]["deep_dive"]["indicators"]["toolkit_used"]
     assert (toolkit["numerator"], toolkit["proportion"], toolkit["suppressed"]) == (None, None, True)
-    assert published["instruments"]["deep_dive"]["by_area"] == {"Leicester": None, "Leicestershire": None,
-                                                                 "Rutland": None}
+    assert published["instruments"]["deep_dive"]["by_area"] == {
+        "Leicester": None,
+        "Leicestershire": None,
+        "Rutland": None,
+    }
     assert published["disclosure"] == {
-        "applied": True, "min_count": 5, "symbol": "c",
+        "applied": True,
+        "min_count": 5,
+        "symbol": "c",
         "rule": "Counts from 1 to 5 are shown as c, and so are other figures from which they could be worked out.",
     }
     row = next(row for row in read_csv(csv_path) if row["item"] == "toolkit_used" and row["area"] == "all")
@@ -110,8 +115,10 @@ def test_quotes_are_screened_and_the_briefing_says_how_many(tmp_path):
     assert "Jo Bloggs" not in html and "14/03/2016" not in html
     assert "From: duty team" not in html
     assert "07700 900123" not in html  # that comment had no consent
-    assert ("details that could identify someone were removed from 1 quote and shown as [redacted], "
-            "and 1 comment was held back") in html
+    assert (
+        "details that could identify someone were removed from 1 quote and shown as [redacted], "
+        "and 1 comment was held back"
+    ) in html
 
 
 def test_a_quote_with_markup_shows_as_text_and_runs_nothing(example_round: RoundCopy):
@@ -128,10 +135,13 @@ def test_a_quote_with_markup_shows_as_text_and_runs_nothing(example_round: Round
 
 @pytest.mark.parametrize("rule", ["min_count: 0", "default"])
 def test_no_identifier_or_internal_text_reaches_published_output(example_round: RoundCopy, tmp_path, rule):
-    analysis = with_default_rule(example_round) if rule == "default" else auditkit.analyse_round(
-        example_round.parameters)
+    analysis = (
+        with_default_rule(example_round) if rule == "default" else auditkit.analyse_round(example_round.parameters)
+    )
     write_findings(analysis, tmp_path)
-    published = briefing_html(analysis) + (tmp_path / "findings.json").read_text() + (tmp_path / "findings.csv").read_text()
+    published = (
+        briefing_html(analysis) + (tmp_path / "findings.json").read_text() + (tmp_path / "findings.csv").read_text()
+    )
     secrets = [row["case_ref"] for row in read_csv(example_round.cases)]
     secrets += [row["notes"] for row in read_csv(example_round.cases)]
     secrets += [row["response_id"] for row in read_csv(example_round.survey)]

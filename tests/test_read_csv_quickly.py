@@ -86,10 +86,18 @@ def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monke
         pytest.param('"R25000","Area 1","two\nlines"', None, 2, id="a quoted line ending near the middle"),
         pytest.param('"R25000","Area 1","say ""yes"" then\n""no"""', None, 2, id="doubled quotes around a line ending"),
         pytest.param('"R25000","Area 1",5" screen', None, 2, id="a quote inside an unquoted cell"),
-        pytest.param('"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"', None, 1,
-                     id="a quoted cell too long to look past: one parser"),
-        pytest.param('"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"', '"R00010","Area 1",5" screen', 0,
-                     id="a miscounted quote cuts inside quoted text: the careful reader reads it"),
+        pytest.param(
+            '"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"',
+            None,
+            1,
+            id="a quoted cell too long to look past: one parser",
+        ),
+        pytest.param(
+            '"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"',
+            '"R00010","Area 1",5" screen',
+            0,
+            id="a miscounted quote cuts inside quoted text: the careful reader reads it",
+        ),
     ],
 )
 def test_a_large_quoted_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, middle, early, halves):

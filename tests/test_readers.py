@@ -66,7 +66,7 @@ def test_a_utf16_file_is_named_as_such(tmp_path):
     path = tmp_path / "cases.csv"
     path.write_bytes("case_ref\tarea\r\nC1\tLeicester\r\n".encode("utf-16"))
     assert read_error(path) == (
-        "cases.csv: the file is UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8 instead."
+        'cases.csv: the file is UTF-16 text (Excel\'s "Unicode Text"); save it as CSV UTF-8 instead.'
     )
 
 

@@ -150,7 +150,10 @@ def test_a_baseline_is_computed_afresh_when_its_data_change(example_round: Round
     analysis = auditkit.analyse_round(followup_of(example_round))
     assert count_met(example_round.cases, "deep_dive", "toolkit_used") == (3, 10)
     items = analysis.comparison.items.set_index("item")
-    assert (items.loc["toolkit_used", "baseline_numerator"], items.loc["toolkit_used", "baseline_denominator"]) == (3, 10)
+    assert (items.loc["toolkit_used", "baseline_numerator"], items.loc["toolkit_used", "baseline_denominator"]) == (
+        3,
+        10,
+    )
 
 
 # ---------------------------------------------------------------- a bad chain is a clear error
@@ -340,8 +343,9 @@ def test_three_rounds_publish_the_trend(example_round: RoundCopy):
 
 def drop_actions_on(document: dict, instrument: str) -> None:
     """Actions name the item they answer, so they go with their instrument."""
-    document["actions"] = [action for action in document.get("actions", [])
-                           if not action["item"].startswith(f"{instrument}.")]
+    document["actions"] = [
+        action for action in document.get("actions", []) if not action["item"].startswith(f"{instrument}.")
+    ]
 
 
 def drop_survey_from(document: dict) -> None:

@@ -289,8 +289,7 @@ def test_ordinary_comments_pass_untouched(text):
 
 HELD_BACK = [
     pytest.param(
-        "From: Jo Bloggs\nSent: 03 March 2017 10:15\nTo: Team\nSubject: Re: visit\n\n"
-        "The home was cold again.",
+        "From: Jo Bloggs\nSent: 03 March 2017 10:15\nTo: Team\nSubject: Re: visit\n\nThe home was cold again.",
         (),
         f"From: Jo Bloggs Sent: {R} 10:15 To: Team Subject: Re: visit The home was cold again.",
         MESSAGE,
@@ -388,9 +387,7 @@ def test_held_back_quote_lists_its_redactions():
 
 def test_four_own_words_are_enough():
     screened = screen_quote("Please call Sarah on 07700 900123 today", ["Sarah"])
-    assert screened == ScreenedQuote(
-        text=f"Please call {R} on {R} today", redactions=("name", "phone"), held_back=None
-    )
+    assert screened == ScreenedQuote(text=f"Please call {R} on {R} today", redactions=("name", "phone"), held_back=None)
 
 
 def test_markup_passes_through_as_text():

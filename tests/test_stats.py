@@ -97,7 +97,9 @@ def test_newcombe_table_2_zero_rows_equal_single_wilson_upper_limits():
     assert one(10, 10)["ci_high"] == pytest.approx(1.0, abs=1e-12)
 
 
-CASES = [(x, n) for n in (1, 2, 3, 5, 7, 10, 20, 29, 61, 148, 263, 1000) for x in sorted({0, 1, n // 3, n // 2, n - 1, n})]
+CASES = [
+    (x, n) for n in (1, 2, 3, 5, 7, 10, 20, 29, 61, 148, 263, 1000) for x in sorted({0, 1, n // 3, n // 2, n - 1, n})
+]
 
 
 @pytest.mark.parametrize("confidence", [0.95, 0.998])

@@ -12,8 +12,10 @@ from auditkit.cli import main
 from conftest import EXAMPLE_PARAMETERS, REPO
 
 DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
-NEXT_STEP = ("Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
-             "auditkit validate PARAMETERS\n")
+NEXT_STEP = (
+    "Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
+    "auditkit validate PARAMETERS\n"
+)
 
 
 def invoke(*args: str):
@@ -38,7 +40,10 @@ def test_template_writes_a_csv_header_row(tmp_path: Path):
     out = tmp_path / "cases.csv"
     result = invoke("template", DEEP_DIVE, "--out", out)
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {out}: the header row of Multi-agency neglect deep dive audit (15 item ids).\n" + NEXT_STEP
+    assert (
+        result.output
+        == f"Wrote {out}: the header row of Multi-agency neglect deep dive audit (15 item ids).\n" + NEXT_STEP
+    )
     assert out.read_text(encoding="utf-8").startswith("case_ref,area,audit_date,")
 
 
@@ -74,8 +79,9 @@ def test_template_refuses_another_file_type(tmp_path: Path):
 
 def test_template_reports_a_broken_parameters_file_without_a_traceback(tmp_path: Path):
     parameters = tmp_path / "round.yaml"
-    parameters.write_text("round: r1\ntitle: T\npartnership: P\nareas: [A]\ninstruments: {x: {codebook: a, data: b}}\n",
-                          encoding="utf-8")
+    parameters.write_text(
+        "round: r1\ntitle: T\npartnership: P\nareas: [A]\ninstruments: {x: {codebook: a, data: b}}\n", encoding="utf-8"
+    )
     result = invoke("template", DEEP_DIVE, "--out", tmp_path / "cases.xlsx", "--params", parameters)
     assert result.exit_code == 1
     assert result.output == (

@@ -323,9 +323,7 @@ def test_read_table_refuses_a_file_that_is_neither_csv_nor_xlsx(tmp_path, name):
     path.write_text("case_ref,area\nDD17-L01,Leicester\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         read_table(path)
-    assert str(caught.value) == (
-        f"{name}: the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those."
-    )
+    assert str(caught.value) == (f"{name}: the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
 
 
 def test_read_table_reports_a_missing_file(tmp_path):

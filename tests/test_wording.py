@@ -126,8 +126,15 @@ def test_describe_finding_toolkit_used_matches_briefing():
 
 
 def test_describe_finding_capitalises_a_statement_starting_with_a_text_placeholder():
-    item = Item(id="seen", question="Seen?", label="child seen alone", type="choice", values=["yes", "no"],
-                met=["yes"], statement="{label} in {numerator} of {denominator} cases")
+    item = Item(
+        id="seen",
+        question="Seen?",
+        label="child seen alone",
+        type="choice",
+        values=["yes", "no"],
+        met=["yes"],
+        statement="{label} in {numerator} of {denominator} cases",
+    )
     sentence = describe_finding(item, finding_row(item, 3, 4))
     assert sentence.startswith("Child seen alone in 3 of 4 cases (75%; 95% CI ")
     assert sentence.endswith(").")

@@ -67,8 +67,10 @@ def template(tmp_path: Path, deep_dive: Codebook, settings: RoundSettings) -> Pa
 
 def validations(sheet) -> dict[str, object]:
     """Each validated column's letter → its data validation."""
-    return {str(validation.sqref).split(":")[0].rstrip("0123456789"): validation
-            for validation in sheet.data_validations.dataValidation}
+    return {
+        str(validation.sqref).split(":")[0].rstrip("0123456789"): validation
+        for validation in sheet.data_validations.dataValidation
+    }
 
 
 def list_labels(workbook, formula: str) -> list[str]:
@@ -111,8 +113,11 @@ def test_every_choice_item_has_a_drop_down_list_of_its_labels(template, deep_div
     assert (age.type, age.showDropDown, age.showErrorMessage) == ("list", False, True)
     assert list_labels(workbook, age.formula1) == ["Unborn", "Under 2", "2 to 4", "5 to 11", "12 to 17"]
     assert list_labels(workbook, checks["J"].formula1) == ["Yes", "No", "Not applicable (no conference held)"]
-    choice_columns = {openpyxl.utils.get_column_letter(index) for index, item in enumerate(deep_dive.items, start=1)
-                      if item.type == "choice"}
+    choice_columns = {
+        openpyxl.utils.get_column_letter(index)
+        for index, item in enumerate(deep_dive.items, start=1)
+        if item.type == "choice"
+    }
     assert choice_columns <= {letter for letter, check in checks.items() if check.type == "list"}
 
 
@@ -133,8 +138,12 @@ def test_without_a_round_the_area_column_has_no_list_and_the_instructions_say_so
 def test_dates_are_checked_against_the_rounds_period_and_shown_day_first(template):
     sheet = openpyxl.load_workbook(template)["Data"]
     date = validations(sheet)["C"]
-    assert (date.type, date.operator, date.formula1, date.formula2) == ("date", "between", "DATE(2016,7,1)",
-                                                                         "DATE(2017,4,30)")
+    assert (date.type, date.operator, date.formula1, date.formula2) == (
+        "date",
+        "between",
+        "DATE(2016,7,1)",
+        "DATE(2017,4,30)",
+    )
     assert date.error == "Enter a date from 1 July 2016 to 30 April 2017, such as 30/04/2017."
     assert sheet.column_dimensions["C"].number_format == "DD/MM/YYYY"
     assert sheet.column_dimensions["A"].number_format == "@"  # text stays text: "2-4" is not a date
@@ -142,8 +151,11 @@ def test_dates_are_checked_against_the_rounds_period_and_shown_day_first(templat
 
 def test_unique_items_are_checked_for_repeats(template):
     check = validations(openpyxl.load_workbook(template)["Data"])["A"]
-    assert (check.type, check.formula1, check.error) == ("custom", "COUNTIF($A:$A,A2)=1",
-                                                         "Each case_ref must be different.")
+    assert (check.type, check.formula1, check.error) == (
+        "custom",
+        "COUNTIF($A:$A,A2)=1",
+        "Each case_ref must be different.",
+    )
 
 
 def test_the_instructions_explain_each_item_required_answers_and_not_applicable(template):
@@ -151,14 +163,17 @@ def test_the_instructions_explain_each_item_required_answers_and_not_applicable(
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(values_only=False)]
     paragraphs = [row[0] for row in rows if row[0] and all(value is None for value in row[1:])]
     assert paragraphs[0] == "Multi-agency neglect deep dive audit: data entry"
-    assert ("\"Not applicable\" answers are for questions that do not apply to a case, not for answers that are "
-            "unknown. They are left out of the item's percentage: its denominator counts only the cases to which "
-            "the item applies.") in paragraphs
+    assert (
+        '"Not applicable" answers are for questions that do not apply to a case, not for answers that are '
+        "unknown. They are left out of the item's percentage: its denominator counts only the cases to which "
+        "the item applies."
+    ) in paragraphs
     assert "Every required item must be filled in for every case; an optional item may be left blank." in paragraphs
     table = {row[1]: row for row in rows if row[1]}
     assert table["Item id"] == ["Column", "Item id", "Question", "How to answer", "Required", "Not applicable"]
     assert table["conference_notice"][3:] == [
-        "Choose from the list: Yes; No; Not applicable (no conference held).", "yes",
+        "Choose from the list: Yes; No; Not applicable (no conference held).",
+        "yes",
         "Not applicable (no conference held): left out of the percentage",
     ]
     assert table["audit_date"][3] == (
@@ -172,8 +187,16 @@ def test_the_codebook_sheet_lists_every_item_with_its_values(template, deep_dive
     sheet = openpyxl.load_workbook(template)["Codebook"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert [cell.value for cell in sheet[1]][:5] == ["Item id", "Question", "Label", "Type", "Values (code = label)"]
-    assert rows["toolkit_used"][:8] == ("toolkit_used", deep_dive.item("toolkit_used").question,
-                                        "Neglect toolkit used", "choice", "yes = Yes; no = No", "yes", None, "yes")
+    assert rows["toolkit_used"][:8] == (
+        "toolkit_used",
+        deep_dive.item("toolkit_used").question,
+        "Neglect toolkit used",
+        "choice",
+        "yes = Yes; no = No",
+        "yes",
+        None,
+        "yes",
+    )
     assert rows["case_ref"][9] == "yes"  # never published
 
 
@@ -205,8 +228,21 @@ def test_a_template_filled_in_now_and_saved_by_libreoffice_validates(example_rou
     template = write_template(survey_codebook, tmp_path / "survey-template.xlsx", settings)
     filled = fill_template(template, survey_codebook, example_round.survey, tmp_path / "survey.xlsx")
     saved = tmp_path / "saved"
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
-                    "--outdir", str(saved), str(filled)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(saved),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     use_data(example_round, "../data_templates/examples/llr-2017-survey.csv", saved / "survey.xlsx")
     records = load_round_records(load_round(example_round.parameters))
     pd.testing.assert_frame_equal(records["survey"], expected["survey"])

@@ -73,14 +73,44 @@ def _contact(number: int) -> tuple[str, str, str]:
 def surveymonkey_rows(codebook: Codebook, records: list[dict[str, str]]) -> list[list[object]]:
     """The rows of a SurveyMonkey export (two header rows, then one row per response)."""
     source = {item.id: item.source for item in codebook.items}
-    metadata = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
-                "First Name", "Last Name", "Custom Data 1"]
-    top = [*metadata, source["agency"], "", source["area"], source["attended_launch"], source["aware_of_toolkit"],
-           source["used_toolkit"], PARTS_QUESTION, *[""] * (len(PARTS) - 1), source["toolkit_helpful"],
-           source["confident_recognising"], source["aware_of_escalation"], source["confident_challenging"],
-           source["comment"], source["quote_consent"]]
-    sub = [*[""] * len(metadata), "Response", "Other (please specify)", *["Response"] * 4, *PARTS,
-           *["Response"] * 4, "Open-Ended Response", "Response"]
+    metadata = [
+        "Respondent ID",
+        "Collector ID",
+        "Start Date",
+        "End Date",
+        "IP Address",
+        "Email Address",
+        "First Name",
+        "Last Name",
+        "Custom Data 1",
+    ]
+    top = [
+        *metadata,
+        source["agency"],
+        "",
+        source["area"],
+        source["attended_launch"],
+        source["aware_of_toolkit"],
+        source["used_toolkit"],
+        PARTS_QUESTION,
+        *[""] * (len(PARTS) - 1),
+        source["toolkit_helpful"],
+        source["confident_recognising"],
+        source["aware_of_escalation"],
+        source["confident_challenging"],
+        source["comment"],
+        source["quote_consent"],
+    ]
+    sub = [
+        *[""] * len(metadata),
+        "Response",
+        "Other (please specify)",
+        *["Response"] * 4,
+        *PARTS,
+        *["Response"] * 4,
+        "Open-Ended Response",
+        "Response",
+    ]
     rows: list[list[object]] = [top, sub]
     for number, record in enumerate(records):
         answer = _answers(codebook, record)
@@ -88,15 +118,32 @@ def surveymonkey_rows(codebook: Codebook, records: list[dict[str, str]]) -> list
         first, last, email = _contact(number)
         ticked = _parts_ticked(number, record)
         other = OTHER_AGENCIES[number % len(OTHER_AGENCIES)] if record.get("agency") == "other" else ""
-        rows.append([
-            10_598_230_000 + 1_117 * number, 214_880_101 if number % 3 else 214_880_102,
-            start.strftime("%m/%d/%Y %I:%M:%S %p"), end.strftime("%m/%d/%Y %I:%M:%S %p"),
-            f"198.51.100.{(number * 29) % 254 + 1}", email, first, last, "",
-            answer["agency"], other, answer["area"], answer["attended_launch"], answer["aware_of_toolkit"],
-            answer["used_toolkit"], *[part if part in ticked else "" for part in PARTS], answer["toolkit_helpful"],
-            answer["confident_recognising"], answer["aware_of_escalation"], answer["confident_challenging"],
-            answer["comment"], answer["quote_consent"],
-        ])
+        rows.append(
+            [
+                10_598_230_000 + 1_117 * number,
+                214_880_101 if number % 3 else 214_880_102,
+                start.strftime("%m/%d/%Y %I:%M:%S %p"),
+                end.strftime("%m/%d/%Y %I:%M:%S %p"),
+                f"198.51.100.{(number * 29) % 254 + 1}",
+                email,
+                first,
+                last,
+                "",
+                answer["agency"],
+                other,
+                answer["area"],
+                answer["attended_launch"],
+                answer["aware_of_toolkit"],
+                answer["used_toolkit"],
+                *[part if part in ticked else "" for part in PARTS],
+                answer["toolkit_helpful"],
+                answer["confident_recognising"],
+                answer["aware_of_escalation"],
+                answer["confident_challenging"],
+                answer["comment"],
+                answer["quote_consent"],
+            ]
+        )
     return rows
 
 
@@ -112,8 +159,19 @@ def msforms_rows(codebook: Codebook, records: list[dict[str, str]]) -> list[list
         first, last, email = _contact(number)
         values = [answer[item.id] for item in questions]
         parts = "".join(f"{part};" for part in _parts_ticked(number, record))
-        rows.append([number + 1, start, end, email or "anonymous", f"{first} {last}".strip(), None,
-                     *values[:5], parts, *values[5:]])
+        rows.append(
+            [
+                number + 1,
+                start,
+                end,
+                email or "anonymous",
+                f"{first} {last}".strip(),
+                None,
+                *values[:5],
+                parts,
+                *values[5:],
+            ]
+        )
     return rows
 
 

@@ -27,7 +27,18 @@ _REQUIRED = ("ref", "item", "action", "who", "by_when", "status")
 
 #: Columns of :func:`summarise_actions`, in order.
 ACTION_COLUMNS = (
-    "ref", "instrument", "item", "label", "action", "who", "by_when", "status", "overdue", "note", "change", "verdict",
+    "ref",
+    "instrument",
+    "item",
+    "label",
+    "action",
+    "who",
+    "by_when",
+    "status",
+    "overdue",
+    "note",
+    "change",
+    "verdict",
 )
 
 
@@ -79,8 +90,14 @@ def _parse_one(path: Path, index: int, raw: Any, find_item: Callable[[str, str],
         )
     instrument, item = find_item(str(raw["item"]).strip(), f"action {ref} → item")
     return Action(
-        ref=ref, instrument=instrument, item=item, action=str(raw["action"]).strip(), who=str(raw["who"]).strip(),
-        by_when=by_when, status=status, note=str(raw.get("note") or "").strip(),
+        ref=ref,
+        instrument=instrument,
+        item=item,
+        action=str(raw["action"]).strip(),
+        who=str(raw["who"]).strip(),
+        by_when=by_when,
+        status=status,
+        note=str(raw.get("note") or "").strip(),
     )
 
 
@@ -122,11 +139,22 @@ def summarise_actions(
     rows = []
     for action in actions:
         change, verdict = changes.get((action.instrument, action.item.id), ("", ""))
-        rows.append({
-            "ref": action.ref, "instrument": action.instrument, "item": action.item.id, "label": action.item.title,
-            "action": action.action, "who": action.who, "by_when": action.by_when, "status": action.status,
-            "overdue": is_overdue(action, period_end), "note": action.note, "change": change, "verdict": verdict,
-        })
+        rows.append(
+            {
+                "ref": action.ref,
+                "instrument": action.instrument,
+                "item": action.item.id,
+                "label": action.item.title,
+                "action": action.action,
+                "who": action.who,
+                "by_when": action.by_when,
+                "status": action.status,
+                "overdue": is_overdue(action, period_end),
+                "note": action.note,
+                "change": change,
+                "verdict": verdict,
+            }
+        )
     return pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
 
 

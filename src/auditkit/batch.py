@@ -96,4 +96,3 @@ def run_rounds(
         for future in as_completed(futures):
             record(futures[future], future.result())
     return [outcomes[index] for index in range(len(parameters))]
-

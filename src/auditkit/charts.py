@@ -89,7 +89,10 @@ def plot_proportions(rows: pd.DataFrame) -> Figure:
         axes.plot([row["proportion"]], [position], marker=marker, color=colour, markersize=7)
         axes.annotate(
             f"{format_percent(row['proportion'])} ({int(row['numerator'])}/{int(row['denominator'])})",
-            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=_VALUE_SIZE,
+            xy=(1.02, position),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=_VALUE_SIZE,
         )
     _style_percentage_axes(axes, positions, [_bar_label(row) for _, row in shown.iterrows()])
     return figure
@@ -156,19 +159,37 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
     positions = list(range(len(shown)))[::-1]
     for position, index in zip(positions, range(len(shown))):
         upper, lower = position + 0.14, position - 0.14
-        axes.plot([before["ci_low"][index], before["ci_high"][index]], [upper, upper], color=_BASELINE_COLOUR,
-                  linewidth=1.8)
-        axes.plot([before["proportion"][index]], [upper], marker="s", color=_BASELINE_COLOUR, markersize=6,
-                  label=baseline if index == 0 else None)
+        axes.plot(
+            [before["ci_low"][index], before["ci_high"][index]], [upper, upper], color=_BASELINE_COLOUR, linewidth=1.8
+        )
+        axes.plot(
+            [before["proportion"][index]],
+            [upper],
+            marker="s",
+            color=_BASELINE_COLOUR,
+            markersize=6,
+            label=baseline if index == 0 else None,
+        )
         axes.plot([after["ci_low"][index], after["ci_high"][index]], [lower, lower], color=_MET_COLOUR, linewidth=2.2)
-        axes.plot([after["proportion"][index]], [lower], marker="o", color=_MET_COLOUR, markersize=7,
-                  label=followup if index == 0 else None)
+        axes.plot(
+            [after["proportion"][index]],
+            [lower],
+            marker="o",
+            color=_MET_COLOUR,
+            markersize=7,
+            label=followup if index == 0 else None,
+        )
         axes.annotate(
             f"{format_percent(before['proportion'][index])} → {format_percent(after['proportion'][index])}",
-            xy=(1.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=_VALUE_SIZE,
+            xy=(1.02, position),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=_VALUE_SIZE,
         )
-    labels = [f"{label} (lower is better)" if lower_better else str(label)
-              for label, lower_better in zip(shown["label"], shown["lower_is_better"])]
+    labels = [
+        f"{label} (lower is better)" if lower_better else str(label)
+        for label, lower_better in zip(shown["label"], shown["lower_is_better"])
+    ]
     _style_percentage_axes(axes, positions, labels)
     if len(shown):
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=_AXIS_SIZE)
@@ -178,7 +199,5 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
 def chart_change(items: pd.DataFrame, title: str, baseline: str, followup: str) -> Chart:
     """Plot each standard from baseline to follow-up and return it with alt text and caption."""
     png = figure_png(plot_change(items, baseline, followup))
-    caption = (
-        f"{title}: grey squares show {baseline}, blue circles {followup}; lines show 95% confidence intervals."
-    )
+    caption = f"{title}: grey squares show {baseline}, blue circles {followup}; lines show 95% confidence intervals."
     return Chart(png=png, alt=describe_change_chart(items, title.lower(), baseline, followup), caption=caption)

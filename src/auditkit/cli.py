@@ -66,7 +66,9 @@ def validate(parameters: Path) -> None:
     for earlier in analysis.history:
         click.echo(f"baseline {earlier.round.id} ({earlier.round.path.name}):")
         for name, frame in earlier.records.items():
-            click.echo(f"  {name}: {len(frame)} records in {earlier.round.instruments[name].data.name}: no problems found.")
+            click.echo(
+                f"  {name}: {len(frame)} records in {earlier.round.instruments[name].data.name}: no problems found."
+            )
     for name, frame in analysis.records.items():
         click.echo(f"{name}: {len(frame)} records in {analysis.round.instruments[name].data.name}: no problems found.")
     for name, table in analysis.indicator_tables.items():
@@ -81,20 +83,41 @@ def validate(parameters: Path) -> None:
 
 @main.command()
 @click.argument("parameters", type=_PARAMETERS, nargs=-1, required=True)
-@click.option("--out", "output", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write to (default: reports/<round> in the project folder). "
-                   "With several rounds, each goes to a folder inside it named after its parameters file.")
-@click.option("--force", is_flag=True,
-              help="Replace an existing report (only once the new one is complete).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With several rounds, how many to run at once.")
-@click.option("--engine", type=click.Choice(["inprocess", "kernel"]), default="inprocess", show_default=True,
-              help="Run the notebooks in this process (fast), or each in a Jupyter kernel of its own.")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write to (default: reports/<round> in the project folder). "
+    "With several rounds, each goes to a folder inside it named after its parameters file.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing report (only once the new one is complete).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With several rounds, how many to run at once.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["inprocess", "kernel"]),
+    default="inprocess",
+    show_default=True,
+    help="Run the notebooks in this process (fast), or each in a Jupyter kernel of its own.",
+)
 @click.option("--quiet", is_flag=True, help="Print only where the briefing is.")
-@click.option("--screenshot", is_flag=True,
-              help="Also save the briefing's first screen, as Chromium shows it, as briefing.png.")
-def run(parameters: tuple[Path, ...], output: Path | None, force: bool, jobs: int, engine: str, quiet: bool,
-        screenshot: bool) -> None:
+@click.option(
+    "--screenshot", is_flag=True, help="Also save the briefing's first screen, as Chromium shows it, as briefing.png."
+)
+def run(
+    parameters: tuple[Path, ...],
+    output: Path | None,
+    force: bool,
+    jobs: int,
+    engine: str,
+    quiet: bool,
+    screenshot: bool,
+) -> None:
     """Validate a round, execute its notebooks and write the briefing as HTML and PDF.
 
     Name several parameters files to render several rounds; a round that fails is reported
@@ -110,8 +133,9 @@ def run(parameters: tuple[Path, ...], output: Path | None, force: bool, jobs: in
     if _shows_progress(quiet):
         click.echo(f"Running {parameters[0]}", err=True)
     try:
-        result = run_round(parameters[0], output, progress=_progress(quiet), force=force, screenshot=screenshot,
-                           engine=engine)
+        result = run_round(
+            parameters[0], output, progress=_progress(quiet), force=force, screenshot=screenshot, engine=engine
+        )
     except AuditkitError as exc:
         raise AuditkitError(f"{exc}\nNothing was written.") from None
     click.echo(f"Briefing written to {result.briefing_html}")
@@ -122,10 +146,13 @@ def run(parameters: tuple[Path, ...], output: Path | None, force: bool, jobs: in
 
 @main.command()
 @click.argument("parameters", type=_PARAMETERS)
-@click.option("--out", "output", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write to (default: reports/<round> in the project folder).")
-@click.option("--force", is_flag=True,
-              help="Replace an existing report (only once the new findings are complete).")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write to (default: reports/<round> in the project folder).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing report (only once the new findings are complete).")
 def findings(parameters: Path, output: Path | None, force: bool) -> None:
     """Validate a round and write only its published findings.json and findings.csv.
 
@@ -203,14 +230,18 @@ def actions(parameters: Path) -> None:
         click.echo(f"{analysis.round.path.name} lists no actions.")
         return
     compared = analysis.comparison is not None
-    click.echo(f"Actions in {analysis.round.path.name} at the end of its period, {format_date(analysis.round.period_end)}:")
+    click.echo(
+        f"Actions in {analysis.round.path.name} at the end of its period, {format_date(analysis.round.period_end)}:"
+    )
     for row in table.itertuples():
         status = describe_status(row.status) + (", OVERDUE" if row.overdue else "")
         click.echo(f"{row.ref:>4}  {status}. {row.action}")
         click.echo(f"      {row.who}; due {format_date(row.by_when)}. Standard: {row.label}.")
         if compared:
-            click.echo(f"      Since the last round: {row.change or 'not published'}"
-                       f"{' (' + row.verdict + ')' if row.change and row.verdict else ''}.")
+            click.echo(
+                f"      Since the last round: {row.change or 'not published'}"
+                f"{' (' + row.verdict + ')' if row.change and row.verdict else ''}."
+            )
         if row.note:
             click.echo(f"      Note: {row.note}")
     overdue = int(table["overdue"].sum())
@@ -219,8 +250,13 @@ def actions(parameters: Path) -> None:
 
 @main.command("new-round")
 @click.argument("parameters", type=_PARAMETERS)
-@click.option("--out", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The new round's parameters file to write (it must not exist yet).")
+@click.option(
+    "--out",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The new round's parameters file to write (it must not exist yet).",
+)
 def new_round(parameters: Path, output: Path) -> None:
     """Scaffold the next round's parameters file from this one, with the actions carried over."""
     from auditkit.parameters import load_round
@@ -233,10 +269,19 @@ def new_round(parameters: Path, output: Path) -> None:
 
 @main.command()
 @click.argument("codebook", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The file to write: .xlsx for the data-entry workbook, .csv for a header row of item ids.")
-@click.option("--params", "parameters", type=_PARAMETERS,
-              help="A round's parameters file: its areas fill the area column's list, its period bounds the dates.")
+@click.option(
+    "--out",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write: .xlsx for the data-entry workbook, .csv for a header row of item ids.",
+)
+@click.option(
+    "--params",
+    "parameters",
+    type=_PARAMETERS,
+    help="A round's parameters file: its areas fill the area column's list, its period bounds the dates.",
+)
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def template(codebook: Path, output: Path, parameters: Path | None, force: bool) -> None:
     """Write a data-entry template for a codebook: a workbook with drop-down lists, or a CSV header row."""
@@ -249,10 +294,14 @@ def template(codebook: Path, output: Path, parameters: Path | None, force: bool)
     if written.suffix.lower() == ".csv":
         click.echo(f"Wrote {written}: the header row of {book.title} ({len(book.items)} item ids).")
     else:
-        click.echo(f"Wrote {written}: a {book.title} workbook with {len(book.items)} columns on its Data sheet, "
-                   f"instructions and the codebook.")
-    click.echo("Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
-               "auditkit validate PARAMETERS")
+        click.echo(
+            f"Wrote {written}: a {book.title} workbook with {len(book.items)} columns on its Data sheet, "
+            f"instructions and the codebook."
+        )
+    click.echo(
+        "Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
+        "auditkit validate PARAMETERS"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,16 +29,46 @@ from auditkit.inference import (
 
 #: Columns of :attr:`Comparison.items`, in order.
 COMPARISON_COLUMNS = (
-    "instrument", "item", "label", "measure", "lower_is_better",
-    "baseline_numerator", "baseline_denominator", "baseline_proportion",
-    "followup_numerator", "followup_denominator", "followup_proportion",
-    "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution",
-    "paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted",
-    "mw_u", "mw_p_value", "mw_p_adjusted",
+    "instrument",
+    "item",
+    "label",
+    "measure",
+    "lower_is_better",
+    "baseline_numerator",
+    "baseline_denominator",
+    "baseline_proportion",
+    "followup_numerator",
+    "followup_denominator",
+    "followup_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
+    "test",
+    "verdict",
+    "caution",
+    "paired_pairs",
+    "paired_b",
+    "paired_c",
+    "paired_p_value",
+    "paired_p_adjusted",
+    "mw_u",
+    "mw_p_value",
+    "mw_p_adjusted",
 )
 #: Columns of a trend frame, in order.
 TREND_COLUMNS = (
-    "instrument", "item", "label", "rounds", "numerators", "denominators", "z", "chi2", "p_value", "p_adjusted",
+    "instrument",
+    "item",
+    "label",
+    "rounds",
+    "numerators",
+    "denominators",
+    "z",
+    "chi2",
+    "p_value",
+    "p_adjusted",
 )
 #: Columns of an area-test frame, in order.
 AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjusted", "test")
@@ -53,8 +83,26 @@ IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 SMALL_DENOMINATOR = 20
 
 _NUMBER_WORDS = (
-    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 )
 
 
@@ -90,8 +138,11 @@ def describe_caution(smallest: int, codebook: Codebook) -> str:
 
 
 def _common_items(baseline: Findings, followup: Findings) -> tuple[list[tuple[str, Item]], list[str], list[str]]:
-    before = {(name, item.id) for name, instrument in baseline.round.instruments.items()
-              for item in instrument.codebook.indicators}
+    before = {
+        (name, item.id)
+        for name, instrument in baseline.round.instruments.items()
+        for item in instrument.codebook.indicators
+    }
     common, only_followup = [], []
     for name, instrument in followup.round.instruments.items():
         for item in instrument.codebook.indicators:
@@ -143,12 +194,16 @@ def _ordinal(item: Item, baseline: pd.DataFrame, followup: pd.DataFrame) -> dict
 
 def _distribution(name: str, item: Item, baseline: pd.DataFrame, followup: pd.DataFrame) -> pd.DataFrame:
     before, after = baseline[item.id].value_counts(), followup[item.id].value_counts()
-    return pd.DataFrame({
-        "instrument": name, "item": item.id, "value": list(item.codes),
-        "value_label": [value.label for value in item.values],
-        "baseline_count": [int(before.get(code, 0)) for code in item.codes],
-        "followup_count": [int(after.get(code, 0)) for code in item.codes],
-    })
+    return pd.DataFrame(
+        {
+            "instrument": name,
+            "item": item.id,
+            "value": list(item.codes),
+            "value_label": [value.label for value in item.values],
+            "baseline_count": [int(before.get(code, 0)) for code in item.codes],
+            "followup_count": [int(after.get(code, 0)) for code in item.codes],
+        }
+    )
 
 
 def compare_rounds(
@@ -168,13 +223,23 @@ def compare_rounds(
         x2, n2 = int(before["numerator"]), int(before["denominator"])
         interval = difference_ci(x1, n1, x2, n2).iloc[0]
         row = {
-            "instrument": name, "item": item.id, "label": item.title, "measure": item.measure_name,
+            "instrument": name,
+            "item": item.id,
+            "label": item.title,
+            "measure": item.measure_name,
             "lower_is_better": item.lower_is_better,
-            "baseline_numerator": x2, "baseline_denominator": n2, "baseline_proportion": before["proportion"],
-            "followup_numerator": x1, "followup_denominator": n1, "followup_proportion": after["proportion"],
-            "difference": interval["difference"], "diff_ci_low": interval["diff_ci_low"],
-            "diff_ci_high": interval["diff_ci_high"], "p_value": fisher_exact_test(x1, n1, x2, n2),
-            "p_adjusted": np.nan, "test": FISHER,
+            "baseline_numerator": x2,
+            "baseline_denominator": n2,
+            "baseline_proportion": before["proportion"],
+            "followup_numerator": x1,
+            "followup_denominator": n1,
+            "followup_proportion": after["proportion"],
+            "difference": interval["difference"],
+            "diff_ci_low": interval["diff_ci_low"],
+            "diff_ci_high": interval["diff_ci_high"],
+            "p_value": fisher_exact_test(x1, n1, x2, n2),
+            "p_adjusted": np.nan,
+            "test": FISHER,
             "verdict": decide_verdict(interval["diff_ci_low"], interval["diff_ci_high"], item.lower_is_better),
             "caution": describe_caution(min(n1, n2), codebook),
             **_paired(item, codebook, baseline_records[name], followup_records[name]),
@@ -190,8 +255,9 @@ def compare_rounds(
         baseline_id=baseline.round.id,
         baseline_title=baseline.round.title,
         items=items,
-        distributions=pd.concat(distributions, ignore_index=True) if distributions else pd.DataFrame(
-            columns=["instrument", "item", "value", "value_label", "baseline_count", "followup_count"]),
+        distributions=pd.concat(distributions, ignore_index=True)
+        if distributions
+        else pd.DataFrame(columns=["instrument", "item", "value", "value_label", "baseline_count", "followup_count"]),
         only_in_baseline=tuple(only_baseline),
         only_in_followup=tuple(only_followup),
     )
@@ -214,13 +280,20 @@ def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
             if 0 in denominators:
                 continue
             result = cochran_armitage_trend(numerators, denominators).iloc[0]
-            rows.append({
-                "instrument": name, "item": item.id, "label": item.title,
-                "rounds": [findings.round.id for findings in history],
-                "numerators": numerators, "denominators": denominators,
-                "z": float(result["z"]), "chi2": float(result["chi2"]), "p_value": float(result["p_value"]),
-                "p_adjusted": np.nan,
-            })
+            rows.append(
+                {
+                    "instrument": name,
+                    "item": item.id,
+                    "label": item.title,
+                    "rounds": [findings.round.id for findings in history],
+                    "numerators": numerators,
+                    "denominators": denominators,
+                    "z": float(result["z"]),
+                    "chi2": float(result["chi2"]),
+                    "p_value": float(result["p_value"]),
+                    "p_adjusted": np.nan,
+                }
+            )
     return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
 
 
@@ -241,10 +314,17 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
             p_value, test = fisher_freeman_halton_test(table), FREEMAN_HALTON
         except ExactTestTooLarge:
             p_value, test = pearson_chi_squared_test(table), CHI_SQUARED
-        rows.append({
-            "instrument": name, "item": item_id, "label": counted["label"].iloc[0],
-            "areas": list(counted["area"]), "p_value": p_value, "p_adjusted": np.nan, "test": test,
-        })
+        rows.append(
+            {
+                "instrument": name,
+                "item": item_id,
+                "label": counted["label"].iloc[0],
+                "areas": list(counted["area"]),
+                "p_value": p_value,
+                "p_adjusted": np.nan,
+                "test": test,
+            }
+        )
     return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
 
 
@@ -254,8 +334,11 @@ def adjust_round_p_values(
     """Benjamini–Hochberg over every p-value of the round at once; returns adjusted copies."""
     places = []
     if comparison is not None:
-        places += [(0, "p_value", "p_adjusted"), (0, "paired_p_value", "paired_p_adjusted"),
-                   (0, "mw_p_value", "mw_p_adjusted")]
+        places += [
+            (0, "p_value", "p_adjusted"),
+            (0, "paired_p_value", "paired_p_adjusted"),
+            (0, "mw_p_value", "mw_p_adjusted"),
+        ]
     if trend is not None:
         places.append((1, "p_value", "p_adjusted"))
     places.append((2, "p_value", "p_adjusted"))
@@ -265,6 +348,6 @@ def adjust_round_p_values(
     start = 0
     for index, column, target in places:
         size = len(frames[index])
-        frames[index][target] = adjusted[start:start + size]
+        frames[index][target] = adjusted[start : start + size]
         start += size
     return frames[0], frames[1], frames[2]

@@ -13,8 +13,14 @@ import math
 import numpy as np
 from scipy.special import chdtrc, gammaln
 
-__all__ = ["EXACT_MAX_RECORDS", "EXACT_WORK_LIMIT", "ExactTestTooLarge", "as_counts", "fisher_freeman_halton_test",
-           "pearson_chi_squared_test"]
+__all__ = [
+    "EXACT_MAX_RECORDS",
+    "EXACT_WORK_LIMIT",
+    "ExactTestTooLarge",
+    "as_counts",
+    "fisher_freeman_halton_test",
+    "pearson_chi_squared_test",
+]
 
 # R's fisher.test counts a table as "no more probable than the observed" when its probability is at most
 # the observed one times (1 + 1e-7) for 2×2 tables (its r×c C code allows 3.45e-7 on the log scale).

@@ -51,8 +51,14 @@ def _run_in_kernel(source: Path, target: Path, parameters: dict[str, Any]) -> nb
 
     with tempfile.TemporaryDirectory(prefix="auditkit-kernel-") as sockets:
         return papermill.execute_notebook(
-            str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(source.parent),
-            progress_bar=False, log_output=False, kernel_manager_class=_ipc_kernel_manager(sockets),
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(source.parent),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=_ipc_kernel_manager(sockets),
         )
 
 
@@ -62,8 +68,14 @@ def _run_in_process(source: Path, target: Path, parameters: dict[str, Any]) -> n
     from auditkit.inprocess import ENGINE_NAME
 
     return papermill.execute_notebook(
-        str(source), str(target), parameters=parameters, engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME,
-        cwd=str(source.parent), progress_bar=False, log_output=False,
+        str(source),
+        str(target),
+        parameters=parameters,
+        engine_name=ENGINE_NAME,
+        kernel_name=KERNEL_NAME,
+        cwd=str(source.parent),
+        progress_bar=False,
+        log_output=False,
     )
 
 

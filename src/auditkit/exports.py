@@ -41,9 +41,22 @@ _SURVEYMONKEY_ANSWER = frozenset({"response", "open-ended response"})
 _FORMS_REQUIRED = ("id", "start time", "completion time")
 _METADATA = frozenset(
     {
-        "respondent id", "collector id", "start date", "end date", "ip address", "email address",
-        "first name", "last name", "id", "start time", "completion time", "last modified time", "email", "name",
-        "total points", "quiz feedback",
+        "respondent id",
+        "collector id",
+        "start date",
+        "end date",
+        "ip address",
+        "email address",
+        "first name",
+        "last name",
+        "id",
+        "start time",
+        "completion time",
+        "last modified time",
+        "email",
+        "name",
+        "total points",
+        "quiz feedback",
     }
 )
 _PERSONAL = frozenset({"ip address", "email address", "email", "e-mail", "first name", "last name", "name"})
@@ -51,8 +64,19 @@ _PERSONAL_PATTERN = re.compile(r"custom (data|variable)( \d+)?")
 #: The fields of SurveyMonkey's "Contact Information" question: a respondent's contact details.
 _CONTACT_FIELDS = frozenset(
     {
-        "name", "first name", "last name", "company", "address", "address 2", "city/town", "state/province",
-        "zip/postal code", "country", "email address", "email", "phone number",
+        "name",
+        "first name",
+        "last name",
+        "company",
+        "address",
+        "address 2",
+        "city/town",
+        "state/province",
+        "zip/postal code",
+        "country",
+        "email address",
+        "email",
+        "phone number",
     }
 )
 _FORMAT_NAMES = {"surveymonkey": "SurveyMonkey", "msforms": "Microsoft Forms"}
@@ -103,14 +127,14 @@ def _surveymonkey_columns(path, rows: list[list[object]]) -> list[_Column]:
         raise DataError(
             path,
             "the file does not look like a SurveyMonkey export: row 1 has no 'Respondent ID' column. Export "
-            "\"All individual responses\" with expanded columns, or change the instrument's format.",
+            '"All individual responses" with expanded columns, or change the instrument\'s format.',
         )
     if sub[names.index(_SURVEYMONKEY_ID)]:
         raise DataError(
             path,
-            "row 2 of a SurveyMonkey export must be its second header row (\"Response\" or each option's text), "
-            f"but it holds a response (Respondent ID {sub[names.index(_SURVEYMONKEY_ID)]}). Export \"All individual "
-            "responses\" with expanded columns.",
+            'row 2 of a SurveyMonkey export must be its second header row ("Response" or each option\'s text), '
+            f'but it holds a response (Respondent ID {sub[names.index(_SURVEYMONKEY_ID)]}). Export "All individual '
+            'responses" with expanded columns.',
         )
     columns, question = [], ""
     for index in range(width):
@@ -186,7 +210,9 @@ def _mismatch(
     in_export = {column.key: column.shown for column in answers}
     in_export.update({normalise(column.question): column.question for column in answers})
     used_questions = {normalise(column.question) for column in answers if column.index in used}
-    unused = list(dict.fromkeys(column.question for column in answers if normalise(column.question) not in used_questions))
+    unused = list(
+        dict.fromkeys(column.question for column in answers if normalise(column.question) not in used_questions)
+    )
     lines = [f"the export's questions do not match the codebook {codebook.path.name}."]
     sourced = [(item, reason) for item, reason in missing if item.source]
     if sourced:
@@ -238,7 +264,8 @@ def _values(source: _Source, rows: list[list[object]], start: int) -> list[str]:
         wanted = normalise(source.option)
         return [
             ("" if not cell.strip() else "yes" if wanted in {normalise(part) for part in cell.split(";")} else "no")
-            if yes_no else (source.option if wanted in {normalise(part) for part in cell.split(";")} else "")
+            if yes_no
+            else (source.option if wanted in {normalise(part) for part in cell.split(";")} else "")
             for cell in cells
         ]
     if not source.siblings or not yes_no:

@@ -32,7 +32,7 @@ def _is_utf8(raw: bytes | memoryview) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for start in range(0, len(raw), _CHECKED_BLOCK):
-            decoder.decode(raw[start:start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
+            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
     except UnicodeDecodeError:
         return False
     return True
@@ -48,13 +48,13 @@ def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
     """
     data = np.frombuffer(raw, dtype=np.uint8)
     for start in range(0, len(data), _CHECKED_BLOCK):
-        block = data[start:start + _CHECKED_BLOCK + 1]
+        block = data[start : start + _CHECKED_BLOCK + 1]
         leads = np.flatnonzero((block[:-1] >= 0xC2) & (block[:-1] <= 0xF4))
         if ((block[leads + 1] >= 0x80) & (block[leads + 1] <= 0xBF)).any():
             return None
     try:
         return b"".join(
-            raw[start:start + _CHECKED_BLOCK].decode("cp1252").encode("utf-8")
+            raw[start : start + _CHECKED_BLOCK].decode("cp1252").encode("utf-8")
             for start in range(0, len(raw), _CHECKED_BLOCK)
         )
     except UnicodeDecodeError:
@@ -100,13 +100,22 @@ def _split_point(raw: bytes) -> int:
     return 0
 
 
-def _parse_plain(pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str],
-                 width: int) -> pd.DataFrame | None:
+def _parse_plain(
+    pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str], width: int
+) -> pd.DataFrame | None:
     """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long."""
     try:
         frame = pd.read_csv(
-            _Pieces(pieces), sep=separator, header=None, dtype=dtypes, na_filter=False, skip_blank_lines=False,
-            engine="c", encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+            _Pieces(pieces),
+            sep=separator,
+            header=None,
+            dtype=dtypes,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            encoding="utf-8",
+            quoting=csv.QUOTE_MINIMAL,
+            doublequote=True,
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
@@ -204,7 +213,7 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
     whole = memoryview(raw)
     middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
-    blocks = [[whole[:middle]], [whole[:end + 1], whole[middle:]]] if middle else [[whole]]
+    blocks = [[whole[:middle]], [whole[: end + 1], whole[middle:]]] if middle else [[whole]]
     if len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))

@@ -26,7 +26,15 @@ ALL_AREAS = "all"
 
 #: Columns of :attr:`Findings.indicators` (and of ``findings.csv``), in order.
 INDICATOR_COLUMNS = (
-    "instrument", "item", "label", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high",
+    "instrument",
+    "item",
+    "label",
+    "area",
+    "numerator",
+    "denominator",
+    "proportion",
+    "ci_low",
+    "ci_high",
     "lower_is_better",
 )
 
@@ -78,13 +86,20 @@ class Findings:
         if self.indicators.empty:
             return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["instrument", "item"]))
         rows = self.indicators.assign(
-            figure=lambda frame: frame["numerator"].astype(str) + "/" + frame["denominator"].astype(str)
-            + " (" + frame["proportion"].map(format_percent) + ")"
+            figure=lambda frame: (
+                frame["numerator"].astype(str)
+                + "/"
+                + frame["denominator"].astype(str)
+                + " ("
+                + frame["proportion"].map(format_percent)
+                + ")"
+            )
         )
         table = rows.pivot(index=["instrument", "item"], columns="area", values="figure")
         order = list(dict.fromkeys(rows["area"]))
-        return table.reindex(index=pd.MultiIndex.from_frame(rows[["instrument", "item"]].drop_duplicates()),
-                             columns=order).fillna("")
+        return table.reindex(
+            index=pd.MultiIndex.from_frame(rows[["instrument", "item"]].drop_duplicates()), columns=order
+        ).fillna("")
 
     def totals(self, instrument: str | None = None) -> pd.DataFrame:
         """The indicators for all areas together, optionally for one instrument."""
@@ -163,9 +178,7 @@ def _codes_with_last_for_missing(codes: np.ndarray, size: int, key_type: type) -
     return keys
 
 
-def summarise_indicators(
-    records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str
-) -> pd.DataFrame:
+def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str) -> pd.DataFrame:
     """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
     area = _area_column(records, codebook)
     groups = None if area is None else records[area]
@@ -208,9 +221,11 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
     return Findings(
         round=round_,
         counts=MappingProxyType(counts),
-        indicators=pd.concat(indicators, ignore_index=True) if indicators
+        indicators=pd.concat(indicators, ignore_index=True)
+        if indicators
         else pd.DataFrame(columns=list(INDICATOR_COLUMNS)),
-        distributions=pd.concat(distributions, ignore_index=True) if distributions
+        distributions=pd.concat(distributions, ignore_index=True)
+        if distributions
         else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
     )
 
@@ -227,7 +242,9 @@ def json_scalar(value: Any) -> Any:
 
 
 def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    entry = {key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")}
+    entry = {
+        key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")
+    }
     if "suppressed" in row:
         entry["suppressed"] = bool(row["suppressed"])
     return entry

@@ -90,14 +90,16 @@ def funnel_limits(target: float, denominators) -> pd.DataFrame:
     n = _denominators(denominators)
     lower_95, upper_95 = _proportion_limits(p, n, _Z95)
     lower_998, upper_998 = _proportion_limits(p, n, _Z998)
-    return pd.DataFrame({
-        "denominator": n,
-        "target": np.full(n.shape, p),
-        "lower_95": lower_95,
-        "upper_95": upper_95,
-        "lower_998": lower_998,
-        "upper_998": upper_998,
-    })
+    return pd.DataFrame(
+        {
+            "denominator": n,
+            "target": np.full(n.shape, p),
+            "lower_95": lower_95,
+            "upper_95": upper_95,
+            "lower_998": lower_998,
+            "upper_998": upper_998,
+        }
+    )
 
 
 def funnel_populations(max_denominator: float, points: int = 100) -> np.ndarray:

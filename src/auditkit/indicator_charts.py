@@ -34,8 +34,12 @@ __all__ = [
 
 _PALETTE = sns.color_palette("colorblind")
 _VALUE_COLOUR = _PALETTE[0]
-_BENCHMARK_STYLES = (((0, (5, 2)), _PALETTE[1]), ((0, (1, 1.5)), _PALETTE[2]), ((0, (6, 2, 1, 2)), _PALETTE[4]),
-                     ((0, (3, 3)), _PALETTE[5]))
+_BENCHMARK_STYLES = (
+    ((0, (5, 2)), _PALETTE[1]),
+    ((0, (1, 1.5)), _PALETTE[2]),
+    ((0, (6, 2, 1, 2)), _PALETTE[4]),
+    ((0, (3, 3)), _PALETTE[5]),
+)
 _LIMIT_COLOUR = "#555555"
 _TARGET_COLOUR = "#222222"
 #: Marker and colour of each funnel position: up-pointing above, down-pointing below, circles within.
@@ -56,8 +60,10 @@ def _percent(proportion: float) -> str:
 
 
 def _one(row, name: str) -> str:
-    return (f"{name}, {_percent(row.proportion)} ({int(row.numerator):,} of {int(row.denominator):,}; "
-            f"95% CI {_percent(row.ci_low)} to {_percent(row.ci_high)})")
+    return (
+        f"{name}, {_percent(row.proportion)} ({int(row.numerator):,} of {int(row.denominator):,}; "
+        f"95% CI {_percent(row.ci_low)} to {_percent(row.ci_high)})"
+    )
 
 
 def _trend_rows(findings: IndicatorTableFindings, area: str | None) -> tuple[str | None, pd.DataFrame]:
@@ -74,8 +80,11 @@ def _benchmark_lines(findings: IndicatorTableFindings, periods: list[str]) -> di
     """Each benchmark's values at the charted periods, as (position, value), in codebook order."""
     lines = {}
     for name in findings.codebook.benchmark_names:
-        points = [(position, findings.codebook.benchmarks_for(period)[name]) for position, period in enumerate(periods)
-                  if name in findings.codebook.benchmarks_for(period)]
+        points = [
+            (position, findings.codebook.benchmarks_for(period)[name])
+            for position, period in enumerate(periods)
+            if name in findings.codebook.benchmarks_for(period)
+        ]
         if points:
             lines[name] = points
     return lines
@@ -90,14 +99,20 @@ def describe_indicator_trend(findings: IndicatorTableFindings, area: str | None 
     periods = list(rows["period"])
     span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
     if len(rows) == 1:
-        text = f"Chart of {codebook.measure.lower()} in {area}, {span}: the percentage with its 95% confidence interval."
+        text = (
+            f"Chart of {codebook.measure.lower()} in {area}, {span}: the percentage with its 95% confidence interval."
+        )
     else:
-        text = (f"Chart of {codebook.measure.lower()} in {area}, {span}: the percentage for each of {len(rows)} "
-                f"periods, each with its 95% confidence interval.")
+        text = (
+            f"Chart of {codebook.measure.lower()} in {area}, {span}: the percentage for each of {len(rows)} "
+            f"periods, each with its 95% confidence interval."
+        )
     lines = _benchmark_lines(findings, periods)
     if lines:
-        described = [f"{name} {join_words(f'{_percent(value)} in {periods[position]}' for position, value in points)}"
-                     for name, points in lines.items()]
+        described = [
+            f"{name} {join_words(f'{_percent(value)} in {periods[position]}' for position, value in points)}"
+            for name, points in lines.items()
+        ]
         text += f" Benchmarks, drawn as horizontal lines: {join_words(described)}."
     highest = rows.loc[rows["proportion"].idxmax()]
     lowest = rows.loc[rows["proportion"].idxmin()]
@@ -126,19 +141,36 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
     figure = Figure(figsize=(7.0, 3.8), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = np.arange(len(rows))
-    axes.vlines(positions, rows["ci_low"], rows["ci_high"], color=_VALUE_COLOUR, linewidth=2.2,
-                label="95% confidence interval")
-    axes.plot(positions, rows["proportion"], color=_VALUE_COLOUR, marker="o", markersize=7, linewidth=1.2,
-              label=str(area))
+    axes.vlines(
+        positions, rows["ci_low"], rows["ci_high"], color=_VALUE_COLOUR, linewidth=2.2, label="95% confidence interval"
+    )
+    axes.plot(
+        positions, rows["proportion"], color=_VALUE_COLOUR, marker="o", markersize=7, linewidth=1.2, label=str(area)
+    )
     for position, row in zip(positions, rows.itertuples(index=False)):
-        axes.annotate(_percent(row.proportion), xy=(position, row.ci_high), xytext=(0, 4),
-                      textcoords="offset points", ha="center", va="bottom", fontsize=8.5)
+        axes.annotate(
+            _percent(row.proportion),
+            xy=(position, row.ci_high),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+        )
     top = rows["ci_high"].max() if len(rows) else 0.5
-    for (name, points), (style, colour) in zip(_benchmark_lines(findings, list(rows["period"])).items(),
-                                               _BENCHMARK_STYLES * 4):
+    for (name, points), (style, colour) in zip(
+        _benchmark_lines(findings, list(rows["period"])).items(), _BENCHMARK_STYLES * 4
+    ):
         for index, (position, value) in enumerate(points):
-            axes.hlines(value, position - 0.4, position + 0.4, colors=[colour], linestyles=[style], linewidth=1.8,
-                        label=f"{name} (benchmark)" if index == 0 else None)
+            axes.hlines(
+                value,
+                position - 0.4,
+                position + 0.4,
+                colors=[colour],
+                linestyles=[style],
+                linewidth=1.8,
+                label=f"{name} (benchmark)" if index == 0 else None,
+            )
             top = max(top, value)
     axes.set_xticks(positions, list(rows["period"]))
     axes.set_xlim(-0.6, max(len(rows), 1) - 0.4)
@@ -153,10 +185,15 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
 def chart_indicator_trend(findings: IndicatorTableFindings, area: str | None = None) -> Chart:
     """The trend chart with generated alt text and a caption."""
     chosen, _ = _trend_rows(findings, area)
-    caption = f"{findings.codebook.title}, {chosen}: dots show the percentage, vertical lines the 95% confidence interval"
+    caption = (
+        f"{findings.codebook.title}, {chosen}: dots show the percentage, vertical lines the 95% confidence interval"
+    )
     caption += "; horizontal lines show the benchmarks." if findings.codebook.benchmarks else "."
-    return Chart(png=figure_png(plot_indicator_trend(findings, area)),
-                 alt=describe_indicator_trend(findings, area), caption=caption)
+    return Chart(
+        png=figure_png(plot_indicator_trend(findings, area)),
+        alt=describe_indicator_trend(findings, area),
+        caption=caption,
+    )
 
 
 def _funnel_rows(findings: IndicatorTableFindings, period: str | None) -> tuple[str | None, float | None, pd.DataFrame]:
@@ -190,9 +227,11 @@ def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | No
     if target is None or rows.empty:
         return f"Funnel plot of {codebook.measure.lower()}: there are no {codebook.area}s to compare."
     plural = f"{codebook.area}s"
-    text = (f"Funnel plot of {codebook.measure.lower()}, {period}: {len(rows)} {plural}, each a point at its number "
-            f"of {codebook.denominator} (across) and its percentage (up), around {_target_words(findings, period, target)}"
-            f" (a horizontal line) with 95% and 99.8% control limits that narrow as the numbers grow.")
+    text = (
+        f"Funnel plot of {codebook.measure.lower()}, {period}: {len(rows)} {plural}, each a point at its number "
+        f"of {codebook.denominator} (across) and its percentage (up), around {_target_words(findings, period, target)}"
+        f" (a horizontal line) with 95% and 99.8% control limits that narrow as the numbers grow."
+    )
     for label, (_, _, words) in _FUNNEL_STYLE.items():
         chosen = rows[rows["funnel"] == label]
         if label == "Not significant":
@@ -200,8 +239,10 @@ def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | No
                 text += f" Within the 95% limits: {len(chosen)} {plural if len(chosen) != 1 else codebook.area}."
             continue
         if len(chosen):
-            named = join_words(f"{row.area} ({_percent(row.proportion)}, {int(row.numerator):,} of "
-                               f"{int(row.denominator):,})" for row in chosen.itertuples(index=False))
+            named = join_words(
+                f"{row.area} ({_percent(row.proportion)}, {int(row.numerator):,} of {int(row.denominator):,})"
+                for row in chosen.itertuples(index=False)
+            )
             text += f" {words[0].upper()}{words[1:]}: {named}."
     highest = rows.loc[rows["proportion"].idxmax()]
     lowest = rows.loc[rows["proportion"].idxmin()]
@@ -221,33 +262,66 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
         grid = np.geomspace(1.0, largest * 1.1, 400)
         limits = funnel_limits(target, grid)
         axes.axhline(target, color=_TARGET_COLOUR, linewidth=1.4)
-        handles.append(Line2D([], [], color=_TARGET_COLOUR, linewidth=1.4, label=_target_label(findings, period, target)))
+        handles.append(
+            Line2D([], [], color=_TARGET_COLOUR, linewidth=1.4, label=_target_label(findings, period, target))
+        )
         for level, style in (("95", (0, (5, 2))), ("998", (0, (1, 1.5)))):
             for side in ("lower", "upper"):
                 axes.plot(grid, limits[f"{side}_{level}"], color=_LIMIT_COLOUR, linestyle=style, linewidth=1.2)
-            handles.append(Line2D([], [], color=_LIMIT_COLOUR, linestyle=style, linewidth=1.2,
-                                  label="95% limits" if level == "95" else "99.8% limits"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_LIMIT_COLOUR,
+                    linestyle=style,
+                    linewidth=1.2,
+                    label="95% limits" if level == "95" else "99.8% limits",
+                )
+            )
     for label, (marker, colour, words) in _FUNNEL_STYLE.items():
         chosen = rows[rows["funnel"] == label]
         if chosen.empty:
             continue
-        axes.scatter(chosen["denominator"], chosen["proportion"], marker=marker, s=46, color=colour,
-                     edgecolors="#222222", linewidths=0.6, zorder=3)
-        handles.append(Line2D([], [], marker=marker, linestyle="", color=colour, markeredgecolor="#222222",
-                              markersize=7, label=words[0].upper() + words[1:]))
+        axes.scatter(
+            chosen["denominator"],
+            chosen["proportion"],
+            marker=marker,
+            s=46,
+            color=colour,
+            edgecolors="#222222",
+            linewidths=0.6,
+            zorder=3,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                color=colour,
+                markeredgecolor="#222222",
+                markersize=7,
+                label=words[0].upper() + words[1:],
+            )
+        )
     for row in rows.itertuples(index=False):
         # Names of areas on the right run leftwards, so that they stay inside the axes.
         right = row.denominator > 0.7 * largest * 1.1
-        axes.annotate(row.area, xy=(row.denominator, row.proportion), xytext=(-5 if right else 5, 3),
-                      textcoords="offset points", ha="right" if right else "left", fontsize=7.5)
+        axes.annotate(
+            row.area,
+            xy=(row.denominator, row.proportion),
+            xytext=(-5 if right else 5, 3),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=7.5,
+        )
     axes.set_xlim(0, largest * 1.1)
     axes.set_ylim(0, 1.05)
     axes.set_xlabel(f"Number of {codebook.denominator}", fontsize=9)
     axes.set_ylabel(f"{codebook.title} (%)", fontsize=9)
     _style_axes(axes)
     if handles:
-        axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False,
-                    fontsize=8)
+        axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=8)
     return figure
 
 
@@ -258,8 +332,13 @@ def chart_indicator_funnel(findings: IndicatorTableFindings, period: str | None 
         caption = f"{findings.codebook.title}: there are no {findings.codebook.area}s to compare."
     else:
         caption = f"{findings.codebook.title}, {chosen}: each point is a {findings.codebook.area}"
-        caption += (f"; the solid line is {_target_words(findings, chosen, target)}, the dashed and dotted lines "
-                    f"the 95% and 99.8% limits. Points outside the limits differ from it by more than chance "
-                    f"would explain.")
-    return Chart(png=figure_png(plot_indicator_funnel(findings, period)),
-                 alt=describe_indicator_funnel(findings, period), caption=caption)
+        caption += (
+            f"; the solid line is {_target_words(findings, chosen, target)}, the dashed and dotted lines "
+            f"the 95% and 99.8% limits. Points outside the limits differ from it by more than chance "
+            f"would explain."
+        )
+    return Chart(
+        png=figure_png(plot_indicator_funnel(findings, period)),
+        alt=describe_indicator_funnel(findings, period),
+        caption=caption,
+    )

@@ -26,8 +26,15 @@ __all__ = ["CHECK_COLUMNS", "CHECKS", "SUPPRESSION_SYMBOLS", "check_indicator_ta
 CHECK_COLUMNS = ("row", "check", "message")
 
 #: The codes of the ``check`` column, in the order rows are checked.
-CHECKS = ("missing", "not_whole", "numerator_exceeds_denominator", "zero_denominator", "stated_percent",
-          "stated_percent_truncated", "parts_vs_total")
+CHECKS = (
+    "missing",
+    "not_whole",
+    "numerator_exceeds_denominator",
+    "zero_denominator",
+    "stated_percent",
+    "stated_percent_truncated",
+    "parts_vs_total",
+)
 
 #: Symbols that published statistics print instead of a figure, read as missing (DfE conventions).
 SUPPRESSION_SYMBOLS = {
@@ -101,18 +108,24 @@ def _stated_check(record, codebook: IndicatorCodebook) -> tuple[str, str] | None
     implied = 100.0 * record.numerator / record.denominator
     if abs(float(stated) - implied) <= 0.5 * 10.0**-decimals + 1e-9:
         return None
-    figures = (f"{_count_text(record.numerator)} {codebook.numerator} out of {_count_text(record.denominator)} "
-               f"{codebook.denominator} is {_percent_text(implied, max(shown, 1))}")
+    figures = (
+        f"{_count_text(record.numerator)} {codebook.numerator} out of {_count_text(record.denominator)} "
+        f"{codebook.denominator} is {_percent_text(implied, max(shown, 1))}"
+    )
     subject = f"{record.area}, {record.period}: the table says {record.stated_percent.rstrip('% ')}%, but {figures}"
     cut = math.floor(implied * 10**decimals + 1e-9) / 10**decimals
     if abs(cut - float(stated)) < 1e-9:
-        return ("stated_percent_truncated",
-                f"{subject}, which rounds to {_percent_text(implied, decimals)}. The published percentage looks cut off "
-                f"rather than rounded, so it is slightly too low; the percentage used here is worked out from the "
-                f"counts{_where(record)}.")
-    return ("stated_percent",
-            f"{subject}. At least one of these three figures is wrong; check the source before relying on this "
-            f"row{_where(record)}.")
+        return (
+            "stated_percent_truncated",
+            f"{subject}, which rounds to {_percent_text(implied, decimals)}. The published percentage looks cut off "
+            f"rather than rounded, so it is slightly too low; the percentage used here is worked out from the "
+            f"counts{_where(record)}.",
+        )
+    return (
+        "stated_percent",
+        f"{subject}. At least one of these three figures is wrong; check the source before relying on this "
+        f"row{_where(record)}.",
+    )
 
 
 def _row_checks(record, codebook: IndicatorCodebook) -> list[tuple[str, str]]:
@@ -126,25 +139,46 @@ def _row_checks(record, codebook: IndicatorCodebook) -> list[tuple[str, str]]:
             missing.append(f"the number of {noun} is {shown}")
     if missing:
         pronoun = "it is" if len(missing) == 1 else "they are"
-        checks.append(("missing", f"{record.area}, {record.period}: {' and '.join(missing)}, so {pronoun} left out, "
-                                  f"not counted as zero; this row has no percentage{_where(record)}."))
+        checks.append(
+            (
+                "missing",
+                f"{record.area}, {record.period}: {' and '.join(missing)}, so {pronoun} left out, "
+                f"not counted as zero; this row has no percentage{_where(record)}.",
+            )
+        )
         return checks
-    whole = [f"{_count_text(getattr(record, key))} {noun}" for key, noun in
-             (("numerator", codebook.numerator), ("denominator", codebook.denominator))
-             if not float(getattr(record, key)).is_integer()]
+    whole = [
+        f"{_count_text(getattr(record, key))} {noun}"
+        for key, noun in (("numerator", codebook.numerator), ("denominator", codebook.denominator))
+        if not float(getattr(record, key)).is_integer()
+    ]
     if whole:
-        checks.append(("not_whole", f"{record.area}, {record.period}: {' and '.join(whole)} is not a whole number, "
-                                    f"which a count must be; this row has no percentage{_where(record)}."))
+        checks.append(
+            (
+                "not_whole",
+                f"{record.area}, {record.period}: {' and '.join(whole)} is not a whole number, "
+                f"which a count must be; this row has no percentage{_where(record)}.",
+            )
+        )
         return checks
     if record.numerator > record.denominator:
-        checks.append(("numerator_exceeds_denominator",
-                       f"{record.area}, {record.period}: {_count_text(record.numerator)} {codebook.numerator} is "
-                       f"more than the {_count_text(record.denominator)} {codebook.denominator}, which cannot be; "
-                       f"one of the figures is wrong, and this row has no percentage{_where(record)}."))
+        checks.append(
+            (
+                "numerator_exceeds_denominator",
+                f"{record.area}, {record.period}: {_count_text(record.numerator)} {codebook.numerator} is "
+                f"more than the {_count_text(record.denominator)} {codebook.denominator}, which cannot be; "
+                f"one of the figures is wrong, and this row has no percentage{_where(record)}.",
+            )
+        )
         return checks
     if record.denominator == 0:
-        checks.append(("zero_denominator", f"{record.area}, {record.period}: there were no {codebook.denominator}, "
-                                           f"so this row has no percentage{_where(record)}."))
+        checks.append(
+            (
+                "zero_denominator",
+                f"{record.area}, {record.period}: there were no {codebook.denominator}, "
+                f"so this row has no percentage{_where(record)}.",
+            )
+        )
         return checks
     stated = _stated_check(record, codebook)
     return [stated] if stated else []
@@ -171,22 +205,31 @@ def _total_checks(table: pd.DataFrame, codebook: IndicatorCodebook) -> list[tupl
             known = values.dropna().sum()
             if values.isna().any():
                 if known > stated:
-                    checks.append((row, "parts_vs_total",
-                                   f"{period}: even without the figures not published, the {noun_areas} add up to "
-                                   f"{_count_text(known)} {noun}, more than the {total} total of "
-                                   f"{_count_text(stated)}{_where(record)}."))
+                    checks.append(
+                        (
+                            row,
+                            "parts_vs_total",
+                            f"{period}: even without the figures not published, the {noun_areas} add up to "
+                            f"{_count_text(known)} {noun}, more than the {total} total of "
+                            f"{_count_text(stated)}{_where(record)}.",
+                        )
+                    )
                 continue
             if known == stated:
                 continue
             gap = abs(stated - known)
             if known < stated:
-                message = (f"{period}: the {noun_areas} add up to {_count_text(known)} {noun}, but the {total} total is "
-                           f"{_count_text(stated)}: {_count_text(gap)} fewer. The {codebook.area}s may not cover "
-                           f"everyone counted in the total, or a figure is wrong{_where(record)}.")
+                message = (
+                    f"{period}: the {noun_areas} add up to {_count_text(known)} {noun}, but the {total} total is "
+                    f"{_count_text(stated)}: {_count_text(gap)} fewer. The {codebook.area}s may not cover "
+                    f"everyone counted in the total, or a figure is wrong{_where(record)}."
+                )
             else:
-                message = (f"{period}: the {noun_areas} add up to {_count_text(known)} {noun}, more than the {total} "
-                           f"total of {_count_text(stated)}: {_count_text(gap)} too many. A figure is wrong, or some "
-                           f"are counted in two {codebook.area}s{_where(record)}.")
+                message = (
+                    f"{period}: the {noun_areas} add up to {_count_text(known)} {noun}, more than the {total} "
+                    f"total of {_count_text(stated)}: {_count_text(gap)} too many. A figure is wrong, or some "
+                    f"are counted in two {codebook.area}s{_where(record)}."
+                )
             checks.append((row, "parts_vs_total", message))
     return checks
 

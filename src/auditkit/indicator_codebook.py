@@ -89,8 +89,9 @@ def _benchmark_entries(raw: object) -> list[dict[str, Any]]:
             if not name:
                 raise ValueError(f"period {period} has a benchmark with no name")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{period} → {name} is {value!r}; it must be a proportion between 0 and 1, "
-                                 f"such as 0.475 for 47.5%")
+                raise ValueError(
+                    f"{period} → {name} is {value!r}; it must be a proportion between 0 and 1, such as 0.475 for 47.5%"
+                )
             if not 0 <= value <= 1:
                 hint = f" ({value}% is {value / 100:g})" if 1 < value <= 100 else ""
                 raise ValueError(f"{period} → {name} is {value}; it must be a proportion between 0 and 1{hint}")
@@ -146,7 +147,9 @@ class IndicatorCodebook(pydantic.BaseModel):
             return None
         text = str(raw).strip()
         if not text:
-            raise ValueError("the total area is blank; name the area that is the total of the others, or leave the key out")
+            raise ValueError(
+                "the total area is blank; name the area that is the total of the others, or leave the key out"
+            )
         return text
 
     @pydantic.model_validator(mode="after")

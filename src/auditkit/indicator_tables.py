@@ -46,21 +46,55 @@ from auditkit.readers import read_table
 from auditkit.stats import proportion_ci
 
 __all__ = [
-    "CHECK_COLUMNS", "COLUMNS", "CSV_COLUMNS", "FUNNEL_TARGET_COLUMNS", "ROW_COLUMNS", "SUPPRESSION_SYMBOLS",
-    "TABLE_COLUMNS", "TREND_COLUMNS", "VERDICTS", "VERDICT_COLUMNS", "IndicatorTableFindings",
-    "benchmark_verdict", "check_indicator_table", "indicator_table_to_dict", "indicator_table_to_frame",
-    "load_indicator_codebook", "read_indicator_table", "read_indicator_tables", "summarise_indicator_table",
+    "CHECK_COLUMNS",
+    "COLUMNS",
+    "CSV_COLUMNS",
+    "FUNNEL_TARGET_COLUMNS",
+    "ROW_COLUMNS",
+    "SUPPRESSION_SYMBOLS",
+    "TABLE_COLUMNS",
+    "TREND_COLUMNS",
+    "VERDICTS",
+    "VERDICT_COLUMNS",
+    "IndicatorTableFindings",
+    "benchmark_verdict",
+    "check_indicator_table",
+    "indicator_table_to_dict",
+    "indicator_table_to_frame",
+    "load_indicator_codebook",
+    "read_indicator_table",
+    "read_indicator_tables",
+    "summarise_indicator_table",
 ]
 
 #: The columns a data file must have (the optional one is ``stated_percent``).
 COLUMNS = ("period", "area", "denominator", "numerator")
 #: Columns of the table :func:`read_indicator_table` returns, in order. Counts are floats (NaN when missing);
 #: ``*_text`` keep each count cell as published; ``stated_percent`` is the stated cell ("" when none or withheld).
-TABLE_COLUMNS = ("file", "row", "period", "area", "numerator", "denominator", "stated_percent",
-                 "numerator_text", "denominator_text")
+TABLE_COLUMNS = (
+    "file",
+    "row",
+    "period",
+    "area",
+    "numerator",
+    "denominator",
+    "stated_percent",
+    "numerator_text",
+    "denominator_text",
+)
 #: Columns of :attr:`IndicatorTableFindings.rows`, in order.
-ROW_COLUMNS = ("period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
-               "ci99_high", "funnel")
+ROW_COLUMNS = (
+    "period",
+    "area",
+    "numerator",
+    "denominator",
+    "proportion",
+    "ci_low",
+    "ci_high",
+    "ci99_low",
+    "ci99_high",
+    "funnel",
+)
 #: Columns of :attr:`IndicatorTableFindings.verdicts`: one row per table row and benchmark given for its period.
 VERDICT_COLUMNS = ("period", "area", "benchmark", "benchmark_value", "verdict")
 #: Columns of :attr:`IndicatorTableFindings.trend` (one row).
@@ -90,11 +124,18 @@ def read_indicator_table(path: str | Path, codebook: IndicatorCodebook) -> tuple
         raw = read_table(path)
     except DataError as error:
         if "no data rows" in error.reason or "is empty" in error.reason:
-            raise DataValidationError([Problem(
-                path, None, None, None,
-                f"the file has no rows of figures; add one row per period and area under the header "
-                f"({', '.join(COLUMNS)})."
-            )]) from None
+            raise DataValidationError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        None,
+                        None,
+                        f"the file has no rows of figures; add one row per period and area under the header "
+                        f"({', '.join(COLUMNS)}).",
+                    )
+                ]
+            ) from None
         raise
     mapping = _columns(raw, path)
     problems: list[Problem] = []
@@ -112,9 +153,15 @@ def read_indicator_table(path: str | Path, codebook: IndicatorCodebook) -> tuple
             record[key], record[f"{key}_text"] = value, text[key]
         stated = text.get("stated_percent", "")
         if stated and not suppression_symbol(stated) and parse_percent(stated) is None:
-            problems.append(Problem(path, int(row), "stated_percent", stated,
-                                    "is not a percentage; write it as published, such as 23.4 or 23.4%, or leave it "
-                                    "blank."))
+            problems.append(
+                Problem(
+                    path,
+                    int(row),
+                    "stated_percent",
+                    stated,
+                    "is not a percentage; write it as published, such as 23.4 or 23.4%, or leave it blank.",
+                )
+            )
         record["stated_percent"] = "" if suppression_symbol(stated) else stated
         records.append(record)
     table = pd.DataFrame(records, columns=list(TABLE_COLUMNS))
@@ -124,7 +171,9 @@ def read_indicator_table(path: str | Path, codebook: IndicatorCodebook) -> tuple
     return table, check_indicator_table(table, codebook)
 
 
-def read_indicator_tables(paths: Iterable[str | Path], codebook: IndicatorCodebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_indicator_tables(
+    paths: Iterable[str | Path], codebook: IndicatorCodebook
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read several data files of one measure (by year, by area) as one table, with the checks of the whole.
 
     Each period and area may appear in only one file. Hard errors in every file are reported together.
@@ -159,8 +208,16 @@ def _columns(raw: pd.DataFrame, path: Path) -> dict[str, str]:
         elif names:
             mapping[name] = names[0]
         elif name in COLUMNS:
-            problems.append(Problem(path, 1, None, None, f"the header has no column '{name}'; the columns must be "
-                                                         f"{', '.join(COLUMNS)}, and optionally stated_percent."))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    None,
+                    None,
+                    f"the header has no column '{name}'; the columns must be "
+                    f"{', '.join(COLUMNS)}, and optionally stated_percent.",
+                )
+            )
     if problems:
         raise DataValidationError(problems)
     return mapping
@@ -176,9 +233,16 @@ def _duplicates(table: pd.DataFrame) -> list[Problem]:
         if key in first:
             file, row = first[key]
             where = f"row {row}" if file == record.file else f"row {row} of {file}"
-            problems.append(Problem(Path(record.file), record.row, "area", None,
-                                    f"{record.area} in {record.period} appears twice (also in {where}); each period "
-                                    f"and area may appear once."))
+            problems.append(
+                Problem(
+                    Path(record.file),
+                    record.row,
+                    "area",
+                    None,
+                    f"{record.area} in {record.period} appears twice (also in {where}); each period "
+                    f"and area may appear once.",
+                )
+            )
         else:
             first[key] = (record.file, record.row)
     return problems
@@ -265,7 +329,9 @@ def _complete(table: pd.DataFrame) -> pd.DataFrame:
 def _statistics(table: pd.DataFrame) -> pd.DataFrame:
     """Proportions with 95% and 99.8% Wilson intervals for usable rows; missing elsewhere."""
     usable = usable_rows(table).to_numpy()
-    stats = pd.DataFrame(np.nan, index=table.index, columns=["proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"])
+    stats = pd.DataFrame(
+        np.nan, index=table.index, columns=["proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"]
+    )
     if usable.any():
         x, n = table.loc[usable, "numerator"].to_numpy(), table.loc[usable, "denominator"].to_numpy()
         narrow, wide = proportion_ci(x, n, 0.95), proportion_ci(x, n, 0.998)
@@ -293,7 +359,8 @@ def _funnels(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> tuple[
             continue
         targets.append((period, float(target), basis))
         labels[parts] = assign_funnel_significance(
-            rows.loc[parts, "numerator"], rows.loc[parts, "denominator"], target=target).to_numpy()
+            rows.loc[parts, "numerator"], rows.loc[parts, "denominator"], target=target
+        ).to_numpy()
     return labels, pd.DataFrame(targets, columns=list(FUNNEL_TARGET_COLUMNS))
 
 
@@ -302,8 +369,15 @@ def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataF
     areas = list(dict.fromkeys(rows["area"]))
     area = total if total in areas else (areas[0] if len(areas) == 1 else None)
     chosen = rows[usable & (rows["area"] == area)]
-    entry: dict[str, Any] = {"area": area, "first_period": None, "last_period": None, "periods": len(chosen),
-                             "z": math.nan, "chi2": math.nan, "p_value": math.nan}
+    entry: dict[str, Any] = {
+        "area": area,
+        "first_period": None,
+        "last_period": None,
+        "periods": len(chosen),
+        "z": math.nan,
+        "chi2": math.nan,
+        "p_value": math.nan,
+    }
     if len(chosen):
         entry.update(first_period=chosen["period"].iloc[0], last_period=chosen["period"].iloc[-1])
     if len(chosen) >= _MIN_TREND_PERIODS:
@@ -316,8 +390,9 @@ def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataF
     return pd.DataFrame([entry], columns=list(TREND_COLUMNS))
 
 
-def summarise_indicator_table(table: pd.DataFrame, codebook: IndicatorCodebook,
-                              benchmarks: Mapping[Any, Mapping[str, float]] | None = None) -> IndicatorTableFindings:
+def summarise_indicator_table(
+    table: pd.DataFrame, codebook: IndicatorCodebook, benchmarks: Mapping[Any, Mapping[str, float]] | None = None
+) -> IndicatorTableFindings:
     """The statistics and checks of an indicator table (one file's or several files' together).
 
     ``table`` is what :func:`read_indicator_table` or :func:`read_indicator_tables` returns (a frame with at
@@ -373,8 +448,12 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
         verdicts.setdefault((row.period, row.area), {})[row.benchmark] = row.verdict
     rows = []
     for row in findings.rows.itertuples(index=False):
-        entry = {"period": row.period, "area": row.area, "numerator": _count(row.numerator),
-                 "denominator": _count(row.denominator)}
+        entry = {
+            "period": row.period,
+            "area": row.area,
+            "numerator": _count(row.numerator),
+            "denominator": _count(row.denominator),
+        }
         entry.update({key: json_scalar(getattr(row, key)) for key in ROW_COLUMNS[4:9]})
         entry["verdicts"] = verdicts.get((row.period, row.area), {})
         entry["funnel"] = json_scalar(row.funnel)
@@ -383,8 +462,10 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     return {
         "rows": rows,
         "trend": {"z": json_scalar(trend["z"]), "p_value": json_scalar(trend["p_value"])},
-        "checks": [{"row": json_scalar(row.row), "check": row.check, "message": row.message}
-                   for row in findings.checks.itertuples(index=False)],
+        "checks": [
+            {"row": json_scalar(row.row), "check": row.check, "message": row.message}
+            for row in findings.checks.itertuples(index=False)
+        ],
     }
 
 

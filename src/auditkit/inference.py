@@ -48,6 +48,7 @@ MANN_WHITNEY_COLUMNS = ("u", "p_value")
 #: Columns of :func:`cochran_armitage_trend`, in order.
 TREND_COLUMNS = ("z", "chi2", "p_value")
 
+
 def _floats(name: str, values) -> np.ndarray:
     """A one-dimensional float array, missing values as NaN; a scalar gives one element."""
     try:

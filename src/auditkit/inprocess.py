@@ -116,8 +116,12 @@ class InProcessEngine(Engine):
                 cell.outputs.append(_error_output(error))
                 nb_man.cell_exception(cell, index)
                 raise PapermillExecutionError(
-                    cell_index=index, exec_count=count, source=cell.source, ename=type(error).__name__,
-                    evalue=str(error), traceback=cell.outputs[-1].traceback,
+                    cell_index=index,
+                    exec_count=count,
+                    source=cell.source,
+                    ename=type(error).__name__,
+                    evalue=str(error),
+                    traceback=cell.outputs[-1].traceback,
                 )
             nb_man.cell_complete(cell, index)
 

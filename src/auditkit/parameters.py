@@ -276,9 +276,7 @@ def load_round(path: str | Path) -> Round:
         raise ParametersError(
             f"{path.name}: the round names no data; add instruments (case audits, surveys) or indicator_tables."
         )
-    instruments = {
-        name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()
-    }
+    instruments = {name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()}
     indicator_tables = {
         name: _load_indicator_table(path, name, entry) for name, entry in parameters.indicator_tables.items()
     }
@@ -303,8 +301,6 @@ def load_round(path: str | Path) -> Round:
         redact=tuple(name for name in parameters.redact if name.strip()),
         briefing=parameters.briefing,
         key_findings=_key_findings(path, parameters.briefing, instruments),
-        actions=parse_actions(
-            path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)
-        ),
+        actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
         path=path,
     )

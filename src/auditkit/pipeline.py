@@ -118,11 +118,15 @@ def run_round(
             progress("drawing the charts")
             prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
         with alongside(
-            lambda: [execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters,
-                                      engine) for name in workbooks],
+            lambda: [
+                execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters, engine)
+                for name in workbooks
+            ],
             parallel=parallel,
         ):
-            progress(f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else ""))
+            progress(
+                f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
+            )
             briefing = execute_notebook(
                 project / "notebooks" / BRIEFING_NOTEBOOK, staging / BRIEFING_NOTEBOOK, parameters, engine
             )
@@ -137,5 +141,6 @@ def run_round(
         outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
         manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
         write_manifest(manifest, staging)
-    return RunResult(round=round_, folder=target, analysis=analysis,
-                     screenshot=target / SCREENSHOT if chromium is not None else None)
+    return RunResult(
+        round=round_, folder=target, analysis=analysis, screenshot=target / SCREENSHOT if chromium is not None else None
+    )

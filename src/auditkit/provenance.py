@@ -25,8 +25,20 @@ from auditkit.parameters import Round
 MANIFEST = "manifest.json"
 #: Packages whose versions a manifest records.
 KEY_PACKAGES = (
-    "auditkit", "pandas", "numpy", "scipy", "statsmodels", "pandera", "papermill", "nbconvert", "nbformat",
-    "matplotlib", "seaborn", "weasyprint", "python-calamine", "openpyxl",
+    "auditkit",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "matplotlib",
+    "seaborn",
+    "weasyprint",
+    "python-calamine",
+    "openpyxl",
 )
 
 
@@ -87,7 +99,10 @@ def _git_commit(folder: Path) -> dict[str, Any] | None:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
@@ -107,8 +122,11 @@ def _resolved(round_: Round) -> dict[str, Any]:
             for name, instrument in round_.instruments.items()
         },
         "indicator_tables": {
-            name: {"codebook": str(table.codebook.path), "data": [str(path) for path in table.data],
-                   "benchmarks": None if table.benchmarks is None else {k: dict(v) for k, v in table.benchmarks.items()}}
+            name: {
+                "codebook": str(table.codebook.path),
+                "data": [str(path) for path in table.data],
+                "benchmarks": None if table.benchmarks is None else {k: dict(v) for k, v in table.benchmarks.items()},
+            }
             for name, table in round_.indicator_tables.items()
         },
         "disclosure": {"min_count": round_.disclosure.min_count, "symbol": round_.disclosure.symbol},
@@ -117,7 +135,11 @@ def _resolved(round_: Round) -> dict[str, Any]:
 
 
 def build_manifest(
-    rounds: Sequence[Round], project: Path, outputs: Sequence[Path], started: dt.datetime, finished: dt.datetime,
+    rounds: Sequence[Round],
+    project: Path,
+    outputs: Sequence[Path],
+    started: dt.datetime,
+    finished: dt.datetime,
     inputs: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
     """The manifest of a report: inputs with hashes, resolved parameters, software, commit and times.

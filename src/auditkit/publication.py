@@ -25,8 +25,15 @@ from auditkit.indicator_tables import IndicatorTableFindings
 SUPPRESSED = "suppressed"
 
 _COMPARISON_FIGURES = (
-    "baseline_numerator", "baseline_proportion", "followup_numerator", "followup_proportion",
-    "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted",
+    "baseline_numerator",
+    "baseline_proportion",
+    "followup_numerator",
+    "followup_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
 )
 _PAIRED_FIGURES = ("paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted")
 _ORDINAL_FIGURES = ("mw_u", "mw_p_value", "mw_p_adjusted")
@@ -69,8 +76,11 @@ def protect_findings(findings: Findings) -> Findings:
         suppress_proportions(rows, "area", rule)
         for _, rows in findings.indicators.groupby(["instrument", "item"], sort=False)
     ]
-    protected = pd.concat(indicators).sort_index() if indicators else findings.indicators.assign(
-        suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
+    protected = (
+        pd.concat(indicators).sort_index()
+        if indicators
+        else findings.indicators.assign(suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
+    )
     return Findings(
         round=findings.round,
         counts=MappingProxyType({name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}),
@@ -92,8 +102,15 @@ def _hidden_distributions(findings: Findings) -> set[tuple[str, str]]:
 
 def _protect_comparison(comparison: Comparison, before: Findings, after: Findings, rule: DisclosureRule) -> Comparison:
     items = comparison.items.copy()
-    for column in ("baseline_numerator", "followup_numerator", "baseline_denominator", "followup_denominator",
-                   "paired_pairs", "paired_b", "paired_c"):
+    for column in (
+        "baseline_numerator",
+        "followup_numerator",
+        "baseline_denominator",
+        "followup_denominator",
+        "paired_pairs",
+        "paired_b",
+        "paired_c",
+    ):
         items[column] = items[column].astype("Float64").astype("Int64")
     hidden = _total_hidden(before) | _total_hidden(after)
     keys = list(zip(items["instrument"], items["item"]))
@@ -101,8 +118,12 @@ def _protect_comparison(comparison: Comparison, before: Findings, after: Finding
     items.loc[totals, list(_COMPARISON_FIGURES)] = pd.NA
     items.loc[totals, "verdict"] = SUPPRESSED
     small = [
-        rule.active and any(1 <= value <= rule.min_count for value in (row.paired_b, row.paired_c, row.paired_pairs)
-                            if not pd.isna(value))
+        rule.active
+        and any(
+            1 <= value <= rule.min_count
+            for value in (row.paired_b, row.paired_c, row.paired_pairs)
+            if not pd.isna(value)
+        )
         for row in items.itertuples()
     ]
     items.loc[np.array(small, dtype=bool) | totals, list(_PAIRED_FIGURES)] = pd.NA
@@ -218,9 +239,11 @@ def _protect(analysis: Analysis) -> Analysis:
         comparison=comparison,
         trend=trend,
         area_tests=_protect_area_tests(analysis.area_tests, findings),
-        indicator_tables=MappingProxyType({
-            name: protect_indicator_table(table, analysis.round.disclosure)
-            for name, table in analysis.indicator_tables.items()
-        }),
+        indicator_tables=MappingProxyType(
+            {
+                name: protect_indicator_table(table, analysis.round.disclosure)
+                for name, table in analysis.indicator_tables.items()
+            }
+        ),
         published=True,
     )

@@ -100,7 +100,7 @@ def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"PK\x03\x04"):
         raise DataError(path, "the file is an Excel workbook with a .csv name; rename it to .xlsx.")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError(path, "the file is UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8 instead.")
+        raise DataError(path, 'the file is UTF-16 text (Excel\'s "Unicode Text"); save it as CSV UTF-8 instead.')
     if b"\x00" in raw[:4096]:
         raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
     text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
@@ -152,9 +152,7 @@ def _data_sheet(path: Path, workbook) -> str:
 def _check_merged(path: Path, sheet, header_rows: int) -> None:
     """Merged cells are allowed only within the header rows of an export that has two."""
     ranges = [
-        (start, end)
-        for start, end in sheet.merged_cell_ranges or ()
-        if not (header_rows > 1 and end[0] < header_rows)
+        (start, end) for start, end in sheet.merged_cell_ranges or () if not (header_rows > 1 and end[0] < header_rows)
     ]
     if not ranges:
         return
@@ -265,7 +263,9 @@ def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndar
 def _totals_rows(first: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(first, dtype=object))
     totals = np.fromiter(
-        (str(value).strip().rstrip(":").strip().casefold() in TOTALS_WORDS for value in uniques), dtype=bool, count=len(uniques)
+        (str(value).strip().rstrip(":").strip().casefold() in TOTALS_WORDS for value in uniques),
+        dtype=bool,
+        count=len(uniques),
     )
     return totals[codes]
 

@@ -34,7 +34,7 @@ def load_history(round_: Round) -> tuple[Round, ...]:
             raise ParametersError(f"{current.path.name}: baseline names this same file; name the previous round's.")
         visited = [earlier.path for earlier in chain]
         if path in visited:
-            loop = " → ".join(p.name for p in [*visited[visited.index(path):], path])
+            loop = " → ".join(p.name for p in [*visited[visited.index(path) :], path])
             raise ParametersError(f"{current.path.name}: the baselines form a loop ({loop}).")
         if not path.is_file():
             raise ParametersError(f"{current.path.name}: baseline names {path}, which does not exist.")

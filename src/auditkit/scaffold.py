@@ -69,8 +69,10 @@ def scaffold_next_round(previous: Round, target: Path) -> str:
         baseline=os.path.relpath(previous.path, folder),
         start=start.isoformat(),
         end=end.isoformat(),
-        codebooks=[(name, os.path.relpath(instrument.codebook.path, folder))
-                   for name, instrument in previous.instruments.items()],
+        codebooks=[
+            (name, os.path.relpath(instrument.codebook.path, folder))
+            for name, instrument in previous.instruments.items()
+        ],
         actions=previous.actions,
         briefing=briefing.rstrip(),
     )

@@ -21,8 +21,14 @@ CHROMIUM_VARIABLE = "AUDITKIT_CHROMIUM"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 #: Headless, and nothing that reaches the network or needs a display, a GPU or a sandbox.
 CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 #: A laptop screen: what a reader sees first.
 VIEWPORT = {"width": 1280, "height": 900}

@@ -77,8 +77,10 @@ def _methodology(analysis: Analysis) -> dict[str, Any]:
         counts = analysis.findings.counts[name]
         codebook = instrument.codebook
         summary = codebook.summary.format(
-            records=format_count(counts.records, symbol), complete=format_count(counts.complete, symbol),
-            noun=codebook.records, by_area=describe_areas(counts.by_area, symbol=symbol),
+            records=format_count(counts.records, symbol),
+            complete=format_count(counts.complete, symbol),
+            noun=codebook.records,
+            by_area=describe_areas(counts.by_area, symbol=symbol),
         )
         instruments.append(
             {"title": codebook.title, "text": round_.briefing.methodology.get(name, ""), "summary": summary}
@@ -162,23 +164,38 @@ def _change_rows(analysis: Analysis, name: str, items: pd.DataFrame) -> dict[str
         else:
             unclear.append(_lower_first(row["measure"]))
         shown = row["verdict"] != SUPPRESSED
-        table.append({
-            "label": row["label"], "lower_is_better": bool(row["lower_is_better"]),
-            "baseline": _fraction(row["baseline_numerator"], row["baseline_denominator"],
-                                  row["baseline_proportion"], symbol),
-            "followup": _fraction(row["followup_numerator"], row["followup_denominator"],
-                                  row["followup_proportion"], symbol),
-            "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
-                      f"{format_points(row['diff_ci_high'])})" if shown else symbol,
-            "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") if shown else symbol,
-            "verdict": row["verdict"], "caution": row["caution"] if shown else "",
-        })
+        table.append(
+            {
+                "label": row["label"],
+                "lower_is_better": bool(row["lower_is_better"]),
+                "baseline": _fraction(
+                    row["baseline_numerator"], row["baseline_denominator"], row["baseline_proportion"], symbol
+                ),
+                "followup": _fraction(
+                    row["followup_numerator"], row["followup_denominator"], row["followup_proportion"], symbol
+                ),
+                "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
+                f"{format_points(row['diff_ci_high'])})"
+                if shown
+                else symbol,
+                "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") if shown else symbol,
+                "verdict": row["verdict"],
+                "caution": row["caution"] if shown else "",
+            }
+        )
     note = ""
     if any(row["caution"] for row in table):
-        note = (f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
-                f"standard in at least one of the rounds.")
-    return {"clear_changes": clear, "no_clear_change": unclear, "not_shown": hidden, "table": table,
-            "caution_note": note}
+        note = (
+            f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
+            f"standard in at least one of the rounds."
+        )
+    return {
+        "clear_changes": clear,
+        "no_clear_change": unclear,
+        "not_shown": hidden,
+        "table": table,
+        "caution_note": note,
+    }
 
 
 def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
@@ -187,11 +204,19 @@ def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
     rows = []
     symbol = analysis.round.disclosure.symbol
     for _, row in analysis.trend.iterrows():
-        shares = [symbol if x is None else format_percent(x / n) if n else "n/a"
-                  for x, n in zip(row["numerators"], row["denominators"])]
+        shares = [
+            symbol if x is None else format_percent(x / n) if n else "n/a"
+            for x, n in zip(row["numerators"], row["denominators"])
+        ]
         direction = symbol if pd.isna(row["z"]) else "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
-        rows.append({"label": row["label"], "shares": shares, "direction": direction,
-                     "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ")})
+        rows.append(
+            {
+                "label": row["label"],
+                "shares": shares,
+                "direction": direction,
+                "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p "),
+            }
+        )
     return rows
 
 
@@ -232,9 +257,18 @@ def _actions(analysis: Analysis) -> dict[str, Any]:
     if analysis.history:
         heading = f"Progress on actions from {analysis.history[-1].round.title}"
     rows = [
-        {"ref": row.ref, "label": row.label, "action": row.action, "who": row.who,
-         "by_when": format_date(row.by_when), "status": describe_status(row.status), "overdue": row.overdue,
-         "note": row.note, "change": row.change, "verdict": "" if row.verdict == SUPPRESSED else row.verdict}
+        {
+            "ref": row.ref,
+            "label": row.label,
+            "action": row.action,
+            "who": row.who,
+            "by_when": format_date(row.by_when),
+            "status": describe_status(row.status),
+            "overdue": row.overdue,
+            "note": row.note,
+            "change": row.change,
+            "verdict": "" if row.verdict == SUPPRESSED else row.verdict,
+        }
         for row in table.itertuples()
     ]
     return {
@@ -269,12 +303,16 @@ def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
     table = findings.verdict_table()
     names = findings.codebook.benchmark_names
     return [
-        {"period": row["period"], "area": row["area"], "numerator": format_count(row["numerator"], symbol),
-         "denominator": format_count(row["denominator"], symbol),
-         "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
-         "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
-         "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
-         "funnel": "" if pd.isna(row["funnel"]) else row["funnel"]}
+        {
+            "period": row["period"],
+            "area": row["area"],
+            "numerator": format_count(row["numerator"], symbol),
+            "denominator": format_count(row["denominator"], symbol),
+            "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+            "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+            "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
+            "funnel": "" if pd.isna(row["funnel"]) else row["funnel"],
+        }
         for _, row in table.iterrows()
     ]
 
@@ -286,15 +324,21 @@ def _indicators(analysis: Analysis) -> dict[str, Any]:
     for name, findings in analysis.indicator_tables.items():
         codebook = findings.codebook
         question = codebook.rba_question or "Other measures"
-        groups.setdefault(question, []).append({
-            "title": codebook.title, "measure": codebook.measure, "source": codebook.source,
-            "numerator": codebook.numerator, "denominator": codebook.denominator,
-            "benchmarks": list(codebook.benchmark_names), "sentence": _indicator_sentence(findings),
-            "trend": Markup(chart_indicator_trend(findings).to_html()),
-            "funnel": Markup(chart_indicator_funnel(findings).to_html()),
-            "rows": _indicator_rows(findings, symbol),
-            "checks": list(findings.checks["message"]),
-        })
+        groups.setdefault(question, []).append(
+            {
+                "title": codebook.title,
+                "measure": codebook.measure,
+                "source": codebook.source,
+                "numerator": codebook.numerator,
+                "denominator": codebook.denominator,
+                "benchmarks": list(codebook.benchmark_names),
+                "sentence": _indicator_sentence(findings),
+                "trend": Markup(chart_indicator_trend(findings).to_html()),
+                "funnel": Markup(chart_indicator_funnel(findings).to_html()),
+                "rows": _indicator_rows(findings, symbol),
+                "checks": list(findings.checks["message"]),
+            }
+        )
     order = [*RBA_QUESTIONS.values(), "Other measures"]
     return {"groups": [(question, groups[question]) for question in order if question in groups]}
 
@@ -311,15 +355,20 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
         shown = rows[~rows["suppressed"]] if "suppressed" in rows else rows
         chart = chart_proportions(shown, title, f"the {title.lower()}") if not shown.empty else None
         table = [
-            {"label": row["label"], "lower_is_better": row["lower_is_better"],
-             "numerator": format_count(row["numerator"], symbol), "denominator": format_count(row["denominator"], symbol),
-             "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
-             "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"])}
+            {
+                "label": row["label"],
+                "lower_is_better": row["lower_is_better"],
+                "numerator": format_count(row["numerator"], symbol),
+                "denominator": format_count(row["denominator"], symbol),
+                "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+                "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+            }
             for _, row in rows.iterrows()
         ]
         left_out = [row["label"] for _, row in rows.iterrows() if row.get("suppressed", False)]
-        charts.append({"title": title, "figure": Markup(chart.to_html()) if chart else "", "rows": table,
-                       "left_out": left_out})
+        charts.append(
+            {"title": title, "figure": Markup(chart.to_html()) if chart else "", "rows": table, "left_out": left_out}
+        )
     return {"charts": charts, "symbol": symbol}
 
 

@@ -21,17 +21,51 @@ from auditkit.publication import SUPPRESSED, protect_analysis
 
 #: Columns of ``findings.csv``, in order.
 CSV_COLUMNS = (
-    "section", "period", *INDICATOR_COLUMNS,
-    "baseline_numerator", "baseline_denominator", "baseline_proportion",
-    "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution",
-    "paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted",
-    "mw_u", "mw_p_value", "mw_p_adjusted",
-    "ci99_low", "ci99_high", "benchmark", "benchmark_value", "funnel",
+    "section",
+    "period",
+    *INDICATOR_COLUMNS,
+    "baseline_numerator",
+    "baseline_denominator",
+    "baseline_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
+    "test",
+    "verdict",
+    "caution",
+    "paired_pairs",
+    "paired_b",
+    "paired_c",
+    "paired_p_value",
+    "paired_p_adjusted",
+    "mw_u",
+    "mw_p_value",
+    "mw_p_adjusted",
+    "ci99_low",
+    "ci99_high",
+    "benchmark",
+    "benchmark_value",
+    "funnel",
 )
-_COMPARISON_FIGURES = ("baseline_numerator", "baseline_proportion", "difference", "diff_ci_low", "diff_ci_high",
-                       "p_value", "p_adjusted")
+_COMPARISON_FIGURES = (
+    "baseline_numerator",
+    "baseline_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
+)
 _COUNT_COLUMNS = (
-    "numerator", "denominator", "baseline_numerator", "baseline_denominator", "paired_pairs", "paired_b", "paired_c",
+    "numerator",
+    "denominator",
+    "baseline_numerator",
+    "baseline_denominator",
+    "paired_pairs",
+    "paired_b",
+    "paired_c",
 )
 
 
@@ -41,7 +75,9 @@ def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, 
         paired = {key: json_scalar(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
     mann_whitney = None
     if not pd.isna(row["mw_u"]):
-        shares = distributions[(distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])]
+        shares = distributions[
+            (distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])
+        ]
         mann_whitney = {
             "u": json_scalar(row["mw_u"]),
             "p_value": json_scalar(row["mw_p_value"]),
@@ -56,8 +92,19 @@ def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, 
         "lower_is_better": bool(row["lower_is_better"]),
         "baseline": {key: json_scalar(row[f"baseline_{key}"]) for key in ("numerator", "denominator", "proportion")},
         "followup": {key: json_scalar(row[f"followup_{key}"]) for key in ("numerator", "denominator", "proportion")},
-        **{key: json_scalar(row[key]) for key in (
-            "difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution")},
+        **{
+            key: json_scalar(row[key])
+            for key in (
+                "difference",
+                "diff_ci_low",
+                "diff_ci_high",
+                "p_value",
+                "p_adjusted",
+                "test",
+                "verdict",
+                "caution",
+            )
+        },
         "paired": paired,
         "mann_whitney": mann_whitney,
     }
@@ -80,8 +127,12 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     for name, entry in document["instruments"].items():
         tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
         entry["area_tests"] = {
-            row["item"]: {"p_value": json_scalar(row["p_value"]), "p_adjusted": json_scalar(row["p_adjusted"]),
-                          "test": row["test"], "areas": list(row["areas"])}
+            row["item"]: {
+                "p_value": json_scalar(row["p_value"]),
+                "p_adjusted": json_scalar(row["p_adjusted"]),
+                "test": row["test"],
+                "areas": list(row["areas"]),
+            }
             for _, row in tests.iterrows()
         }
     comparison = analysis.comparison
@@ -99,16 +150,33 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     actions = analysis.actions_table()
     if not actions.empty:
         document["actions"] = [
-            {"ref": row.ref, "instrument": row.instrument, "item": row.item, "action": row.action, "who": row.who,
-             "by_when": row.by_when.isoformat(), "status": row.status, "overdue": bool(row.overdue),
-             "note": row.note, "change": row.change, "verdict": row.verdict}
+            {
+                "ref": row.ref,
+                "instrument": row.instrument,
+                "item": row.item,
+                "action": row.action,
+                "who": row.who,
+                "by_when": row.by_when.isoformat(),
+                "status": row.status,
+                "overdue": bool(row.overdue),
+                "note": row.note,
+                "change": row.change,
+                "verdict": row.verdict,
+            }
             for row in actions.itertuples()
         ]
     if analysis.trend is not None:
         document["trend"] = [
-            {"instrument": row["instrument"], "item": row["item"], "rounds": list(row["rounds"]),
-             "numerators": list(row["numerators"]), "denominators": list(row["denominators"]),
-             "z": json_scalar(row["z"]), "p_value": json_scalar(row["p_value"]), "p_adjusted": json_scalar(row["p_adjusted"])}
+            {
+                "instrument": row["instrument"],
+                "item": row["item"],
+                "rounds": list(row["rounds"]),
+                "numerators": list(row["numerators"]),
+                "denominators": list(row["denominators"]),
+                "z": json_scalar(row["z"]),
+                "p_value": json_scalar(row["p_value"]),
+                "p_adjusted": json_scalar(row["p_adjusted"]),
+            }
             for _, row in analysis.trend.iterrows()
         ]
     return document
@@ -124,23 +192,35 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
         items = analysis.comparison.items
         totals = analysis.findings.totals().set_index(["instrument", "item"])
         keys = pd.MultiIndex.from_frame(items[["instrument", "item"]])
-        frames.append(items.assign(
-            section="comparison", area=ALL_AREAS,
-            numerator=items["followup_numerator"], denominator=items["followup_denominator"],
-            proportion=items["followup_proportion"],
-            ci_low=totals.loc[keys, "ci_low"].to_numpy(), ci_high=totals.loc[keys, "ci_high"].to_numpy(),
-        ))
+        frames.append(
+            items.assign(
+                section="comparison",
+                area=ALL_AREAS,
+                numerator=items["followup_numerator"],
+                denominator=items["followup_denominator"],
+                proportion=items["followup_proportion"],
+                ci_low=totals.loc[keys, "ci_low"].to_numpy(),
+                ci_high=totals.loc[keys, "ci_high"].to_numpy(),
+            )
+        )
     for name, findings in analysis.indicator_tables.items():
         rows = indicator_table_to_frame(findings)
         if "suppressed" in findings.rows:
             flags = dict(zip(zip(findings.rows["period"], findings.rows["area"]), findings.rows["suppressed"]))
             rows["suppressed"] = [flags.get(key, False) for key in zip(rows["period"], rows["area"])]
-        frames.append(rows.rename(columns={"indicator": "item"}).assign(
-            section="indicator_table", instrument=name,
-            label=findings.codebook.title, verdict=rows["verdict"],
-        ))
-    table = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True) if any(
-        not frame.empty for frame in frames) else frames[0]
+        frames.append(
+            rows.rename(columns={"indicator": "item"}).assign(
+                section="indicator_table",
+                instrument=name,
+                label=findings.codebook.title,
+                verdict=rows["verdict"],
+            )
+        )
+    table = (
+        pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
+        if any(not frame.empty for frame in frames)
+        else frames[0]
+    )
     suppressed = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else None
     table = table.reindex(columns=list(CSV_COLUMNS))
     for column in _COUNT_COLUMNS:

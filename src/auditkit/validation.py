@@ -132,7 +132,9 @@ def _messages(item: Item, round_: Round, value: object) -> Mapping[str, Callable
     period = f"{format_date(round_.period_start)} to {format_date(round_.period_end)}"
     allowed = allowed_codes(item, round_)
     return {
-        "allowed_choice": lambda: f"is not an allowed value; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}",
+        "allowed_choice": lambda: (
+            f"is not an allowed value; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
+        ),
         "allowed_area": lambda: (
             f"is not one of the round's areas; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
         ),
@@ -158,9 +160,7 @@ def _column_problems(table: pd.DataFrame, instrument: Instrument) -> list[Proble
             continue
         nearest = difflib.get_close_matches(column, sorted(known), n=1)
         hint = f" Did you mean '{nearest[0]}'?" if nearest else ""
-        problems.append(
-            Problem(path, 1, column, None, f"is not an item of the codebook {codebook.path.name}.{hint}")
-        )
+        problems.append(Problem(path, 1, column, None, f"is not an item of the codebook {codebook.path.name}.{hint}"))
     for item in codebook.required_items:
         if item.id not in table.columns:
             problems.append(
@@ -171,9 +171,7 @@ def _column_problems(table: pd.DataFrame, instrument: Instrument) -> list[Proble
     return problems
 
 
-def _value_problems(
-    frame: pd.DataFrame, table: pd.DataFrame, instrument: Instrument, round_: Round
-) -> list[Problem]:
+def _value_problems(frame: pd.DataFrame, table: pd.DataFrame, instrument: Instrument, round_: Round) -> list[Problem]:
     import pandera.pandas as pa
 
     schema = build_schema(instrument.codebook, round_)
@@ -263,8 +261,9 @@ def _checked_column(column: pd.Series, item: Item, round_: Round, nullable: bool
         bad = present & ~np.fromiter((_is_date(value) for value in normal), dtype=bool, count=len(normal))
         if item.within_period:
             start, end = pd.Timestamp(round_.period_start), pd.Timestamp(round_.period_end)
-            bad |= np.fromiter((_is_date(value) and not start <= value <= end for value in normal), dtype=bool,
-                               count=len(normal))
+            bad |= np.fromiter(
+                (_is_date(value) and not start <= value <= end for value in normal), dtype=bool, count=len(normal)
+            )
     else:
         bad = np.zeros(len(normal), dtype=bool)
     missing = ~present
@@ -328,8 +327,13 @@ def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame |
     absent = pd.Series(pd.NA, index=known.index, dtype=object)
     trimmed = table.attrs.get(TRIMMED, frozenset())
     checked = {
-        item.id: _checked_column(known[item.id] if item.id in known.columns else absent, item, round_,
-                                 _nullable(item, codebook), item.id in trimmed)
+        item.id: _checked_column(
+            known[item.id] if item.id in known.columns else absent,
+            item,
+            round_,
+            _nullable(item, codebook),
+            item.id in trimmed,
+        )
         for item in codebook.items
     }
     broken = np.logical_or.reduce([column.broken for column in checked.values()]) if checked else None

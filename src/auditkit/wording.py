@@ -53,8 +53,9 @@ def format_count(count: Any, symbol: str = "c") -> str:
     return symbol if is_missing(count) else str(int(count))
 
 
-def describe_areas(by_area: Mapping[str, int | None], labels: Mapping[str, str] | None = None,
-                   symbol: str = "c") -> str:
+def describe_areas(
+    by_area: Mapping[str, int | None], labels: Mapping[str, str] | None = None, symbol: str = "c"
+) -> str:
     """Records per area in words: '4 in Leicester, 4 in Leicestershire and 2 in Rutland'.
 
     Areas with no records are left out; a hidden count is shown as the symbol.

@@ -134,21 +134,43 @@ def _list_formula(sheet: Worksheet, column: int, item: Item, choices: tuple[Valu
 
 def _validation(item: Item, letter: str, settings: RoundSettings, formula: str | None) -> DataValidation | None:
     """The check Excel and LibreOffice apply as each cell of the item's column is typed."""
-    common = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": True,
-              "promptTitle": item.id[:32], "prompt": item.question[:255]}
+    common = {
+        "allow_blank": True,
+        "showErrorMessage": True,
+        "showInputMessage": True,
+        "promptTitle": item.id[:32],
+        "prompt": item.question[:255],
+    }
     if formula is not None:
-        return DataValidation(type="list", formula1=formula, errorTitle="Not in the list",
-                              error=f"Choose a value from the list for {item.id}."[:255], **common)
+        return DataValidation(
+            type="list",
+            formula1=formula,
+            errorTitle="Not in the list",
+            error=f"Choose a value from the list for {item.id}."[:255],
+            **common,
+        )
     if item.type == "date":
-        start, end = settings.period if item.within_period and settings.period else (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+        start, end = (
+            settings.period if item.within_period and settings.period else (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+        )
         during = f" from {_period_text(settings)}" if item.within_period and settings.period else ""
-        return DataValidation(type="date", operator="between", errorTitle="Not a date",
-                              formula1=f"DATE({start.year},{start.month},{start.day})",
-                              formula2=f"DATE({end.year},{end.month},{end.day})",
-                              error=f"Enter a date{during}, such as 30/04/2017."[:255], **common)
+        return DataValidation(
+            type="date",
+            operator="between",
+            errorTitle="Not a date",
+            formula1=f"DATE({start.year},{start.month},{start.day})",
+            formula2=f"DATE({end.year},{end.month},{end.day})",
+            error=f"Enter a date{during}, such as 30/04/2017."[:255],
+            **common,
+        )
     if item.unique:
-        return DataValidation(type="custom", formula1=f"COUNTIF(${letter}:${letter},{letter}2)=1",
-                              errorTitle="Already used", error=f"Each {item.id} must be different.", **common)
+        return DataValidation(
+            type="custom",
+            formula1=f"COUNTIF(${letter}:${letter},{letter}2)=1",
+            errorTitle="Already used",
+            error=f"Each {item.id} must be different.",
+            **common,
+        )
     return None
 
 
@@ -170,7 +192,9 @@ def _data_sheet(sheet: Worksheet, lists: Worksheet, codebook: Codebook, settings
             validation.add(f"{letter}2:{letter}{_LAST_ROW}")
             sheet.add_data_validation(validation)
     lines = max(
-        sum(math.ceil(max(len(line), 1) / max(_width(item, settings) - 2, 1)) for line in _header_text(item).split("\n"))
+        sum(
+            math.ceil(max(len(line), 1) / max(_width(item, settings) - 2, 1)) for line in _header_text(item).split("\n")
+        )
         for item in codebook.items
     )
     sheet.row_dimensions[1].height = 15 * lines + 4
@@ -203,7 +227,7 @@ def _instructions(codebook: Codebook, settings: RoundSettings) -> list[str]:
         )
     if any(item.not_applicable for item in codebook.items):
         paragraphs.append(
-            "\"Not applicable\" answers are for questions that do not apply to a "
+            '"Not applicable" answers are for questions that do not apply to a '
             f"{record}, not for answers that are unknown. They are left out of the item's percentage: its "
             f"denominator counts only the {records} to which the item applies."
         )
@@ -232,13 +256,20 @@ def _instructions_sheet(sheet: Worksheet, codebook: Codebook, settings: RoundSet
         sheet.row_dimensions[row].height = 15 * math.ceil(len(paragraph) / 150) + 2
         row += 1
     row += 1
-    for column, heading in enumerate(("Column", "Item id", "Question", "How to answer", "Required",
-                                      "Not applicable"), start=1):
+    for column, heading in enumerate(
+        ("Column", "Item id", "Question", "How to answer", "Required", "Not applicable"), start=1
+    ):
         cell = sheet.cell(row=row, column=column, value=heading)
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
     for column, item in enumerate(codebook.items, start=1):
-        values = (get_column_letter(column), item.id, item.question, _how_to_answer(item, settings),
-                  "yes" if item.required else "no", _not_applicable(item))
+        values = (
+            get_column_letter(column),
+            item.id,
+            item.question,
+            _how_to_answer(item, settings),
+            "yes" if item.required else "no",
+            _not_applicable(item),
+        )
         for offset, value in enumerate(values, start=1):
             sheet.cell(row=row + column, column=offset, value=value).alignment = _WRAP_TOP
         sheet.row_dimensions[row + column].height = 15 * _lines(values, widths.values())
@@ -246,8 +277,20 @@ def _instructions_sheet(sheet: Worksheet, codebook: Codebook, settings: RoundSet
 
 
 def _codebook_sheet(sheet: Worksheet, codebook: Codebook) -> None:
-    headings = ("Item id", "Question", "Label", "Type", "Values (code = label)", "Met", "Not applicable",
-                "Required", "Unique", "Never published", "Lower is better", "Source")
+    headings = (
+        "Item id",
+        "Question",
+        "Label",
+        "Type",
+        "Values (code = label)",
+        "Met",
+        "Not applicable",
+        "Required",
+        "Unique",
+        "Never published",
+        "Lower is better",
+        "Source",
+    )
     widths = (18, 45, 30, 8, 45, 16, 16, 9, 8, 10, 10, 40)
     for column, (heading, width) in enumerate(zip(headings, widths), start=1):
         cell = sheet.cell(row=1, column=column, value=heading)
@@ -256,9 +299,20 @@ def _codebook_sheet(sheet: Worksheet, codebook: Codebook) -> None:
     sheet.row_dimensions[1].height = 15 * _lines(headings, widths)
     for row, item in enumerate(codebook.items, start=2):
         values = "; ".join(f"{value.code} = {value.label}" for value in (*item.values, *item.extra_values))
-        cells = (item.id, item.question, item.title, item.type, values, ", ".join(item.met),
-                 ", ".join(item.not_applicable), "yes" if item.required else "no", "yes" if item.unique else "no",
-                 "no" if item.is_published else "yes", "yes" if item.lower_is_better else "no", item.source)
+        cells = (
+            item.id,
+            item.question,
+            item.title,
+            item.type,
+            values,
+            ", ".join(item.met),
+            ", ".join(item.not_applicable),
+            "yes" if item.required else "no",
+            "yes" if item.unique else "no",
+            "no" if item.is_published else "yes",
+            "yes" if item.lower_is_better else "no",
+            item.source,
+        )
         for column, value in enumerate(cells, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = _WRAP_TOP
         sheet.row_dimensions[row].height = 15 * _lines(cells, widths)
