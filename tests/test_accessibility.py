@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import seaborn as sns
+from conftest import REPO
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from conftest import REPO
 from auditkit.charts import chart_proportions, describe_chart, figure_png, plot_change, plot_proportions
 from auditkit.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
 

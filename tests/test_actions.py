@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import REPO, RoundCopy
 
 import auditkit
 from auditkit.actions import Action, is_overdue
 from auditkit.cli import main
 from auditkit.errors import ParametersError
 from auditkit.scaffold import advance_period, suggest_round_id
-
-from conftest import REPO, RoundCopy
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from auditkit.cli import main
 from auditkit.execute import execute_notebook
-
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
 

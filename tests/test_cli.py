@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLE_PARAMETERS, RoundCopy
 
 from auditkit.cli import main
-
-from conftest import EXAMPLE_PARAMETERS, RoundCopy
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from auditkit.codebook import load_codebook
 from auditkit.errors import CodebookError
-
-from conftest import REPO
 
 TEMPLATES = REPO / "data_templates"
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPO, RoundCopy
 from scipy import stats
 
 import auditkit
 from auditkit.comparison import decide_verdict
 from auditkit.serialise import analysis_to_dict, analysis_to_table
 from auditkit.wording import describe_change, describe_pairs, format_p, format_points
-
-from conftest import REPO, RoundCopy
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 BASELINE = REPO / "parameters" / "llr-2017.yaml"

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REPO, RoundCopy
 
 from auditkit.codebook import load_codebook
 from auditkit.errors import DataError, DataValidationError, ParametersError
@@ -18,8 +19,6 @@ from auditkit.findings import compute_findings, count_records
 from auditkit.parameters import load_round
 from auditkit.quotes import select_quotes
 from auditkit.validation import load_round_records
-
-from conftest import REPO, RoundCopy
 
 EXAMPLES = REPO / "data_templates" / "examples"
 SM_PARAMETERS = REPO / "parameters" / "llr-2017-surveymonkey.yaml"

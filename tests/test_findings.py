@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import EXAMPLE_PARAMETERS, REPO
 
 import auditkit
 from auditkit.publication import protect_analysis
 from auditkit.serialise import write_findings
-
-from conftest import EXAMPLE_PARAMETERS, REPO
 
 CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"

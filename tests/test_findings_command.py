@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, RoundCopy
 
 import auditkit
 from auditkit.cli import main
-
-from conftest import REPO, RoundCopy
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

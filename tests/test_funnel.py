@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_STATS
 from scipy.stats import norm
 
 from auditkit.funnel import (
@@ -27,8 +28,6 @@ from auditkit.funnel import (
     funnel_populations,
 )
 from auditkit.stats import proportion_ci
-
-from conftest import SHARED_STATS
 
 INPUTS = SHARED_STATS / "testdata_funnel_prop_inputs.csv"
 OUTPUTS = SHARED_STATS / "testdata_funnel_prop_outputs.csv"

@@ -10,6 +10,7 @@ import io
 
 import pytest
 import seaborn as sns
+from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -22,10 +23,12 @@ from auditkit.indicator_charts import (
     plot_indicator_funnel,
     plot_indicator_trend,
 )
-from auditkit.indicator_tables import load_indicator_codebook, read_indicator_table, read_indicator_tables
-from auditkit.indicator_tables import summarise_indicator_table
-
-from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
+from auditkit.indicator_tables import (
+    load_indicator_codebook,
+    read_indicator_table,
+    read_indicator_tables,
+    summarise_indicator_table,
+)
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 PALETTE = [tuple(colour) for colour in sns.color_palette("colorblind")]

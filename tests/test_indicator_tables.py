@@ -22,6 +22,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 from scipy.stats import norm
 
 from auditkit.errors import CodebookError, DataValidationError
@@ -40,8 +41,6 @@ from auditkit.indicator_tables import (
     read_indicator_tables,
     summarise_indicator_table,
 )
-
-from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 HEADER = "period,area,denominator,numerator,stated_percent\n"

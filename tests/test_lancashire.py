@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 import auditkit
 from auditkit.cli import main
 from auditkit.errors import ParametersError
 from auditkit.publication import protect_analysis
 from auditkit.serialise import write_findings
-
-from conftest import REPO
 
 LANCASHIRE = REPO / "parameters" / "lancashire-2018.yaml"
 WEST_LANCS = (

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO
 
 from auditkit.execute import execute_notebook
 from auditkit.pipeline import NOTEBOOKS, PARAMETER_NAME
-
-from conftest import REPO
 
 NOTEBOOK_PATHS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

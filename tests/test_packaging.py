@@ -7,9 +7,8 @@ import subprocess
 import tomllib
 
 import yaml
-from packaging.requirements import Requirement
-
 from conftest import REPO
+from packaging.requirements import Requirement
 
 
 def _normalise(requirement: str) -> tuple[str, str]:

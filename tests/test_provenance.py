@@ -13,11 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, RoundCopy
 
 from auditkit.cli import main
 from auditkit.provenance import fingerprint
-
-from conftest import REPO, RoundCopy
 
 pytestmark = pytest.mark.slow
 

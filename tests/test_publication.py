@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPO, RoundCopy
 
 import auditkit
 from auditkit.publication import SUPPRESSED, protect_analysis
 from auditkit.serialise import write_findings
-
-from conftest import REPO, RoundCopy
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

@@ -5,8 +5,8 @@ Rows are numbered as Excel shows them: the header is row 1.
 
 from __future__ import annotations
 
-import pandas as pd
 import openpyxl
+import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
@@ -54,7 +54,7 @@ def test_csv_in_each_encoding_excel_writes_reads_the_same_text(tmp_path, encodin
 
 def test_a_csv_mixing_utf8_and_windows_1252_names_the_row_and_column(tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_bytes("case_ref,notes\nC1,Café\n".encode("utf-8") + "C2,Crèche\n".encode("cp1252"))
+    path.write_bytes("case_ref,notes\nC1,Café\n".encode() + "C2,Crèche\n".encode("cp1252"))
     assert read_error(path) == (
         "cases.csv: the file mixes two encodings: it is UTF-8, but row 3, column 'notes' holds the byte 0xE8, "
         "written in another encoding (Windows-1252 writes 'é' that way). Open the file in Excel and save it again "

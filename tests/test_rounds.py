@@ -11,12 +11,13 @@ import html
 import json
 import math
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import REPO, RoundCopy
 
 import auditkit
 from auditkit.cli import main
@@ -25,8 +26,6 @@ from auditkit.inference import cochran_armitage_trend
 from auditkit.parameters import load_round
 from auditkit.rounds import load_history
 from auditkit.serialise import analysis_to_dict, analysis_to_table, write_findings
-
-from conftest import REPO, RoundCopy
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

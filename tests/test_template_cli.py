@@ -6,10 +6,9 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
+from conftest import EXAMPLE_PARAMETERS, REPO
 
 from auditkit.cli import main
-
-from conftest import EXAMPLE_PARAMETERS, REPO
 
 DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
 NEXT_STEP = (

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import REPO
 
 from auditkit import load_codebook
 from auditkit.codebook import Item
@@ -20,8 +21,6 @@ from auditkit.wording import (
     format_percent,
     join_words,
 )
-
-from conftest import REPO
 
 DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
 SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from auditkit.errors import AuditkitError
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from auditkit.errors import AuditkitError
 from auditkit.pipeline import run_round

@@ -7,8 +7,8 @@ with Benjamini–Hochberg by :func:`adjust_round_p_values`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditkit.readers import ROW, TOTALS_WORDS, first_record, header_text, read_table, sniff_separator
-
+from auditkit.readers import ROW, TOTALS_WORDS, first_record, header_text, sniff_separator
 
 _SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20

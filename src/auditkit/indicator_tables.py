@@ -21,9 +21,10 @@ Cochran–Armitage test for trend over periods (:func:`auditkit.inference.cochra
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 from IPython.core.displayhook import DisplayHook

@@ -8,21 +8,21 @@ anywhere. Absolute paths are used as they are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import pydantic
 
 from auditkit._modelcheck import check_model
-from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.actions import Action, parse_actions
+from auditkit.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.disclosure import DisclosureRule
 from auditkit.errors import CodebookError, ParametersError
 from auditkit.indicator_codebook import IndicatorCodebook, load_indicator_codebook
 from auditkit.yamlfile import read_yaml
-
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 #: How an instrument's data file is laid out: a table with item ids as headers, or a survey tool's export.

@@ -9,28 +9,30 @@ folder, and an earlier report stays untouched until its replacement is complete.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from auditkit.execute import execute_notebook
 from auditkit.alongside import alongside
 from auditkit.analysis import Analysis, analyse_round
 from auditkit.briefing import prepare_sections
+from auditkit.execute import execute_notebook
 from auditkit.parameters import Round
 from auditkit.provenance import build_manifest, run_time, write_manifest
 from auditkit.render import render_briefing_html, render_briefing_pdf
 from auditkit.screenshot import screenshot_browser, take_screenshot
 from auditkit.serialise import write_findings
 from auditkit.staging import (  # noqa: F401  (kept importable from here)
-    BRIEFING_NOTEBOOK,
     _OWNER,
+    BRIEFING_NOTEBOOK,
     _alive,
-    check_replaceable as _check_replaceable,
     default_output_folder,
     find_project_folder,
     remove_abandoned_folders,
     staged_folder,
+)
+from auditkit.staging import (
+    check_replaceable as _check_replaceable,
 )
 
 #: The notebooks a run executes, in order, each with the folder of the report it is saved in.

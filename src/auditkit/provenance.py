@@ -14,10 +14,11 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from auditkit.errors import AuditkitError
 from auditkit.parameters import Round
@@ -55,8 +56,8 @@ def run_time() -> dt.datetime:
     """Now, in UTC; or the time in SOURCE_DATE_EPOCH when it is set, for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
 def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:

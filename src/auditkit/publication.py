@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
+
 import numpy as np
 import pandas as pd
 

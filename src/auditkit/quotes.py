@@ -7,8 +7,8 @@ identifying details are replaced with ``[redacted]`` and unsafe comments are hel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 

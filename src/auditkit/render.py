@@ -75,7 +75,7 @@ def _xmp_language(document, pdf) -> None:
         '<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">'
         f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language></rdf:Description>"
-    ).encode("utf-8")
+    ).encode()
     for stream in pdf.objects:
         if getattr(stream, "reference", None) == reference and getattr(stream, "stream", None):
             content = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)

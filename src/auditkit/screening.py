@@ -19,8 +19,8 @@ escaping is the renderer's job.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 __all__ = ["REDACTED", "ScreenedQuote", "screen_quote", "screen_quotes"]
 

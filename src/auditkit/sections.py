@@ -6,7 +6,8 @@ in ``templates/sections`` renders. :mod:`auditkit.briefing` renders them.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
@@ -34,7 +35,6 @@ from auditkit.wording import (
     format_percent,
     format_points,
 )
-
 
 #: A section's context builder: the published analysis in, the template's context out.
 ContextBuilder = Callable[[Analysis], dict[str, Any]]

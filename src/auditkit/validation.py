@@ -8,17 +8,17 @@ naming the file, the row as Excel shows it, the column, the value and what is al
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from auditkit.codebook import Codebook, Item
 from auditkit.errors import DataError, DataValidationError, Problem
-from auditkit.parameters import Instrument, Round
 from auditkit.exports import read_instrument
 from auditkit.fastcsv import TRIMMED, read_csv_quickly
+from auditkit.parameters import Instrument, Round
 from auditkit.readers import ROW
 from auditkit.wording import format_date
 
