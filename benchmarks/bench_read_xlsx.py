@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO / "data_templates" / "examples"))
 
 from make_survey_exports import read_codes, surveymonkey_rows, write_xlsx  # noqa: E402
 
-from auditkit.exports import read_export  # noqa: E402
-from auditkit.parameters import load_round  # noqa: E402
-from auditkit.validation import check_records  # noqa: E402
+from auditkit.config.round import load_round  # noqa: E402
+from auditkit.read.surveys import read_export  # noqa: E402
+from auditkit.read.validation import check_records  # noqa: E402
 
 TARGET_SECONDS = 1.5
 

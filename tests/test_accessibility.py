@@ -24,8 +24,8 @@ from conftest import REPO
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from auditkit.charts import chart_proportions, describe_chart, figure_png, plot_change, plot_proportions
-from auditkit.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
+from auditkit.briefing.charts import chart_proportions, describe_chart, figure_png, plot_change, plot_proportions
+from auditkit.run.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
 ROUNDS = ["llr-2017", "llr-2017-followup"]
@@ -338,8 +338,8 @@ def test_screenshot_without_chromium_is_a_clear_error_and_writes_nothing(example
 
 @pytest.mark.slow
 def test_a_screenshot_that_fails_leaves_no_half_written_report(example_round, monkeypatch):
-    from auditkit import pipeline
-    from auditkit.screenshot import ScreenshotError
+    from auditkit.run import pipeline
+    from auditkit.run.screenshot import ScreenshotError
 
     def broken(html, png, chromium=None):
         assert Path(html).is_file() and (Path(html).parent / "briefing.pdf").is_file()

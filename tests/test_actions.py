@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from conftest import REPO, RoundCopy
 
 import auditkit
-from auditkit.actions import Action, is_overdue
 from auditkit.cli import main
+from auditkit.config.actions import Action, is_overdue
 from auditkit.errors import ParametersError
-from auditkit.scaffold import advance_period, suggest_round_id
+from auditkit.run.next_round import advance_period, suggest_round_id
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import REPO
 
 from auditkit.cli import main
-from auditkit.execute import execute_notebook
+from auditkit.run.engines import execute_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from auditkit.codebook import load_codebook
+from auditkit.config.codebook import load_codebook
 from auditkit.errors import CodebookError
 
 TEMPLATES = REPO / "data_templates"

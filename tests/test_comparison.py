@@ -22,9 +22,9 @@ from conftest import REPO, RoundCopy
 from scipy import stats
 
 import auditkit
-from auditkit.comparison import decide_verdict
-from auditkit.serialise import analysis_to_dict, analysis_to_table
-from auditkit.wording import describe_change, describe_pairs, format_p, format_points
+from auditkit.analysis.comparison import decide_verdict
+from auditkit.briefing.wording import describe_change, describe_pairs, format_p, format_points
+from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 BASELINE = REPO / "parameters" / "llr-2017.yaml"

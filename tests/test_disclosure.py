@@ -1,4 +1,4 @@
-"""auditkit.disclosure: the DfE small-number rule (shared/reference/stats/README.md, last paragraph).
+"""auditkit.publish.disclosure: the DfE small-number rule (shared/reference/stats/README.md, last paragraph).
 
 Expected masks are worked out by hand in the comments. The order the algorithm visits lines is:
 the area rows, the row of column totals, the columns, the column of row totals; then again until
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditkit.disclosure import ALL, TOTAL, DisclosureRule, suppress_proportions, suppress_table
-from auditkit.findings import ALL_AREAS
-from auditkit.stats import proportion_ci
+from auditkit.analysis.findings import ALL_AREAS
+from auditkit.publish.disclosure import ALL, TOTAL, DisclosureRule, suppress_proportions, suppress_table
+from auditkit.stats.proportions import proportion_ci
 
 RULE = DisclosureRule()
 AREAS = ["Leicester", "Leicestershire", "Rutland"]

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from conftest import REPO, RoundCopy
 
-from auditkit.codebook import load_codebook
+from auditkit.analysis.findings import compute_findings, count_records
+from auditkit.analysis.quotes import select_quotes
+from auditkit.config.codebook import load_codebook
+from auditkit.config.round import load_round
 from auditkit.errors import DataError, DataValidationError, ParametersError
-from auditkit.exports import read_export
-from auditkit.findings import compute_findings, count_records
-from auditkit.parameters import load_round
-from auditkit.quotes import select_quotes
-from auditkit.validation import load_round_records
+from auditkit.read.surveys import read_export
+from auditkit.read.validation import load_round_records
 
 EXAMPLES = REPO / "data_templates" / "examples"
 SM_PARAMETERS = REPO / "parameters" / "llr-2017-surveymonkey.yaml"

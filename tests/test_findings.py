@@ -17,8 +17,8 @@ import pytest
 from conftest import EXAMPLE_PARAMETERS, REPO
 
 import auditkit
-from auditkit.publication import protect_analysis
-from auditkit.serialise import write_findings
+from auditkit.publish.findings_files import write_findings
+from auditkit.publish.protection import protect_analysis
 
 CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"

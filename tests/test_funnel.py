@@ -1,4 +1,4 @@
-"""auditkit.funnel: PHEindicatormethods proportion funnel limits and significance labels.
+"""auditkit.stats.funnel: PHEindicatormethods proportion funnel limits and significance labels.
 
 Sources (see shared/reference/stats/README.md):
 - PHEindicatormethods test fixtures ``testdata_funnel_prop_inputs.csv`` (303 PCTs: numerator, denominator and
@@ -19,7 +19,7 @@ import pytest
 from conftest import SHARED_STATS
 from scipy.stats import norm
 
-from auditkit.funnel import (
+from auditkit.stats.funnel import (
     FUNNEL_LABELS,
     FUNNEL_LIMIT_COLUMNS,
     assign_funnel_significance,
@@ -27,7 +27,7 @@ from auditkit.funnel import (
     funnel_limits,
     funnel_populations,
 )
-from auditkit.stats import proportion_ci
+from auditkit.stats.proportions import proportion_ci
 
 INPUTS = SHARED_STATS / "testdata_funnel_prop_inputs.csv"
 OUTPUTS = SHARED_STATS / "testdata_funnel_prop_outputs.csv"

@@ -1,4 +1,4 @@
-"""auditkit.indicator_charts: the trend chart and funnel plot of an indicator table, with alt text from the data.
+"""auditkit.briefing.indicator_charts: the trend chart and funnel plot of an indicator table, with alt text from the data.
 
 Figures are those of the Lancashire neglect strategy (shared/reference/002_e4f81a11ce781c57.txt), as in
 tests/test_indicator_tables.py; percentages in the alt text are worked out by hand from its counts.
@@ -14,20 +14,20 @@ from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODE
 from matplotlib.figure import Figure
 from PIL import Image
 
-from auditkit.charts import Chart
-from auditkit.indicator_charts import (
+from auditkit.analysis.indicator_tables import (
+    load_indicator_codebook,
+    read_indicator_table,
+    read_indicator_tables,
+    summarise_indicator_table,
+)
+from auditkit.briefing.charts import Chart
+from auditkit.briefing.indicator_charts import (
     chart_indicator_funnel,
     chart_indicator_trend,
     describe_indicator_funnel,
     describe_indicator_trend,
     plot_indicator_funnel,
     plot_indicator_trend,
-)
-from auditkit.indicator_tables import (
-    load_indicator_codebook,
-    read_indicator_table,
-    read_indicator_tables,
-    summarise_indicator_table,
 )
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT

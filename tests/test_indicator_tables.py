@@ -1,4 +1,4 @@
-"""auditkit.indicator_tables: aggregate indicator tables read, checked, benchmarked, trended and funnelled.
+"""auditkit.analysis.indicator_tables: aggregate indicator tables read, checked, benchmarked, trended and funnelled.
 
 Sources:
 - Lancashire Safeguarding Children Board, multi-agency neglect strategy 2019–2021, "Neglect in Lancashire"
@@ -25,8 +25,7 @@ import pytest
 from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 from scipy.stats import norm
 
-from auditkit.errors import CodebookError, DataValidationError
-from auditkit.indicator_tables import (
+from auditkit.analysis.indicator_tables import (
     CHECK_COLUMNS,
     CSV_COLUMNS,
     ROW_COLUMNS,
@@ -41,6 +40,7 @@ from auditkit.indicator_tables import (
     read_indicator_tables,
     summarise_indicator_table,
 )
+from auditkit.errors import CodebookError, DataValidationError
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 HEADER = "period,area,denominator,numerator,stated_percent\n"

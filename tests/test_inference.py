@@ -1,4 +1,4 @@
-"""auditkit.inference: tests between rounds and areas, checked against published and independent values.
+"""auditkit.stats.inference: tests between rounds and areas, checked against published and independent values.
 
 Sources (see also shared/reference/stats/README.md):
 - Newcombe RG (1998) "Interval estimation for the difference between independent proportions: comparison
@@ -10,7 +10,7 @@ Sources (see also shared/reference/stats/README.md):
 - Benjamini Y, Hochberg Y (1995) J R Stat Soc B 57:289–300, worked example (15 p-values, q = 0.05).
 Where no printed value exists the reference is computed independently in this file (exact integer
 arithmetic, a brute-force enumeration, or the textbook formula written out), never from earlier output of
-auditkit.inference.
+auditkit.stats.inference.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from scipy import stats
 from scipy.special import gammaln
 from statsmodels.stats.contingency_tables import mcnemar
 
-from auditkit.inference import (
+from auditkit.stats.inference import (
     DIFFERENCE_COLUMNS,
     MANN_WHITNEY_COLUMNS,
     TREND_COLUMNS,

@@ -15,8 +15,8 @@ from conftest import REPO
 import auditkit
 from auditkit.cli import main
 from auditkit.errors import ParametersError
-from auditkit.publication import protect_analysis
-from auditkit.serialise import write_findings
+from auditkit.publish.findings_files import write_findings
+from auditkit.publish.protection import protect_analysis
 
 LANCASHIRE = REPO / "parameters" / "lancashire-2018.yaml"
 WEST_LANCS = (

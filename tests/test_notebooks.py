@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from conftest import REPO
 
-from auditkit.execute import execute_notebook
-from auditkit.pipeline import NOTEBOOKS, PARAMETER_NAME
+from auditkit.run.engines import execute_notebook
+from auditkit.run.pipeline import NOTEBOOKS, PARAMETER_NAME
 
 NOTEBOOK_PATHS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

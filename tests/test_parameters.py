@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from auditkit.config.round import load_round
+from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import ParametersError
-from auditkit.parameters import load_round
-from auditkit.yamlfile import read_yaml
 
 SECOND_DEEP_DIVE = """  deep_dive_2:
     codebook: ../data_templates/neglect_deep_dive.yaml

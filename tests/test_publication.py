@@ -10,8 +10,8 @@ import pytest
 from conftest import REPO, RoundCopy
 
 import auditkit
-from auditkit.publication import SUPPRESSED, protect_analysis
-from auditkit.serialise import write_findings
+from auditkit.publish.findings_files import write_findings
+from auditkit.publish.protection import SUPPRESSED, protect_analysis
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditkit import fastcsv
 from auditkit.errors import DataError
-from auditkit.fastcsv import read_csv_quickly
-from auditkit.readers import read_table
+from auditkit.read import quick_csv as fastcsv
+from auditkit.read.quick_csv import read_csv_quickly
+from auditkit.read.tables import read_table
 
 
 def careful(path: Path) -> pd.DataFrame | None:

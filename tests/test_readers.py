@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
-from auditkit.readers import column_letter, read_table
+from auditkit.read.tables import column_letter, read_table
 
 
 def write_xlsx(path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> None:

@@ -21,11 +21,11 @@ from conftest import REPO, RoundCopy
 
 import auditkit
 from auditkit.cli import main
+from auditkit.config.history import load_history
+from auditkit.config.round import load_round
 from auditkit.errors import DataValidationError, ParametersError
-from auditkit.inference import cochran_armitage_trend
-from auditkit.parameters import load_round
-from auditkit.rounds import load_history
-from auditkit.serialise import analysis_to_dict, analysis_to_table, write_findings
+from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table, write_findings
+from auditkit.stats.inference import cochran_armitage_trend
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 

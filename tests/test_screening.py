@@ -1,4 +1,4 @@
-"""auditkit.screening: identifying details redacted from quotes, unsafe quotes held back.
+"""auditkit.analysis.screening: identifying details redacted from quotes, unsafe quotes held back.
 
 Each case gives a comment as a practitioner might write it and the exact text a briefing
 would print. Comments that should be redacted carry at least four words of their own, so
@@ -12,8 +12,8 @@ import dataclasses
 
 import pytest
 
-from auditkit import screening
-from auditkit.screening import REDACTED, ScreenedQuote, screen_quote, screen_quotes
+from auditkit.analysis import screening
+from auditkit.analysis.screening import REDACTED, ScreenedQuote, screen_quote, screen_quotes
 
 R = REDACTED
 

@@ -1,4 +1,4 @@
-"""auditkit.stats.proportion_ci: Wilson score intervals checked against published and independent values.
+"""auditkit.stats.proportions.proportion_ci: Wilson score intervals checked against published and independent values.
 
 Sources (see also shared/reference/stats/README.md):
 - Newcombe RG (1998a) "Two-sided confidence intervals for the single proportion: comparison of seven
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from auditkit.stats import proportion_ci
+from auditkit.stats.proportions import proportion_ci
 
 COLUMNS = ["numerator", "denominator", "proportion", "ci_low", "ci_high"]
 

@@ -14,11 +14,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from auditkit.analysis.findings import count_records
+from auditkit.config.round import load_round
 from auditkit.errors import DataError, DataValidationError, Problem
-from auditkit.findings import count_records
-from auditkit.parameters import load_round
-from auditkit.readers import read_table
-from auditkit.validation import load_round_records
+from auditkit.read.tables import read_table
+from auditkit.read.validation import load_round_records
 
 CASES = "llr-2017-cases.csv"
 SURVEY = "llr-2017-survey.csv"

@@ -1,4 +1,4 @@
-"""auditkit.wording: numbers, dates and findings in the words a briefing prints."""
+"""auditkit.briefing.wording: numbers, dates and findings in the words a briefing prints."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import pytest
 from conftest import REPO
 
 from auditkit import load_codebook
-from auditkit.codebook import Item
-from auditkit.stats import proportion_ci
-from auditkit.wording import (
+from auditkit.briefing.wording import (
     describe_areas,
     describe_finding,
     format_date,
@@ -21,6 +19,8 @@ from auditkit.wording import (
     format_percent,
     join_words,
 )
+from auditkit.config.codebook import Item
+from auditkit.stats.proportions import proportion_ci
 
 DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
 SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"

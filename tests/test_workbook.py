@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLE_PARAMETERS, REPO, RoundCopy
 
-from auditkit.codebook import Codebook, load_codebook
-from auditkit.parameters import load_round
-from auditkit.readers import header_text, read_rows
-from auditkit.validation import load_round_records
-from auditkit.workbook import RoundSettings, TemplateError, round_settings, write_template
+from auditkit.config.codebook import Codebook, load_codebook
+from auditkit.config.round import load_round
+from auditkit.read.tables import header_text, read_rows
+from auditkit.read.validation import load_round_records
+from auditkit.run.data_entry import RoundSettings, TemplateError, round_settings, write_template
 
 DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
 SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"

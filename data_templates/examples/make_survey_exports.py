@@ -29,7 +29,7 @@ import openpyxl
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "src"))
 
-from auditkit.codebook import Codebook, load_codebook  # noqa: E402
+from auditkit.config.codebook import Codebook, load_codebook  # noqa: E402
 
 PARTS_QUESTION = "Which parts of the toolkit have you used? (Tick all that apply.)"
 PARTS = ("Home conditions", "Health and development", "Emotional care", "Supervision and safety")

@@ -60,7 +60,7 @@ def main() -> None:
 @click.argument("parameters", type=_PARAMETERS)
 def validate(parameters: Path) -> None:
     """Check a round's parameters, codebooks and data without rendering anything."""
-    from auditkit.pipeline import check_round
+    from auditkit.run.pipeline import check_round
 
     analysis = check_round(parameters)
     for earlier in analysis.history:
@@ -128,7 +128,7 @@ def run(
             raise AuditkitError("--screenshot takes one round at a time; run the rounds you want to see alone.")
         _run_batch(list(parameters), output, force, jobs, engine, quiet)
         return
-    from auditkit.pipeline import run_round
+    from auditkit.run.pipeline import run_round
 
     if _shows_progress(quiet):
         click.echo(f"Running {parameters[0]}", err=True)
@@ -159,9 +159,9 @@ def findings(parameters: Path, output: Path | None, force: bool) -> None:
     The same files as `auditkit run` writes, under the round's disclosure rule, without
     executing notebooks or rendering the briefing: quick, even for very large surveys.
     """
-    from auditkit.analysis import analyse_round
-    from auditkit.serialise import write_findings
-    from auditkit.staging import check_replaceable, default_output_folder, staged_folder
+    from auditkit.analysis.round_analysis import analyse_round
+    from auditkit.publish.findings_files import write_findings
+    from auditkit.run.staging import check_replaceable, default_output_folder, staged_folder
 
     try:
         analysis = analyse_round(parameters, reuse=False)  # analysed once here: no need to hash the inputs
@@ -176,7 +176,7 @@ def findings(parameters: Path, output: Path | None, force: bool) -> None:
 
 
 def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: int, engine: str, quiet: bool) -> None:
-    from auditkit.batch import run_rounds
+    from auditkit.run.batch import run_rounds
 
     shown = _shows_progress(quiet)
 
@@ -201,7 +201,7 @@ def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: i
 @click.argument("report", type=click.Path(path_type=Path, file_okay=False))
 def verify(report: Path) -> None:
     """Check that a report's input files are unchanged since it was produced."""
-    from auditkit.provenance import verify_report
+    from auditkit.publish.provenance import verify_report
 
     result = verify_report(report)
     for path, status in result.statuses:
@@ -219,10 +219,10 @@ def verify(report: Path) -> None:
 @click.argument("parameters", type=_PARAMETERS)
 def actions(parameters: Path) -> None:
     """Show a round's actions: status, whether overdue, and the change in the standard each answers."""
-    from auditkit.actions import describe_status
-    from auditkit.pipeline import check_round
-    from auditkit.publication import protect_analysis
-    from auditkit.wording import format_date
+    from auditkit.briefing.wording import format_date
+    from auditkit.config.actions import describe_status
+    from auditkit.publish.protection import protect_analysis
+    from auditkit.run.pipeline import check_round
 
     analysis = protect_analysis(check_round(parameters))
     table = analysis.actions_table()
@@ -259,8 +259,8 @@ def actions(parameters: Path) -> None:
 )
 def new_round(parameters: Path, output: Path) -> None:
     """Scaffold the next round's parameters file from this one, with the actions carried over."""
-    from auditkit.parameters import load_round
-    from auditkit.scaffold import write_next_round
+    from auditkit.config.round import load_round
+    from auditkit.run.next_round import write_next_round
 
     written = write_next_round(load_round(parameters), output)
     click.echo(f"Wrote {written}. Fill in the data paths marked FILL IN and review the lines marked CHANGE,")
@@ -285,8 +285,8 @@ def new_round(parameters: Path, output: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def template(codebook: Path, output: Path, parameters: Path | None, force: bool) -> None:
     """Write a data-entry template for a codebook: a workbook with drop-down lists, or a CSV header row."""
-    from auditkit.codebook import load_codebook
-    from auditkit.workbook import RoundSettings, round_settings, write_template
+    from auditkit.config.codebook import load_codebook
+    from auditkit.run.data_entry import RoundSettings, round_settings, write_template
 
     book = load_codebook(codebook)
     settings = round_settings(parameters) if parameters is not None else RoundSettings()

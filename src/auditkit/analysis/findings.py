@@ -1,0 +1,288 @@
+"""A round's findings: record counts, and for each item with met values its proportion.
+
+Findings are tidy frames (one row per instrument × item × area, area ``all`` for the
+total) plus record counts. :func:`findings_to_dict` gives the ``findings.json`` shape.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditkit.briefing.wording import format_percent
+from auditkit.config.codebook import Codebook, Item
+from auditkit.config.round import Round
+from auditkit.read.validation import allowed_codes
+from auditkit.stats.proportions import proportion_ci
+
+#: The area label of a round's totals.
+ALL_AREAS = "all"
+
+#: Columns of :attr:`Findings.indicators` (and of ``findings.csv``), in order.
+INDICATOR_COLUMNS = (
+    "instrument",
+    "item",
+    "label",
+    "area",
+    "numerator",
+    "denominator",
+    "proportion",
+    "ci_low",
+    "ci_high",
+    "lower_is_better",
+)
+
+#: Columns of :attr:`Findings.distributions`, in order.
+DISTRIBUTION_COLUMNS = ("instrument", "item", "value", "value_label", "count")
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """How many records an instrument has, how many are complete, and how many per area.
+
+    In a published (protected) analysis a count hidden by disclosure control is None.
+    """
+
+    records: int | None
+    complete: int | None
+    by_area: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything a briefing reports about one round."""
+
+    round: Round
+    counts: Mapping[str, RecordCounts]
+    indicators: pd.DataFrame
+    distributions: pd.DataFrame
+
+    def indicator(self, instrument: str, item: str, area: str = ALL_AREAS) -> dict[str, Any]:
+        """One row of :attr:`indicators` as a dict."""
+        rows = self.indicators
+        match = rows[(rows["instrument"] == instrument) & (rows["item"] == item) & (rows["area"] == area)]
+        if match.empty:
+            raise KeyError(f"no finding for {instrument}.{item} in area {area!r}")
+        return match.iloc[0].to_dict()
+
+    def counts_table(self) -> pd.DataFrame:
+        """Records, complete records and records per area, one row per instrument."""
+        rows = [
+            {"instrument": name, "records": counts.records, "complete": counts.complete, **counts.by_area}
+            for name, counts in self.counts.items()
+        ]
+        if not rows:
+            return pd.DataFrame(columns=["records", "complete"], index=pd.Index([], name="instrument"))
+        return pd.DataFrame(rows).set_index("instrument").fillna(0).astype(int)
+
+    def by_area_table(self) -> pd.DataFrame:
+        """Each indicator per area as 'numerator/denominator (percent)', one row per item."""
+        if self.indicators.empty:
+            return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["instrument", "item"]))
+        rows = self.indicators.assign(
+            figure=lambda frame: (
+                frame["numerator"].astype(str)
+                + "/"
+                + frame["denominator"].astype(str)
+                + " ("
+                + frame["proportion"].map(format_percent)
+                + ")"
+            )
+        )
+        table = rows.pivot(index=["instrument", "item"], columns="area", values="figure")
+        order = list(dict.fromkeys(rows["area"]))
+        return table.reindex(
+            index=pd.MultiIndex.from_frame(rows[["instrument", "item"]].drop_duplicates()), columns=order
+        ).fillna("")
+
+    def totals(self, instrument: str | None = None) -> pd.DataFrame:
+        """The indicators for all areas together, optionally for one instrument."""
+        rows = self.indicators[self.indicators["area"] == ALL_AREAS]
+        if instrument is not None:
+            rows = rows[rows["instrument"] == instrument]
+        return rows.reset_index(drop=True)
+
+
+def _area_codes(codebook: Codebook, round_: Round) -> tuple[str, ...]:
+    area_items = [item for item in codebook.items if item.type == "area"]
+    return allowed_codes(area_items[0], round_) if area_items else ()
+
+
+def _area_column(records: pd.DataFrame, codebook: Codebook) -> str | None:
+    return next((item.id for item in codebook.items if item.type == "area"), None)
+
+
+def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> RecordCounts:
+    """Records, complete records (every required item answered) and records per area."""
+    required = [item.id for item in codebook.required_items]
+    complete = int(records[required].notna().all(axis=1).sum()) if required else len(records)
+    area = _area_column(records, codebook)
+    by_area = {}
+    if area is not None:
+        counts = records[area].value_counts()
+        by_area = {code: int(counts.get(code, 0)) for code in _area_codes(codebook, round_)}
+    return RecordCounts(records=len(records), complete=complete, by_area=MappingProxyType(by_area))
+
+
+def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+    """Numerator and denominator of an item over every record (first row, ``all``), then per area if grouped."""
+    answers = records[item.id]
+    if isinstance(answers.dtype, pd.CategoricalDtype) and (
+        groups is None or isinstance(groups.dtype, pd.CategoricalDtype)
+    ):
+        return _met_counts_by_code(answers, item, groups)
+    applicable = answers.notna() & ~answers.isin(item.not_applicable)
+    met = answers.isin(item.met)
+    counts = pd.DataFrame({"numerator": met.astype(int), "denominator": applicable.astype(int)})
+    total = counts.sum().to_frame(ALL_AREAS).T
+    if groups is None:
+        return total
+    return pd.concat([total, counts.groupby(groups, observed=False).sum()])
+
+
+def _met_counts_by_code(answers: pd.Series, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+    """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code.
+
+    One pass over the rows counts how many records of each area gave each answer; the last
+    row counts records with no area and the last column blank answers, so the first row of the
+    result (every record) is the sum of the table.
+    """
+    categories = answers.cat.categories
+    width = len(categories) + 1
+    areas = [] if groups is None else list(groups.cat.categories)
+    bins = (len(areas) + 1) * width
+    key_type = np.int16 if bins <= np.iinfo(np.int16).max else np.int64  # small keys: cheap arithmetic
+    keys = _codes_with_last_for_missing(answers.cat.codes.to_numpy(), len(categories), key_type)
+    if groups is not None:
+        keys += _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(areas), key_type) * key_type(width)
+    table = np.bincount(keys, minlength=bins).reshape(len(areas) + 1, width)
+    met = table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1)
+    applicable = table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1)
+    return pd.DataFrame(
+        {"numerator": np.append(met.sum(), met[:-1]), "denominator": np.append(applicable.sum(), applicable[:-1])},
+        index=[ALL_AREAS, *areas],
+    ).astype(np.int64)
+
+
+def _codes_with_last_for_missing(codes: np.ndarray, size: int, key_type: type) -> np.ndarray:
+    """Category codes as ``key_type``, a missing value (−1) counted as one more code, ``size``."""
+    keys = codes.astype(key_type)
+    if (codes < 0).any():
+        keys[codes < 0] = size
+    return keys
+
+
+def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str) -> pd.DataFrame:
+    """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
+    area = _area_column(records, codebook)
+    groups = None if area is None else records[area]
+    areas = _area_codes(codebook, round_)
+    frames = []
+    for item in codebook.indicators:
+        counts = _met_counts(records, item, groups)
+        counts = pd.concat([counts.iloc[:1], counts.iloc[1:].reindex(areas, fill_value=0)])
+        table = proportion_ci(counts["numerator"].to_numpy(), counts["denominator"].to_numpy())
+        table.insert(0, "area", [str(code) for code in counts.index])
+        table.insert(0, "label", item.title)
+        table.insert(0, "item", item.id)
+        table.insert(0, "instrument", instrument)
+        table["lower_is_better"] = item.lower_is_better
+        frames.append(table)
+    if not frames:
+        return pd.DataFrame(columns=list(INDICATOR_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(INDICATOR_COLUMNS)]
+
+
+def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrument: str) -> pd.DataFrame:
+    """How many records gave each value of each item with met values (blank answers left out)."""
+    rows = []
+    for item in codebook.indicators:
+        counts = records[item.id].value_counts()
+        rows.extend(
+            (instrument, item.id, value.code, value.label, int(counts.get(value.code, 0))) for value in item.values
+        )
+    return pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS))
+
+
+def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Findings:
+    """The findings of a round from each instrument's validated records."""
+    counts, indicators, distributions = {}, [], []
+    for name, instrument in round_.instruments.items():
+        frame = records[name]
+        counts[name] = count_records(frame, instrument.codebook, round_)
+        indicators.append(summarise_indicators(frame, instrument.codebook, round_, name))
+        distributions.append(summarise_distributions(frame, instrument.codebook, name))
+    return Findings(
+        round=round_,
+        counts=MappingProxyType(counts),
+        indicators=pd.concat(indicators, ignore_index=True)
+        if indicators
+        else pd.DataFrame(columns=list(INDICATOR_COLUMNS)),
+        distributions=pd.concat(distributions, ignore_index=True)
+        if distributions
+        else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
+    )
+
+
+def json_scalar(value: Any) -> Any:
+    """A JSON-safe scalar: numpy numbers become Python numbers; NaN and NA become None."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {
+        key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")
+    }
+    if "suppressed" in row:
+        entry["suppressed"] = bool(row["suppressed"])
+    return entry
+
+
+def findings_to_dict(findings: Findings) -> dict[str, Any]:
+    """The ``findings.json`` structure: round, then per instrument its counts and indicators."""
+    round_ = findings.round
+    instruments = {}
+    for name, instrument in round_.instruments.items():
+        counts = findings.counts[name]
+        indicators = {}
+        rows = findings.indicators[findings.indicators["instrument"] == name]
+        for item_id, item_rows in rows.groupby("item", sort=False):
+            total = item_rows[item_rows["area"] == ALL_AREAS].iloc[0]
+            entry = _indicator_entry(total)
+            entry["lower_is_better"] = bool(total["lower_is_better"])
+            shares = findings.distributions
+            shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
+            entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
+            entry["by_area"] = {
+                row["area"]: _indicator_entry(row)
+                for row in item_rows[item_rows["area"] != ALL_AREAS].to_dict("records")
+            }
+            indicators[item_id] = entry
+        instruments[name] = {
+            "title": instrument.codebook.title,
+            "records": json_scalar(counts.records),
+            "complete": json_scalar(counts.complete),
+            "by_area": {area: json_scalar(count) for area, count in counts.by_area.items()},
+            "indicators": indicators,
+        }
+    return {
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "partnership": round_.partnership,
+            "period": {"start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()},
+        },
+        "instruments": instruments,
+    }

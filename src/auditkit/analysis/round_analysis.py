@@ -1,0 +1,153 @@
+"""A round analysed: its checked records, findings and quotes, its history and comparisons.
+
+:func:`analyse_round` is what notebooks and the pipeline call; everything a briefing
+shows is reachable from the :class:`Analysis` it returns. Every round in a history is
+computed from its own data, never from an earlier run's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from auditkit.analysis.comparison import (
+    AREA_TEST_COLUMNS,
+    COMPARISON_COLUMNS,
+    TREND_COLUMNS,
+    Comparison,
+    adjust_round_p_values,
+    compare_areas,
+    compare_rounds,
+    trend_over_rounds,
+)
+from auditkit.analysis.findings import Findings, compute_findings
+from auditkit.analysis.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
+from auditkit.analysis.quotes import QuoteSelection, select_quotes
+from auditkit.config.actions import summarise_actions
+from auditkit.config.history import load_history
+from auditkit.config.round import Round, load_round
+from auditkit.publish.provenance import list_inputs
+from auditkit.read.validation import load_round_records
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One round analysed. ``records`` hold identifiers: they are for the analyst, never published.
+
+    ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
+    one before, ``trend`` the test for trend when there are three or more rounds, and
+    ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
+    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``). ``published`` is True for the
+    protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
+    """
+
+    round: Round
+    records: Mapping[str, pd.DataFrame]
+    findings: Findings
+    quotes: QuoteSelection
+    history: tuple[Analysis, ...] = ()
+    comparison: Comparison | None = None
+    trend: pd.DataFrame | None = None
+    area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
+    inputs: tuple[dict[str, str], ...] = ()
+    published: bool = False
+
+    def comparison_table(self) -> pd.DataFrame:
+        """Every item compared with the baseline and every test with its inputs (empty without a baseline)."""
+        if self.comparison is None:
+            return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+        return self.comparison.items
+
+    def actions_table(self) -> pd.DataFrame:
+        """The round's actions: status, whether overdue, and the change in the item each answers."""
+        items = self.comparison.items if self.comparison is not None else None
+        return summarise_actions(self.round.actions, self.round.period_end, items)
+
+    def indicator_rows(self) -> pd.DataFrame:
+        """Every aggregate indicator table's rows, verdicts and funnel positions, one frame (empty without any)."""
+        frames = [table.verdict_table().assign(table=name) for name, table in self.indicator_tables.items()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def indicator_checks(self) -> pd.DataFrame:
+        """Every aggregate indicator table's data-quality checks, one frame (empty without any)."""
+        frames = [table.checks.assign(table=name) for name, table in self.indicator_tables.items()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["row", "check", "message"])
+
+    def trend_table(self) -> pd.DataFrame:
+        """The test for trend over three or more rounds (empty with fewer)."""
+        return self.trend if self.trend is not None else pd.DataFrame(columns=list(TREND_COLUMNS))
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        """Every round of the history and this one, oldest first."""
+        return (*(earlier.round for earlier in self.history), self.round)
+
+
+def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindings]:
+    """Read, check and summarise each of a round's aggregate indicator tables."""
+    summaries = {}
+    for name, table in round_.indicator_tables.items():
+        rows, _ = read_indicator_tables(table.data, table.codebook)
+        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks)
+    return MappingProxyType(summaries)
+
+
+def _analyse_alone(round_: Round) -> Analysis:
+    records = load_round_records(round_)
+    return Analysis(
+        round=round_,
+        records=records,
+        findings=compute_findings(round_, records),
+        quotes=select_quotes(round_, records),
+        indicator_tables=analyse_indicator_tables(round_),
+    )
+
+
+#: Analyses already computed in this process, by the content of every input file.
+_ANALYSED: dict[tuple, Analysis] = {}
+_ANALYSED_KEPT = 8
+
+
+def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
+    """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
+
+    Within one process the same inputs (the same files with the same content) give the same
+    :class:`Analysis` object without computing it again: a run validates a round and then its
+    notebooks analyse it. Treat an Analysis as read-only. ``reuse=False`` computes afresh and
+    keeps nothing, for a process that analyses a round once (it skips hashing the inputs).
+    """
+    round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
+    history = load_history(round_)
+    if not reuse:
+        return _analyse_history(history)
+    inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
+    key = tuple((item["path"], item["sha256"]) for item in inputs)
+    if key not in _ANALYSED:
+        if len(_ANALYSED) >= _ANALYSED_KEPT:
+            _ANALYSED.pop(next(iter(_ANALYSED)))
+        _ANALYSED[key] = dataclasses.replace(_analyse_history(history), inputs=inputs)
+    return _ANALYSED[key]
+
+
+def _analyse_history(history: tuple[Round, ...]) -> Analysis:
+    analyses = [_analyse_alone(earlier) for earlier in history]
+    current = analyses[-1]
+    comparison = None
+    if len(analyses) > 1:
+        before = analyses[-2]
+        comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
+    trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
+    items, trend, areas = adjust_round_p_values(
+        None if comparison is None else comparison.items, trend, compare_areas(current.findings)
+    )
+    if comparison is not None:
+        comparison = dataclasses.replace(comparison, items=items)
+    return dataclasses.replace(
+        current, history=tuple(analyses[:-1]), comparison=comparison, trend=trend, area_tests=areas
+    )

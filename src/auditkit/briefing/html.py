@@ -1,0 +1,85 @@
+"""The briefing's sections, each rendered from a Jinja template in ``templates/sections``.
+
+The briefing notebook shows one section per cell with :func:`render_section`; nbconvert
+then strips the code and wraps the sections in the page template. Each section is a
+registry entry in :mod:`auditkit.briefing.sections`: a name, its template and the function that
+builds the template's context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mistune
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from auditkit.analysis.round_analysis import Analysis
+from auditkit.briefing.sections import SECTION_NAMES, SECTIONS
+from auditkit.briefing.wording import format_interval, format_percent
+from auditkit.publish.protection import protect_analysis
+
+_MARKDOWN = mistune.create_markdown(escape=True)
+
+
+def _markdown(text: str) -> Markup:
+    return Markup(_MARKDOWN(text))  # noqa: S704 - mistune escapes raw HTML (escape=True)
+
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("auditkit", "templates/sections"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+_ENVIRONMENT.filters.update(markdown=_markdown, percent=format_percent, interval=format_interval)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A rendered briefing section; Jupyter displays it as HTML."""
+
+    name: str
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+#: Sections already rendered in this process, by section and protected analysis: the analyst's
+#: workbook and the briefing show the same charts, which are drawn once.
+_RENDERED: dict[tuple[str, int], tuple[Analysis, Section]] = {}
+_RENDERED_KEPT = 32
+
+
+def render_section(name: str, analysis: Analysis) -> Section:
+    """Render one named section of the briefing as HTML, from the published (protected) analysis.
+
+    Disclosure control is applied here whatever the caller passes, so a briefing section can
+    never show a figure the round's rule hides.
+    """
+    if name not in SECTIONS:
+        raise ValueError(f"There is no briefing section {name!r}; sections: {', '.join(SECTION_NAMES)}.")
+    published = protect_analysis(analysis)
+    cached = _RENDERED.get((name, id(published)))
+    if cached is not None and cached[0] is published:
+        return cached[1]
+    section = _render(name, published)
+    if len(_RENDERED) >= _RENDERED_KEPT:
+        _RENDERED.pop(next(iter(_RENDERED)))
+    _RENDERED[(name, id(published))] = (published, section)
+    return section
+
+
+def prepare_sections(analysis: Analysis) -> None:
+    """Render every section once, so that notebooks in this process (or forked from it) reuse them."""
+    for name in SECTION_NAMES:
+        render_section(name, analysis)
+
+
+def _render(name: str, published: Analysis) -> Section:
+    context = SECTIONS[name](published)
+    html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
+    return Section(name=name, html=html)

@@ -1,0 +1,388 @@
+"""What each briefing section shows: a registry of context builders, one per section.
+
+Each builder takes the published (protected) analysis and returns the context its template
+in ``templates/sections`` renders. :mod:`auditkit.briefing.html` renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+import auditkit
+from auditkit.analysis.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
+from auditkit.analysis.round_analysis import Analysis
+from auditkit.briefing.charts import chart_change, chart_proportions
+from auditkit.briefing.indicator_charts import chart_indicator_funnel, chart_indicator_trend
+from auditkit.briefing.wording import (
+    describe_areas,
+    describe_change,
+    describe_finding,
+    describe_pairs,
+    finding_values,
+    format_count,
+    format_date,
+    format_interval,
+    format_month,
+    format_p,
+    format_percent,
+    format_points,
+)
+from auditkit.config.actions import describe_status
+from auditkit.config.indicator_codebook import RBA_QUESTIONS
+from auditkit.publish.protection import SUPPRESSED
+from auditkit.publish.provenance import fingerprint, list_inputs, run_time
+
+#: A section's context builder: the published analysis in, the template's context out.
+ContextBuilder = Callable[[Analysis], dict[str, Any]]
+#: Every section, by name, in the order a briefing shows them.
+SECTIONS: dict[str, ContextBuilder] = {}
+
+
+def section(name: str) -> Callable[[ContextBuilder], ContextBuilder]:
+    """Register a context builder for the section ``name`` (its template is ``<name>.html.j2``)."""
+
+    def register(builder: ContextBuilder) -> ContextBuilder:
+        SECTIONS[name] = builder
+        return builder
+
+    return register
+
+
+@section("title")
+def _title(analysis: Analysis) -> dict[str, Any]:
+    round_ = analysis.round
+    return {
+        "title": round_.title,
+        "partnership": round_.partnership,
+        "published": format_month(round_.published) if round_.published else "",
+        "summary": round_.briefing.summary,
+    }
+
+
+@section("background")
+def _background(analysis: Analysis) -> dict[str, Any]:
+    return {"paragraphs": analysis.round.briefing.background}
+
+
+@section("methodology")
+def _methodology(analysis: Analysis) -> dict[str, Any]:
+    round_ = analysis.round
+    instruments = []
+    symbol = round_.disclosure.symbol
+    for name, instrument in round_.instruments.items():
+        counts = analysis.findings.counts[name]
+        codebook = instrument.codebook
+        summary = codebook.summary.format(
+            records=format_count(counts.records, symbol),
+            complete=format_count(counts.complete, symbol),
+            noun=codebook.records,
+            by_area=describe_areas(counts.by_area, symbol=symbol),
+        )
+        instruments.append(
+            {"title": codebook.title, "text": round_.briefing.methodology.get(name, ""), "summary": summary}
+        )
+    return {
+        "instruments": instruments,
+        "period": f"{format_date(round_.period_start)} to {format_date(round_.period_end)}",
+        "disclosure": round_.disclosure.describe(),
+    }
+
+
+@section("definition")
+def _definition(analysis: Analysis) -> dict[str, Any]:
+    return {"text": analysis.round.briefing.definition}
+
+
+@section("quotes")
+def _quotes(analysis: Analysis) -> dict[str, Any]:
+    quotes = analysis.quotes
+    return {
+        "asked": any(instrument.codebook.quotes for instrument in analysis.round.instruments.values()),
+        "intro": analysis.round.briefing.quotes_intro,
+        "quotes": quotes.quotes,
+        "without_consent": quotes.without_consent,
+        "over_limit": quotes.over_limit,
+        "redacted": quotes.redacted,
+        "held_back": quotes.held_back,
+    }
+
+
+def _clear_change(analysis: Analysis, instrument: str, item_id: str) -> list[str]:
+    """The change since the baseline as a sentence, only when the evidence shows a clear change."""
+    if analysis.comparison is None:
+        return []
+    items = analysis.comparison.items
+    match = items[(items["instrument"] == instrument) & (items["item"] == item_id)]
+    if match.empty or match.iloc[0]["verdict"] in (NO_CLEAR_CHANGE, SUPPRESSED):
+        return []
+    plural = analysis.round.instruments[instrument].codebook.plural
+    return [f"Since {format_month(analysis.history[-1].round.period_end)}: {describe_change(match.iloc[0], plural)}"]
+
+
+@section("key_findings")
+def _key_findings(analysis: Analysis) -> dict[str, Any]:
+    findings = analysis.findings
+    symbol = analysis.round.disclosure.symbol
+    entries = []
+    for key_finding in findings.round.key_findings:
+        row = findings.indicator(key_finding.instrument, key_finding.item.id)
+        sentences = [describe_finding(key_finding.item, row, symbol)]
+        sentences.extend(_clear_change(analysis, key_finding.instrument, key_finding.item.id))
+        for name, item in key_finding.also:
+            sentences.append(describe_finding(item, findings.indicator(name, item.id), symbol))
+            sentences.extend(_clear_change(analysis, name, item.id))
+        recommendation = key_finding.recommendation.format(**finding_values(row, symbol))
+        entries.append({"sentences": sentences, "recommendation": recommendation})
+    return {"findings": entries, "closing": findings.round.briefing.closing}
+
+
+def _fraction(numerator: Any, denominator: Any, proportion: Any, symbol: str) -> str:
+    """'2/10 (20%)', with the symbol for anything disclosure control hid."""
+    percent = symbol if pd.isna(proportion) else format_percent(proportion)
+    return f"{format_count(numerator, symbol)}/{format_count(denominator, symbol)} ({percent})"
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def _change_rows(analysis: Analysis, name: str, items: pd.DataFrame) -> dict[str, Any]:
+    codebook = analysis.round.instruments[name].codebook
+    symbol = analysis.round.disclosure.symbol
+    clear, unclear, hidden, table = [], [], [], []
+    for _, row in items.iterrows():
+        caution = f" {row['caution'][0].upper()}{row['caution'][1:]}." if row["caution"] else ""
+        if row["verdict"] == SUPPRESSED:
+            hidden.append(_lower_first(row["measure"]))
+        elif row["verdict"] != NO_CLEAR_CHANGE:
+            pairs = describe_pairs(row, codebook.plural)
+            clear.append(f"{describe_change(row, codebook.plural)}{caution}{' ' + pairs if pairs else ''}")
+        else:
+            unclear.append(_lower_first(row["measure"]))
+        shown = row["verdict"] != SUPPRESSED
+        table.append(
+            {
+                "label": row["label"],
+                "lower_is_better": bool(row["lower_is_better"]),
+                "baseline": _fraction(
+                    row["baseline_numerator"], row["baseline_denominator"], row["baseline_proportion"], symbol
+                ),
+                "followup": _fraction(
+                    row["followup_numerator"], row["followup_denominator"], row["followup_proportion"], symbol
+                ),
+                "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
+                f"{format_points(row['diff_ci_high'])})"
+                if shown
+                else symbol,
+                "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") if shown else symbol,
+                "verdict": row["verdict"],
+                "caution": row["caution"] if shown else "",
+            }
+        )
+    note = ""
+    if any(row["caution"] for row in table):
+        note = (
+            f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
+            f"standard in at least one of the rounds."
+        )
+    return {
+        "clear_changes": clear,
+        "no_clear_change": unclear,
+        "not_shown": hidden,
+        "table": table,
+        "caution_note": note,
+    }
+
+
+def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    if analysis.trend is None:
+        return []
+    rows = []
+    symbol = analysis.round.disclosure.symbol
+    for _, row in analysis.trend.iterrows():
+        shares = [
+            symbol if x is None else format_percent(x / n) if n else "n/a"
+            for x, n in zip(row["numerators"], row["denominators"])
+        ]
+        direction = symbol if pd.isna(row["z"]) else "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
+        rows.append(
+            {
+                "label": row["label"],
+                "shares": shares,
+                "direction": direction,
+                "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p "),
+            }
+        )
+    return rows
+
+
+@section("change")
+def _change(analysis: Analysis) -> dict[str, Any]:
+    comparison = analysis.comparison
+    if comparison is None:
+        return {"comparison": None}
+    baseline_label = format_month(analysis.history[-1].round.period_end)
+    followup_label = format_month(analysis.round.period_end)
+    instruments = []
+    for name, instrument in analysis.round.instruments.items():
+        items = comparison.items[comparison.items["instrument"] == name]
+        if items.empty:
+            continue
+        title = instrument.codebook.title
+        charted = items[items["verdict"] != SUPPRESSED]
+        figure = Markup(chart_change(charted, title, baseline_label, followup_label).to_html()) if len(charted) else ""
+        instruments.append({"title": title, "figure": figure, **_change_rows(analysis, name, items)})
+    return {
+        "comparison": comparison,
+        "baseline_label": baseline_label,
+        "followup_label": followup_label,
+        "instruments": instruments,
+        "only_in_baseline": comparison.only_in_baseline,
+        "only_in_followup": comparison.only_in_followup,
+        "rounds": [format_month(round_.period_end) for round_ in analysis.rounds],
+        "trend": _trend_rows(analysis),
+    }
+
+
+@section("actions")
+def _actions(analysis: Analysis) -> dict[str, Any]:
+    table = analysis.actions_table()
+    if table.empty:
+        return {"actions": [], "heading": ""}
+    heading = "Action plan"
+    if analysis.history:
+        heading = f"Progress on actions from {analysis.history[-1].round.title}"
+    rows = [
+        {
+            "ref": row.ref,
+            "label": row.label,
+            "action": row.action,
+            "who": row.who,
+            "by_when": format_date(row.by_when),
+            "status": describe_status(row.status),
+            "overdue": row.overdue,
+            "note": row.note,
+            "change": row.change,
+            "verdict": "" if row.verdict == SUPPRESSED else row.verdict,
+        }
+        for row in table.itertuples()
+    ]
+    return {
+        "heading": heading,
+        "actions": rows,
+        "compared": analysis.comparison is not None,
+        "period_end": format_date(analysis.round.period_end),
+        "overdue": int(table["overdue"].sum()),
+        "done": int((table["status"] == "done").sum()),
+    }
+
+
+def _indicator_sentence(findings: Any) -> str:
+    """The total area's first and last period, and the test for trend, in words."""
+    trend = findings.trend
+    if trend.empty or pd.isna(trend.iloc[0]["z"]):
+        return ""
+    row = trend.iloc[0]
+    rows = findings.rows[findings.rows["area"] == row["area"]].dropna(subset=["proportion"])
+    first, last = rows.iloc[0], rows.iloc[-1]
+    verb = "fell" if last["proportion"] < first["proportion"] else "rose"
+    clear = "a clear trend" if row["p_value"] < 0.05 else "no clear trend"
+    return (
+        f"In {row['area']} the share {verb} from {format_percent(first['proportion'])} ({int(first['numerator']):,} of "
+        f"{int(first['denominator']):,}) in {first['period']} to {format_percent(last['proportion'])} "
+        f"({int(last['numerator']):,} of {int(last['denominator']):,}) in {last['period']}: {clear} over "
+        f"{int(row['periods'])} periods (test for trend, {format_p(row['p_value'])})."
+    )
+
+
+def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
+    table = findings.verdict_table()
+    names = findings.codebook.benchmark_names
+    return [
+        {
+            "period": row["period"],
+            "area": row["area"],
+            "numerator": format_count(row["numerator"], symbol),
+            "denominator": format_count(row["denominator"], symbol),
+            "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+            "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+            "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
+            "funnel": "" if pd.isna(row["funnel"]) else row["funnel"],
+        }
+        for _, row in table.iterrows()
+    ]
+
+
+@section("indicators")
+def _indicators(analysis: Analysis) -> dict[str, Any]:
+    symbol = analysis.round.disclosure.symbol
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for name, findings in analysis.indicator_tables.items():
+        codebook = findings.codebook
+        question = codebook.rba_question or "Other measures"
+        groups.setdefault(question, []).append(
+            {
+                "title": codebook.title,
+                "measure": codebook.measure,
+                "source": codebook.source,
+                "numerator": codebook.numerator,
+                "denominator": codebook.denominator,
+                "benchmarks": list(codebook.benchmark_names),
+                "sentence": _indicator_sentence(findings),
+                "trend": Markup(chart_indicator_trend(findings).to_html()),
+                "funnel": Markup(chart_indicator_funnel(findings).to_html()),
+                "rows": _indicator_rows(findings, symbol),
+                "checks": list(findings.checks["message"]),
+            }
+        )
+    order = [*RBA_QUESTIONS.values(), "Other measures"]
+    return {"groups": [(question, groups[question]) for question in order if question in groups]}
+
+
+@section("charts")
+def _charts(analysis: Analysis) -> dict[str, Any]:
+    charts = []
+    symbol = analysis.round.disclosure.symbol
+    for name, instrument in analysis.round.instruments.items():
+        rows = analysis.findings.totals(name)
+        if rows.empty:
+            continue
+        title = instrument.codebook.title
+        shown = rows[~rows["suppressed"]] if "suppressed" in rows else rows
+        chart = chart_proportions(shown, title, f"the {title.lower()}") if not shown.empty else None
+        table = [
+            {
+                "label": row["label"],
+                "lower_is_better": row["lower_is_better"],
+                "numerator": format_count(row["numerator"], symbol),
+                "denominator": format_count(row["denominator"], symbol),
+                "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+                "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+            }
+            for _, row in rows.iterrows()
+        ]
+        left_out = [row["label"] for _, row in rows.iterrows() if row.get("suppressed", False)]
+        charts.append(
+            {"title": title, "figure": Markup(chart.to_html()) if chart else "", "rows": table, "left_out": left_out}
+        )
+    return {"charts": charts, "symbol": symbol}
+
+
+@section("further_information")
+def _further_information(analysis: Analysis) -> dict[str, Any]:
+    inputs = analysis.inputs or list_inputs(analysis.rounds)
+    return {
+        "links": analysis.round.briefing.further_information,
+        "version": auditkit.__version__,
+        "round": analysis.round.id,
+        "fingerprint": fingerprint(inputs),
+        "produced": format_date(run_time().date()),
+    }
+
+
+#: The section names, in the order a briefing shows them.
+SECTION_NAMES = tuple(SECTIONS)

@@ -1,0 +1,306 @@
+"""A round: the YAML parameters file that names its data, codebooks and briefing text.
+
+Relative paths in a parameters file are resolved against the folder that holds the
+parameters file, never against the working directory, so ``auditkit run`` works from
+anywhere. Absolute paths are used as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import pydantic
+
+from auditkit.config.actions import Action, parse_actions
+from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
+from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
+from auditkit.config.model_check import check_model
+from auditkit.config.yaml_reader import read_yaml
+from auditkit.errors import CodebookError, ParametersError
+from auditkit.publish.disclosure import DisclosureRule
+
+DATA_SUFFIXES = (".csv", ".xlsx")
+#: How an instrument's data file is laid out: a table with item ids as headers, or a survey tool's export.
+DataFormat = Literal["table", "surveymonkey", "msforms"]
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+
+class _Period(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @pydantic.model_validator(mode="after")
+    def _ordered(self) -> _Period:
+        if self.end < self.start:
+            raise ValueError(f"period → end ({self.end}) is before period → start ({self.start})")
+        return self
+
+
+class _InstrumentEntry(_Strict):
+    codebook: str
+    data: str
+    format: DataFormat = "table"
+
+
+class _Recommendation(_Strict):
+    text: str
+    also: tuple[str, ...] = ()
+
+
+class _IndicatorTableEntry(_Strict):
+    codebook: str
+    data: str | tuple[str, ...]
+    benchmarks: dict[str | int, dict[str, float]] | None = None
+
+
+class _Link(_Strict):
+    title: str
+    url: str
+
+
+class _Disclosure(_Strict):
+    min_count: int = pydantic.Field(default=5, ge=0)
+    symbol: str = pydantic.Field(default="c", min_length=1)
+
+
+class _Briefing(_Strict):
+    summary: str = ""
+    background: tuple[str, ...] = ()
+    methodology: dict[str, str] = {}
+    definition: str = ""
+    quotes_intro: str = ""
+    max_quotes: int = pydantic.Field(default=8, ge=0)
+    recommendations: dict[str, str | _Recommendation] = {}
+    closing: tuple[str, ...] = ()
+    further_information: tuple[_Link, ...] = ()
+
+
+class _ParametersFile(_Strict):
+    round: str = pydantic.Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str
+    partnership: str
+    published: dt.date | None = None
+    baseline: str | None = None
+    period: _Period
+    areas: tuple[str, ...] = pydantic.Field(min_length=1)
+    instruments: dict[str, _InstrumentEntry] = {}
+    indicator_tables: dict[str, _IndicatorTableEntry] = {}
+    disclosure: _Disclosure = _Disclosure()
+    redact: tuple[str, ...] = ()
+    actions: tuple[dict[str, Any], ...] = ()
+    briefing: _Briefing = _Briefing()
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out."""
+
+    name: str
+    codebook: Codebook
+    data: Path
+    format: DataFormat = "table"
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """An aggregate indicator table of a round: its codebook, its data files and any benchmarks it sets."""
+
+    name: str
+    codebook: IndicatorCodebook
+    data: tuple[Path, ...]
+    benchmarks: Mapping[str, Mapping[str, float]] | None
+
+
+@dataclass(frozen=True)
+class KeyFinding:
+    """A numbered key finding: the items it reports and the recommendation that follows."""
+
+    instrument: str
+    item: Item
+    recommendation: str
+    also: tuple[tuple[str, Item], ...] = ()
+
+
+@dataclass(frozen=True)
+class Round:
+    """Everything a run needs to know about one audit round, checked and resolved."""
+
+    id: str
+    title: str
+    partnership: str
+    published: dt.date | None
+    period_start: dt.date
+    period_end: dt.date
+    baseline: Path | None
+    areas: tuple[str, ...]
+    instruments: Mapping[str, Instrument]
+    indicator_tables: Mapping[str, IndicatorTable]
+    disclosure: DisclosureRule
+    redact: tuple[str, ...]
+    briefing: _Briefing
+    key_findings: tuple[KeyFinding, ...]
+    actions: tuple[Action, ...]
+    path: Path
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the round reads: parameters, codebooks and data."""
+        files = [self.path]
+        for instrument in self.instruments.values():
+            files.extend([instrument.codebook.path, instrument.data])
+        for table in self.indicator_tables.values():
+            files.extend([table.codebook.path, *table.data])
+        return tuple(files)
+
+
+def _resolve(base: Path, raw: str) -> Path:
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrument:
+    base = path.parent
+    for key in ("codebook", "data"):
+        if not getattr(entry, key).strip():
+            raise ParametersError(
+                f"{path.name}: instruments → {name} → {key} is empty; fill in the path to this round's {key} file."
+            )
+    codebook_path = _resolve(base, entry.codebook)
+    data_path = _resolve(base, entry.data)
+    if not codebook_path.is_file():
+        raise ParametersError(
+            f"{path.name}: instruments → {name} → codebook names {codebook_path}, which does not exist."
+        )
+    if not data_path.is_file():
+        raise ParametersError(f"{path.name}: instruments → {name} → data names {data_path}, which does not exist.")
+    if data_path.suffix.lower() not in DATA_SUFFIXES:
+        raise ParametersError(
+            f"{path.name}: instruments → {name} → data names {data_path.name}; "
+            f"data files must be CSV (.csv) or Excel (.xlsx)."
+        )
+    try:
+        codebook = load_codebook(codebook_path)
+    except CodebookError as exc:
+        raise ParametersError(f"{path.name}: instruments → {name} → codebook: {exc}") from None
+    return Instrument(name=name, codebook=codebook, data=data_path, format=entry.format)
+
+
+def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) -> IndicatorTable:
+    where = f"{path.name}: indicator_tables → {name}"
+    codebook_path = _resolve(path.parent, entry.codebook)
+    if not codebook_path.is_file():
+        raise ParametersError(f"{where} → codebook names {codebook_path}, which does not exist.")
+    data = (entry.data,) if isinstance(entry.data, str) else entry.data
+    paths = tuple(_resolve(path.parent, item) for item in data)
+    for data_path in paths:
+        if not data_path.is_file():
+            raise ParametersError(f"{where} → data names {data_path}, which does not exist.")
+        if data_path.suffix.lower() not in DATA_SUFFIXES:
+            raise ParametersError(f"{where} → data names {data_path.name}; data files must be CSV or Excel (.xlsx).")
+    try:
+        codebook = load_indicator_codebook(codebook_path)
+    except CodebookError as exc:
+        raise ParametersError(f"{where} → codebook: {exc}") from None
+    benchmarks = None
+    if entry.benchmarks is not None:
+        benchmarks = MappingProxyType({str(period): dict(values) for period, values in entry.benchmarks.items()})
+    return IndicatorTable(name=name, codebook=codebook, data=paths, benchmarks=benchmarks)
+
+
+def _find_item(
+    path: Path, instruments: Mapping[str, Instrument], key: str, where: str = "briefing → recommendations"
+) -> tuple[str, Item]:
+    """Find an indicator by ``item`` or ``instrument.item``; the bare id must be unambiguous."""
+    if "." in key:
+        name, _, item_id = key.partition(".")
+        candidates = [(name, instruments[name])] if name in instruments else []
+    else:
+        item_id = key
+        candidates = list(instruments.items())
+    matches = [
+        (name, instrument.codebook.by_id[item_id])
+        for name, instrument in candidates
+        if item_id in instrument.codebook.by_id and instrument.codebook.by_id[item_id].is_indicator
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    indicators = sorted(
+        f"{name}.{item.id}" for name, instrument in instruments.items() for item in instrument.codebook.indicators
+    )
+    if not matches:
+        raise ParametersError(
+            f"{path.name}: {where} names '{key}', which is not an item with met values; "
+            f"allowed: {', '.join(indicators)}."
+        )
+    raise ParametersError(
+        f"{path.name}: {where} names '{key}', which is in more than one instrument; "
+        f"write it as {' or '.join(f'{name}.{item.id}' for name, item in matches)}."
+    )
+
+
+def _check_placeholders(path: Path, key: str, text: str) -> None:
+    try:
+        check_placeholders(text, STATEMENT_PLACEHOLDERS)
+    except ValueError as exc:
+        raise ParametersError(f"{path.name}: briefing → recommendations → {key} {exc}.") from None
+
+
+def _key_findings(path: Path, briefing: _Briefing, instruments: Mapping[str, Instrument]) -> tuple[KeyFinding, ...]:
+    findings = []
+    for key, entry in briefing.recommendations.items():
+        recommendation = entry if isinstance(entry, _Recommendation) else _Recommendation(text=entry)
+        _check_placeholders(path, key, recommendation.text)
+        name, item = _find_item(path, instruments, key)
+        also = tuple(_find_item(path, instruments, other) for other in recommendation.also)
+        findings.append(KeyFinding(instrument=name, item=item, recommendation=recommendation.text, also=also))
+    return tuple(findings)
+
+
+def load_round(path: str | Path) -> Round:
+    """Read a parameters file, its codebooks and check that every file it names exists."""
+    path = Path(path).expanduser().resolve()
+    raw = read_yaml(path, ParametersError, "parameters")
+    parameters = check_model(_ParametersFile, raw, path, ParametersError, "parameters")
+    repeated = sorted({area for area in parameters.areas if parameters.areas.count(area) > 1})
+    if repeated:
+        raise ParametersError(f"{path.name}: areas lists {', '.join(repeated)} more than once.")
+    if not parameters.instruments and not parameters.indicator_tables:
+        raise ParametersError(
+            f"{path.name}: the round names no data; add instruments (case audits, surveys) or indicator_tables."
+        )
+    instruments = {name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()}
+    indicator_tables = {
+        name: _load_indicator_table(path, name, entry) for name, entry in parameters.indicator_tables.items()
+    }
+    unknown = sorted(set(parameters.briefing.methodology) - set(instruments))
+    if unknown:
+        raise ParametersError(
+            f"{path.name}: briefing → methodology names '{unknown[0]}', which is not an instrument; "
+            f"allowed: {', '.join(instruments)}."
+        )
+    return Round(
+        id=parameters.round,
+        title=parameters.title,
+        partnership=parameters.partnership,
+        published=parameters.published,
+        period_start=parameters.period.start,
+        period_end=parameters.period.end,
+        baseline=_resolve(path.parent, parameters.baseline) if parameters.baseline else None,
+        areas=parameters.areas,
+        instruments=MappingProxyType(instruments),
+        indicator_tables=MappingProxyType(indicator_tables),
+        disclosure=DisclosureRule(min_count=parameters.disclosure.min_count, symbol=parameters.disclosure.symbol),
+        redact=tuple(name for name in parameters.redact if name.strip()),
+        briefing=parameters.briefing,
+        key_findings=_key_findings(path, parameters.briefing, instruments),
+        actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
+        path=path,
+    )

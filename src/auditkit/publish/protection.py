@@ -1,0 +1,250 @@
+"""An analysis as it may be published: disclosure control applied, identifiers gone.
+
+:func:`protect_analysis` applies the round's disclosure rule (by default the DfE rule:
+counts from 1 to 5 shown as ``c``, with secondary suppression) to every count a briefing
+or the published findings show, and to everything computed from a suppressed count:
+percentages, intervals, differences, tests and verdicts. The records, which hold case
+references and response ids, are dropped. Briefing sections and published findings are
+always made from the protected analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from auditkit.analysis.comparison import Comparison
+from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
+from auditkit.analysis.indicator_tables import IndicatorTableFindings
+from auditkit.analysis.round_analysis import Analysis
+from auditkit.publish.disclosure import TOTAL, DisclosureRule, suppress_proportions, suppress_table
+
+#: The verdict shown where a comparison rests on a suppressed count.
+SUPPRESSED = "suppressed"
+
+_COMPARISON_FIGURES = (
+    "baseline_numerator",
+    "baseline_proportion",
+    "followup_numerator",
+    "followup_proportion",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "p_value",
+    "p_adjusted",
+)
+_PAIRED_FIGURES = ("paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted")
+_ORDINAL_FIGURES = ("mw_u", "mw_p_value", "mw_p_adjusted")
+
+
+def _protect_counts(counts: RecordCounts, rule: DisclosureRule) -> RecordCounts:
+    """Records per area (with their total) and complete against incomplete records."""
+    records, complete, by_area = counts.records, counts.complete, dict(counts.by_area)
+    if by_area:
+        hidden = suppress_table(pd.DataFrame({"records": by_area}), rule)
+        by_area = {area: None if hidden.loc[area, "records"] else count for area, count in by_area.items()}
+        records = None if hidden.loc[TOTAL, "records"] else records
+    completeness = suppress_table(
+        pd.DataFrame({"complete": [counts.complete], "incomplete": [counts.records - counts.complete]}), rule
+    )
+    if completeness.iloc[0, 0]:
+        complete = None
+    if completeness.iloc[0, 2]:
+        records = None
+    return RecordCounts(records=records, complete=complete, by_area=MappingProxyType(by_area))
+
+
+def _protect_distributions(distributions: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """Answers per value of each item: a one-column table with the answered total."""
+    protected = distributions.copy()
+    protected["count"] = protected["count"].astype("Float64").astype("Int64")
+    protected["suppressed"] = False
+    for _, rows in distributions.groupby(["instrument", "item"], sort=False):
+        hidden = suppress_table(pd.DataFrame({"count": rows["count"].to_numpy()}), rule)
+        flags = hidden["count"].to_numpy()[:-1]
+        protected.loc[rows.index, "suppressed"] = flags
+        protected.loc[rows.index[flags], "count"] = pd.NA
+    return protected
+
+
+def protect_findings(findings: Findings) -> Findings:
+    """Findings with every count the rule hides, and every figure computed from one, set to missing."""
+    rule = findings.round.disclosure
+    indicators = [
+        suppress_proportions(rows, "area", rule)
+        for _, rows in findings.indicators.groupby(["instrument", "item"], sort=False)
+    ]
+    protected = (
+        pd.concat(indicators).sort_index()
+        if indicators
+        else findings.indicators.assign(suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
+    )
+    return Findings(
+        round=findings.round,
+        counts=MappingProxyType({name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}),
+        indicators=protected,
+        distributions=_protect_distributions(findings.distributions, rule),
+    )
+
+
+def _total_hidden(findings: Findings) -> set[tuple[str, str]]:
+    rows = findings.indicators
+    totals = rows[(rows["area"] == ALL_AREAS) & rows["suppressed"]]
+    return set(zip(totals["instrument"], totals["item"]))
+
+
+def _hidden_distributions(findings: Findings) -> set[tuple[str, str]]:
+    rows = findings.distributions[findings.distributions["suppressed"]]
+    return set(zip(rows["instrument"], rows["item"]))
+
+
+def _protect_comparison(comparison: Comparison, before: Findings, after: Findings, rule: DisclosureRule) -> Comparison:
+    items = comparison.items.copy()
+    for column in (
+        "baseline_numerator",
+        "followup_numerator",
+        "baseline_denominator",
+        "followup_denominator",
+        "paired_pairs",
+        "paired_b",
+        "paired_c",
+    ):
+        items[column] = items[column].astype("Float64").astype("Int64")
+    hidden = _total_hidden(before) | _total_hidden(after)
+    keys = list(zip(items["instrument"], items["item"]))
+    totals = np.array([key in hidden for key in keys], dtype=bool)
+    items.loc[totals, list(_COMPARISON_FIGURES)] = pd.NA
+    items.loc[totals, "verdict"] = SUPPRESSED
+    small = [
+        rule.active
+        and any(
+            1 <= value <= rule.min_count
+            for value in (row.paired_b, row.paired_c, row.paired_pairs)
+            if not pd.isna(value)
+        )
+        for row in items.itertuples()
+    ]
+    items.loc[np.array(small, dtype=bool) | totals, list(_PAIRED_FIGURES)] = pd.NA
+    ordinal = _hidden_distributions(before) | _hidden_distributions(after)
+    items.loc[np.array([key in ordinal for key in keys], dtype=bool) | totals, list(_ORDINAL_FIGURES)] = pd.NA
+    distributions = comparison.distributions.copy()
+    for column in ("baseline_count", "followup_count"):
+        distributions[column] = distributions[column].astype("Int64")
+        for _, rows in comparison.distributions.groupby(["instrument", "item"], sort=False):
+            flags = suppress_table(pd.DataFrame({"count": rows[column].to_numpy()}), rule)["count"].to_numpy()[:-1]
+            distributions.loc[rows.index[flags], column] = pd.NA
+    return dataclasses.replace(comparison, items=items, distributions=distributions)
+
+
+def _protect_area_tests(area_tests: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    rows = findings.indicators
+    hidden = set(zip(rows.loc[rows["suppressed"], "instrument"], rows.loc[rows["suppressed"], "item"]))
+    protected = area_tests.copy()
+    mask = np.array([key in hidden for key in zip(area_tests["instrument"], area_tests["item"])], dtype=bool)
+    protected.loc[mask, ["p_value", "p_adjusted"]] = np.nan
+    return protected
+
+
+def _protect_trend(trend: pd.DataFrame, history: list[Findings]) -> pd.DataFrame:
+    hidden = set().union(*(_total_hidden(findings) for findings in history))
+    protected = trend.copy()
+    mask = np.array([key in hidden for key in zip(trend["instrument"], trend["item"])], dtype=bool)
+    protected.loc[mask, ["z", "chi2", "p_value", "p_adjusted"]] = np.nan
+    protected["numerators"] = [
+        [None if mask[index] else value for value in values] for index, values in enumerate(trend["numerators"])
+    ]
+    return protected
+
+
+def _hidden_indicator_rows(rows: pd.DataFrame, total_area: str | None, rule: DisclosureRule) -> np.ndarray:
+    """Which rows of an aggregate indicator table to hide: per period, the areas' met and not-met
+    counts go through :func:`suppress_table` (their sums are published totals); the stated total
+    row is hidden when its own counts are small or when the areas' totals are."""
+    hidden = np.zeros(len(rows), dtype=bool)
+    if not rule.active:
+        return hidden
+    counted = rows["numerator"].notna() & rows["denominator"].notna()
+    for _, group in rows[counted].groupby("period", sort=False):
+        positions = [rows.index.get_loc(index) for index in group.index]
+        is_total = (group["area"] == total_area).to_numpy()
+        met = group["numerator"].astype(int).to_numpy()
+        not_met = group["denominator"].astype(int).to_numpy() - met
+        small = ((met >= 1) & (met <= rule.min_count)) | ((not_met >= 1) & (not_met <= rule.min_count))
+        parts = ~is_total
+        if parts.any():
+            cells = pd.DataFrame({"met": met[parts], "not_met": not_met[parts]})
+            mask = suppress_table(cells, rule).to_numpy()
+            part_positions = [position for position, part in zip(positions, parts) if part]
+            hidden[part_positions] = mask[:-1, :2].any(axis=1)
+            small = small | (is_total & mask[-1, :2].any())
+        hidden[[position for position, flag in zip(positions, small & is_total) if flag]] = True
+    return hidden
+
+
+def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRule) -> IndicatorTableFindings:
+    """An indicator table with small counts, and everything computed from them, hidden."""
+    hidden = _hidden_indicator_rows(findings.rows, findings.codebook.total_area, rule)
+    rows = findings.rows.copy()
+    rows["suppressed"] = hidden
+    figures = ["numerator", "proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"]
+    rows[figures] = rows[figures].astype(float)
+    rows.loc[hidden, figures] = np.nan
+    rows["funnel"] = rows["funnel"].astype(object)
+    rows.loc[hidden, "funnel"] = None
+    keys = set(zip(rows.loc[hidden, "period"], rows.loc[hidden, "area"]))
+    verdicts = findings.verdicts.copy()
+    verdicts["verdict"] = verdicts["verdict"].astype(object)
+    verdicts.loc[[key in keys for key in zip(verdicts["period"], verdicts["area"])], "verdict"] = None
+    trend = findings.trend.copy()
+    if keys and not trend.empty:
+        trend.loc[trend["area"].isin([area for _, area in keys]), ["z", "chi2", "p_value"]] = np.nan
+    return dataclasses.replace(findings, rows=rows, verdicts=verdicts, trend=trend)
+
+
+#: The last few analyses protected, by identity: a briefing protects the same analysis once per section.
+_PROTECTED: dict[int, tuple[Analysis, Analysis]] = {}
+_PROTECTED_KEPT = 8
+
+
+def protect_analysis(analysis: Analysis) -> Analysis:
+    """The analysis as it may be published under its round's disclosure rule, without records."""
+    if analysis.published:
+        return analysis
+    cached = _PROTECTED.get(id(analysis))
+    if cached is not None and cached[0] is analysis:
+        return cached[1]
+    protected = _protect(analysis)
+    if len(_PROTECTED) >= _PROTECTED_KEPT:
+        _PROTECTED.pop(next(iter(_PROTECTED)))
+    _PROTECTED[id(analysis)] = (analysis, protected)
+    return protected
+
+
+def _protect(analysis: Analysis) -> Analysis:
+    history = tuple(protect_analysis(earlier) for earlier in analysis.history)
+    findings = protect_findings(analysis.findings)
+    comparison = analysis.comparison
+    if comparison is not None:
+        comparison = _protect_comparison(comparison, history[-1].findings, findings, analysis.round.disclosure)
+    trend = analysis.trend
+    if trend is not None:
+        trend = _protect_trend(trend, [earlier.findings for earlier in history] + [findings])
+    return dataclasses.replace(
+        analysis,
+        records=MappingProxyType({}),
+        findings=findings,
+        history=history,
+        comparison=comparison,
+        trend=trend,
+        area_tests=_protect_area_tests(analysis.area_tests, findings),
+        indicator_tables=MappingProxyType(
+            {
+                name: protect_indicator_table(table, analysis.round.disclosure)
+                for name, table in analysis.indicator_tables.items()
+            }
+        ),
+        published=True,
+    )

@@ -1,0 +1,207 @@
+"""Where a report came from: ``manifest.json``, the data fingerprint, and ``auditkit verify``.
+
+The manifest records the SHA-256 of every input (parameters, codebooks and data of the
+round and of every baseline), the resolved parameters, the software that produced the
+report and when. ``verify_report`` re-hashes the inputs and names every file that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from auditkit.config.round import Round
+from auditkit.errors import AuditkitError
+
+MANIFEST = "manifest.json"
+#: Packages whose versions a manifest records.
+KEY_PACKAGES = (
+    "auditkit",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "matplotlib",
+    "seaborn",
+    "weasyprint",
+    "python-calamine",
+    "openpyxl",
+)
+
+
+def hash_file(path: Path) -> str:
+    """The SHA-256 of a file, as hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_time() -> dt.datetime:
+    """Now, in UTC; or the time in SOURCE_DATE_EPOCH when it is set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
+    """Every input file of the rounds, oldest round first, each with its role and hash."""
+    inputs, seen = [], set()
+    for round_ in rounds:
+        files = [("parameters", round_.path)]
+        for instrument in round_.instruments.values():
+            files += [("codebook", instrument.codebook.path), ("data", instrument.data)]
+        for table in round_.indicator_tables.values():
+            files += [("codebook", table.codebook.path), *(("data", path) for path in table.data)]
+        for role, path in files:
+            if path in seen:
+                continue
+            seen.add(path)
+            inputs.append({"round": round_.id, "role": role, "path": str(path), "sha256": hash_file(path)})
+    return inputs
+
+
+def fingerprint(inputs: Sequence[dict[str, str]]) -> str:
+    """A short fingerprint of all the inputs' contents (not their paths): 12 hex digits."""
+    digest = hashlib.sha256("\n".join(sorted(item["sha256"] for item in inputs)).encode("ascii"))
+    return digest.hexdigest()[:12]
+
+
+def _package_versions() -> dict[str, str]:
+    versions = {}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _git_commit(folder: Path) -> dict[str, Any] | None:
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "uncommitted_changes": bool(dirty)}
+
+
+def _resolved(round_: Round) -> dict[str, Any]:
+    return {
+        "round": round_.id,
+        "title": round_.title,
+        "partnership": round_.partnership,
+        "period": {"start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()},
+        "baseline": str(round_.baseline) if round_.baseline else None,
+        "areas": list(round_.areas),
+        "instruments": {
+            name: {"codebook": str(instrument.codebook.path), "data": str(instrument.data)}
+            for name, instrument in round_.instruments.items()
+        },
+        "indicator_tables": {
+            name: {
+                "codebook": str(table.codebook.path),
+                "data": [str(path) for path in table.data],
+                "benchmarks": None if table.benchmarks is None else {k: dict(v) for k, v in table.benchmarks.items()},
+            }
+            for name, table in round_.indicator_tables.items()
+        },
+        "disclosure": {"min_count": round_.disclosure.min_count, "symbol": round_.disclosure.symbol},
+        "redact": f"{len(round_.redact)} name(s), not recorded here",
+    }
+
+
+def build_manifest(
+    rounds: Sequence[Round],
+    project: Path,
+    outputs: Sequence[Path],
+    started: dt.datetime,
+    finished: dt.datetime,
+    inputs: Sequence[dict[str, str]] = (),
+) -> dict[str, Any]:
+    """The manifest of a report: inputs with hashes, resolved parameters, software, commit and times.
+
+    ``inputs`` are the rounds' input files as the analysis read them (:func:`list_inputs`); when not
+    given they are hashed now.
+    """
+    inputs = list(inputs) or list_inputs(rounds)
+    return {
+        "round": rounds[-1].id,
+        "fingerprint": fingerprint(inputs),
+        "inputs": inputs,
+        "parameters": [_resolved(round_) for round_ in rounds],
+        "software": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "packages": _package_versions(),
+        },
+        "git": _git_commit(project),
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+        "outputs": [{"path": path.name, "sha256": hash_file(path)} for path in outputs],
+    }
+
+
+def write_manifest(manifest: dict[str, Any], folder: Path) -> Path:
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of re-hashing a report's inputs: one status per file."""
+
+    report: Path
+    statuses: tuple[tuple[str, str], ...]
+
+    @property
+    def matches(self) -> bool:
+        return all(status == "unchanged" for _, status in self.statuses)
+
+
+def verify_report(folder: str | Path) -> Verification:
+    """Re-hash every input a report's manifest names; each is unchanged, changed or missing."""
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise AuditkitError(f"{folder} has no {MANIFEST}; it is not an auditkit report, or it predates manifests.")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        inputs = manifest["inputs"]
+    except (ValueError, KeyError, TypeError):
+        raise AuditkitError(f"{path} is not a readable auditkit manifest.") from None
+    statuses = []
+    for item in inputs:
+        source = Path(item["path"])
+        if not source.is_file():
+            statuses.append((item["path"], "missing"))
+        elif hash_file(source) != item["sha256"]:
+            statuses.append((item["path"], "changed"))
+        else:
+            statuses.append((item["path"], "unchanged"))
+    return Verification(report=folder, statuses=tuple(statuses))

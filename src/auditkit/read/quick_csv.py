@@ -1,0 +1,255 @@
+"""The quick path for large plain CSV files: pandas' C parser, answers read as categoricals.
+
+:func:`read_csv_quickly` reads a plain CSV (the shape a survey tool, a database export or Excel
+writes: UTF-8 or Windows-1252, every cell quoted or none) in two halves on two threads, with
+answers as categoricals. For anything unusual it
+returns None and :func:`auditkit.read.tables.read_table` reads the file as before, so every file
+gives the same table, and every error the same message, whichever path reads it
+(``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from auditkit.read.tables import ROW, TOTALS_WORDS, first_record, header_text, sniff_separator
+
+_SPLIT_BYTES = 8 << 20
+_CHECKED_BLOCK = 16 << 20
+_SPLIT_TRIES = 1000
+
+
+def _is_utf8(raw: bytes | memoryview) -> bool:
+    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(raw), _CHECKED_BLOCK):
+            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
+    """A file that is not UTF-8 (Excel's "CSV (Comma delimited)") as the careful reader decodes it, in UTF-8.
+
+    None when that reader would not read it as Windows-1252: when some of it may be UTF-8 (a lead
+    byte followed by a continuation byte: the careful reader then names the cell that mixes two
+    encodings) or when a byte has no Windows-1252 meaning. Converted a block at a time (one byte
+    is one character), so the whole text is never held as a Python string.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    for start in range(0, len(data), _CHECKED_BLOCK):
+        block = data[start : start + _CHECKED_BLOCK + 1]
+        leads = np.flatnonzero((block[:-1] >= 0xC2) & (block[:-1] <= 0xF4))
+        if ((block[leads + 1] >= 0x80) & (block[leads + 1] <= 0xBF)).any():
+            return None
+    try:
+        return b"".join(
+            raw[start : start + _CHECKED_BLOCK].decode("cp1252").encode("utf-8")
+            for start in range(0, len(raw), _CHECKED_BLOCK)
+        )
+    except UnicodeDecodeError:
+        return None
+
+
+class _Pieces:
+    """A binary file made of pieces of bytes in turn, read without first joining (copying) them."""
+
+    def __init__(self, pieces: list[bytes | memoryview]) -> None:
+        self._pieces = [memoryview(piece) for piece in pieces if len(piece)]
+
+    def read(self, size: int = -1) -> bytes:
+        taken = []
+        while self._pieces and size != 0:
+            piece = self._pieces[0]
+            length = len(piece) if size < 0 else min(size, len(piece))
+            taken.append(piece[:length])
+            if length == len(piece):
+                self._pieces.pop(0)
+            else:
+                self._pieces[0] = piece[length:]
+            size -= length if size > 0 else 0
+        return b"".join(taken)
+
+
+def _split_point(raw: bytes) -> int:
+    """Where to cut a file in two for two parsers: the start of a line near the middle, 0 for nowhere.
+
+    With quotes in the file the cut goes after a line ending preceded by an even number of quotes,
+    as a line ending outside quoted text is. A quote inside an unquoted cell can mislead that count
+    into a cut inside a quoted cell; the first half then ends inside quotes, which the parser
+    refuses, and the careful reader reads the file instead.
+    """
+    middle = raw.find(b"\n", len(raw) // 2) + 1
+    quotes = raw.count(b'"', 0, middle) if b'"' in raw else 0
+    for _ in range(_SPLIT_TRIES):
+        if not middle or quotes % 2 == 0:
+            return middle if middle < len(raw) else 0
+        after = raw.find(b"\n", middle) + 1
+        quotes += raw.count(b'"', middle, after or len(raw))
+        middle = after
+    return 0
+
+
+def _parse_plain(
+    pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str], width: int
+) -> pd.DataFrame | None:
+    """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long."""
+    try:
+        frame = pd.read_csv(
+            _Pieces(pieces),
+            sep=separator,
+            header=None,
+            dtype=dtypes,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            encoding="utf-8",
+            quoting=csv.QUOTE_MINIMAL,
+            doublequote=True,
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        return None
+    return frame if frame.shape[1] == width else None
+
+
+def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
+    """One column of the parsed blocks joined, each block's header row left out.
+
+    Answers keep the categories as found, less the column's own name when no answer is that text
+    (each block's header row is read as a value), so every category is one some row gave.
+    """
+    pieces = [part[column].array for part in parts]
+    if not isinstance(pieces[0], pd.Categorical):
+        return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
+    joined = pd.api.types.union_categoricals(pieces) if len(pieces) > 1 else pieces[0]
+    starts = np.cumsum([0] + [len(piece) for piece in pieces[:-1]])
+    header = joined.codes[starts[0]]
+    codes = np.delete(joined.codes, starts)
+    categories = joined.categories
+    if not (codes == header).any():
+        codes = codes - (codes > header).astype(codes.dtype)
+        categories = categories.delete(header)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+
+
+#: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
+TRIMMED = "auditkit_trimmed"
+
+
+def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """For each row: is the cell blank, and is it a totals label ("Total", "Grand total:" and so on);
+    and whether every value is already trimmed and not blank."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, values = column.cat.codes.to_numpy(), [str(value) for value in column.cat.categories]
+        blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
+        totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
+        return blank[codes], totals[codes], False
+    values = column.to_numpy(dtype=object)
+    text = values.astype(str)
+    stripped = np.strings.strip(text)  # as str.strip does; the file holds no NUL character
+    blank = np.strings.str_len(stripped) == 0
+    trimmed = not blank.any() and bool((stripped == text).all())
+    # Only a cell whose first letter may start a totals label needs the full test: a letter that
+    # begins one of them, in either case (setting bit 0x20 lowers an ASCII capital), or any non-ASCII letter.
+    first = stripped.astype("U1").view(np.uint32)
+    maybe = np.isin(first | 0x20, _TOTALS_FIRST_LETTERS) | (first > 0x7F)
+    totals = np.zeros(len(values), dtype=bool)
+    rows = np.flatnonzero(maybe)
+    totals[rows] = [_is_totals_word(text) for text in values[rows]]
+    return blank, totals, trimmed
+
+
+_TOTALS_FIRST_LETTERS = np.array(sorted({ord(word[0]) for word in TOTALS_WORDS}), dtype=np.uint32)
+
+
+def _is_totals_word(text: str) -> bool:
+    return text.strip().rstrip(":").strip().casefold() in TOTALS_WORDS
+
+
+def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset()) -> pd.DataFrame | None:
+    """The table :func:`read_table` gives for a plain CSV file, read by pandas' C parser.
+
+    Columns named in ``text_columns`` hold text; the others are categoricals (answers repeat, so
+    each distinct value is stored once and checked once). Returns None when the file needs the
+    careful reader: neither UTF-8 nor Windows-1252 throughout, an Excel separator line, a header
+    cell over several lines or a blank name in the header, a line ending in a lone carriage
+    return, a row longer than the header, quoted text left open at the end, or a totals row. That
+    reader then gives the same table, or names the problem.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    raw = path.read_bytes()
+    if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        if not raw.isascii() and not _is_utf8(raw):
+            return None  # UTF-8 by its mark, yet not throughout: the careful reader names the cell
+    elif not raw.isascii() and not _is_utf8(raw):
+        raw = _utf8_from_windows_1252(raw)
+        if raw is None:
+            return None
+    end = raw.find(b"\n")
+    if end < 0 or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
+        return None
+    header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
+    if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
+        return None  # a header cell over several lines, or Excel's separator line
+    separator = sniff_separator(header_line)
+    names = [header_text(cell) for cell in first_record(header_line, separator)]
+    if not all(names):
+        return None
+    dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
+    whole = memoryview(raw)
+    middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
+    blocks = [[whole[:middle]], [whole[: end + 1], whole[middle:]]] if middle else [[whole]]
+    if len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))
+    else:
+        parts = [_parse_plain(blocks[0], separator, dtypes, len(names))]
+    del blocks, whole, raw
+    if any(part is None for part in parts):
+        return None
+    columns = [_without_header(parts, index) for index in range(len(names))]
+    del parts
+    return _plain_table(path, names, columns)
+
+
+def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.DataFrame | None:
+    """Blank rows dropped, rows numbered as Excel shows them; None when a row starts with a totals label."""
+    length = len(columns[0])
+    if not length:
+        return None
+    blank = np.ones(length, dtype=bool)
+    total = np.zeros(length, dtype=bool)
+    trimmed = set()
+    for name, column in zip(names, columns):
+        if isinstance(column.dtype, pd.CategoricalDtype) and not blank.any():
+            continue  # every row already has a value: this column can make no row blank or a totals row
+        is_blank, is_total, clean = _blank_and_totals(column)
+        total |= blank & ~is_blank & is_total
+        blank &= is_blank
+        if clean:
+            trimmed.add(name)
+    if total.any():
+        return None
+    table = pd.DataFrame({index: column for index, column in enumerate(columns)})
+    table.columns = names
+    table.index = pd.RangeIndex(2, 2 + length, name=ROW)
+    if blank.any():
+        table = table.loc[~blank]
+    if table.empty:
+        return None
+    table.attrs[TRIMMED] = frozenset(trimmed)
+    return table

@@ -1,0 +1,98 @@
+"""Many rounds in one call: ``auditkit run P1.yaml P2.yaml ... --jobs N``.
+
+The rounds run in ``N`` worker processes forked from this one after the heavy imports, so
+every worker starts warm and each round pays only for its own work. Rounds share nothing:
+each is analysed from its own files and each notebook starts from an empty namespace. A
+round that fails is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditkit.errors import AuditkitError
+from auditkit.run.pipeline import run_round
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """What became of one round of a batch: the report's folder, or why it failed."""
+
+    parameters: Path
+    folder: Path | None
+    error: str | None
+    bug: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None
+
+
+def _warm_up() -> None:
+    """Import what every round needs before the workers are forked, so they share it."""
+    import nbconvert  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    import auditkit.briefing.page  # noqa: F401
+    import auditkit.run.inprocess_engine  # noqa: F401
+
+
+def _run_one(parameters: Path, output: Path | None, force: bool, engine: str, verbose: bool) -> RoundOutcome:
+    def progress(message: str) -> None:
+        if verbose:
+            print(f"  {parameters.name}: {message}…", file=sys.stderr, flush=True)
+
+    try:
+        result = run_round(parameters, output, progress=progress, force=force, engine=engine, parallel=False)
+    except AuditkitError as exc:
+        return RoundOutcome(parameters, None, f"{exc}\nNothing was written for this round.")
+    except Exception:  # a bug: keep its traceback, and let the other rounds go on
+        return RoundOutcome(parameters, None, traceback.format_exc(), bug=True)
+    return RoundOutcome(parameters, result.folder, None)
+
+
+def _output_for(parameters: Path, output: Path | None) -> Path | None:
+    """With --out, each round of a batch goes to a folder named after its parameters file inside it."""
+    return None if output is None else output / parameters.stem
+
+
+def run_rounds(
+    parameters: list[Path],
+    output: Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    engine: str = "inprocess",
+    verbose: bool = False,
+    on_done: Callable[[RoundOutcome, int, int], None] | None = None,
+) -> list[RoundOutcome]:
+    """Run every round, ``jobs`` at a time; outcomes come back in the order the rounds were given."""
+    outcomes: dict[int, RoundOutcome] = {}
+    failed = 0
+
+    def record(index: int, outcome: RoundOutcome) -> None:
+        nonlocal failed
+        outcomes[index] = outcome
+        failed += not outcome.succeeded
+        if on_done is not None:
+            on_done(outcome, len(outcomes), failed)
+
+    if jobs <= 1 or len(parameters) <= 1:
+        for index, path in enumerate(parameters):
+            record(index, _run_one(path, _output_for(path, output), force, engine, verbose))
+        return [outcomes[index] for index in range(len(parameters))]
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {
+            pool.submit(_run_one, path, _output_for(path, output), force, engine, verbose): index
+            for index, path in enumerate(parameters)
+        }
+        for future in as_completed(futures):
+            record(futures[future], future.result())
+    return [outcomes[index] for index in range(len(parameters))]

@@ -1,0 +1,91 @@
+"""Scaffolding the next round's parameters file from the previous one (``auditkit new-round``).
+
+The new file names the previous round as its baseline, advances the period by the same
+length, carries the actions over with their status, keeps codebooks, areas and briefing text,
+and leaves the data paths for the user to fill in. Comments say what to change.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from auditkit.config.round import Round
+from auditkit.config.yaml_reader import read_yaml
+from auditkit.errors import ParametersError
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("auditkit", "templates/scaffold"),
+    autoescape=False,  # noqa: S701 - this renders YAML, not HTML
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+# JSON strings and lists are valid YAML flow scalars and sequences, quoted where needed.
+_ENVIRONMENT.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def advance_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period after ``start``–``end``, of the same length: whole months when it is whole months."""
+    new_start = end + dt.timedelta(days=1)
+    if start.day == 1 and end == _last_day(end.year, end.month):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        last = new_start.month - 1 + months - 1
+        return new_start, _last_day(new_start.year + last // 12, last % 12 + 1)
+    return new_start, new_start + (end - start)
+
+
+def suggest_round_id(previous: str, end: dt.date) -> str:
+    """'llr-2017' → 'llr-2018' when the new period ends in 2018; otherwise '<id>-next'."""
+    match = re.fullmatch(r"(.*?)(\d{4})", previous)
+    if match and int(match.group(2)) != end.year:
+        return f"{match.group(1)}{end.year}"
+    return f"{previous}-next"
+
+
+def scaffold_next_round(previous: Round, target: Path) -> str:
+    """The text of the next round's parameters file, to be saved at ``target``."""
+    start, end = advance_period(previous.period_start, previous.period_end)
+    folder = target.resolve().parent
+    raw = read_yaml(previous.path, ParametersError, "parameters")
+    briefing = yaml.safe_dump({"briefing": raw.get("briefing", {})}, sort_keys=False, allow_unicode=True, width=100)
+    published = previous.published + (end - previous.period_end) if previous.published else end
+    return _ENVIRONMENT.get_template("next_round.yaml.j2").render(
+        previous=previous,
+        round_id=suggest_round_id(previous.id, end),
+        published=published.isoformat(),
+        baseline=os.path.relpath(previous.path, folder),
+        start=start.isoformat(),
+        end=end.isoformat(),
+        codebooks=[
+            (name, os.path.relpath(instrument.codebook.path, folder))
+            for name, instrument in previous.instruments.items()
+        ],
+        actions=previous.actions,
+        briefing=briefing.rstrip(),
+    )
+
+
+def write_next_round(previous: Round, target: str | Path) -> Path:
+    """Write the next round's parameters file; refuses to overwrite an existing file."""
+    target = Path(target)
+    if target.exists():
+        raise ParametersError(f"{target} already exists; choose a new file name for the next round.")
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise ParametersError(f"{target.name}: a parameters file must end in .yaml.")
+    text = scaffold_next_round(previous, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target

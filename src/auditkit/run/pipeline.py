@@ -1,0 +1,148 @@
+"""One round from parameters to published files, in stages.
+
+validate → compute findings → execute notebooks → render HTML → render PDF → (screenshot) → publish.
+
+Everything is built in a staging folder beside the target and moved into place only
+when every stage has succeeded: bad input or a failing notebook leaves no partial
+folder, and an earlier report stays untouched until its replacement is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditkit.analysis.round_analysis import Analysis, analyse_round
+from auditkit.briefing.html import prepare_sections
+from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
+from auditkit.config.round import Round
+from auditkit.publish.findings_files import write_findings
+from auditkit.publish.provenance import build_manifest, run_time, write_manifest
+from auditkit.run.engines import execute_notebook
+from auditkit.run.forked import alongside
+from auditkit.run.screenshot import screenshot_browser, take_screenshot
+from auditkit.run.staging import (  # noqa: F401  (kept importable from here)
+    _OWNER,
+    BRIEFING_NOTEBOOK,
+    _alive,
+    default_output_folder,
+    find_project_folder,
+    remove_abandoned_folders,
+    staged_folder,
+)
+from auditkit.run.staging import (
+    check_replaceable as _check_replaceable,
+)
+
+#: The notebooks a run executes, in order, each with the folder of the report it is saved in.
+#: The analyst's workbook shows unsuppressed figures, so it goes to ``internal/``.
+NOTEBOOKS = {"analysis.ipynb": "internal", "briefing.ipynb": "."}
+#: The screenshot ``--screenshot`` writes beside the briefing.
+SCREENSHOT = "briefing.png"
+#: The report's folder for files that must not be published.
+INTERNAL = "internal"
+_INTERNAL_README = (
+    "INTERNAL: do not publish anything in this folder.\n\n"
+    "analysis.ipynb is the analyst's workbook and findings-unsuppressed.* hold every figure before disclosure\n"
+    "control. They may show small counts that could identify a child. Publish only the files one folder up.\n"
+)
+
+#: The parameter every notebook takes: the path of the round's parameters file.
+PARAMETER_NAME = "parameters_path"
+
+Progress = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    """A progress callback that says nothing."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run wrote its output, and what it found."""
+
+    round: Round
+    folder: Path
+    analysis: Analysis
+    #: ``briefing.png``, the first screen of the briefing in Chromium, when the run took one.
+    screenshot: Path | None = None
+
+    @property
+    def briefing_html(self) -> Path:
+        return self.folder / "briefing.html"
+
+    @property
+    def briefing_pdf(self) -> Path:
+        return self.folder / "briefing.pdf"
+
+
+def check_round(parameters: str | Path) -> Analysis:
+    """Load a round and its baselines and check all their data; raises listing every problem found."""
+    return analyse_round(parameters)
+
+
+def run_round(
+    parameters: str | Path,
+    output: str | Path | None = None,
+    progress: Progress = _silent,
+    force: bool = False,
+    screenshot: bool = False,
+    engine: str = "inprocess",
+    parallel: bool = True,
+) -> RunResult:
+    """Validate a round, execute its notebooks and publish the briefing as HTML and PDF.
+
+    An existing report is replaced only with ``force``, and only once the new one is complete.
+    With ``screenshot``, ``briefing.png`` shows the briefing's first screen in Chromium; a missing
+    browser stops the run before anything is written. ``engine`` says how the notebooks run
+    (:data:`auditkit.run.engines.ENGINES`): in this process (the default) or each in a kernel of its own.
+    With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
+    a batch, which already keeps every core busy, turns that off.
+    """
+    started = run_time()
+    chromium = screenshot_browser() if screenshot else None
+    progress("validating the data")
+    analysis = analyse_round(parameters)
+    round_ = analysis.round
+    project = find_project_folder(round_)
+    target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
+    _check_replaceable(target, force)
+    with staged_folder(target) as staging:
+        internal = staging / INTERNAL
+        internal.mkdir()
+        (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
+        write_findings(analysis, staging)
+        write_findings(analysis, internal, published=False)
+        parameters = {PARAMETER_NAME: str(round_.path)}
+        workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
+        if engine == "inprocess":
+            progress("drawing the charts")
+            prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
+        with alongside(
+            lambda: [
+                execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters, engine)
+                for name in workbooks
+            ],
+            parallel=parallel,
+        ):
+            progress(
+                f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
+            )
+            briefing = execute_notebook(
+                project / "notebooks" / BRIEFING_NOTEBOOK, staging / BRIEFING_NOTEBOOK, parameters, engine
+            )
+            progress("rendering briefing.html")
+            html = render_briefing_html(briefing, round_)
+            (staging / "briefing.html").write_text(html, encoding="utf-8")
+            progress("rendering briefing.pdf")
+            render_briefing_pdf(html, staging / "briefing.pdf")
+        if chromium is not None:
+            progress("taking briefing.png in Chromium")
+            take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
+        outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
+        manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
+        write_manifest(manifest, staging)
+    return RunResult(
+        round=round_, folder=target, analysis=analysis, screenshot=target / SCREENSHOT if chromium is not None else None
+    )
