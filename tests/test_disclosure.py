@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from auditkit.analysis.findings import ALL_AREAS
-from auditkit.publish.disclosure import ALL, TOTAL, DisclosureRule, suppress_proportions, suppress_table
+from auditkit.config.disclosure_rule import DisclosureRule
+from auditkit.publish.disclosure import ALL, TOTAL, suppress_proportions, suppress_table
 from auditkit.stats.proportions import proportion_ci
 
 RULE = DisclosureRule()

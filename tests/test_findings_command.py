@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,14 @@ def folder_state(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def findings_state(folder: Path) -> dict[str, bytes]:
+    """What `auditkit findings` wrote, less the manifest it writes beside the findings (checked here)."""
+    state = folder_state(folder)
+    manifest = json.loads(state.pop("manifest.json"))
+    assert [entry["path"] for entry in manifest["outputs"]] == ["findings.json", "findings.csv"]
+    return state
+
+
 def written_by_the_library(parameters: Path, folder: Path) -> dict[str, bytes]:
     """What auditkit run publishes as findings: write_findings on the analysis, disclosure control applied."""
     folder.mkdir()
@@ -37,15 +46,32 @@ def test_writes_the_published_findings_of_the_example_round(tmp_path: Path):
     result = invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert f"Findings written to {out / 'findings.json'}" in result.output
-    assert folder_state(out) == written_by_the_library(REPO / "parameters" / "llr-2017.yaml", tmp_path / "expected")
-    assert sorted(folder_state(out)) == ["findings.csv", "findings.json"]  # no notebooks, no briefing
+    written = folder_state(out)
+    manifest = written.pop("manifest.json")  # issue 13: the findings mode writes a manifest too
+    assert written == written_by_the_library(REPO / "parameters" / "llr-2017.yaml", tmp_path / "expected")
+    assert sorted(written) == ["findings.csv", "findings.json"]  # no notebooks, no briefing
+    assert [entry["path"] for entry in json.loads(manifest)["outputs"]] == ["findings.json", "findings.csv"]
+
+
+def test_its_output_can_be_verified_against_its_data(tmp_path: Path):
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "parameters", project / "parameters")
+    shutil.copytree(REPO / "data_templates", project / "data_templates")
+    out = tmp_path / "out"
+    assert invoke("findings", str(project / "parameters" / "llr-2017.yaml"), "--out", str(out)).exit_code == 0
+    assert invoke("verify", str(out)).exit_code == 0
+    cases = project / "data_templates" / "examples" / "llr-2017-cases.csv"
+    cases.write_text(cases.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = invoke("verify", str(out))
+    assert result.exit_code == 1
+    assert "1 input file(s) changed or missing since it was produced (llr-2017-cases.csv)" in result.output
 
 
 def test_a_follow_up_round_gets_its_comparison(tmp_path: Path):
     out = tmp_path / "out"
     result = invoke("findings", str(FOLLOWUP), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert folder_state(out) == written_by_the_library(FOLLOWUP, tmp_path / "expected")
+    assert findings_state(out) == written_by_the_library(FOLLOWUP, tmp_path / "expected")
     assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["comparison"]["items"]
 
 
@@ -54,7 +80,7 @@ def test_applies_the_disclosure_rule_as_run_does(example_round: RoundCopy, tmp_p
     out = tmp_path / "out"
     result = invoke("findings", str(example_round.parameters), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert folder_state(out) == written_by_the_library(example_round.parameters, tmp_path / "expected")
+    assert findings_state(out) == written_by_the_library(example_round.parameters, tmp_path / "expected")
     document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert document["disclosure"]["applied"] and document["disclosure"]["min_count"] == 5
     assert ",c," in (out / "findings.csv").read_text(encoding="utf-8")
@@ -64,7 +90,7 @@ def test_writes_to_the_round_s_report_folder_by_default(example_round: RoundCopy
     result = invoke("findings", str(example_round.parameters))
     assert result.exit_code == 0, result.output
     report = example_round.reports / "llr-2017"
-    assert sorted(folder_state(report)) == ["findings.csv", "findings.json"]
+    assert sorted(findings_state(report)) == ["findings.csv", "findings.json"]
     assert [path.name for path in example_round.reports.iterdir()] == ["llr-2017"]  # no staging folder left
 
 
@@ -107,7 +133,7 @@ def test_an_existing_report_is_replaced_only_with_force(tmp_path: Path):
 
     result = invoke("findings", str(parameters), "--out", str(out), "--force")
     assert result.exit_code == 0, result.output
-    assert sorted(folder_state(out)) == ["findings.csv", "findings.json"]
+    assert sorted(findings_state(out)) == ["findings.csv", "findings.json"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
 
 
@@ -237,7 +263,7 @@ def test_a_large_round_under_the_dfe_rule_publishes_no_small_count(tmp_path: Pat
     )
     result = invoke("findings", str(parameters), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert folder_state(tmp_path / "out") == written_by_the_library(parameters, tmp_path / "expected")
+    assert findings_state(tmp_path / "out") == written_by_the_library(parameters, tmp_path / "expected")
     rare = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     rare = rare["instruments"]["survey"]["indicators"]["rare"]
     shown = [entry["numerator"] for entry in rare["by_area"].values()]

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import REPO, RoundCopy
 
 from auditkit.cli import main
-from auditkit.publish.provenance import fingerprint
+from auditkit.read.fingerprints import fingerprint
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import click  # noqa: E402
 
 import auditkit  # noqa: E402
-from auditkit.errors import AuditkitError  # noqa: E402
+from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # noqa: E402
 
 _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
 
@@ -61,24 +61,10 @@ def main() -> None:
 def validate(parameters: Path) -> None:
     """Check a round's parameters, codebooks and data without rendering anything."""
     from auditkit.run.pipeline import check_round
+    from auditkit.run.summaries import describe_check
 
-    analysis = check_round(parameters)
-    for earlier in analysis.history:
-        click.echo(f"baseline {earlier.round.id} ({earlier.round.path.name}):")
-        for name, frame in earlier.records.items():
-            click.echo(
-                f"  {name}: {len(frame)} records in {earlier.round.instruments[name].data.name}: no problems found."
-            )
-    for name, frame in analysis.records.items():
-        click.echo(f"{name}: {len(frame)} records in {analysis.round.instruments[name].data.name}: no problems found.")
-    for name, table in analysis.indicator_tables.items():
-        files = ", ".join(path.name for path in analysis.round.indicator_tables[name].data)
-        click.echo(f"{name}: {len(table.rows)} rows in {files}.")
-        if not table.checks.empty:
-            click.echo(f"  Data-quality notes ({len(table.checks)}; the briefing shows them too):")
-            for message in table.checks["message"]:
-                click.echo(f"  - {message}")
-    click.echo(f"{analysis.round.path.name} is ready to run.")
+    for line in describe_check(check_round(parameters)):
+        click.echo(line)
 
 
 @main.command()
@@ -125,7 +111,7 @@ def run(
     """
     if len(parameters) > 1:
         if screenshot:
-            raise AuditkitError("--screenshot takes one round at a time; run the rounds you want to see alone.")
+            raise CommandError("--screenshot takes one round at a time; run the rounds you want to see alone.")
         _run_batch(list(parameters), output, force, jobs, engine, quiet)
         return
     from auditkit.run.pipeline import run_round
@@ -137,7 +123,7 @@ def run(
             parameters[0], output, progress=_progress(quiet), force=force, screenshot=screenshot, engine=engine
         )
     except AuditkitError as exc:
-        raise AuditkitError(f"{exc}\nNothing was written.") from None
+        raise NothingWrittenError(exc) from None
     click.echo(f"Briefing written to {result.briefing_html}")
     click.echo(f"                and {result.briefing_pdf}")
     if result.screenshot is not None:
@@ -159,20 +145,14 @@ def findings(parameters: Path, output: Path | None, force: bool) -> None:
     The same files as `auditkit run` writes, under the round's disclosure rule, without
     executing notebooks or rendering the briefing: quick, even for very large surveys.
     """
-    from auditkit.analysis.round_analysis import analyse_round
-    from auditkit.publish.findings_files import write_findings
-    from auditkit.run.staging import check_replaceable, default_output_folder, staged_folder
+    from auditkit.run.pipeline import write_round_findings
 
     try:
-        analysis = analyse_round(parameters, reuse=False)  # analysed once here: no need to hash the inputs
-        target = output.expanduser().resolve() if output else default_output_folder(analysis.round)
-        check_replaceable(target, force)
-        with staged_folder(target) as staging:
-            write_findings(analysis, staging)
+        result = write_round_findings(parameters, output, force=force)
     except AuditkitError as exc:
-        raise AuditkitError(f"{exc}\nNothing was written.") from None
-    click.echo(f"Findings written to {target / 'findings.json'}")
-    click.echo(f"                and {target / 'findings.csv'}")
+        raise NothingWrittenError(exc) from None
+    click.echo(f"Findings written to {result.findings_json}")
+    click.echo(f"                and {result.findings_csv}")
 
 
 def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: int, engine: str, quiet: bool) -> None:
@@ -201,51 +181,23 @@ def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: i
 @click.argument("report", type=click.Path(path_type=Path, file_okay=False))
 def verify(report: Path) -> None:
     """Check that a report's input files are unchanged since it was produced."""
-    from auditkit.publish.provenance import verify_report
+    from auditkit.run.summaries import describe_verification
 
-    result = verify_report(report)
-    for path, status in result.statuses:
-        click.echo(f"  {status:9} {path}")
-    if not result.matches:
-        changed = [path for path, status in result.statuses if status != "unchanged"]
-        raise AuditkitError(
-            f"{report} no longer matches its data: {len(changed)} input file(s) changed or missing since it was "
-            f"produced ({', '.join(Path(path).name for path in changed)}). Rerun it with --force to bring it up to date."
-        )
-    click.echo(f"{report} matches its data: every input file is unchanged.")
+    lines, changed = describe_verification(report)
+    for line in lines:
+        click.echo(line)
+    if changed is not None:
+        raise changed
 
 
 @main.command()
 @click.argument("parameters", type=_PARAMETERS)
 def actions(parameters: Path) -> None:
     """Show a round's actions: status, whether overdue, and the change in the standard each answers."""
-    from auditkit.briefing.wording import format_date
-    from auditkit.config.actions import describe_status
-    from auditkit.publish.protection import protect_analysis
-    from auditkit.run.pipeline import check_round
+    from auditkit.run.summaries import describe_actions
 
-    analysis = protect_analysis(check_round(parameters))
-    table = analysis.actions_table()
-    if table.empty:
-        click.echo(f"{analysis.round.path.name} lists no actions.")
-        return
-    compared = analysis.comparison is not None
-    click.echo(
-        f"Actions in {analysis.round.path.name} at the end of its period, {format_date(analysis.round.period_end)}:"
-    )
-    for row in table.itertuples():
-        status = describe_status(row.status) + (", OVERDUE" if row.overdue else "")
-        click.echo(f"{row.ref:>4}  {status}. {row.action}")
-        click.echo(f"      {row.who}; due {format_date(row.by_when)}. Standard: {row.label}.")
-        if compared:
-            click.echo(
-                f"      Since the last round: {row.change or 'not published'}"
-                f"{' (' + row.verdict + ')' if row.change and row.verdict else ''}."
-            )
-        if row.note:
-            click.echo(f"      Note: {row.note}")
-    overdue = int(table["overdue"].sum())
-    click.echo(f"{int((table['status'] == 'done').sum())} of {len(table)} done; {overdue} overdue.")
+    for line in describe_actions(parameters):
+        click.echo(line)
 
 
 @main.command("new-round")
@@ -259,10 +211,9 @@ def actions(parameters: Path) -> None:
 )
 def new_round(parameters: Path, output: Path) -> None:
     """Scaffold the next round's parameters file from this one, with the actions carried over."""
-    from auditkit.config.round import load_round
-    from auditkit.run.next_round import write_next_round
+    from auditkit.run.summaries import scaffold_next_round
 
-    written = write_next_round(load_round(parameters), output)
+    written = scaffold_next_round(parameters, output)
     click.echo(f"Wrote {written}. Fill in the data paths marked FILL IN and review the lines marked CHANGE,")
     click.echo(f"then check it with: auditkit validate {written}")
 
@@ -285,12 +236,9 @@ def new_round(parameters: Path, output: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def template(codebook: Path, output: Path, parameters: Path | None, force: bool) -> None:
     """Write a data-entry template for a codebook: a workbook with drop-down lists, or a CSV header row."""
-    from auditkit.config.codebook import load_codebook
-    from auditkit.run.data_entry import RoundSettings, round_settings, write_template
+    from auditkit.run.summaries import write_data_entry_template
 
-    book = load_codebook(codebook)
-    settings = round_settings(parameters) if parameters is not None else RoundSettings()
-    written = write_template(book, output, settings, force=force)
+    written, book = write_data_entry_template(codebook, output, parameters, force=force)
     if written.suffix.lower() == ".csv":
         click.echo(f"Wrote {written}: the header row of {book.title} ({len(book.items)} item ids).")
     else:

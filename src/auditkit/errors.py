@@ -1,35 +1,93 @@
 """One error hierarchy for everything a user can get wrong.
 
-Every error a user can cause derives from :class:`AuditkitError`. The CLI prints
-its message as plain sentences and exits 1; any other exception is a bug and
-keeps its traceback.
+Every error a user can cause derives from :class:`AuditkitError`. Each class carries the fields a
+caller may want (the file, the row, the reason…) and formats them into plain sentences in
+``__str__``, as papermill's ``PapermillExecutionError`` does. The CLI prints that text and exits 1;
+any other exception is a bug and keeps its traceback.
+
+Internal signals that never reach a user (:class:`ExactTestTooLarge`) live here too, so that
+every exception auditkit defines is in one place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "AuditkitError",
+    "CodebookError",
+    "CommandError",
+    "DataError",
+    "DataValidationError",
+    "ExactTestTooLarge",
+    "NotebookError",
+    "NothingWrittenError",
+    "ParametersError",
+    "Problem",
+    "RenderError",
+    "ReportChangedError",
+    "ReportError",
+    "ScreenshotError",
+    "TemplateError",
+    "WorkerError",
+]
+
 
 class AuditkitError(Exception):
-    """Base class of every error caused by input, not by a bug."""
+    """Base class of every error caused by input, not by a bug.
+
+    Subclasses keep their fields as attributes and build their message in ``__str__``.
+    """
 
 
-class ParametersError(AuditkitError):
-    """A round's parameters file is missing, malformed or inconsistent."""
+class _MessageError(AuditkitError):
+    """An error whose fields are a finished sentence and, where known, the file it is about."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
-class CodebookError(AuditkitError):
-    """An instrument's codebook is missing, malformed or inconsistent."""
+class ParametersError(_MessageError):
+    """A round's parameters file is missing, malformed or inconsistent (``message``, ``path``)."""
+
+
+class CodebookError(_MessageError):
+    """An instrument's codebook is missing, malformed or inconsistent (``message``, ``path``)."""
+
+
+class TemplateError(_MessageError):
+    """A data-entry template cannot be written where the user asked (``message``, ``path``)."""
+
+
+class ScreenshotError(_MessageError):
+    """The browser that takes the screenshot is missing or failed (``message``)."""
+
+
+class RenderError(_MessageError):
+    """The briefing could not be turned into HTML or PDF (``message``)."""
+
+
+class CommandError(_MessageError):
+    """A command's options do not fit together (``message``)."""
 
 
 class DataError(AuditkitError):
-    """A data file cannot be read as a table at all."""
+    """A data file cannot be read as a table at all: its ``path`` and the ``reason``."""
 
     def __init__(self, path: Path, reason: str):
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
+        super().__init__(path, reason)
+
+    def __str__(self) -> str:
+        return f"{self.path.name}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -55,29 +113,88 @@ class Problem:
 
 
 class DataValidationError(AuditkitError):
-    """A data file breaks its codebook's rules; carries every problem found."""
+    """A data file breaks its codebook's rules; carries every :class:`Problem` found (``problems``)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"The data has {count} {noun}:"]
         lines.extend(f"  {problem}" for problem in self.problems)
-        super().__init__("\n".join(lines))
+        return "\n".join(lines)
 
 
 class NotebookError(AuditkitError):
-    """A notebook failed while it ran; names the notebook and the cell."""
+    """A notebook failed while it ran: the ``notebook``, the ``cell`` (when known) and the ``reason``."""
 
-    def __init__(self, notebook: str, cell: str | None, reason: str):
+    def __init__(self, notebook: str, cell: str | int | None, reason: str):
         self.notebook = notebook
         self.cell = cell
         self.reason = reason
-        where = f"notebook {notebook}"
-        if cell is not None:
-            where += f", cell {cell}"
-        super().__init__(f"The {where} failed: {reason}")
+        super().__init__(notebook, cell, reason)
+
+    def __str__(self) -> str:
+        where = f"notebook {self.notebook}"
+        if self.cell is not None:
+            where += f", cell {self.cell}"
+        return f"The {where} failed: {self.reason}"
 
 
-class RenderError(AuditkitError):
-    """The briefing could not be turned into HTML or PDF."""
+class WorkerError(AuditkitError):
+    """The second process that runs the analyst's workbook stopped without reporting (``exitcode``)."""
+
+    def __init__(self, exitcode: int | None):
+        self.exitcode = exitcode
+        super().__init__(exitcode)
+
+    def __str__(self) -> str:
+        return f"The process running the analyst's workbook stopped unexpectedly (exit code {self.exitcode})."
+
+
+class ReportError(AuditkitError):
+    """A folder is not a report that can be verified: the ``folder`` and the ``reason``."""
+
+    def __init__(self, folder: Path, reason: str):
+        self.folder = Path(folder)
+        self.reason = reason
+        super().__init__(folder, reason)
+
+    def __str__(self) -> str:
+        return f"{self.folder} {self.reason}"
+
+
+class ReportChangedError(AuditkitError):
+    """A report no longer matches its data: the ``report`` folder and the ``changed`` (or missing) input paths."""
+
+    def __init__(self, report: Path, changed: Sequence[str]):
+        self.report = Path(report)
+        self.changed = tuple(changed)
+        super().__init__(report, self.changed)
+
+    def __str__(self) -> str:
+        names = ", ".join(Path(path).name for path in self.changed)
+        return (
+            f"{self.report} no longer matches its data: {len(self.changed)} input file(s) changed or missing "
+            f"since it was produced ({names}). Rerun it with --force to bring it up to date."
+        )
+
+
+class NothingWrittenError(AuditkitError):
+    """A command stopped before writing anything: the ``cause`` (another :class:`AuditkitError`)."""
+
+    def __init__(self, cause: AuditkitError):
+        self.cause = cause
+        super().__init__(cause)
+
+    def __str__(self) -> str:
+        return f"{self.cause}\nNothing was written."
+
+
+class ExactTestTooLarge(ValueError):
+    """An exact test's enumeration would take too long; the caller falls back to another test.
+
+    Not a user's error: it never leaves auditkit.
+    """

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditkit.briefing.wording import format_percent
 from auditkit.config.codebook import Codebook, Item
 from auditkit.config.round import Round
+from auditkit.formatting import format_percent
 from auditkit.read.validation import allowed_codes
 from auditkit.stats.proportions import proportion_ci
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from auditkit.analysis.actions import summarise_actions
 from auditkit.analysis.comparison import (
     AREA_TEST_COLUMNS,
     COMPARISON_COLUMNS,
@@ -27,11 +28,11 @@ from auditkit.analysis.comparison import (
 )
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
+from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.quotes import QuoteSelection, select_quotes
-from auditkit.config.actions import summarise_actions
 from auditkit.config.history import load_history
 from auditkit.config.round import Round, load_round
-from auditkit.publish.provenance import list_inputs
+from auditkit.read.fingerprints import list_inputs
 from auditkit.read.validation import load_round_records
 
 
@@ -42,8 +43,8 @@ class Analysis:
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds, and
     ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
-    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``). ``published`` is True for the
-    protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
+    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``).
+    ``published`` is True for the protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
     """
 
     round: Round
@@ -109,30 +110,26 @@ def _analyse_alone(round_: Round) -> Analysis:
     )
 
 
-#: Analyses already computed in this process, by the content of every input file.
-_ANALYSED: dict[tuple, Analysis] = {}
-_ANALYSED_KEPT = 8
-
-
 def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
     """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
 
     Within one process the same inputs (the same files with the same content) give the same
-    :class:`Analysis` object without computing it again: a run validates a round and then its
-    notebooks analyse it. Treat an Analysis as read-only. ``reuse=False`` computes afresh and
-    keeps nothing, for a process that analyses a round once (it skips hashing the inputs).
+    :class:`Analysis` object without computing it again (:data:`auditkit.analysis.memo.MEMO`): a run
+    validates a round and then its notebooks analyse it. Treat an Analysis as read-only.
+    ``reuse=False`` computes afresh and keeps nothing, for a process that analyses a round once (it
+    skips hashing the inputs).
+
+    Returns
+    -------
+    Analysis
+        The round analysed, with its history, comparison, trend, area tests and indicator tables.
     """
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
     if not reuse:
         return _analyse_history(history)
     inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
-    key = tuple((item["path"], item["sha256"]) for item in inputs)
-    if key not in _ANALYSED:
-        if len(_ANALYSED) >= _ANALYSED_KEPT:
-            _ANALYSED.pop(next(iter(_ANALYSED)))
-        _ANALYSED[key] = dataclasses.replace(_analyse_history(history), inputs=inputs)
-    return _ANALYSED[key]
+    return MEMO.analysis(memo_key(inputs), lambda: dataclasses.replace(_analyse_history(history), inputs=inputs))
 
 
 def _analyse_history(history: tuple[Round, ...]) -> Analysis:

@@ -22,6 +22,7 @@ from auditkit.briefing.wording import (
     describe_change,
     describe_finding,
     describe_pairs,
+    describe_status,
     finding_values,
     format_count,
     format_date,
@@ -31,10 +32,10 @@ from auditkit.briefing.wording import (
     format_percent,
     format_points,
 )
-from auditkit.config.actions import describe_status
+from auditkit.config.build_time import run_time
 from auditkit.config.indicator_codebook import RBA_QUESTIONS
 from auditkit.publish.protection import SUPPRESSED
-from auditkit.publish.provenance import fingerprint, list_inputs, run_time
+from auditkit.read.fingerprints import fingerprint, list_inputs
 
 #: A section's context builder: the published analysis in, the template's context out.
 ContextBuilder = Callable[[Analysis], dict[str, Any]]

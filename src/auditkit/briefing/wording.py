@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pandas import NA as _NA
-
 from auditkit.config.codebook import Item
+from auditkit.formatting import format_date, format_percent, is_missing
 
-
-def format_percent(proportion: float | None) -> str:
-    """A proportion as a whole percentage, halves rounded up: 0.205 → '21%'. Missing → 'n/a'."""
-    if is_missing(proportion):
-        return "n/a"
-    percent = Decimal(repr(float(proportion))) * 100
-    return f"{percent.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+__all__ = [
+    "describe_areas",
+    "describe_change",
+    "describe_finding",
+    "describe_pairs",
+    "describe_status",
+    "finding_values",
+    "format_count",
+    "format_date",
+    "format_interval",
+    "format_month",
+    "format_p",
+    "format_percent",
+    "format_points",
+    "is_missing",
+    "join_words",
+]
 
 
 def format_interval(low: float | None, high: float | None) -> str:
     """A 95% interval as '6% to 51%'."""
     return f"{format_percent(low)} to {format_percent(high)}"
-
-
-def format_date(value: dt.date) -> str:
-    """A date as a UK reader writes it: 30 April 2017."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def format_month(value: dt.date) -> str:
@@ -42,11 +45,6 @@ def join_words(words: Iterable[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def is_missing(value: Any) -> bool:
-    """Whether a figure is absent: None, NaN or pandas' NA (a figure hidden by disclosure control)."""
-    return value is None or value is _NA or (isinstance(value, float) and math.isnan(value))
 
 
 def format_count(count: Any, symbol: str = "c") -> str:
@@ -148,3 +146,8 @@ def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
         f"Of the {int(pairs)} {plural} audited in both rounds, {int(row['paired_c'])} met the standard only at "
         f"follow-up and {int(row['paired_b'])} only at baseline (McNemar's exact {format_p(row['paired_p_value'])})."
     )
+
+
+def describe_status(status: str) -> str:
+    """An action's status in words: 'in_progress' → 'In progress'."""
+    return status.replace("_", " ").capitalize()

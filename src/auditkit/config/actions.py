@@ -1,4 +1,4 @@
-"""The action plan: what a round agreed to do about each finding, and whether it was done.
+"""The action plan as a round declares it: what it agreed to do about each finding, by whom and when.
 
 A round's parameters may carry ``actions``, each with a ``ref``, the ``item`` it answers,
 the ``action``, ``who``, ``by_when`` and ``status``. A follow-up lists the actions it is
@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from auditkit.briefing.wording import format_percent, is_missing
 from auditkit.config.codebook import Item
 from auditkit.errors import ParametersError
 
@@ -25,22 +22,6 @@ STATUSES = ("not_started", "in_progress", "done", "dropped")
 CLOSED = ("done", "dropped")
 _KEYS = ("ref", "item", "action", "who", "by_when", "status", "note")
 _REQUIRED = ("ref", "item", "action", "who", "by_when", "status")
-
-#: Columns of :func:`summarise_actions`, in order.
-ACTION_COLUMNS = (
-    "ref",
-    "instrument",
-    "item",
-    "label",
-    "action",
-    "who",
-    "by_when",
-    "status",
-    "overdue",
-    "note",
-    "change",
-    "verdict",
-)
 
 
 @dataclass(frozen=True)
@@ -124,47 +105,3 @@ def is_overdue(action: Action, period_end: dt.date) -> bool:
     An action due on the last day of the period is not overdue.
     """
     return action.by_when < period_end and action.status not in CLOSED
-
-
-def summarise_actions(
-    actions: Sequence[Action], period_end: dt.date, comparison: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """One row per action with whether it is overdue and, with a comparison, the change in its item.
-
-    ``comparison`` is a comparison items frame (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`).
-    """
-    changes: dict[tuple[str, str], tuple[str, str]] = {}
-    if comparison is not None:
-        for row in comparison.itertuples():
-            changes[(row.instrument, row.item)] = (_describe_change(row), row.verdict)
-    rows = []
-    for action in actions:
-        change, verdict = changes.get((action.instrument, action.item.id), ("", ""))
-        rows.append(
-            {
-                "ref": action.ref,
-                "instrument": action.instrument,
-                "item": action.item.id,
-                "label": action.item.title,
-                "action": action.action,
-                "who": action.who,
-                "by_when": action.by_when,
-                "status": action.status,
-                "overdue": is_overdue(action, period_end),
-                "note": action.note,
-                "change": change,
-                "verdict": verdict,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
-
-
-def _describe_change(row: Any) -> str:
-    if is_missing(row.baseline_proportion) or is_missing(row.followup_proportion):
-        return ""
-    return f"{format_percent(row.baseline_proportion)} → {format_percent(row.followup_proportion)}"
-
-
-def describe_status(status: str) -> str:
-    """A status in words: 'in_progress' → 'In progress'."""
-    return status.replace("_", " ").capitalize()

@@ -18,11 +18,11 @@ import pydantic
 
 from auditkit.config.actions import Action, parse_actions
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
+from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
 from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
-from auditkit.publish.disclosure import DisclosureRule
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 #: How an instrument's data file is laid out: a table with item ids as headers, or a survey tool's export.

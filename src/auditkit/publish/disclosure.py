@@ -33,12 +33,12 @@ per area, counts per answer) are not taken into account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-__all__ = ["ALL", "DisclosureRule", "TOTAL", "suppress_proportions", "suppress_table"]
+from auditkit.config.disclosure_rule import DisclosureRule
+
+__all__ = ["ALL", "TOTAL", "suppress_proportions", "suppress_table"]
 
 #: The label of the total row and the total column in the mask of :func:`suppress_table`.
 TOTAL = "total"
@@ -50,41 +50,6 @@ ALL = "all"
 _HIDDEN_WITH_NUMERATOR = ("numerator", "proportion", "ci_low", "ci_high")
 
 _MET, _NOT_MET = "met", "not met"
-
-
-@dataclass(frozen=True)
-class DisclosureRule:
-    """Which counts a published briefing hides, and the symbol shown in their place.
-
-    Counts from 1 to ``min_count`` are suppressed; ``min_count = 0`` suppresses nothing (a
-    briefing for practitioners inside the partnership, not for wider publication).
-    """
-
-    min_count: int = 5
-    symbol: str = "c"
-
-    def __post_init__(self) -> None:
-        if isinstance(self.min_count, bool) or not isinstance(self.min_count, (int, np.integer)):
-            raise ValueError(f"min_count must be a whole number, not {self.min_count!r}")
-        if self.min_count < 0:
-            raise ValueError(f"min_count must be 0 or more, not {self.min_count}")
-        if not isinstance(self.symbol, str) or not self.symbol.strip():
-            raise ValueError(f"symbol must be a non-empty string, not {self.symbol!r}")
-
-    @property
-    def active(self) -> bool:
-        """Whether the rule suppresses anything at all."""
-        return self.min_count > 0
-
-    def describe(self) -> str:
-        """One plain-English sentence for a briefing, saying what is hidden and how it is shown."""
-        if not self.active:
-            return (
-                "No figures are suppressed: this briefing is for practitioners in the partnership "
-                "and is not for wider publication."
-            )
-        counts = "Counts of 1 are" if self.min_count == 1 else f"Counts from 1 to {self.min_count} are"
-        return f"{counts} shown as {self.symbol}, and so are other figures from which they could be worked out."
 
 
 def _whole_counts(values: pd.DataFrame, what: str) -> np.ndarray:

@@ -19,8 +19,10 @@ import pandas as pd
 from auditkit.analysis.comparison import Comparison
 from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
 from auditkit.analysis.indicator_tables import IndicatorTableFindings
+from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
-from auditkit.publish.disclosure import TOTAL, DisclosureRule, suppress_proportions, suppress_table
+from auditkit.config.disclosure_rule import DisclosureRule
+from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
 
 #: The verdict shown where a comparison rests on a suppressed count.
 SUPPRESSED = "suppressed"
@@ -204,23 +206,19 @@ def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRu
     return dataclasses.replace(findings, rows=rows, verdicts=verdicts, trend=trend)
 
 
-#: The last few analyses protected, by identity: a briefing protects the same analysis once per section.
-_PROTECTED: dict[int, tuple[Analysis, Analysis]] = {}
-_PROTECTED_KEPT = 8
-
-
 def protect_analysis(analysis: Analysis) -> Analysis:
-    """The analysis as it may be published under its round's disclosure rule, without records."""
+    """The analysis as it may be published under its round's disclosure rule, without records.
+
+    Computed once per analysis kept in :data:`auditkit.analysis.memo.MEMO`; a briefing asks for it once per section.
+
+    Returns
+    -------
+    Analysis
+        A copy with ``published=True``, no records, and every figure the rule hides set to missing.
+    """
     if analysis.published:
         return analysis
-    cached = _PROTECTED.get(id(analysis))
-    if cached is not None and cached[0] is analysis:
-        return cached[1]
-    protected = _protect(analysis)
-    if len(_PROTECTED) >= _PROTECTED_KEPT:
-        _PROTECTED.pop(next(iter(_PROTECTED)))
-    _PROTECTED[id(analysis)] = (analysis, protected)
-    return protected
+    return MEMO.derived(analysis, "protected", lambda: _protect(analysis))
 
 
 def _protect(analysis: Analysis) -> Analysis:

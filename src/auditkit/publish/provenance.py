@@ -8,9 +8,7 @@ report and when. ``verify_report`` re-hashes the inputs and names every file tha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 import platform
 import subprocess
 import sys
@@ -21,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from auditkit.config.round import Round
-from auditkit.errors import AuditkitError
+from auditkit.errors import ReportError
+from auditkit.read.fingerprints import fingerprint, hash_file, list_inputs
 
 MANIFEST = "manifest.json"
 #: Packages whose versions a manifest records.
@@ -41,46 +40,6 @@ KEY_PACKAGES = (
     "python-calamine",
     "openpyxl",
 )
-
-
-def hash_file(path: Path) -> str:
-    """The SHA-256 of a file, as hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def run_time() -> dt.datetime:
-    """Now, in UTC; or the time in SOURCE_DATE_EPOCH when it is set, for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-
-
-def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
-    """Every input file of the rounds, oldest round first, each with its role and hash."""
-    inputs, seen = [], set()
-    for round_ in rounds:
-        files = [("parameters", round_.path)]
-        for instrument in round_.instruments.values():
-            files += [("codebook", instrument.codebook.path), ("data", instrument.data)]
-        for table in round_.indicator_tables.values():
-            files += [("codebook", table.codebook.path), *(("data", path) for path in table.data)]
-        for role, path in files:
-            if path in seen:
-                continue
-            seen.add(path)
-            inputs.append({"round": round_.id, "role": role, "path": str(path), "sha256": hash_file(path)})
-    return inputs
-
-
-def fingerprint(inputs: Sequence[dict[str, str]]) -> str:
-    """A short fingerprint of all the inputs' contents (not their paths): 12 hex digits."""
-    digest = hashlib.sha256("\n".join(sorted(item["sha256"] for item in inputs)).encode("ascii"))
-    return digest.hexdigest()[:12]
 
 
 def _package_versions() -> dict[str, str]:
@@ -189,12 +148,12 @@ def verify_report(folder: str | Path) -> Verification:
     folder = Path(folder)
     path = folder / MANIFEST
     if not path.is_file():
-        raise AuditkitError(f"{folder} has no {MANIFEST}; it is not an auditkit report, or it predates manifests.")
+        raise ReportError(folder, f"has no {MANIFEST}; it is not an auditkit report, or it predates manifests.")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         inputs = manifest["inputs"]
     except (ValueError, KeyError, TypeError):
-        raise AuditkitError(f"{path} is not a readable auditkit manifest.") from None
+        raise ReportError(folder, f"has a {MANIFEST} that is not a readable auditkit manifest.") from None
     statuses = []
     for item in inputs:
         source = Path(item["path"])

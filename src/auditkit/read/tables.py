@@ -134,7 +134,8 @@ def _data_sheet(path: Path, workbook) -> str:
     if named:
         raise DataError(
             path,
-            f"the sheet '{named[0].name}' is hidden; unhide it (right-click a sheet tab, Unhide) so that it can be read.",
+            f"the sheet '{named[0].name}' is hidden; unhide it (right-click a sheet tab, Unhide) "
+            "so that it can be read.",
         )
     if len(visible) == 1:
         return visible[0]

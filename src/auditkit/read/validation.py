@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from auditkit.briefing.wording import format_date
 from auditkit.config.codebook import Codebook, Item
 from auditkit.config.round import Instrument, Round
 from auditkit.errors import DataError, DataValidationError, Problem
+from auditkit.formatting import format_date
 from auditkit.read.quick_csv import TRIMMED, read_csv_quickly
 from auditkit.read.surveys import read_instrument
 from auditkit.read.tables import ROW
@@ -188,7 +188,8 @@ def _value_problems(frame: pd.DataFrame, table: pd.DataFrame, instrument: Instru
         row = int(case.index)
         typed = table[item.id].loc[row] if item.id in table.columns else None
         value = typed.strip() if isinstance(typed, str) and typed.strip() else _shown(case.failure_case)
-        message = _messages(item, round_, value).get(check, lambda: f"fails the check {check}.")()
+        messages = _messages(item, round_, value)
+        message = messages[check]() if check in messages else f"fails the check {check}."
         problems.append(Problem(instrument.data, row, item.id, value, message))
     return problems
 

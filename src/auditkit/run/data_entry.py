@@ -32,12 +32,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from auditkit.briefing.wording import format_date
 from auditkit.config.codebook import Codebook, Item, Value
 from auditkit.config.model_check import check_model
 from auditkit.config.round import _ParametersFile  # the file's own checks, without needing its data files yet
 from auditkit.config.yaml_reader import read_yaml
-from auditkit.errors import AuditkitError, ParametersError
+from auditkit.errors import ParametersError, TemplateError
+from auditkit.formatting import format_date
 from auditkit.read.tables import DATA_SHEET
 
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
@@ -46,10 +46,6 @@ _LAST_ROW = 1_048_576  # Excel's last row: checks cover the whole column below t
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _TYPE_NAMES = {"choice": "one value from a list", "area": "an area", "date": "a date", "text": "text"}
-
-
-class TemplateError(AuditkitError):
-    """A template cannot be written where the user asked."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,10 @@ class RoundSettings:
 
 
 def round_settings(path: str | Path) -> RoundSettings:
-    """A parameters file's areas and period, checked as ``auditkit validate`` checks them (its data may not exist yet)."""
+    """A parameters file's areas and period, checked as ``auditkit validate`` checks them.
+
+    Its data files may not exist yet.
+    """
     path = Path(path).expanduser().resolve()
     raw = read_yaml(path, ParametersError, "parameters")
     parameters = check_model(_ParametersFile, raw, path, ParametersError, "parameters")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from auditkit.errors import AuditkitError
+from auditkit.errors import AuditkitError, WorkerError
 
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
@@ -32,7 +32,7 @@ def _child(work: Callable[[], Any], sender: Any) -> None:
 
 def _report(outcome: tuple[str, Any] | None, exitcode: int | None) -> None:
     if outcome is None:
-        raise AuditkitError(f"The process running the analyst's workbook stopped unexpectedly (exit code {exitcode}).")
+        raise WorkerError(exitcode)
     kind, detail = outcome
     if kind == "user":
         raise detail

@@ -16,24 +16,32 @@ from pathlib import Path
 from auditkit.analysis.round_analysis import Analysis, analyse_round
 from auditkit.briefing.html import prepare_sections
 from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
+from auditkit.config.build_time import run_time
 from auditkit.config.round import Round
 from auditkit.publish.findings_files import write_findings
-from auditkit.publish.provenance import build_manifest, run_time, write_manifest
+from auditkit.publish.provenance import build_manifest, write_manifest
 from auditkit.run.engines import execute_notebook
 from auditkit.run.forked import alongside
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
-from auditkit.run.staging import (  # noqa: F401  (kept importable from here)
-    _OWNER,
+from auditkit.run.staging import (
     BRIEFING_NOTEBOOK,
-    _alive,
+    check_replaceable,
     default_output_folder,
     find_project_folder,
-    remove_abandoned_folders,
     staged_folder,
 )
-from auditkit.run.staging import (
-    check_replaceable as _check_replaceable,
-)
+
+__all__ = [
+    "INTERNAL",
+    "NOTEBOOKS",
+    "PARAMETER_NAME",
+    "SCREENSHOT",
+    "FindingsResult",
+    "RunResult",
+    "check_round",
+    "run_round",
+    "write_round_findings",
+]
 
 #: The notebooks a run executes, in order, each with the folder of the report it is saved in.
 #: The analyst's workbook shows unsuppressed figures, so it goes to ``internal/``.
@@ -107,7 +115,7 @@ def run_round(
     round_ = analysis.round
     project = find_project_folder(round_)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-    _check_replaceable(target, force)
+    check_replaceable(target, force)
     with staged_folder(target) as staging:
         internal = staging / INTERNAL
         internal.mkdir()
@@ -146,3 +154,47 @@ def run_round(
     return RunResult(
         round=round_, folder=target, analysis=analysis, screenshot=target / SCREENSHOT if chromium is not None else None
     )
+
+
+@dataclass(frozen=True)
+class FindingsResult:
+    """Where ``auditkit findings`` wrote a round's published findings and their manifest."""
+
+    round: Round
+    folder: Path
+
+    @property
+    def findings_json(self) -> Path:
+        return self.folder / "findings.json"
+
+    @property
+    def findings_csv(self) -> Path:
+        return self.folder / "findings.csv"
+
+
+def write_round_findings(
+    parameters: str | Path, output: str | Path | None = None, force: bool = False
+) -> FindingsResult:
+    """Validate a round and write only its published findings, with a manifest: no notebook, no briefing.
+
+    The same ``findings.json`` and ``findings.csv`` as :func:`run_round` writes, under the round's
+    disclosure rule, and a ``manifest.json`` that lists them, so ``auditkit verify`` covers them.
+    Built in a staging folder and moved into place as :func:`run_round` does.
+
+    Returns
+    -------
+    FindingsResult
+        The round and the folder written (``findings_json``, ``findings_csv``).
+    """
+    started = run_time()
+    analysis = analyse_round(parameters, reuse=False)  # analysed once here: nothing to keep in the memo
+    round_ = analysis.round
+    target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
+    check_replaceable(target, force)
+    with staged_folder(target) as staging:
+        outputs = list(write_findings(analysis, staging))
+        # git finds the commit from any folder inside the project, and a parameters file given with
+        # --out need not be inside a project folder at all.
+        manifest = build_manifest(analysis.rounds, round_.path.parent, outputs, started, run_time(), analysis.inputs)
+        write_manifest(manifest, staging)
+    return FindingsResult(round=round_, folder=target)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from auditkit.errors import AuditkitError
+from auditkit.errors import ScreenshotError
 
 #: The environment variable that names the Chromium binary to use.
 CHROMIUM_VARIABLE = "AUDITKIT_CHROMIUM"
@@ -39,10 +39,6 @@ _INSTALL_HELP = (
     "On Debian or Ubuntu install it with: sudo apt-get install chromium "
     f"(or set {CHROMIUM_VARIABLE} to the path of a Chromium or Chrome browser)"
 )
-
-
-class ScreenshotError(AuditkitError):
-    """The browser that takes the screenshot is missing or failed."""
 
 
 def find_chromium() -> Path:

@@ -24,7 +24,7 @@ BRIEFING_NOTEBOOK = "briefing.ipynb"
 
 def find_project_folder(round_: Round) -> Path:
     """The folder holding ``notebooks/``: the nearest one above the parameters file, else auditkit's own."""
-    candidates = [*round_.path.parents, Path(__file__).resolve().parents[2]]
+    candidates = [*round_.path.parents, Path(__file__).resolve().parents[3]]
     for folder in candidates:
         if (folder / "notebooks" / BRIEFING_NOTEBOOK).is_file():
             return folder

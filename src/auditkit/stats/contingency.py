@@ -13,6 +13,8 @@ import math
 import numpy as np
 from scipy.special import chdtrc, gammaln
 
+from auditkit.errors import ExactTestTooLarge
+
 __all__ = [
     "EXACT_MAX_RECORDS",
     "EXACT_WORK_LIMIT",
@@ -47,10 +49,6 @@ def as_counts(name: str, values) -> np.ndarray:
     if np.any(array != np.floor(array)):
         raise ValueError(f"{name} must be whole numbers")
     return array
-
-
-class ExactTestTooLarge(ValueError):
-    """The table is too large for the exact test to be enumerated in reasonable time and memory."""
 
 
 def fisher_freeman_halton_test(table) -> float:
