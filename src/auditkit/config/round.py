@@ -8,11 +8,12 @@ anywhere. Absolute paths are used as they are.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any
 
 import pydantic
 
@@ -24,9 +25,39 @@ from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
 
+__all__ = [
+    "DATA_SUFFIXES",
+    "DEFAULT_FORMAT",
+    "FORMAT_NAME_PATTERN",
+    "DataFormat",
+    "IndicatorTable",
+    "Instrument",
+    "KeyFinding",
+    "Round",
+    "load_round",
+]
+
 DATA_SUFFIXES = (".csv", ".xlsx")
-#: How an instrument's data file is laid out: a table with item ids as headers, or a survey tool's export.
-DataFormat = Literal["table", "surveymonkey", "msforms"]
+#: What a data format's name may be (the ``format:`` of an instrument): lower-case letters and ``_``.
+FORMAT_NAME_PATTERN = r"^[a-z_]+$"
+#: The data format an instrument has when its entry names none: a table with item ids as headers.
+DEFAULT_FORMAT = "table"
+
+
+def _format_name(name: str) -> str:
+    if not re.fullmatch(FORMAT_NAME_PATTERN, name):
+        raise ValueError(
+            f"{name!r} is not a data format's name; write it in lower-case letters, as in 'format: {name.lower()}'"
+            if re.fullmatch(FORMAT_NAME_PATTERN, name.lower())
+            else f"{name!r} is not a data format's name; a format is named in lower-case letters and '_'"
+        )
+    return name
+
+
+#: How an instrument's data file is laid out, by name: a table with item ids as headers (``table``), or a survey
+#: tool's export. The names known are those of ``auditkit.read.formats.FORMATS``; an unknown one is named when
+#: the instrument's data is read.
+DataFormat = Annotated[str, pydantic.AfterValidator(_format_name)]
 
 
 class _Strict(pydantic.BaseModel):
@@ -47,7 +78,7 @@ class _Period(_Strict):
 class _InstrumentEntry(_Strict):
     codebook: str
     data: str
-    format: DataFormat = "table"
+    format: DataFormat = DEFAULT_FORMAT
 
 
 class _Recommendation(_Strict):
@@ -106,7 +137,7 @@ class Instrument:
     name: str
     codebook: Codebook
     data: Path
-    format: DataFormat = "table"
+    format: str = DEFAULT_FORMAT
 
 
 @dataclass(frozen=True)
@@ -152,7 +183,13 @@ class Round:
 
     @property
     def inputs(self) -> tuple[Path, ...]:
-        """Every file the round reads: parameters, codebooks and data."""
+        """Every file the round reads.
+
+        Returns
+        -------
+        tuple of Path
+            The parameters file, then each instrument's codebook and data, then each indicator table's.
+        """
         files = [self.path]
         for instrument in self.instruments.values():
             files.extend([instrument.codebook.path, instrument.data])
@@ -265,7 +302,13 @@ def _key_findings(path: Path, briefing: _Briefing, instruments: Mapping[str, Ins
 
 
 def load_round(path: str | Path) -> Round:
-    """Read a parameters file, its codebooks and check that every file it names exists."""
+    """Read a parameters file, its codebooks and check that every file it names exists.
+
+    Returns
+    -------
+    Round
+        The round, its paths resolved against the parameters file's folder.
+    """
     path = Path(path).expanduser().resolve()
     raw = read_yaml(path, ParametersError, "parameters")
     parameters = check_model(_ParametersFile, raw, path, ParametersError, "parameters")

@@ -17,6 +17,8 @@ behind as the rows are read: it never reaches a DataFrame, and an item may not n
 * **Microsoft Forms** (XLSX): one header row, ``ID``, ``Start time``, ``Completion time``,
   ``Email``, ``Name`` (and ``Last modified time`` in newer exports), then one column per question;
   a multi-select answer is one cell listing the options ticked, each followed by ``;``.
+
+The formats that read these exports for an instrument are in :mod:`auditkit.read.formats`.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from auditkit.config.codebook import Codebook, Item
-from auditkit.config.round import Instrument
 from auditkit.errors import DataError
-from auditkit.read.tables import blank_mask, column_texts, frame_from_columns, header_text, read_rows, table_from_rows
+from auditkit.read.tables import blank_mask, column_texts, frame_from_columns, read_rows
+
+__all__ = ["OPTION_SEPARATOR", "is_forms_header", "is_surveymonkey_header", "normalise", "read_export"]
 
 #: Between a question and one of its options in an item's ``source``.
 OPTION_SEPARATOR = " | "
@@ -79,11 +82,16 @@ _CONTACT_FIELDS = frozenset(
         "phone number",
     }
 )
-_FORMAT_NAMES = {"surveymonkey": "SurveyMonkey", "msforms": "Microsoft Forms"}
 
 
 def normalise(text: str) -> str:
-    """Text compared whatever its case and spacing."""
+    """Text compared whatever its case and spacing.
+
+    Returns
+    -------
+    str
+        ``text`` with its runs of white space made single spaces, trimmed and case-folded.
+    """
     return " ".join(str(text).split()).casefold()
 
 
@@ -205,7 +213,13 @@ def _nearest(text: str, candidates: dict[str, str]) -> str | None:
 def _mismatch(
     path, codebook: Codebook, columns: list[_Column], missing: list[tuple[Item, str]], used: set[int]
 ) -> DataError:
-    """The error listing the codebook's unmatched items and the export's unused questions, each with its nearest match."""
+    """The error naming the codebook's unmatched items and the export's unused questions, and the nearest to each.
+
+    Returns
+    -------
+    DataError
+        The error, one line per item and question.
+    """
     answers = [column for column in columns if not column.is_metadata and not column.personal]
     in_export = {column.key: column.shown for column in answers}
     in_export.update({normalise(column.question): column.question for column in answers})
@@ -279,7 +293,22 @@ def _values(source: _Source, rows: list[list[object]], start: int) -> list[str]:
 
 
 def read_export(path, codebook: Codebook, export_format: str) -> pd.DataFrame:
-    """A survey export as a table of text whose columns are the codebook's item ids, rows numbered as Excel shows them."""
+    """Read a survey tool's export, each codebook item's values taken from the question its ``source`` names.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export, CSV or XLSX.
+    codebook : Codebook
+        The instrument's codebook.
+    export_format : {"surveymonkey", "msforms"}
+        The survey tool that wrote the export.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them.
+    """
     header_rows = 2 if export_format == "surveymonkey" else 1
     rows = read_rows(path, header_rows=header_rows)
     columns = _surveymonkey_columns(path, rows) if header_rows == 2 else _forms_columns(path, rows)
@@ -289,27 +318,34 @@ def read_export(path, codebook: Codebook, export_format: str) -> pd.DataFrame:
     return frame_from_columns(path, [source.item.id for source in sources], values, first_row=header_rows + 1)
 
 
-def _looks_like_export(header: list[str]) -> str | None:
-    names = {normalise(name) for name in header}
-    if _SURVEYMONKEY_ID in names:
-        return "surveymonkey"
-    if set(_FORMS_REQUIRED) <= names:
-        return "msforms"
-    return None
+def is_surveymonkey_header(header: list[str]) -> bool:
+    """Whether a file's first row is that of a SurveyMonkey export.
+
+    Parameters
+    ----------
+    header : list of str
+        The text of each cell of the file's first row.
+
+    Returns
+    -------
+    bool
+        True when the row has SurveyMonkey's ``Respondent ID`` column (whatever its case and spacing).
+    """
+    return _SURVEYMONKEY_ID in {normalise(name) for name in header}
 
 
-def read_instrument(instrument: Instrument) -> pd.DataFrame:
-    """An instrument's data as a table of text, whatever its format, rows numbered as Excel shows them."""
-    if instrument.format in _FORMAT_NAMES:
-        return read_export(instrument.data, instrument.codebook, instrument.format)
-    rows = read_rows(instrument.data)
-    header = [header_text(cell) for cell in rows[0]]
-    export_format = _looks_like_export(header)
-    if export_format is not None and not set(header) & set(instrument.codebook.by_id):
-        raise DataError(
-            instrument.data,
-            f"the file looks like a {_FORMAT_NAMES[export_format]} export; add 'format: {export_format}' to the "
-            f"instrument '{instrument.name}' in the parameters file, so that its questions are matched to the "
-            f"codebook's items by their source.",
-        )
-    return table_from_rows(instrument.data, rows)
+def is_forms_header(header: list[str]) -> bool:
+    """Whether a file's first row is that of a Microsoft Forms export.
+
+    Parameters
+    ----------
+    header : list of str
+        The text of each cell of the file's first row.
+
+    Returns
+    -------
+    bool
+        True when the row has Forms' ``ID``, ``Start time`` and ``Completion time`` columns (whatever their case and
+        spacing).
+    """
+    return set(_FORMS_REQUIRED) <= {normalise(name) for name in header}

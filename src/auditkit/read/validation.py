@@ -18,15 +18,23 @@ from auditkit.config.codebook import Codebook, Item
 from auditkit.config.round import Instrument, Round
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.formatting import format_date
-from auditkit.read.quick_csv import TRIMMED, read_csv_quickly
-from auditkit.read.surveys import read_instrument
+from auditkit.read.formats import read_instrument, round_formats
+from auditkit.read.quick_csv import TRIMMED
 from auditkit.read.tables import ROW
+
+__all__ = ["allowed_codes", "build_schema", "check_records", "load_round_records"]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
 def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
-    """The value codes a column may hold (a round's areas for area items)."""
+    """The value codes a column may hold (a round's areas for area items).
+
+    Returns
+    -------
+    tuple of str
+        The codes, in the codebook's order (an area item's: the round's areas, then its extra values).
+    """
     if item.type == "area":
         return (*round_.areas, *(value.code for value in item.extra_values))
     return item.codes
@@ -103,7 +111,14 @@ def _date_checks(item: Item, round_: Round) -> list:
 
 
 def build_schema(codebook: Codebook, round_: Round):
-    """The pandera schema (a ``pandera.DataFrameSchema``) for one instrument's normalised data in one round."""
+    """The pandera schema for one instrument's normalised data in one round.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        A column for each codebook item, with its checks (allowed codes, dates, the round's period, required,
+        unique).
+    """
     import pandera.pandas as pa
 
     columns = {}
@@ -188,8 +203,8 @@ def _value_problems(frame: pd.DataFrame, table: pd.DataFrame, instrument: Instru
         row = int(case.index)
         typed = table[item.id].loc[row] if item.id in table.columns else None
         value = typed.strip() if isinstance(typed, str) and typed.strip() else _shown(case.failure_case)
-        messages = _messages(item, round_, value)
-        message = messages[check]() if check in messages else f"fails the check {check}."
+        described = _messages(item, round_, value).get(check)
+        message = described() if described is not None else f"fails the check {check}."
         problems.append(Problem(instrument.data, row, item.id, value, message))
     return problems
 
@@ -305,19 +320,17 @@ def _nullable(item: Item, codebook: Codebook) -> bool:
     return not item.required or codebook.partial_records and not item.unique
 
 
-def _read(instrument: Instrument) -> pd.DataFrame:
-    """The instrument's table of text: a plain CSV file read quickly when it can be, else as it arrives."""
-    if instrument.format == "table":
-        text = frozenset(item.id for item in instrument.codebook.items if item.type == "text")
-        table = read_csv_quickly(instrument.data, text_columns=text)
-        if table is not None and set(table.columns) & set(instrument.codebook.by_id):
-            return table
-    return read_instrument(instrument)
-
-
 def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read and check one instrument's data; return the typed records (or None) and every problem."""
-    table = _read(instrument)
+    """Read and check one instrument's data.
+
+    Returns
+    -------
+    records : pandas.DataFrame or None
+        The typed records, or None when a problem was found.
+    problems : list of Problem
+        Every problem found, in the order of the rows and columns.
+    """
+    table = read_instrument(instrument)
     header_problems = _column_problems(table, instrument)
     missing = [problem for problem in header_problems if problem.column not in table.columns]
     repeated = table.columns.duplicated().any()
@@ -355,7 +368,22 @@ def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame |
 
 
 def load_round_records(round_: Round) -> dict[str, pd.DataFrame]:
-    """Every instrument's typed records; raises one error listing every problem in every file."""
+    """Every instrument's typed records; raises one error listing every problem in every file.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Each instrument's records, by the instrument's name: a column per codebook item (categories, dates or
+        text), indexed by the rows' numbers as Excel shows them.
+
+    Raises
+    ------
+    auditkit.errors.ParametersError
+        Before any file is read, when an instrument's format is not known.
+    auditkit.errors.DataValidationError
+        Listing every problem in every file.
+    """
+    round_formats(round_)
     records, problems = {}, []
     for name, instrument in round_.instruments.items():
         try:
