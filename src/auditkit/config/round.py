@@ -130,6 +130,25 @@ class _ParametersFile(_Strict):
     briefing: _Briefing = _Briefing()
 
 
+def _read_parameters_file(path: Path) -> _ParametersFile:
+    return check_model(
+        _ParametersFile, read_yaml(path, ParametersError, "parameters"), path, ParametersError, "parameters"
+    )
+
+
+def read_areas_and_period(path: str | Path) -> tuple[tuple[str, ...], dt.date, dt.date]:
+    """A parameters file's areas and period, checked as ``auditkit validate`` checks the whole file.
+
+    Nothing else it names is read: its codebooks and data files may not exist yet.
+
+    Returns
+    -------
+    tuple of (areas, period start, period end)
+    """
+    parameters = _read_parameters_file(Path(path).expanduser().resolve())
+    return parameters.areas, parameters.period.start, parameters.period.end
+
+
 @dataclass(frozen=True)
 class Instrument:
     """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out."""
@@ -310,8 +329,7 @@ def load_round(path: str | Path) -> Round:
         The round, its paths resolved against the parameters file's folder.
     """
     path = Path(path).expanduser().resolve()
-    raw = read_yaml(path, ParametersError, "parameters")
-    parameters = check_model(_ParametersFile, raw, path, ParametersError, "parameters")
+    parameters = _read_parameters_file(path)
     repeated = sorted({area for area in parameters.areas if parameters.areas.count(area) > 1})
     if repeated:
         raise ParametersError(f"{path.name}: areas lists {', '.join(repeated)} more than once.")

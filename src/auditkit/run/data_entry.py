@@ -33,10 +33,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditkit.config.codebook import Codebook, Item, Value
-from auditkit.config.model_check import check_model
-from auditkit.config.round import _ParametersFile  # the file's own checks, without needing its data files yet
-from auditkit.config.yaml_reader import read_yaml
-from auditkit.errors import ParametersError, TemplateError
+from auditkit.config.round import read_areas_and_period
+from auditkit.errors import TemplateError
 from auditkit.formatting import format_date
 from auditkit.read.tables import DATA_SHEET
 
@@ -61,10 +59,8 @@ def round_settings(path: str | Path) -> RoundSettings:
 
     Its data files may not exist yet.
     """
-    path = Path(path).expanduser().resolve()
-    raw = read_yaml(path, ParametersError, "parameters")
-    parameters = check_model(_ParametersFile, raw, path, ParametersError, "parameters")
-    return RoundSettings(areas=parameters.areas, period=(parameters.period.start, parameters.period.end))
+    areas, start, end = read_areas_and_period(path)
+    return RoundSettings(areas=areas, period=(start, end))
 
 
 def _choices(item: Item, settings: RoundSettings) -> tuple[Value, ...]:

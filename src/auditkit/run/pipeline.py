@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditkit.analysis.round_analysis import Analysis, analyse_round
-from auditkit.briefing.html import prepare_sections
 from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
 from auditkit.config.build_time import run_time
 from auditkit.config.round import Round
@@ -108,6 +107,10 @@ def run_round(
     With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
     a batch, which already keeps every core busy, turns that off.
     """
+    # The briefing's sections draw charts (matplotlib, seaborn): imported only by a run that renders them,
+    # so that validate and findings start light.
+    from auditkit.briefing.html import prepare_sections
+
     started = run_time()
     chromium = screenshot_browser() if screenshot else None
     progress("validating the data")
