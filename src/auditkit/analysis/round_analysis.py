@@ -8,6 +8,7 @@ computed from its own data, never from an earlier run's output.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from auditkit.analysis.actions import summarise_actions
+from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
 from auditkit.analysis.comparison import (
     AREA_TEST_COLUMNS,
     COMPARISON_COLUMNS,
@@ -30,9 +31,10 @@ from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
 from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.quotes import QuoteSelection, select_quotes
+from auditkit.config.build_time import run_time
 from auditkit.config.history import load_history
 from auditkit.config.round import Round, load_round
-from auditkit.read.fingerprints import list_inputs
+from auditkit.read.fingerprints import fingerprint, list_inputs
 from auditkit.read.validation import load_round_records
 
 
@@ -43,7 +45,8 @@ class Analysis:
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds, and
     ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
-    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``).
+    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``), and
+    ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the briefing's footer shows both.
     ``published`` is True for the protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
     """
 
@@ -57,7 +60,29 @@ class Analysis:
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
     inputs: tuple[dict[str, str], ...] = ()
+    analysed_at: dt.datetime | None = None
     published: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        """A short fingerprint of every input's content (:func:`auditkit.read.fingerprints.fingerprint`).
+
+        Returns
+        -------
+        str
+            12 hex digits; the inputs are hashed now if the analysis did not keep their hashes.
+        """
+        return fingerprint(self.inputs or list_inputs(self.rounds))
+
+    def action_counts(self) -> ActionCounts:
+        """How many of the round's actions there are, are done and are overdue.
+
+        Returns
+        -------
+        ActionCounts
+            ``total``, ``done`` and ``overdue``.
+        """
+        return count_actions(self.actions_table())
 
     def comparison_table(self) -> pd.DataFrame:
         """Every item compared with the baseline and every test with its inputs (empty without a baseline)."""
@@ -127,9 +152,13 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
     if not reuse:
-        return _analyse_history(history)
+        return dataclasses.replace(_analyse_history(history), analysed_at=run_time())
     inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
-    return MEMO.analysis(memo_key(inputs), lambda: dataclasses.replace(_analyse_history(history), inputs=inputs))
+
+    def compute() -> Analysis:
+        return dataclasses.replace(_analyse_history(history), inputs=inputs, analysed_at=run_time())
+
+    return MEMO.analysis(memo_key(inputs), compute)
 
 
 def _analyse_history(history: tuple[Round, ...]) -> Analysis:
