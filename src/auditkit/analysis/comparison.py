@@ -75,7 +75,8 @@ AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjus
 
 FISHER = "Fisher's exact test"
 FREEMAN_HALTON = "Fisher–Freeman–Halton exact test"
-#: The area test for tables too large to enumerate exactly (see :func:`auditkit.stats.inference.fisher_freeman_halton_test`).
+#: The area test for tables too large to enumerate exactly
+#: (see :func:`auditkit.stats.inference.fisher_freeman_halton_test`).
 CHI_SQUARED = "Pearson's chi-squared test"
 IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 
@@ -346,7 +347,7 @@ def adjust_round_p_values(
     values = np.concatenate([frames[index][column].to_numpy(dtype=float) for index, column, _ in places])
     adjusted = adjust_bh(values) if len(values) else values
     start = 0
-    for index, column, target in places:
+    for index, _column, target in places:
         size = len(frames[index])
         frames[index][target] = adjusted[start : start + size]
         start += size

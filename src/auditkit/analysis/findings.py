@@ -21,6 +21,20 @@ from auditkit.formatting import format_percent
 from auditkit.read.validation import allowed_codes
 from auditkit.stats.proportions import proportion_ci
 
+__all__ = [
+    "ALL_AREAS",
+    "DISTRIBUTION_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "Findings",
+    "RecordCounts",
+    "compute_findings",
+    "count_records",
+    "findings_to_dict",
+    "json_scalar",
+    "summarise_distributions",
+    "summarise_indicators",
+]
+
 #: The area label of a round's totals.
 ALL_AREAS = "all"
 
@@ -64,7 +78,13 @@ class Findings:
     distributions: pd.DataFrame
 
     def indicator(self, instrument: str, item: str, area: str = ALL_AREAS) -> dict[str, Any]:
-        """One row of :attr:`indicators` as a dict."""
+        """One row of :attr:`indicators`.
+
+        Returns
+        -------
+        dict
+            The keys of :data:`INDICATOR_COLUMNS` (and ``suppressed`` in a protected analysis).
+        """
         rows = self.indicators
         match = rows[(rows["instrument"] == instrument) & (rows["item"] == item) & (rows["area"] == area)]
         if match.empty:
@@ -72,7 +92,13 @@ class Findings:
         return match.iloc[0].to_dict()
 
     def counts_table(self) -> pd.DataFrame:
-        """Records, complete records and records per area, one row per instrument."""
+        """Records, complete records and records per area.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by instrument; columns ``records``, ``complete`` and one per area code.
+        """
         rows = [
             {"instrument": name, "records": counts.records, "complete": counts.complete, **counts.by_area}
             for name, counts in self.counts.items()
@@ -82,7 +108,13 @@ class Findings:
         return pd.DataFrame(rows).set_index("instrument").fillna(0).astype(int)
 
     def by_area_table(self) -> pd.DataFrame:
-        """Each indicator per area as 'numerator/denominator (percent)', one row per item."""
+        """Each indicator per area as 'numerator/denominator (percent)', for reading in a notebook.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (instrument, item); one column per area, ``all`` first.
+        """
         if self.indicators.empty:
             return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["instrument", "item"]))
         rows = self.indicators.assign(
@@ -102,7 +134,13 @@ class Findings:
         ).fillna("")
 
     def totals(self, instrument: str | None = None) -> pd.DataFrame:
-        """The indicators for all areas together, optionally for one instrument."""
+        """The indicators for all areas together, optionally for one instrument.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``all`` rows of :attr:`indicators`, columns in :data:`INDICATOR_COLUMNS`.
+        """
         rows = self.indicators[self.indicators["area"] == ALL_AREAS]
         if instrument is not None:
             rows = rows[rows["instrument"] == instrument]
@@ -119,7 +157,13 @@ def _area_column(records: pd.DataFrame, codebook: Codebook) -> str | None:
 
 
 def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> RecordCounts:
-    """Records, complete records (every required item answered) and records per area."""
+    """Records, complete records (every required item answered) and records per area.
+
+    Returns
+    -------
+    RecordCounts
+        ``records``, ``complete`` and ``by_area`` (every area code of the round, 0 where none).
+    """
     required = [item.id for item in codebook.required_items]
     complete = int(records[required].notna().all(axis=1).sum()) if required else len(records)
     area = _area_column(records, codebook)
@@ -179,7 +223,16 @@ def _codes_with_last_for_missing(codes: np.ndarray, size: int, key_type: type) -
 
 
 def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str) -> pd.DataFrame:
-    """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area."""
+    """Numerator, denominator, proportion and Wilson 95% interval per item, overall and by area.
+
+    The interval is :func:`auditkit.stats.proportions.proportion_ci` (Wilson score, as PHEindicatormethods).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item × area (``all`` first), columns in :data:`INDICATOR_COLUMNS`: instrument, item,
+        label, area, numerator, denominator, proportion, ci_low, ci_high, lower_is_better.
+    """
     area = _area_column(records, codebook)
     groups = None if area is None else records[area]
     areas = _area_codes(codebook, round_)
@@ -200,7 +253,14 @@ def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Roun
 
 
 def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrument: str) -> pd.DataFrame:
-    """How many records gave each value of each item with met values (blank answers left out)."""
+    """How many records gave each value of each item with met values (blank answers left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item × value, columns in :data:`DISTRIBUTION_COLUMNS`: instrument, item, value,
+        value_label, count.
+    """
     rows = []
     for item in codebook.indicators:
         counts = records[item.id].value_counts()
@@ -211,7 +271,14 @@ def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrumen
 
 
 def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Findings:
-    """The findings of a round from each instrument's validated records."""
+    """The findings of a round from each instrument's validated records.
+
+    Returns
+    -------
+    Findings
+        ``counts`` (a :class:`RecordCounts` per instrument), ``indicators`` (columns in
+        :data:`INDICATOR_COLUMNS`) and ``distributions`` (columns in :data:`DISTRIBUTION_COLUMNS`).
+    """
     counts, indicators, distributions = {}, [], []
     for name, instrument in round_.instruments.items():
         frame = records[name]
@@ -231,7 +298,13 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
 
 
 def json_scalar(value: Any) -> Any:
-    """A JSON-safe scalar: numpy numbers become Python numbers; NaN and NA become None."""
+    """A JSON-safe scalar.
+
+    Returns
+    -------
+    int, float, str, bool or None
+        numpy numbers as Python numbers; NaN and NA as None.
+    """
     if value is None or value is pd.NA:
         return None
     if hasattr(value, "item"):
@@ -251,7 +324,14 @@ def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def findings_to_dict(findings: Findings) -> dict[str, Any]:
-    """The ``findings.json`` structure: round, then per instrument its counts and indicators."""
+    """The ``findings.json`` structure of a round's findings.
+
+    Returns
+    -------
+    dict
+        Keys ``round`` (id, title, partnership, period) and ``instruments`` (per instrument: title, records,
+        complete, by_area, and ``indicators`` by item with their figures, ``distribution`` and ``by_area``).
+    """
     round_ = findings.round
     instruments = {}
     for name, instrument in round_.instruments.items():

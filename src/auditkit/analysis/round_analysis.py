@@ -37,6 +37,8 @@ from auditkit.config.round import Round, load_round
 from auditkit.read.fingerprints import fingerprint, list_inputs
 from auditkit.read.validation import load_round_records
 
+__all__ = ["Analysis", "analyse_indicator_tables", "analyse_round"]
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -85,38 +87,74 @@ class Analysis:
         return count_actions(self.actions_table())
 
     def comparison_table(self) -> pd.DataFrame:
-        """Every item compared with the baseline and every test with its inputs (empty without a baseline)."""
+        """Every item compared with the baseline and every test with its inputs (empty without a baseline).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns in :data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`, one row per compared item.
+        """
         if self.comparison is None:
             return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
         return self.comparison.items
 
     def actions_table(self) -> pd.DataFrame:
-        """The round's actions: status, whether overdue, and the change in the item each answers."""
+        """The round's actions: status, whether overdue, and the change in the item each answers.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns in :data:`auditkit.analysis.actions.ACTION_COLUMNS`, one row per action.
+        """
         items = self.comparison.items if self.comparison is not None else None
         return summarise_actions(self.round.actions, self.round.period_end, items)
 
     def indicator_rows(self) -> pd.DataFrame:
-        """Every aggregate indicator table's rows, verdicts and funnel positions, one frame (empty without any)."""
+        """Every aggregate indicator table's rows, verdicts and funnel positions, one frame (empty without any).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The verdict table of each indicator table with a ``table`` column naming it.
+        """
         frames = [table.verdict_table().assign(table=name) for name, table in self.indicator_tables.items()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def indicator_checks(self) -> pd.DataFrame:
-        """Every aggregate indicator table's data-quality checks, one frame (empty without any)."""
+        """Every aggregate indicator table's data-quality checks, one frame (empty without any).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``row``, ``check``, ``message`` and ``table``.
+        """
         frames = [table.checks.assign(table=name) for name, table in self.indicator_tables.items()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["row", "check", "message"])
 
     def trend_table(self) -> pd.DataFrame:
-        """The test for trend over three or more rounds (empty with fewer)."""
+        """The test for trend over three or more rounds (empty with fewer).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns in :data:`auditkit.analysis.comparison.TREND_COLUMNS`, one row per item.
+        """
         return self.trend if self.trend is not None else pd.DataFrame(columns=list(TREND_COLUMNS))
 
     @property
     def rounds(self) -> tuple[Round, ...]:
-        """Every round of the history and this one, oldest first."""
+        """Every round of the history and this one, oldest first (a tuple of :class:`Round`)."""
         return (*(earlier.round for earlier in self.history), self.round)
 
 
 def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindings]:
-    """Read, check and summarise each of a round's aggregate indicator tables."""
+    """Read, check and summarise each of a round's aggregate indicator tables.
+
+    Returns
+    -------
+    Mapping of str to IndicatorTableFindings
+        By the table's name in the parameters file, read-only.
+    """
     summaries = {}
     for name, table in round_.indicator_tables.items():
         rows, _ = read_indicator_tables(table.data, table.codebook)

@@ -322,7 +322,7 @@ def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
 def _indicators(analysis: Analysis) -> dict[str, Any]:
     symbol = analysis.round.disclosure.symbol
     groups: dict[str, list[dict[str, Any]]] = {}
-    for name, findings in analysis.indicator_tables.items():
+    for findings in analysis.indicator_tables.values():
         codebook = findings.codebook
         question = codebook.rba_question or "Other measures"
         groups.setdefault(question, []).append(

@@ -19,6 +19,8 @@ from auditkit.analysis.indicator_tables import indicator_table_to_dict, indicato
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.publish.protection import SUPPRESSED, protect_analysis
 
+__all__ = ["CSV_COLUMNS", "analysis_to_dict", "analysis_to_table", "write_findings"]
+
 #: Columns of ``findings.csv``, in order.
 CSV_COLUMNS = (
     "section",
@@ -115,6 +117,13 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
 
     Pass a protected analysis (:func:`auditkit.publish.protection.protect_analysis`) for anything published;
     its suppressed figures are null and flagged ``"suppressed": true``.
+
+    Returns
+    -------
+    dict
+        Keys ``round``, ``instruments`` (per instrument its counts, indicators with ``by_area`` and
+        ``distribution``, and ``area_tests``), ``disclosure``, and when present ``comparison``,
+        ``indicator_tables``, ``actions`` and ``trend``.
     """
     document = findings_to_dict(analysis.findings)
     rule = analysis.round.disclosure
@@ -186,6 +195,12 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
     """The tidy ``findings.csv`` table: indicator rows, then comparison rows.
 
     In a protected analysis every suppressed figure is written as the rule's symbol (``c``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in :data:`CSV_COLUMNS`; ``section`` says what a row is (``indicator``, ``comparison``,
+        ``indicator_table``).
     """
     frames = [analysis.findings.indicators.assign(section="indicator")]
     if analysis.comparison is not None and not analysis.comparison.items.empty:
@@ -246,11 +261,16 @@ def _mark_suppressed(table: pd.DataFrame, suppressed: pd.Series | None, symbol: 
 
 
 def write_findings(analysis: Analysis, folder: str | Path, published: bool = True) -> tuple[Path, Path]:
-    """Write ``findings.json`` and ``findings.csv`` into ``folder``; returns both paths.
+    """Write ``findings.json`` and ``findings.csv`` into ``folder``.
 
     By default the published figures are written, under the round's disclosure rule.
     ``published=False`` writes the unsuppressed figures as ``findings-unsuppressed.*``: for the
     report's internal folder only.
+
+    Returns
+    -------
+    tuple of (Path, Path)
+        The JSON file and the CSV file written.
     """
     folder = Path(folder)
     if published:
