@@ -1,7 +1,8 @@
-"""The ``auditkit`` command: validate a round's data, or run it into a briefing.
+"""The ``auditkit`` command: lets a user validate a round's data, run it into a briefing, write its
+findings, verify a report, list its actions, scaffold the next round or make a data-entry template.
 
-A user's mistake (an :class:`AuditkitError`) is printed as plain sentences and exits 1
-without a traceback; anything else is a bug and keeps its traceback.
+Each command parses its arguments and calls :mod:`auditkit.run`. A user's mistake (an :class:`AuditkitError`)
+is printed as plain sentences and exits 1 without a traceback; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import click  # noqa: E402
 
 import auditkit  # noqa: E402
 from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # noqa: E402
+
+__all__ = ["actions", "findings", "main", "new_round", "run", "template", "validate", "verify"]
 
 _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
 

@@ -1,4 +1,4 @@
-"""Practitioners' comments that may be quoted in a briefing.
+"""Choosing which practitioners' comments a briefing may quote.
 
 Only comments whose author consented are quoted; a comment without consent never
 leaves this module. Each consented comment is screened (:mod:`auditkit.analysis.screening`):
@@ -15,6 +15,8 @@ import pandas as pd
 from auditkit.analysis.screening import screen_quotes
 from auditkit.config.round import Round
 
+__all__ = ["QuoteSelection", "select_quotes"]
+
 
 @dataclass(frozen=True)
 class QuoteSelection:
@@ -28,7 +30,17 @@ class QuoteSelection:
 
 
 def select_quotes(round_: Round, records: Mapping[str, pd.DataFrame]) -> QuoteSelection:
-    """Consented, non-blank comments in file order, at most the round's ``max_quotes``."""
+    """Consented, non-blank comments in file order, screened, at most the round's ``max_quotes``.
+
+    Each comment's whitespace is collapsed; the round's ``redact`` names are redacted along with
+    other identifying details (:func:`auditkit.analysis.screening.screen_quotes`).
+
+    Returns
+    -------
+    QuoteSelection
+        The quotes to print, and how many comments were left out: without consent, over the limit,
+        held back by screening; and how many of those printed were redacted.
+    """
     consented: list[str] = []
     without_consent = 0
     for name, instrument in round_.instruments.items():

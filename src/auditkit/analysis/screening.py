@@ -211,12 +211,23 @@ def screen_quote(text: str, names: Sequence[str] = ()) -> ScreenedQuote:
     when it contains a web address, or when fewer than four words of its own remain once
     redactions are left out. The last rule applies to every quote, so a three-word comment
     is held back even if nothing in it was redacted.
+
+    Returns
+    -------
+    ScreenedQuote
+        The redacted text, the kind of each redaction, and the reason to hold it back (or None).
     """
     return _screen(_checked_text(text), _names_pattern(names))
 
 
 def screen_quotes(texts: Sequence[str], names: Sequence[str] = ()) -> tuple[ScreenedQuote, ...]:
-    """:func:`screen_quote` for each of ``texts``, in order, against the same ``names``."""
+    """:func:`screen_quote` for each of ``texts``, in order, against the same ``names``.
+
+    Returns
+    -------
+    tuple of ScreenedQuote
+        One per text, in the order given.
+    """
     if isinstance(texts, str):
         raise TypeError("texts must be a sequence of comments, not one string")
     pattern = _names_pattern(names)

@@ -16,6 +16,8 @@ from typing import Any
 from auditkit.config.codebook import Item
 from auditkit.errors import ParametersError
 
+__all__ = ["CLOSED", "STATUSES", "Action", "is_overdue", "parse_actions"]
+
 #: The statuses an action may have, in the order a plan moves through them.
 STATUSES = ("not_started", "in_progress", "done", "dropped")
 #: Statuses that end an action: such an action is never overdue.
@@ -90,6 +92,11 @@ def parse_actions(
 
     ``find_item(key, where)`` resolves an item id (or ``instrument.item``) to its instrument and
     item, raising a :class:`ParametersError` that names the file and ``where``.
+
+    Returns
+    -------
+    tuple of Action
+        The actions in the order the file lists them.
     """
     actions = tuple(_parse_one(path, index, entry, find_item) for index, entry in enumerate(raw, start=1))
     refs = [action.ref for action in actions]
@@ -103,5 +110,10 @@ def is_overdue(action: Action, period_end: dt.date) -> bool:
     """Overdue: due before the round's period ended and neither done nor dropped.
 
     An action due on the last day of the period is not overdue.
+
+    Returns
+    -------
+    bool
+        True when ``action`` was due before ``period_end`` and is still open.
     """
     return action.by_when < period_end and action.status not in CLOSED

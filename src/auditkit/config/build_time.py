@@ -9,7 +9,13 @@ __all__ = ["run_time"]
 
 
 def run_time() -> dt.datetime:
-    """Now, in UTC; or the time in SOURCE_DATE_EPOCH when it is set, for reproducible builds."""
+    """Now, in UTC; or the time in SOURCE_DATE_EPOCH when it is set, for reproducible builds.
+
+    Returns
+    -------
+    datetime.datetime
+        A time zone-aware time in UTC, to the second.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)

@@ -19,6 +19,19 @@ from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError
 
+__all__ = [
+    "STATEMENT_PLACEHOLDERS",
+    "SUMMARY_PLACEHOLDERS",
+    "Codebook",
+    "Item",
+    "ItemType",
+    "Quotes",
+    "Value",
+    "check_placeholders",
+    "load_codebook",
+]
+
+#: The kinds of item: free text, one value from a list, a date, or the round's area.
 ItemType = Literal["text", "choice", "date", "area"]
 
 #: Placeholders an item's ``statement`` may use, filled from its finding.
@@ -137,9 +150,17 @@ class Item(pydantic.BaseModel):
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """The allowed value codes, in codebook order (extra values not included)."""
         return tuple(value.code for value in self.values)
 
     def label_of(self, code: str) -> str:
+        """The label people read for a value code.
+
+        Returns
+        -------
+        str
+            The label of ``code`` among the item's values and extra values, or ``code`` itself when none has it.
+        """
         for value in (*self.values, *self.extra_values):
             if value.code == code:
                 return value.label
@@ -190,9 +211,17 @@ class Codebook(pydantic.BaseModel):
 
     @cached_property
     def by_id(self) -> dict[str, Item]:
+        """Every item, keyed by its id, in codebook order."""
         return {item.id: item for item in self.items}
 
     def item(self, item_id: str) -> Item:
+        """One item, found by its id; raises :class:`CodebookError` naming the codebook when there is none.
+
+        Returns
+        -------
+        Item
+            The item whose id is ``item_id``.
+        """
         try:
             return self.by_id[item_id]
         except KeyError:
@@ -215,11 +244,18 @@ class Codebook(pydantic.BaseModel):
 
     @property
     def required_items(self) -> tuple[Item, ...]:
+        """Items every record must answer, in codebook order."""
         return tuple(item for item in self.items if item.required)
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Read and check a codebook YAML file."""
+    """Read and check a codebook YAML file; raises :class:`CodebookError` listing every problem.
+
+    Returns
+    -------
+    Codebook
+        The instrument, its ``path`` set to the file's resolved path.
+    """
     path = Path(path).resolve()
     raw = read_yaml(path, CodebookError, "codebook")
     if isinstance(raw, dict) and "path" in raw:

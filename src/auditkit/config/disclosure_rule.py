@@ -37,7 +37,13 @@ class DisclosureRule:
         return self.min_count > 0
 
     def describe(self) -> str:
-        """One plain-English sentence for a briefing, saying what is hidden and how it is shown."""
+        """One plain-English sentence for a briefing, saying what is hidden and how it is shown.
+
+        Returns
+        -------
+        str
+            The sentence: that nothing is suppressed, or which counts are shown as :attr:`symbol`.
+        """
         if not self.active:
             return (
                 "No figures are suppressed: this briefing is for practitioners in the partnership "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from auditkit.config.round import Round, load_round
 from auditkit.errors import AuditkitError, ParametersError
 
+__all__ = ["load_history"]
+
 
 def _check_codebooks(earlier: Round, later: Round) -> None:
     for name in sorted(set(earlier.instruments) & set(later.instruments)):
@@ -26,6 +28,11 @@ def load_history(round_: Round) -> tuple[Round, ...]:
 
     Raises :class:`ParametersError` when a baseline file is missing, names the round itself,
     forms a loop, repeats a round id, or uses another codebook for an instrument.
+
+    Returns
+    -------
+    tuple of Round
+        The oldest baseline first and ``round_`` last; just ``(round_,)`` when it names no baseline.
     """
     chain = [round_]
     while chain[-1].baseline is not None:

@@ -178,17 +178,35 @@ class IndicatorCodebook(pydantic.BaseModel):
         return tuple(dict.fromkeys(benchmark.name for benchmark in self.benchmarks))
 
     def benchmarks_for(self, period: str) -> dict[str, float]:
-        """The benchmarks given for one period, by name, in codebook order (empty when none)."""
+        """The benchmarks given for one period.
+
+        Returns
+        -------
+        dict of str to float
+            Each comparator's proportion, keyed by its name, in codebook order; empty when the period has none.
+        """
         return {b.name: b.value for b in self.benchmarks if b.period == str(period)}
 
     def with_benchmarks(self, benchmarks: dict) -> IndicatorCodebook:
-        """A copy whose benchmarks are ``{period: {name: proportion}}`` instead (from a round's parameters)."""
+        """A copy whose benchmarks are ``{period: {name: proportion}}`` instead (from a round's parameters).
+
+        Returns
+        -------
+        IndicatorCodebook
+            The copy, checked as a codebook file's benchmarks are; no benchmarks when ``benchmarks`` is empty.
+        """
         entries = _benchmark_entries(benchmarks) if benchmarks else []
         return self.model_validate({**self.model_dump(exclude={"benchmarks"}), "benchmarks": entries})
 
 
 def load_indicator_codebook(path: str | Path) -> IndicatorCodebook:
-    """Read and check an indicator table's codebook YAML file."""
+    """Read and check an indicator table's codebook YAML file; raises :class:`CodebookError` listing every problem.
+
+    Returns
+    -------
+    IndicatorCodebook
+        The measure, its ``path`` set to the file's resolved path.
+    """
     path = Path(path).resolve()
     raw = read_yaml(path, CodebookError, "indicator codebook")
     if isinstance(raw, dict) and "path" in raw:

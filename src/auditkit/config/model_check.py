@@ -1,4 +1,7 @@
-"""Turn pydantic's validation errors into sentences a non-programmer can act on."""
+"""Turn pydantic's validation errors into sentences a non-programmer can act on.
+
+Codebooks and parameters files are checked here, so whoever wrote the YAML reads every problem at once.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from typing import Any, TypeVar
 
 import pydantic
 
-Model = TypeVar("Model", bound=pydantic.BaseModel)
+__all__ = ["check_model"]
+
+_Model = TypeVar("_Model", bound=pydantic.BaseModel)
 
 _EXPECTED = {
     "string_type": "text",
@@ -49,8 +54,14 @@ def _sentence(error: dict[str, Any]) -> str:
     return f"key '{where}': {message}."
 
 
-def check_model(model: type[Model], raw: Any, path: Path, error: type[Exception], what: str) -> Model:
-    """Validate ``raw`` against ``model``; on failure raise ``error`` listing every problem."""
+def check_model(model: type[_Model], raw: Any, path: Path, error: type[Exception], what: str) -> _Model:
+    """Validate ``raw`` against ``model``; on failure raise ``error`` listing every problem.
+
+    Returns
+    -------
+    pydantic.BaseModel
+        An instance of ``model`` built from ``raw``.
+    """
     if not isinstance(raw, dict):
         raise error(f"The {what} file {path.name} must hold a mapping of keys to values.")
     try:

@@ -35,8 +35,10 @@ __all__ = [
     "KeyFinding",
     "Round",
     "load_round",
+    "read_areas_and_period",
 ]
 
+#: The suffixes a data file may have: CSV or Excel.
 DATA_SUFFIXES = (".csv", ".xlsx")
 #: What a data format's name may be (the ``format:`` of an instrument): lower-case letters and ``_``.
 FORMAT_NAME_PATTERN = r"^[a-z_]+$"

@@ -1,4 +1,4 @@
-"""Reading YAML the way non-programmers write it.
+"""Reading YAML the way non-programmers write it, for codebooks and parameters files.
 
 PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` become booleans.
 Our codebooks use ``yes`` and ``no`` as value codes, so only ``true`` and ``false``
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+__all__ = ["read_yaml"]
 
 _BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
@@ -49,7 +51,14 @@ _HINTS = {
 
 
 def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
-    """Read a YAML file, raising ``error`` with the file and line when it is malformed."""
+    """Read a YAML file, raising ``error`` with the file and line when it is malformed.
+
+    Returns
+    -------
+    object
+        The file's content as YAML gives it (a mapping, for a codebook or parameters file); only ``true``
+        and ``false`` are booleans.
+    """
     if not path.is_file():
         raise error(f"The {what} file {path} does not exist.")
     try:

@@ -113,15 +113,19 @@ def suppress_table(cells: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
     """Which figures of a count table and its totals must be hidden under ``rule``.
 
     ``cells`` holds whole, non-negative counts (for example one row per area and the columns
-    met and not met). Returns a boolean frame with the same rows and columns plus a row and a
-    column labelled :data:`TOTAL` (column totals, row totals and the grand total, all of which
-    are published), True where the figure must be shown as ``rule.symbol``.
+    met and not met).
 
     Primary suppression hides every figure from 1 to ``rule.min_count``. Then, until nothing
     changes, each line (rows first, then the row of column totals, the columns and the column of
     row totals) with exactly one hidden figure hides one more: its smallest non-zero published
     figure other than the total (the first of equals), or its total when there is none. Zeros are
     never hidden. The module docstring says what this guarantees and what it does not.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Booleans, True where the figure must be shown as ``rule.symbol``: the rows and columns of ``cells``
+        plus a row and a column labelled :data:`TOTAL` (column totals, row totals and the grand total).
     """
     if not isinstance(cells, pd.DataFrame):
         raise ValueError(f"cells must be a pandas DataFrame, not {type(cells).__name__}")
@@ -189,12 +193,16 @@ def suppress_proportions(table: pd.DataFrame, groups: list[str] | str, rule: Dis
     groups (records with no group), a reader can work out the difference, so it joins the table as
     one more group, protected like the others but not returned.
 
-    Returns a copy, rows in input order, with two boolean columns: ``suppressed`` (the row's met
-    or not-met count is hidden: either one gives away the numerator) and ``denominator_suppressed``
-    (the denominator itself is hidden; this implies ``suppressed``). Where ``suppressed``, the
-    ``numerator``, ``proportion``, ``ci_low`` and ``ci_high`` columns (those present) are missing;
-    where ``denominator_suppressed``, ``denominator`` is missing too. When the rule is active the
-    count columns become nullable integers (``Int64``). When it is not, nothing else changes.
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``table``, rows in input order, with two boolean columns added: ``suppressed`` (the
+        row's met or not-met count is hidden: either one gives away the numerator) and
+        ``denominator_suppressed`` (the denominator itself is hidden; this implies ``suppressed``).
+        Where ``suppressed``, the ``numerator``, ``proportion``, ``ci_low`` and ``ci_high`` columns
+        (those present) are missing; where ``denominator_suppressed``, ``denominator`` is missing too.
+        When the rule is active the count columns become nullable integers (``Int64``). When it is
+        not, nothing else changes.
     """
     columns = _group_columns(table, groups)
     is_all = _totals_row(table, columns)

@@ -22,6 +22,9 @@ from auditkit.config.round import Round
 from auditkit.errors import ReportError
 from auditkit.read.fingerprints import fingerprint, hash_file, list_inputs
 
+__all__ = ["KEY_PACKAGES", "MANIFEST", "Verification", "build_manifest", "verify_report", "write_manifest"]
+
+#: The manifest's file name in a report's folder.
 MANIFEST = "manifest.json"
 #: Packages whose versions a manifest records.
 KEY_PACKAGES = (
@@ -106,6 +109,13 @@ def build_manifest(
 
     ``inputs`` are the rounds' input files as the analysis read them (:func:`list_inputs`); when not
     given they are hashed now.
+
+    Returns
+    -------
+    dict
+        Keys ``round`` (the last round's id), ``fingerprint``, ``inputs``, ``parameters`` (each round's, resolved),
+        ``software`` (python, platform, packages: :data:`KEY_PACKAGES`), ``git`` (commit and uncommitted_changes,
+        or None outside a repository), ``started``, ``finished`` and ``outputs`` (each output's name and SHA-256).
     """
     inputs = list(inputs) or list_inputs(rounds)
     return {
@@ -126,6 +136,13 @@ def build_manifest(
 
 
 def write_manifest(manifest: dict[str, Any], folder: Path) -> Path:
+    """Write a manifest as :data:`MANIFEST` in a report's folder, as indented UTF-8 JSON.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
@@ -140,11 +157,18 @@ class Verification:
 
     @property
     def matches(self) -> bool:
+        """Whether every input is unchanged."""
         return all(status == "unchanged" for _, status in self.statuses)
 
 
 def verify_report(folder: str | Path) -> Verification:
-    """Re-hash every input a report's manifest names; each is unchanged, changed or missing."""
+    """Re-hash every input a report's manifest names; raises :class:`ReportError` when it has no readable manifest.
+
+    Returns
+    -------
+    Verification
+        The report and each input's path with its status: ``unchanged``, ``changed`` or ``missing``.
+    """
     folder = Path(folder)
     path = folder / MANIFEST
     if not path.is_file():

@@ -16,7 +16,13 @@ __all__ = ["fingerprint", "hash_file", "list_inputs"]
 
 
 def hash_file(path: Path) -> str:
-    """The SHA-256 of a file, as hex."""
+    """The SHA-256 of a file, read a megabyte at a time.
+
+    Returns
+    -------
+    str
+        The hash as 64 hex digits.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -25,7 +31,14 @@ def hash_file(path: Path) -> str:
 
 
 def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
-    """Every input file of the rounds, oldest round first, each with its role and hash."""
+    """Every input file of the rounds, oldest round first, each with its role and hash.
+
+    Returns
+    -------
+    list of dict
+        One dict per file, a file named by two rounds listed once, with keys ``round`` (the round's id),
+        ``role`` (``parameters``, ``codebook`` or ``data``), ``path`` and ``sha256``.
+    """
     inputs, seen = [], set()
     for round_ in rounds:
         files = [("parameters", round_.path)]
@@ -42,6 +55,12 @@ def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
 
 
 def fingerprint(inputs: Sequence[dict[str, str]]) -> str:
-    """A short fingerprint of all the inputs' contents (not their paths): 12 hex digits."""
+    """A short fingerprint of all the inputs' contents (not their paths), for a briefing's footer.
+
+    Returns
+    -------
+    str
+        12 hex digits of the SHA-256 of the inputs' sorted hashes.
+    """
     digest = hashlib.sha256("\n".join(sorted(item["sha256"] for item in inputs)).encode("ascii"))
     return digest.hexdigest()[:12]

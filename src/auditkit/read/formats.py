@@ -48,7 +48,7 @@ __all__ = [
     "round_formats",
 ]
 
-Format = TypeVar("Format", bound=type["SurveyFormat"])
+_Format = TypeVar("_Format", bound=type["SurveyFormat"])
 
 
 class SurveyFormat(ABC):
@@ -113,7 +113,7 @@ class FormatRegistry:
         self.default = default
         self._formats: dict[str, SurveyFormat] = {}
 
-    def register(self, format_class: Format) -> Format:
+    def register(self, format_class: _Format) -> _Format:
         """Register a format under its ``name``; usable as a class decorator.
 
         Parameters

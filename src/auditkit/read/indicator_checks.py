@@ -19,7 +19,16 @@ import pandas as pd
 
 from auditkit.config.indicator_codebook import IndicatorCodebook
 
-__all__ = ["CHECK_COLUMNS", "CHECKS", "SUPPRESSION_SYMBOLS", "check_indicator_table", "usable_rows"]
+__all__ = [
+    "CHECK_COLUMNS",
+    "CHECKS",
+    "SUPPRESSION_SYMBOLS",
+    "check_indicator_table",
+    "parse_count",
+    "parse_percent",
+    "suppression_symbol",
+    "usable_rows",
+]
 
 #: Columns of the checks frame, in order: the row as Excel shows it (of the total's row for
 #: ``parts_vs_total``), a short code for the kind of check, and the message.
@@ -51,13 +60,27 @@ _ALLOWED_COUNT = "A count must be a whole number such as 1243 (or 1,243), or c, 
 
 
 def suppression_symbol(text: str) -> str | None:
-    """The suppression symbol a cell holds (``c``, ``x``, ``:``, ``z``, in either case), or None."""
+    """The suppression symbol a cell holds, if any.
+
+    Returns
+    -------
+    str or None
+        The symbol in lower case (a key of :data:`SUPPRESSION_SYMBOLS`: ``c``, ``x``, ``:`` or ``z``), or None.
+    """
     lowered = str(text).strip().lower()
     return lowered if lowered in SUPPRESSION_SYMBOLS else None
 
 
 def parse_count(text: str) -> tuple[float, str | None]:
-    """A count cell as a number (NaN when blank or suppressed) and, when it cannot be a count, why not."""
+    """Read a count cell: a whole number, perhaps with thousands separators, or blank or suppressed.
+
+    Returns
+    -------
+    count : float
+        The number; NaN when the cell is blank, suppressed or not a count.
+    problem : str or None
+        Why the cell cannot be a count (negative, or not a number), as a data problem's reason; None when it can.
+    """
     cell = str(text).strip()
     if cell == "" or suppression_symbol(cell):
         return math.nan, None
@@ -69,7 +92,13 @@ def parse_count(text: str) -> tuple[float, str | None]:
 
 
 def parse_percent(text: str) -> tuple[Decimal, int] | None:
-    """A stated percentage as its value and the decimals it shows ('23.4%' → (23.4, 1)); None if not one."""
+    """Read a stated percentage cell, with or without its ``%``.
+
+    Returns
+    -------
+    tuple of (Decimal, int) or None
+        The value and how many decimals it shows ('23.4%' → (23.4, 1)); None when the cell is not a percentage.
+    """
     match = _PERCENT.match(str(text).strip())
     if match is None:
         return None
@@ -77,7 +106,13 @@ def parse_percent(text: str) -> tuple[Decimal, int] | None:
 
 
 def usable_rows(table: pd.DataFrame) -> pd.Series:
-    """Which rows have counts statistics can use: present, whole, and 0 ≤ numerator ≤ denominator."""
+    """Which rows have counts statistics can use: present, whole, and 0 ≤ numerator ≤ denominator.
+
+    Returns
+    -------
+    pandas.Series
+        True or False for each row of ``table``, indexed like it.
+    """
     x, n = table["numerator"].astype(float), table["denominator"].astype(float)
     whole = (x == np.floor(x)) & (n == np.floor(n))
     return x.notna() & n.notna() & whole & (x >= 0) & (x <= n)
@@ -244,6 +279,12 @@ def check_indicator_table(table: pd.DataFrame, codebook: IndicatorCodebook) -> p
     ``stated_percent_truncated`` (the same, but the stated figure is the true one cut off rather than
     rounded). Then ``parts_vs_total``: for each period with the codebook's total area and other areas, the
     areas' sums against the total, denominators first. Rows that fail a check get no statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem found (none when the table is sound), columns in :data:`CHECK_COLUMNS`: row
+        (nullable integer), check (a code in :data:`CHECKS`), message.
     """
     rows: list[tuple[int | None, str, str]] = []
     for record in table.itertuples(index=False):

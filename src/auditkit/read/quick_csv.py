@@ -21,6 +21,8 @@ import pandas as pd
 
 from auditkit.read.tables import ROW, TOTALS_WORDS, first_record, header_text, sniff_separator
 
+__all__ = ["TRIMMED", "read_csv_quickly"]
+
 _SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20
 _SPLIT_TRIES = 1000
@@ -179,11 +181,17 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     """The table :func:`read_table` gives for a plain CSV file, read by pandas' C parser.
 
     Columns named in ``text_columns`` hold text; the others are categoricals (answers repeat, so
-    each distinct value is stored once and checked once). Returns None when the file needs the
-    careful reader: neither UTF-8 nor Windows-1252 throughout, an Excel separator line, a header
-    cell over several lines or a blank name in the header, a line ending in a lone carriage
-    return, a row longer than the header, quoted text left open at the end, or a totals row. That
-    reader then gives the same table, or names the problem.
+    each distinct value is stored once and checked once). The file needs the careful reader when it
+    is neither UTF-8 nor Windows-1252 throughout, or has an Excel separator line, a header cell over
+    several lines or a blank name in the header, a line ending in a lone carriage return, a row
+    longer than the header, quoted text left open at the end, or a totals row. That reader then
+    gives the same table, or names the problem.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        A column per header name, blank rows dropped, indexed by the rows' numbers as Excel shows them;
+        ``attrs[TRIMMED]`` names the text columns already trimmed. None when the file needs the careful reader.
     """
     path = Path(path)
     if path.suffix.lower() != ".csv" or not path.is_file():

@@ -24,7 +24,25 @@ import pandas as pd
 
 from auditkit.errors import DataError
 
+__all__ = [
+    "DATA_SHEET",
+    "ROW",
+    "TOTALS_WORDS",
+    "blank_mask",
+    "column_letter",
+    "column_texts",
+    "first_record",
+    "frame_from_columns",
+    "header_text",
+    "read_rows",
+    "read_table",
+    "sniff_separator",
+    "table_from_rows",
+]
+
+#: The name of a table's index: the row number as Excel shows it (the header is row 1).
 ROW = "row"
+#: The sheet of a workbook that holds the data, when there is more than one visible sheet.
 DATA_SHEET = "Data"
 _SEPARATORS = (",", ";", "\t")
 #: What the first filled cell of a totals row says (lower case, without a trailing colon).
@@ -34,7 +52,13 @@ _UNDECODED = re.compile(r"[\udc80-\udcff]")
 
 
 def column_letter(index: int) -> str:
-    """The spreadsheet letter of a column counted from 0 (0 → A, 26 → AA)."""
+    """The spreadsheet letter of a column counted from 0.
+
+    Returns
+    -------
+    str
+        The letters Excel shows above the column: 0 → A, 25 → Z, 26 → AA.
+    """
     letters = ""
     index += 1
     while index:
@@ -51,12 +75,24 @@ def _cell_name(row: int, column: int) -> str:
 
 
 def first_record(text: str, separator: str) -> list[str]:
-    """The cells of the first CSV record in ``text`` (quotes understood), empty for no text."""
+    """The first CSV record in ``text``, quotes understood.
+
+    Returns
+    -------
+    list of str
+        Its cells; empty when ``text`` is empty.
+    """
     return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
 
 
 def sniff_separator(text: str) -> str:
-    """The separator that splits the header row into the most cells (a comma when they tie)."""
+    """Guess a CSV file's separator from its text.
+
+    Returns
+    -------
+    str
+        Of ``,``, ``;`` and tab, the one that splits the header row into the most cells; a comma when they tie.
+    """
     counts = {separator: len(first_record(text, separator)) for separator in _SEPARATORS}
     return max(_SEPARATORS, key=lambda separator: counts[separator])
 
@@ -175,8 +211,8 @@ def _xlsx_rows(path: Path, header_rows: int) -> list[list[object]]:
     sheet = workbook.get_sheet_by_name(name)
     _check_merged(path, sheet, header_rows)
     rows = sheet.to_python(skip_empty_area=False)
-    if not any(cell_text(cell).strip() for cell in (rows[0] if rows else ())):
-        if not any(cell_text(cell).strip() for row in rows for cell in row):
+    if not any(_cell_text(cell).strip() for cell in (rows[0] if rows else ())):
+        if not any(_cell_text(cell).strip() for row in rows for cell in row):
             raise DataError(path, f"the sheet '{name}' is empty: it has no header row and no data.")
         raise DataError(path, f"row 1 of the sheet '{name}' is blank; the header (the item ids) must be in row 1.")
     return rows
@@ -189,6 +225,11 @@ def read_rows(path: str | Path, header_rows: int = 1) -> list[list[object]]:
     """Every row of a CSV file, or of a workbook's data sheet, as read: CSV cells are text, XLSX cells are values.
 
     ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
+
+    Returns
+    -------
+    list of list
+        The rows from the first (the header) on, each a list of its cells.
     """
     path = Path(path)
     if not path.is_file():
@@ -201,7 +242,7 @@ def read_rows(path: str | Path, header_rows: int = 1) -> list[list[object]]:
     raise DataError(path, "the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
 
 
-def cell_text(value: object) -> str:
+def _cell_text(value: object) -> str:
     """A cell as the text a user would type: whole numbers without ".0", dates as ISO dates."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -215,17 +256,23 @@ def cell_text(value: object) -> str:
 
 
 def _text(value: object) -> str:
-    """:func:`cell_text`, quicker for the text and numbers that make up most cells."""
+    """:func:`_cell_text`, quicker for the text and numbers that make up most cells."""
     kind = type(value)
     if kind is str:
         return value
     if kind is float and value.is_integer():
         return str(int(value))
-    return cell_text(value)
+    return _cell_text(value)
 
 
 def column_texts(rows: list[list[object]], column: int, start: int) -> list[str]:
-    """One column of ``rows`` from row index ``start`` on, as text; a short row gives ""."""
+    """One column of ``rows`` from row index ``start`` on, as text.
+
+    Returns
+    -------
+    list of str
+        One cell per row; "" for a row too short to reach the column.
+    """
     try:
         values = [row[column] for row in rows[start:]]
     except IndexError:
@@ -236,13 +283,25 @@ def column_texts(rows: list[list[object]], column: int, start: int) -> list[str]
 
 
 def header_text(value: object) -> str:
-    """A header cell's column name: its first line, trimmed (a template's header shows the question below it)."""
-    lines = [line.strip() for line in cell_text(value).splitlines() if line.strip()]
+    """A header cell's column name (a template's header shows the question below it).
+
+    Returns
+    -------
+    str
+        The cell's first non-blank line, trimmed; empty for a blank cell.
+    """
+    lines = [line.strip() for line in _cell_text(value).splitlines() if line.strip()]
     return lines[0] if lines else ""
 
 
 def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
-    """Which values are empty or only spaces; computed once per distinct value."""
+    """Which values are empty or only spaces; computed once per distinct value.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per value, True where it is blank.
+    """
     codes, uniques = pd.factorize(pd.Series(column, dtype=object))
     blank = np.fromiter((not str(value).strip() for value in uniques), dtype=bool, count=len(uniques))
     return blank[codes] if len(uniques) else np.ones(len(codes), dtype=bool)
@@ -274,6 +333,11 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
 
     Blank rows are dropped and the others keep their row number. Totals rows after the last
     data row are left out; a totals row with data below it is an error naming its row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A column per name, of text, indexed by :data:`ROW`.
     """
     length = len(columns[0]) if columns else 0
     table = pd.DataFrame({index: column for index, column in enumerate(columns)}, dtype=object)
@@ -324,7 +388,13 @@ def _named_columns(path: Path, rows: list[list[object]]) -> tuple[list[str], lis
 
 
 def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
-    """The table of text under a header row of column names, as :func:`read_table` returns it."""
+    """The table of text under a header row of column names, as :func:`read_table` returns it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A column per header name, of text, indexed by :data:`ROW` from row 2.
+    """
     path = Path(path)
     names, columns = _named_columns(path, rows)
     if not names:
@@ -335,7 +405,13 @@ def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or XLSX data file as text; blank rows are dropped, rows keep their Excel number."""
+    """Read a CSV or XLSX data file as text; blank rows are dropped, rows keep their Excel number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A column per header name, every cell as text, indexed by :data:`ROW` (the data's first row is 2).
+    """
     return table_from_rows(path, read_rows(path))
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 from auditkit.errors import AuditkitError
 from auditkit.run.pipeline import run_round
 
+__all__ = ["RoundOutcome", "run_rounds"]
+
 
 @dataclass(frozen=True)
 class RoundOutcome:
@@ -31,6 +33,7 @@ class RoundOutcome:
 
     @property
     def succeeded(self) -> bool:
+        """Whether the round's report was written."""
         return self.error is None
 
 
@@ -71,7 +74,16 @@ def run_rounds(
     verbose: bool = False,
     on_done: Callable[[RoundOutcome, int, int], None] | None = None,
 ) -> list[RoundOutcome]:
-    """Run every round, ``jobs`` at a time; outcomes come back in the order the rounds were given."""
+    """Run every round, ``jobs`` at a time, each in a worker forked from this process.
+
+    ``on_done(outcome, done, failed)`` is called as each round finishes, with how many have finished
+    and how many of those failed. A round that fails does not stop the others.
+
+    Returns
+    -------
+    list of RoundOutcome
+        One per round, in the order the rounds were given.
+    """
     outcomes: dict[int, RoundOutcome] = {}
     failed = 0
 

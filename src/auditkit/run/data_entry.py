@@ -38,7 +38,19 @@ from auditkit.errors import TemplateError
 from auditkit.formatting import format_date
 from auditkit.read.tables import DATA_SHEET
 
+__all__ = [
+    "LIST_SHEET",
+    "TEMPLATE_SUFFIXES",
+    "RoundSettings",
+    "build_workbook",
+    "csv_header",
+    "round_settings",
+    "write_template",
+]
+
+#: The files a template may be: a workbook, or a CSV header row.
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
+#: The hidden sheet that holds the drop-down lists' labels.
 LIST_SHEET = "Lists"
 _LAST_ROW = 1_048_576  # Excel's last row: checks cover the whole column below the header
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
@@ -58,6 +70,11 @@ def round_settings(path: str | Path) -> RoundSettings:
     """A parameters file's areas and period, checked as ``auditkit validate`` checks them.
 
     Its data files may not exist yet.
+
+    Returns
+    -------
+    RoundSettings
+        The round's areas and its period's first and last days.
     """
     areas, start, end = read_areas_and_period(path)
     return RoundSettings(areas=areas, period=(start, end))
@@ -322,7 +339,13 @@ def _print_on_one_page_wide(sheet: Worksheet) -> None:
 
 
 def build_workbook(codebook: Codebook, settings: RoundSettings = RoundSettings()) -> Workbook:
-    """The data-entry workbook for a codebook (not yet saved)."""
+    """The data-entry workbook for a codebook (not yet saved).
+
+    Returns
+    -------
+    openpyxl.Workbook
+        The sheets Data, Instructions, Codebook and the hidden Lists (the module docstring says what each holds).
+    """
     workbook = Workbook()
     data = workbook.active
     data.title = DATA_SHEET
@@ -340,7 +363,13 @@ def build_workbook(codebook: Codebook, settings: RoundSettings = RoundSettings()
 
 
 def csv_header(codebook: Codebook) -> str:
-    """A CSV file's header row: the item ids in codebook order."""
+    """A CSV file's header row for a codebook.
+
+    Returns
+    -------
+    str
+        The item ids in codebook order, as one CSV row ending in CRLF.
+    """
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow([item.id for item in codebook.items])
     return out.getvalue()
@@ -349,9 +378,14 @@ def csv_header(codebook: Codebook) -> str:
 def write_template(
     codebook: Codebook, path: str | Path, settings: RoundSettings = RoundSettings(), force: bool = False
 ) -> Path:
-    """Write the codebook's template to ``path`` (.xlsx: the workbook; .csv: the header row); return the path.
+    """Write the codebook's template to ``path`` (.xlsx: the workbook; .csv: the header row).
 
     An existing file is replaced only with ``force``; the file appears only once it is complete.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     path = Path(path).expanduser()
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:

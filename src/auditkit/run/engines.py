@@ -12,6 +12,8 @@ import nbformat
 
 from auditkit.errors import NotebookError
 
+__all__ = ["ENGINES", "KERNEL_NAME", "execute_notebook"]
+
 #: The kernel notebooks run on: the Python that runs auditkit (ipykernel's native kernel).
 KERNEL_NAME = "python3"
 
@@ -87,6 +89,11 @@ def execute_notebook(
     The notebook runs with its own folder as the working directory, as it does in JupyterLab,
     on the ``engine`` named (see :data:`ENGINES`). A failing cell raises :class:`NotebookError`
     naming the notebook, the cell and the error.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, as saved to ``target``.
     """
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError

@@ -16,6 +16,8 @@ from typing import Any
 
 from auditkit.errors import AuditkitError, WorkerError
 
+__all__ = ["alongside"]
+
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
     try:

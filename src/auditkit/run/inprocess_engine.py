@@ -26,6 +26,9 @@ from IPython.utils.capture import capture_output
 from papermill.engines import Engine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+__all__ = ["ENGINE_NAME", "InProcessEngine"]
+
+#: The name papermill knows this engine by (``engine_name=``).
 ENGINE_NAME = "auditkit-inprocess"
 
 
@@ -91,6 +94,11 @@ class InProcessEngine(Engine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, cwd: str | None = None, **kwargs: Any) -> None:
+        """Run every code cell of papermill's notebook in turn, in ``cwd``, from an empty namespace.
+
+        Outputs and errors are recorded in the notebook through ``nb_man``; a failing cell raises
+        papermill's ``PapermillExecutionError``. The namespace is emptied again afterwards.
+        """
         shell = _shell()
         shell.reset(new_session=True)
         try:

@@ -21,6 +21,8 @@ from auditkit.config.round import Round
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import ParametersError
 
+__all__ = ["advance_period", "suggest_round_id", "write_next_round"]
+
 _ENVIRONMENT = Environment(
     loader=PackageLoader("auditkit", "templates/scaffold"),
     autoescape=False,  # noqa: S701 - this renders YAML, not HTML
@@ -38,7 +40,13 @@ def _last_day(year: int, month: int) -> dt.date:
 
 
 def advance_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period after ``start``–``end``, of the same length: whole months when it is whole months."""
+    """The period after ``start``–``end``, of the same length: whole months when it is whole months.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        The next period's first and last days.
+    """
     new_start = end + dt.timedelta(days=1)
     if start.day == 1 and end == _last_day(end.year, end.month):
         months = (end.year - start.year) * 12 + end.month - start.month + 1
@@ -48,14 +56,21 @@ def advance_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def suggest_round_id(previous: str, end: dt.date) -> str:
-    """'llr-2017' → 'llr-2018' when the new period ends in 2018; otherwise '<id>-next'."""
+    """A round id for the next round, from the previous round's id and the new period's end.
+
+    Returns
+    -------
+    str
+        The id with its closing year made the new period's ('llr-2017' → 'llr-2018' when the new period
+        ends in 2018); the id with '-next' added when it ends in no year or in that same year.
+    """
     match = re.fullmatch(r"(.*?)(\d{4})", previous)
     if match and int(match.group(2)) != end.year:
         return f"{match.group(1)}{end.year}"
     return f"{previous}-next"
 
 
-def scaffold_next_round(previous: Round, target: Path) -> str:
+def _scaffold_next_round(previous: Round, target: Path) -> str:
     """The text of the next round's parameters file, to be saved at ``target``."""
     start, end = advance_period(previous.period_start, previous.period_end)
     folder = target.resolve().parent
@@ -79,13 +94,19 @@ def scaffold_next_round(previous: Round, target: Path) -> str:
 
 
 def write_next_round(previous: Round, target: str | Path) -> Path:
-    """Write the next round's parameters file; refuses to overwrite an existing file."""
+    """Write the next round's parameters file; refuses to overwrite an existing file.
+
+    Returns
+    -------
+    Path
+        The file written: ``target``.
+    """
     target = Path(target)
     if target.exists():
         raise ParametersError(f"{target} already exists; choose a new file name for the next round.")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise ParametersError(f"{target.name}: a parameters file must end in .yaml.")
-    text = scaffold_next_round(previous, target)
+    text = _scaffold_next_round(previous, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

@@ -36,6 +36,7 @@ __all__ = [
     "PARAMETER_NAME",
     "SCREENSHOT",
     "FindingsResult",
+    "Progress",
     "RunResult",
     "check_round",
     "run_round",
@@ -58,6 +59,7 @@ _INTERNAL_README = (
 #: The parameter every notebook takes: the path of the round's parameters file.
 PARAMETER_NAME = "parameters_path"
 
+#: A progress callback: called with a short description of each stage as a run starts it.
 Progress = Callable[[str], None]
 
 
@@ -77,15 +79,23 @@ class RunResult:
 
     @property
     def briefing_html(self) -> Path:
+        """The published briefing as a web page."""
         return self.folder / "briefing.html"
 
     @property
     def briefing_pdf(self) -> Path:
+        """The published briefing as a PDF."""
         return self.folder / "briefing.pdf"
 
 
 def check_round(parameters: str | Path) -> Analysis:
-    """Load a round and its baselines and check all their data; raises listing every problem found."""
+    """Load a round and its baselines and check all their data; raises listing every problem found.
+
+    Returns
+    -------
+    Analysis
+        The round analysed (:func:`auditkit.analyse_round`), with its baselines in ``history``.
+    """
     return analyse_round(parameters)
 
 
@@ -106,6 +116,11 @@ def run_round(
     (:data:`auditkit.run.engines.ENGINES`): in this process (the default) or each in a kernel of its own.
     With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
     a batch, which already keeps every core busy, turns that off.
+
+    Returns
+    -------
+    RunResult
+        The round, the report's folder (``briefing_html``, ``briefing_pdf``), the analysis and any screenshot.
     """
     # The briefing's sections draw charts (matplotlib, seaborn): imported only by a run that renders them,
     # so that validate and findings start light.
@@ -168,10 +183,12 @@ class FindingsResult:
 
     @property
     def findings_json(self) -> Path:
+        """The published findings as JSON."""
         return self.folder / "findings.json"
 
     @property
     def findings_csv(self) -> Path:
+        """The published findings as CSV."""
         return self.folder / "findings.csv"
 
 

@@ -17,8 +17,20 @@ from typing import Any
 
 from auditkit.errors import ScreenshotError
 
+__all__ = [
+    "CHROMIUM_ARGS",
+    "CHROMIUM_VARIABLE",
+    "DEFAULT_CHROMIUM",
+    "VIEWPORT",
+    "find_chromium",
+    "open_page",
+    "screenshot_browser",
+    "take_screenshot",
+]
+
 #: The environment variable that names the Chromium binary to use.
 CHROMIUM_VARIABLE = "AUDITKIT_CHROMIUM"
+#: Where Debian's ``chromium`` package installs the browser, tried last.
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 #: Headless, and nothing that reaches the network or needs a display, a GPU or a sandbox.
 CHROMIUM_ARGS = (
@@ -42,7 +54,13 @@ _INSTALL_HELP = (
 
 
 def find_chromium() -> Path:
-    """The Chromium binary: ``$AUDITKIT_CHROMIUM``, else ``chromium`` on the PATH, else /usr/bin/chromium."""
+    """Find the Chromium binary; raises :class:`ScreenshotError` saying how to install it when there is none.
+
+    Returns
+    -------
+    Path
+        ``$AUDITKIT_CHROMIUM``, else ``chromium`` on the PATH, else /usr/bin/chromium.
+    """
     named = os.environ.get(CHROMIUM_VARIABLE, "").strip()
     if named:
         candidate = Path(named).expanduser()
@@ -72,14 +90,26 @@ def _playwright():
 
 
 def screenshot_browser() -> Path:
-    """The Chromium a screenshot will use, once Playwright and the browser are known to be there."""
+    """Check that Playwright and Chromium are there before a run writes anything.
+
+    Returns
+    -------
+    Path
+        The Chromium binary a screenshot will use (:func:`find_chromium`).
+    """
     _playwright()
     return find_chromium()
 
 
 @contextmanager
 def open_page(html: str | Path, chromium: Path | None = None) -> Iterator[Any]:
-    """A Playwright page showing the HTML file ``html`` in headless Chromium, closed afterwards."""
+    """Show the HTML file ``html`` in headless Chromium for the ``with`` block, then close the browser.
+
+    Yields
+    ------
+    playwright.sync_api.Page
+        The page, loaded, in a :data:`VIEWPORT` window.
+    """
     sync_playwright, PlaywrightError = _playwright()
     browser_path = chromium or find_chromium()
     url = Path(html).resolve().as_uri()
@@ -101,7 +131,13 @@ def open_page(html: str | Path, chromium: Path | None = None) -> Iterator[Any]:
 
 
 def take_screenshot(html: str | Path, png: str | Path, chromium: Path | None = None) -> Path:
-    """Save the first screen of the HTML page ``html``, as Chromium shows it, as the PNG ``png``."""
+    """Save the first screen of the HTML page ``html``, as Chromium shows it, as the PNG ``png``.
+
+    Returns
+    -------
+    Path
+        The PNG written.
+    """
     png = Path(png)
     with open_page(html, chromium) as page:
         page.screenshot(path=str(png), full_page=False)

@@ -18,12 +18,27 @@ from pathlib import Path
 from auditkit.config.round import Round
 from auditkit.errors import ParametersError
 
+__all__ = [
+    "BRIEFING_NOTEBOOK",
+    "check_replaceable",
+    "default_output_folder",
+    "find_project_folder",
+    "remove_abandoned_folders",
+    "staged_folder",
+]
+
 #: The notebook whose folder marks a project folder.
 BRIEFING_NOTEBOOK = "briefing.ipynb"
 
 
 def find_project_folder(round_: Round) -> Path:
-    """The folder holding ``notebooks/``: the nearest one above the parameters file, else auditkit's own."""
+    """Find the project folder a round's report belongs to; raises :class:`ParametersError` when there is none.
+
+    Returns
+    -------
+    Path
+        The nearest folder above the parameters file that holds ``notebooks/briefing.ipynb``, else auditkit's own.
+    """
     candidates = [*round_.path.parents, Path(__file__).resolve().parents[3]]
     for folder in candidates:
         if (folder / "notebooks" / BRIEFING_NOTEBOOK).is_file():
@@ -35,7 +50,13 @@ def find_project_folder(round_: Round) -> Path:
 
 
 def default_output_folder(round_: Round) -> Path:
-    """``reports/<round id>`` in the project folder."""
+    """Where a round's report goes when no ``--out`` is given.
+
+    Returns
+    -------
+    Path
+        ``reports/<round id>`` in the project folder (:func:`find_project_folder`).
+    """
     return find_project_folder(round_) / "reports" / round_.id
 
 
@@ -59,6 +80,11 @@ def remove_abandoned_folders(target: Path) -> list[Path]:
     A run killed with SIGKILL (or a power cut) cannot clean up after itself; its half-built
     folder, never moved into place, is removed by the next run. Folders of a run still
     going are left alone.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
     """
     removed = []
     for folder in sorted(target.parent.glob(f".{target.name}.partial-*")):
@@ -78,6 +104,11 @@ def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder beside ``target``; on success it replaces ``target``.
 
     On any error the staging folder is removed and ``target`` is left as it was.
+
+    Yields
+    ------
+    Path
+        The staging folder, to write the report into.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_folders(target)

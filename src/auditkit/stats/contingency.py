@@ -31,13 +31,20 @@ _RELATIVE_TOLERANCE = 1e-7
 #: weighs stay under :data:`EXACT_WORK_LIMIT` (R's fisher.test likewise stops at its workspace limit): beyond
 #: them the enumeration would take minutes and gigabytes, and the chi-squared approximation is close.
 EXACT_MAX_RECORDS = 10_000
+#: The most partial tables the exact r×c test weighs before it gives up (see :data:`EXACT_MAX_RECORDS`).
 EXACT_WORK_LIMIT = 5_000_000
 # Partial log-probabilities closer than this are merged during the r×c enumeration (far below the tolerance).
 _MERGE_DECIMALS = 9
 
 
 def as_counts(name: str, values) -> np.ndarray:
-    """Counts as a float array (at least one dimension): finite, whole and not negative."""
+    """Check that ``values`` are counts: finite, whole and not negative; a ValueError names ``name`` if not.
+
+    Returns
+    -------
+    numpy.ndarray
+        The counts as floats, with at least one dimension.
+    """
     try:
         array = np.atleast_1d(np.asarray(values, dtype=float))
     except (TypeError, ValueError) as error:
@@ -60,9 +67,14 @@ def fisher_freeman_halton_test(table) -> float:
     ``fisher_exact`` is Monte Carlo). Rows and columns that are all zero are dropped first; a table with
     fewer than two non-empty rows or columns gives 1.0. On a 2×2 table this is :func:`fisher_exact_test`.
 
-    Raises :class:`ExactTestTooLarge` for a table of more than :data:`EXACT_MAX_RECORDS` records, or one
-    whose enumeration would weigh more than :data:`EXACT_WORK_LIMIT` partial tables; use
-    :func:`pearson_chi_squared_test` for those.
+    The test is Freeman and Halton's (1951), Biometrika 38:141–149. Raises :class:`ExactTestTooLarge`
+    for a table of more than :data:`EXACT_MAX_RECORDS` records, or one whose enumeration would weigh
+    more than :data:`EXACT_WORK_LIMIT` partial tables; use :func:`pearson_chi_squared_test` for those.
+
+    Returns
+    -------
+    float
+        The two-sided p-value, at most 1.
     """
     counts = as_counts("table", table)
     if counts.ndim != 2:
@@ -90,6 +102,11 @@ def pearson_chi_squared_test(table) -> float:
 
     For tables too large for :func:`fisher_freeman_halton_test`. Rows and columns that are all zero are
     dropped first; a table with fewer than two non-empty rows or columns gives 1.0.
+
+    Returns
+    -------
+    float
+        The p-value of the statistic on (r − 1)(c − 1) degrees of freedom, without continuity correction.
     """
     counts = as_counts("table", table)
     if counts.ndim != 2:

@@ -82,9 +82,15 @@ def _denominators(values) -> np.ndarray:
 def funnel_limits(target: float, denominators) -> pd.DataFrame:
     """The 95% and 99.8% funnel limits around ``target`` (a proportion) at each denominator.
 
-    One row per denominator, in the order given, with the columns in :data:`FUNNEL_LIMIT_COLUMNS`;
-    limits are proportions in [0, 1]. Denominators must be greater than 0 (they need not be whole:
-    PHEindicatormethods accepts any population).
+    Each limit is the proportion whose own Wilson score interval just touches the target (the module
+    docstring gives the closed form), as PHEindicatormethods ``calculate_funnel_limits`` draws them.
+    Denominators must be greater than 0 (they need not be whole: PHEindicatormethods accepts any population).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per denominator, in the order given, columns in :data:`FUNNEL_LIMIT_COLUMNS`: denominator,
+        target, lower_95, upper_95, lower_998, upper_998; limits are proportions in [0, 1].
     """
     p = _target(target)
     n = _denominators(denominators)
@@ -106,7 +112,12 @@ def funnel_populations(max_denominator: float, points: int = 100) -> np.ndarray:
     """Denominators at which to draw a funnel: 1 to a little beyond ``max_denominator``, evenly on a log scale.
 
     The end is ``max_denominator`` rounded up to two significant figures (102,950 → 110,000, as in the
-    PHEindicatormethods fixture). Whole numbers, no repeats, at most ``points`` of them.
+    PHEindicatormethods fixture).
+
+    Returns
+    -------
+    numpy.ndarray
+        Whole numbers as floats, increasing, no repeats, at most ``points`` of them.
     """
     if not np.isfinite(max_denominator) or max_denominator <= 0:
         raise ValueError("the largest denominator must be a number greater than 0")
@@ -124,7 +135,12 @@ def calculate_funnel_limits(numerators, denominators, populations=None, target: 
     The target defaults to the pooled proportion Σ numerators / Σ denominators (the package's baseline);
     ``populations`` are the denominators at which limits are drawn, by default :func:`funnel_populations`
     up to the largest denominator. Numerators may be fractional (the package's fixture has such counts).
-    Returns :func:`funnel_limits` at the populations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`funnel_limits` at the populations: one row per population, columns in
+        :data:`FUNNEL_LIMIT_COLUMNS`.
     """
     x = np.atleast_1d(np.asarray(numerators, dtype=float))
     n = _denominators(denominators)
@@ -145,8 +161,13 @@ def assign_funnel_significance(numerators, denominators, target: float | None = 
     ``High (0.001)`` / ``Low (0.001)``: the proportion lies above / below the 99.8% limits at its own
     denominator; ``High (0.025)`` / ``Low (0.025)``: outside the 95% limits only; otherwise ``Not
     significant`` (a proportion exactly on a limit is not significant). The target defaults to the pooled
-    proportion. Rows with a missing count or a zero denominator get a missing label (None). Returns a
-    Series of labels, indexed like ``numerators`` when it is a Series.
+    proportion.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``funnel``, one label from :data:`FUNNEL_LABELS` per area, or None for a row with a missing
+        count or a zero denominator; indexed like ``numerators`` when it is a Series.
     """
     index = numerators.index if isinstance(numerators, pd.Series) else None
     x = np.atleast_1d(np.asarray(numerators, dtype=float))

@@ -80,9 +80,14 @@ def difference_ci(x1, n1, x2, n2, confidence: float = 0.95) -> pd.DataFrame:
         lower = p1 − p2 − sqrt((p1 − l1)² + (u2 − p2)²)
         upper = p1 − p2 + sqrt((u1 − p1)² + (p2 − l2)²)
 
-    Arguments are counts of equal length (scalars are accepted); there is one row per element with the
-    columns in :data:`DIFFERENCE_COLUMNS`, and the index is kept from ``x1`` when it is a Series.
-    A zero denominator gives a row of missing values.
+    Arguments are counts of equal length (scalars are accepted). A zero denominator gives a row of
+    missing values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per element, columns in :data:`DIFFERENCE_COLUMNS`: difference, diff_ci_low, diff_ci_high.
+        The index is kept from ``x1`` when it is a Series.
     """
     index = x1.index if isinstance(x1, pd.Series) else None
     arrays = [as_counts(name, value) for name, value in (("x1", x1), ("n1", n1), ("x2", x2), ("n2", n2))]
@@ -114,7 +119,12 @@ def fisher_exact_test(x1, n1, x2, n2) -> float:
     The table is [[x1, n1 − x1], [x2, n2 − x2]]; the p-value sums the probabilities (hypergeometric,
     margins fixed) of every table no more probable than the observed one. scipy's ``fisher_exact`` does
     this with a relative tolerance of 1e-14 for ties where R uses 1e-7; the two agree on the published
-    examples and on the grids checked in the tests. A zero denominator gives NaN.
+    examples and on the grids checked in the tests.
+
+    Returns
+    -------
+    float
+        The p-value; NaN when a denominator is zero.
     """
     x1, n1, x2, n2 = _count("x1", x1), _count("n1", n1), _count("x2", x2), _count("n2", n2)
     _check_within(x1, n1, "x1", "n1")
@@ -131,8 +141,13 @@ def mcnemar_exact_test(b, c) -> float:
     """Exact two-sided McNemar p-value from the discordant pairs of a re-audit of the same cases.
 
     ``b`` counts cases that changed one way between rounds (met, then not met) and ``c`` the other way.
-    The p-value is R's ``binom.test(b, b + c, 0.5)$p.value`` (scipy ``binomtest``, which uses R's rule for
-    the two-sided sum); it is 1.0 when there are no discordant pairs.
+    The test is McNemar's (1947), Psychometrika 12:153–157, in its exact form: the p-value is R's
+    ``binom.test(b, b + c, 0.5)$p.value`` (scipy ``binomtest``, which uses R's rule for the two-sided sum).
+
+    Returns
+    -------
+    float
+        The p-value; 1.0 when there are no discordant pairs.
     """
     b, c = _count("b", b), _count("c", c)
     if b + c == 0:
@@ -145,13 +160,19 @@ def mcnemar_exact_test(b, c) -> float:
 def mann_whitney_test(first, second) -> pd.DataFrame:
     """Two-sided Mann–Whitney U test, as R ``wilcox.test(first, second, exact = FALSE, correct = TRUE)``.
 
-    The inputs are the ordered level positions of each response (0 to 4 on a five-level scale, say).
-    The p-value is the normal approximation with the tie correction to the variance and R's default
-    continuity correction of 0.5; ``u`` is the U statistic of ``first``, which R prints as W (the number
-    of pairs in which the ``first`` value is larger, ties counting one half). R's default (``exact = NULL``)
-    would give an exact p-value for small samples without ties; ordinal scales are full of ties, so this
-    function always uses the approximation. Missing values are left out, as R does. When every value is
-    tied the p-value is 1.0 (scipy's convention; R gives NaN). One row with :data:`MANN_WHITNEY_COLUMNS`.
+    The test is Mann and Whitney's (1947), Annals of Mathematical Statistics 18:50–60. The inputs are the
+    ordered level positions of each response (0 to 4 on a five-level scale, say). The p-value is the
+    normal approximation with the tie correction to the variance and R's default continuity correction
+    of 0.5; ``u`` is the U statistic of ``first``, which R prints as W (the number of pairs in which the
+    ``first`` value is larger, ties counting one half). R's default (``exact = NULL``) would give an exact
+    p-value for small samples without ties; ordinal scales are full of ties, so this function always
+    uses the approximation. Missing values are left out, as R does.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, columns in :data:`MANN_WHITNEY_COLUMNS`: u, p_value. When every value is tied the p-value
+        is 1.0 (scipy's convention; R gives NaN).
     """
     samples = []
     for name, values in (("first", first), ("second", second)):
@@ -171,9 +192,15 @@ def mann_whitney_test(first, second) -> pd.DataFrame:
 def adjust_bh(p_values) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values, as R ``p.adjust(p, method = "BH")``.
 
-    With the m p-values in increasing order, the i-th is adjusted to min over j ≥ i of m·p(j)/j, capped
-    at 1 (statsmodels ``multipletests(method="fdr_bh")``). Missing values stay missing and are left out,
-    so m counts only the values present, as in R. Returns a float array in the order given.
+    The false discovery rate procedure of Benjamini and Hochberg (1995), Journal of the Royal Statistical
+    Society B 57:289–300. With the m p-values in increasing order, the i-th is adjusted to min over j ≥ i
+    of m·p(j)/j, capped at 1 (statsmodels ``multipletests(method="fdr_bh")``). Missing values stay missing
+    and are left out, so m counts only the values present, as in R.
+
+    Returns
+    -------
+    numpy.ndarray
+        The adjusted p-values as floats, in the order given.
     """
     p = _floats("p_values", p_values)
     present = ~np.isnan(p)
@@ -201,6 +228,7 @@ def _fdr_bh(p: np.ndarray) -> np.ndarray:
 def cochran_armitage_trend(numerators, denominators, scores=None) -> pd.DataFrame:
     """Cochran–Armitage test for a linear trend in proportions, as R ``prop.trend.test(x, n, score)``.
 
+    The test of Cochran (1954), Biometrics 10:417–451, and Armitage (1955), Biometrics 11:375–386.
     R fits a weighted least-squares line to the proportions x/n against the scores, with weights
     n / (p(1 − p)) where p = Σx / Σn is the pooled proportion, and takes the regression sum of squares as a
     chi-squared statistic on 1 degree of freedom. In closed form, with s̄ = Σ n·s / Σn::
@@ -209,8 +237,12 @@ def cochran_armitage_trend(numerators, denominators, scores=None) -> pd.DataFram
 
     ``z`` is positive when the proportions rise with the score. ``scores`` default to 1, 2, …, k (R's
     ``seq_along(x)``). Groups with a zero denominator add nothing. When the pooled proportion is 0 or 1, or
-    the counted groups share one score, there is no test and the row is missing. One row with the columns
-    in :data:`TREND_COLUMNS`.
+    the counted groups share one score, there is no test and the row is missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, columns in :data:`TREND_COLUMNS`: z, chi2, p_value.
     """
     x = as_counts("numerators", numerators)
     n = as_counts("denominators", denominators)

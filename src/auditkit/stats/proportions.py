@@ -1,4 +1,6 @@
-"""Statistics on counts. Each function returns a tidy frame with stable columns.
+"""Proportions of counts with their confidence intervals, for every finding a briefing reports.
+
+Each function returns a tidy frame with stable columns.
 
 Methods and published values to test against are listed in
 ``shared/reference/stats/README.md``; the tests cite them inline.
@@ -9,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
+
+__all__ = ["PROPORTION_COLUMNS", "proportion_ci"]
 
 #: Columns of :func:`proportion_ci`, in order.
 PROPORTION_COLUMNS = ("numerator", "denominator", "proportion", "ci_low", "ci_high")
@@ -29,10 +33,16 @@ def _wilson(x: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray
 def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFrame:
     """Proportions with Wilson score intervals (the PHEindicatormethods ``phe_proportion`` method).
 
-    ``numerator`` and ``denominator`` are counts of equal length (scalars are accepted).
-    A zero denominator gives a missing proportion and interval rather than an error.
-    Returns one row per count with the columns in :data:`PROPORTION_COLUMNS`; the index
-    is kept from ``numerator`` when it is a Series.
+    The interval is Wilson's (1927), Journal of the American Statistical Association 22:209–212,
+    computed as statsmodels ``proportion_confint(method="wilson")`` does. ``numerator`` and
+    ``denominator`` are counts of equal length (scalars are accepted). A zero denominator gives a
+    missing proportion and interval rather than an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per count, columns in :data:`PROPORTION_COLUMNS`: numerator, denominator, proportion,
+        ci_low, ci_high. The index is kept from ``numerator`` when it is a Series.
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, not {confidence}")
