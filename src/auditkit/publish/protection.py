@@ -25,11 +25,17 @@ from auditkit.publish.disclosure import TOTAL, DisclosureRule, suppress_proporti
 #: The verdict shown where a comparison rests on a suppressed count.
 SUPPRESSED = "suppressed"
 
+#: The figures of a comparison hidden when either round's total for the item is hidden: the counts, the
+#: proportions and their intervals, and everything worked out from them.
 _COMPARISON_FIGURES = (
     "baseline_numerator",
     "baseline_proportion",
+    "baseline_ci_low",
+    "baseline_ci_high",
     "followup_numerator",
     "followup_proportion",
+    "followup_ci_low",
+    "followup_ci_high",
     "difference",
     "diff_ci_low",
     "diff_ci_high",
