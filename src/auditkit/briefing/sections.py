@@ -290,7 +290,7 @@ def _indicator_sentence(findings: Any) -> str:
     rows = findings.rows[findings.rows["area"] == row["area"]].dropna(subset=["proportion"])
     first, last = rows.iloc[0], rows.iloc[-1]
     verb = "fell" if last["proportion"] < first["proportion"] else "rose"
-    clear = "a clear trend" if row["p_value"] < 0.05 else "no clear trend"
+    clear = "a clear trend" if row["significant"] else "no clear trend"
     return (
         f"In {row['area']} the share {verb} from {format_percent(first['proportion'])} ({int(first['numerator']):,} of "
         f"{int(first['denominator']):,}) in {first['period']} to {format_percent(last['proportion'])} "
