@@ -23,9 +23,12 @@ from scipy import stats
 
 import auditkit
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, decide_verdict
-from auditkit.briefing.charts import plot_change
+from auditkit.briefing.charts import Chart, plot_change
+from auditkit.briefing.html import chart_html
+from auditkit.briefing.sections import SECTIONS
 from auditkit.briefing.wording import describe_change, describe_pairs, format_p, format_points
 from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table
+from auditkit.publish.protection import protect_analysis
 from auditkit.stats.proportions import proportion_ci
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
@@ -371,6 +374,25 @@ def test_the_change_chart_draws_the_comparisons_proportions_and_intervals(follow
         expected_points += [(row.baseline_proportion,), (row.followup_proportion,)]
     assert intervals == expected_intervals
     assert points == expected_points
+
+
+def test_the_change_section_holds_charts_and_the_html_renderer_draws_them(followup):
+    context = SECTIONS["change"](protect_analysis(followup))
+    figures = [instrument["figure"] for instrument in context["instruments"]]
+    assert len(figures) == 2 and all(isinstance(figure, Chart) for figure in figures)
+    text = auditkit.render_section("change", followup).html
+    for figure in figures:
+        assert str(chart_html(figure)) in text
+    assert chart_html(None) == ""
+
+
+def test_the_charts_section_holds_charts_and_none_where_nothing_can_be_charted(followup):
+    context = SECTIONS["charts"](protect_analysis(followup))
+    figures = [chart["figure"] for chart in context["charts"]]
+    assert len(figures) == 2 and all(isinstance(figure, Chart) for figure in figures)
+    text = auditkit.render_section("charts", followup).html
+    assert all(str(chart_html(figure)) in text for figure in figures)
+    assert "None" not in text
 
 
 def test_drift_is_lower_is_better_and_its_fall_is_not_yet_clear(followup):

@@ -15,6 +15,9 @@ from conftest import LANCASHIRE_CODEBOOK, REPO
 
 import auditkit
 from auditkit.analysis.indicator_tables import load_indicator_codebook, summarise_indicator_table
+from auditkit.briefing.charts import Chart
+from auditkit.briefing.html import chart_html
+from auditkit.briefing.sections import SECTIONS
 from auditkit.cli import main
 from auditkit.errors import ParametersError
 from auditkit.publish.disclosure import DisclosureRule
@@ -143,6 +146,14 @@ def test_small_counts_in_an_indicator_table_are_suppressed_when_published(projec
     assert hidden["proportion"].isna().all() and hidden["numerator"].isna().all()
     text = auditkit.render_section("indicators", auditkit.analyse_round(parameters)).html
     assert re.search(r'<th scope="row">Rossendale</th>\s*<td>c</td>', text)
+
+
+def test_the_indicators_section_holds_its_charts_and_the_html_renderer_draws_them(analysis):
+    (_, measures), *_ = SECTIONS["indicators"](protect_analysis(analysis))["groups"]
+    trend, funnel = measures[0]["trend"], measures[0]["funnel"]
+    assert isinstance(trend, Chart) and isinstance(funnel, Chart)
+    text = auditkit.render_section("indicators", analysis).html
+    assert str(chart_html(trend)) in text and str(chart_html(funnel)) in text
 
 
 def test_a_hidden_district_leaves_the_funnel_and_its_limits_end_past_the_largest_shown(project: Path):
