@@ -26,6 +26,7 @@ from matplotlib.text import Text
 
 from auditkit.briefing.charts import chart_proportions, describe_chart, figure_png, plot_change, plot_proportions
 from auditkit.run.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
+from auditkit.stats.proportions import proportion_ci
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
 ROUNDS = ["llr-2017", "llr-2017-followup"]
@@ -398,6 +399,12 @@ def test_charts_use_readable_text_and_colour_blind_safe_marks_that_do_not_rely_o
             "followup_denominator": [12, 12],
         }
     )
+    # The chart draws the proportions and intervals the comparison carries (as compare_rounds gives them).
+    for side in ("baseline", "followup"):
+        interval = proportion_ci(comparison[f"{side}_numerator"], comparison[f"{side}_denominator"])
+        comparison[f"{side}_proportion"] = interval["proportion"]
+        comparison[f"{side}_ci_low"] = interval["ci_low"]
+        comparison[f"{side}_ci_high"] = interval["ci_high"]
     palette = {tuple(round(value, 3) for value in colour) for colour in sns.color_palette("colorblind")}
     palette.add((0.498, 0.498, 0.498))  # the baseline's grey
     for figure in (plot_proportions(_rows()), plot_change(comparison, "April 2017", "December 2017")):

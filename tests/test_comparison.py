@@ -22,9 +22,14 @@ from conftest import REPO, RoundCopy
 from scipy import stats
 
 import auditkit
-from auditkit.analysis.comparison import decide_verdict
+from auditkit.analysis.comparison import COMPARISON_COLUMNS, decide_verdict
+from auditkit.briefing.charts import Chart, plot_change
+from auditkit.briefing.html import chart_html
+from auditkit.briefing.sections import SECTIONS
 from auditkit.briefing.wording import describe_change, describe_pairs, format_p, format_points
 from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table
+from auditkit.publish.protection import protect_analysis
+from auditkit.stats.proportions import proportion_ci
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 BASELINE = REPO / "parameters" / "llr-2017.yaml"
@@ -335,6 +340,59 @@ def test_every_item_has_counts_interval_fisher_p_and_verdict_from_the_data(follo
     assert bool(row["lower_is_better"]) is lower_is_better
     assert row["verdict"] == expected_verdict(low, high, lower_is_better)
     assert row["measure"] == ITEMS[instrument][item][2]
+
+
+@pytest.mark.parametrize(("instrument", "item"), ALL_ITEMS)
+def test_every_item_carries_each_rounds_wilson_interval(followup, instrument, item):
+    row = comparison_row(followup, instrument, item)
+    for side in ("baseline", "followup"):
+        x, n = counts(side, instrument, item)
+        low, high = wilson(x, n)
+        assert row[f"{side}_ci_low"] == pytest.approx(max(low, 0.0), abs=1e-9)
+        assert row[f"{side}_ci_high"] == pytest.approx(min(high, 1.0), abs=1e-9)
+        # The very floats of proportion_ci, which the change chart used to work out for itself.
+        expected = proportion_ci(x, n).iloc[0]
+        assert (row[f"{side}_ci_low"], row[f"{side}_ci_high"]) == (expected["ci_low"], expected["ci_high"])
+        assert row[f"{side}_proportion"] == expected["proportion"]
+
+
+def test_the_comparison_has_its_columns_in_order(followup):
+    assert list(followup.comparison.items.columns) == list(COMPARISON_COLUMNS)
+    assert {"baseline_ci_low", "baseline_ci_high", "followup_ci_low", "followup_ci_high"} <= set(COMPARISON_COLUMNS)
+
+
+def test_the_change_chart_draws_the_comparisons_proportions_and_intervals(followup):
+    items = followup.comparison.items
+    items = items[items["instrument"] == "deep_dive"]
+    shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)]
+    lines = plot_change(items, "April 2017", "December 2017").axes[0].get_lines()
+    intervals = [tuple(line.get_xdata()) for line in lines if line.get_marker() in ("None", None, "")]
+    points = [tuple(line.get_xdata()) for line in lines if line.get_marker() in ("o", "s")]
+    expected_intervals, expected_points = [], []
+    for row in shown.itertuples():
+        expected_intervals += [(row.baseline_ci_low, row.baseline_ci_high), (row.followup_ci_low, row.followup_ci_high)]
+        expected_points += [(row.baseline_proportion,), (row.followup_proportion,)]
+    assert intervals == expected_intervals
+    assert points == expected_points
+
+
+def test_the_change_section_holds_charts_and_the_html_renderer_draws_them(followup):
+    context = SECTIONS["change"](protect_analysis(followup))
+    figures = [instrument["figure"] for instrument in context["instruments"]]
+    assert len(figures) == 2 and all(isinstance(figure, Chart) for figure in figures)
+    text = auditkit.render_section("change", followup).html
+    for figure in figures:
+        assert str(chart_html(figure)) in text
+    assert chart_html(None) == ""
+
+
+def test_the_charts_section_holds_charts_and_none_where_nothing_can_be_charted(followup):
+    context = SECTIONS["charts"](protect_analysis(followup))
+    figures = [chart["figure"] for chart in context["charts"]]
+    assert len(figures) == 2 and all(isinstance(figure, Chart) for figure in figures)
+    text = auditkit.render_section("charts", followup).html
+    assert all(str(chart_html(figure)) in text for figure in figures)
+    assert "None" not in text
 
 
 def test_drift_is_lower_is_better_and_its_fall_is_not_yet_clear(followup):

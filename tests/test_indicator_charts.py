@@ -132,6 +132,16 @@ def test_funnel_points_use_shapes_and_colour_blind_colours(lancashire):
     ]
 
 
+def test_the_funnel_plot_draws_the_limits_the_analysis_worked_out(lancashire):
+    axes = plot_indicator_funnel(lancashire).axes[0]
+    curve = lancashire.funnel_curve_for("2018")
+    drawn = [line for line in axes.get_lines() if len(line.get_xdata()) > 2]
+    assert len(drawn) == 4
+    for line, column in zip(drawn, ("lower_95", "upper_95", "lower_998", "upper_998")):
+        assert list(line.get_xdata()) == list(curve["denominator"])
+        assert list(line.get_ydata()) == list(curve[column])
+
+
 def test_a_single_period_is_described_without_highest_and_lowest(codebook, tmp_path):
     path = tmp_path / "one.csv"
     path.write_text("period,area,denominator,numerator\n2018,Lancashire,1243,375\n", encoding="utf-8")

@@ -28,8 +28,10 @@ from scipy.stats import norm
 from auditkit.analysis.indicator_tables import (
     CHECK_COLUMNS,
     CSV_COLUMNS,
+    FUNNEL_CURVE_COLUMNS,
     ROW_COLUMNS,
     TABLE_COLUMNS,
+    TREND_ALPHA,
     TREND_COLUMNS,
     VERDICT_COLUMNS,
     benchmark_verdict,
@@ -41,6 +43,7 @@ from auditkit.analysis.indicator_tables import (
     summarise_indicator_table,
 )
 from auditkit.errors import CodebookError, DataValidationError
+from auditkit.stats.funnel import funnel_limits
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 HEADER = "period,area,denominator,numerator,stated_percent\n"
@@ -508,6 +511,41 @@ def test_without_a_total_row_the_funnel_uses_all_areas_together(codebook):
     table, _ = read_indicator_table(BY_DISTRICT, codebook)
     findings = summarise_indicator_table(table, codebook)
     assert findings.funnel_targets.to_dict("records") == [{"period": "2018", "target": 363 / 1127, "basis": "pooled"}]
+
+
+def test_the_funnel_curve_is_the_limits_around_the_target_to_past_the_largest_district(lancashire):
+    curve = lancashire.funnel_curve
+    assert list(curve.columns) == list(FUNNEL_CURVE_COLUMNS)
+    assert set(curve["period"]) == {"2018"}  # the one period with a target
+    # Preston's 214 plans are the most of any district; the limits run from 1 to 10% beyond, at 400 points.
+    expected = funnel_limits(375 / 1243, np.geomspace(1.0, 214 * 1.1, 400))
+    pd.testing.assert_frame_equal(
+        lancashire.funnel_curve_for("2018").drop(columns="period"), expected, check_exact=True
+    )
+    assert lancashire.funnel_curve_for("2017").empty
+
+
+def test_without_a_total_row_the_funnel_curve_is_around_all_areas_together(codebook):
+    table, _ = read_indicator_table(BY_DISTRICT, codebook)
+    curve = summarise_indicator_table(table, codebook).funnel_curve_for("2018")
+    assert curve["target"].eq(363 / 1127).all()
+    assert (curve["denominator"].iloc[0], curve["denominator"].iloc[-1]) == (1.0, 214 * 1.1)
+
+
+def test_the_trend_says_whether_it_is_significant(lancashire, tmp_path, codebook):
+    assert TREND_ALPHA == 0.05
+    row = lancashire.trend.iloc[0]
+    assert row["p_value"] == pytest.approx(0.0324, abs=1e-4)
+    assert bool(row["significant"]) is bool(row["p_value"] < 0.05) is True
+    # A steady share has p = 1: not significant.
+    text = HEADER + "".join(f"{period},Lancashire,100,30,\n" for period in (2016, 2017, 2018))
+    table, _ = read_indicator_table(write(tmp_path, text), codebook)
+    steady = summarise_indicator_table(table, codebook).trend.iloc[0]
+    assert steady["p_value"] >= 0.05 and bool(steady["significant"]) is False
+    # No test, no verdict either way.
+    text = HEADER + "2017,Lancashire,100,30,\n2018,Lancashire,100,40,\n"
+    table, _ = read_indicator_table(write(tmp_path, text, "two.csv"), codebook)
+    assert pd.isna(summarise_indicator_table(table, codebook).trend.iloc[0]["significant"])
 
 
 def test_trend_of_the_county_over_four_years(lancashire):

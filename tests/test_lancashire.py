@@ -8,15 +8,21 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import LANCASHIRE_CODEBOOK, REPO
 
 import auditkit
+from auditkit.analysis.indicator_tables import load_indicator_codebook, summarise_indicator_table
+from auditkit.briefing.charts import Chart
+from auditkit.briefing.html import chart_html
+from auditkit.briefing.sections import SECTIONS
 from auditkit.cli import main
 from auditkit.errors import ParametersError
+from auditkit.publish.disclosure import DisclosureRule
 from auditkit.publish.findings_files import write_findings
-from auditkit.publish.protection import protect_analysis
+from auditkit.publish.protection import protect_analysis, protect_indicator_table
 
 LANCASHIRE = REPO / "parameters" / "lancashire-2018.yaml"
 WEST_LANCS = (
@@ -140,6 +146,62 @@ def test_small_counts_in_an_indicator_table_are_suppressed_when_published(projec
     assert hidden["proportion"].isna().all() and hidden["numerator"].isna().all()
     text = auditkit.render_section("indicators", auditkit.analyse_round(parameters)).html
     assert re.search(r'<th scope="row">Rossendale</th>\s*<td>c</td>', text)
+
+
+def test_the_indicators_section_holds_its_charts_and_the_html_renderer_draws_them(analysis):
+    (_, measures), *_ = SECTIONS["indicators"](protect_analysis(analysis))["groups"]
+    trend, funnel = measures[0]["trend"], measures[0]["funnel"]
+    assert isinstance(trend, Chart) and isinstance(funnel, Chart)
+    text = auditkit.render_section("indicators", analysis).html
+    assert str(chart_html(trend)) in text and str(chart_html(funnel)) in text
+
+
+def test_a_hidden_district_leaves_the_funnel_and_its_limits_end_past_the_largest_shown(project: Path):
+    data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("2018,Preston,214,73", "2018,Preston,214,3"), encoding="utf-8"
+    )
+    analysis = auditkit.analyse_round(project / "parameters" / "lancashire-2018.yaml")
+    unprotected = analysis.indicator_tables["cp_plans_neglect"]
+    published = protect_analysis(analysis).indicator_tables["cp_plans_neglect"]
+    rows = published.rows
+    placed = rows[(rows["period"] == "2018") & rows["funnel"].notna()]
+    assert "Preston" not in set(placed["area"])
+    assert unprotected.funnel_curve["denominator"].iloc[-1] == 214 * 1.1  # Preston's 214 plans
+    assert published.funnel_curve["denominator"].iloc[-1] == placed["denominator"].max() * 1.1
+    assert published.funnel_targets.equals(unprotected.funnel_targets)  # the county's 30.2% is published
+
+
+def test_a_funnel_target_resting_on_a_hidden_total_is_withheld(project: Path):
+    data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace('2018,Lancashire,"1,243",375', '2018,Lancashire,"1,243",1240'), encoding="utf-8")
+    analysis = auditkit.analyse_round(project / "parameters" / "lancashire-2018.yaml")
+    assert analysis.indicator_tables["cp_plans_neglect"].funnel_target("2018") == 1240 / 1243
+    published = protect_analysis(analysis).indicator_tables["cp_plans_neglect"]
+    county = published.rows[(published.rows["area"] == "Lancashire") & (published.rows["period"] == "2018")]
+    assert county["suppressed"].all()  # 3 not on a plan due to neglect
+    # The target is the county's hidden 99.8%, and each district's position would bound it: all withheld.
+    assert published.funnel_target("2018") is None and published.funnel_curve.empty
+    assert published.rows.loc[published.rows["period"] == "2018", "funnel"].isna().all()
+    # The trend rests on the hidden total too.
+    assert pd.isna(published.trend["p_value"].iloc[0]) and pd.isna(published.trend["significant"].iloc[0])
+    text = html.unescape(auditkit.render_section("indicators", analysis).html)
+    assert "99.8% (target)" not in text and "figure of 99.8%" not in text
+    assert "there are no districts to compare" in text
+
+
+def test_a_pooled_funnel_target_is_withheld_when_the_areas_sum_is_hidden():
+    codebook = load_indicator_codebook(LANCASHIRE_CODEBOOK)
+    frame = pd.DataFrame(
+        {"period": ["2018"] * 3, "area": ["A", "B", "C"], "numerator": [2, 1, 0], "denominator": [40, 50, 60]}
+    )
+    findings = summarise_indicator_table(frame, codebook)
+    assert findings.funnel_targets["basis"].tolist() == ["pooled"] and len(findings.funnel_curve) == 400
+    published = protect_indicator_table(findings, DisclosureRule())
+    assert published.funnel_targets.empty and published.funnel_curve.empty  # 3 of 150, from 1 to 5
+    assert published.rows["funnel"].isna().all()
+    assert not protect_indicator_table(findings, DisclosureRule(min_count=0)).funnel_targets.empty
 
 
 def test_an_impossible_row_is_a_note_not_an_error(analysis):

@@ -102,6 +102,21 @@ def test_a_comparison_resting_on_a_suppressed_count_is_suppressed(example_round:
     assert "Not compared here, because the numbers are too small to publish: toolkit use;" in html
 
 
+def test_a_suppressed_comparison_hides_the_intervals_of_its_proportions(example_round: RoundCopy):
+    followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
+    for path in (followup, example_round.parameters):
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""), "utf-8")
+    analysis = auditkit.analyse_round(followup)
+    items = protect_analysis(analysis).comparison.items.set_index("item")
+    intervals = ["baseline_ci_low", "baseline_ci_high", "followup_ci_low", "followup_ci_high"]
+    # Toolkit use, 2 of 10 at baseline: hidden, and so are the intervals around its proportions.
+    assert items.loc["toolkit_used", intervals].isna().all()
+    assert items.loc["toolkit_used", ["baseline_proportion", "followup_proportion"]].isna().all()
+    # Use of the toolkit, 21/58 → 41/68: published, intervals and all.
+    unprotected = analysis.comparison.items.set_index("item")
+    assert items.loc["used_toolkit", intervals].tolist() == unprotected.loc["used_toolkit", intervals].tolist()
+
+
 def test_min_count_zero_publishes_every_figure_and_says_so():
     html = briefing_html(auditkit.analyse_round(REPO / "parameters" / "llr-2017.yaml"))
     assert "The neglect toolkit was used in 2 of the 10 cases audited (20%; 95% CI 6% to 51%)." in html

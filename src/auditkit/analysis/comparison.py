@@ -26,6 +26,7 @@ from auditkit.stats.inference import (
     mcnemar_exact_test,
     pearson_chi_squared_test,
 )
+from auditkit.stats.proportions import proportion_ci
 
 #: Columns of :attr:`Comparison.items`, in order.
 COMPARISON_COLUMNS = (
@@ -37,9 +38,13 @@ COMPARISON_COLUMNS = (
     "baseline_numerator",
     "baseline_denominator",
     "baseline_proportion",
+    "baseline_ci_low",
+    "baseline_ci_high",
     "followup_numerator",
     "followup_denominator",
     "followup_proportion",
+    "followup_ci_low",
+    "followup_ci_high",
     "difference",
     "diff_ci_low",
     "diff_ci_high",
@@ -213,7 +218,28 @@ def compare_rounds(
     baseline_records: Mapping[str, pd.DataFrame],
     followup_records: Mapping[str, pd.DataFrame],
 ) -> Comparison:
-    """Every item with met values in both rounds: both proportions, their difference and its tests."""
+    """Every item with met values in both rounds: both proportions, their intervals, their difference and its tests.
+
+    Returns
+    -------
+    Comparison
+        Its ``items`` frame has one row per item measured in both rounds and the columns of
+        :data:`COMPARISON_COLUMNS`:
+
+        - ``instrument``, ``item``, ``label``, ``measure``, ``lower_is_better``: the item;
+        - ``baseline_numerator``, ``baseline_denominator``, ``baseline_proportion``, and the same for
+          ``followup_``: each round's counts and proportion (all areas together);
+        - ``baseline_ci_low``, ``baseline_ci_high``, ``followup_ci_low``, ``followup_ci_high``: each round's
+          Wilson 95% interval (:func:`auditkit.stats.proportions.proportion_ci` of its counts; missing when
+          nobody answered), so that a chart draws them rather than working them out;
+        - ``difference``, ``diff_ci_low``, ``diff_ci_high``: follow-up minus baseline with its 95% interval;
+        - ``p_value``, ``p_adjusted``, ``test``: Fisher's exact test (adjusted later, with the round's
+          other p-values, by :func:`adjust_round_p_values`);
+        - ``verdict`` (:func:`decide_verdict`) and ``caution`` (:func:`describe_caution`);
+        - ``paired_pairs``, ``paired_b``, ``paired_c``, ``paired_p_value``, ``paired_p_adjusted``: McNemar's
+          exact test on records linked across the rounds (missing without a linking item);
+        - ``mw_u``, ``mw_p_value``, ``mw_p_adjusted``: Mann–Whitney U for ordinal items (missing otherwise).
+    """
     common, only_baseline, only_followup = _common_items(baseline, followup)
     rows, distributions = [], []
     for name, item in common:
@@ -223,6 +249,8 @@ def compare_rounds(
         x1, n1 = int(after["numerator"]), int(after["denominator"])
         x2, n2 = int(before["numerator"]), int(before["denominator"])
         interval = difference_ci(x1, n1, x2, n2).iloc[0]
+        baseline_ci = proportion_ci(x2, n2).iloc[0]
+        followup_ci = proportion_ci(x1, n1).iloc[0]
         row = {
             "instrument": name,
             "item": item.id,
@@ -232,9 +260,13 @@ def compare_rounds(
             "baseline_numerator": x2,
             "baseline_denominator": n2,
             "baseline_proportion": before["proportion"],
+            "baseline_ci_low": baseline_ci["ci_low"],
+            "baseline_ci_high": baseline_ci["ci_high"],
             "followup_numerator": x1,
             "followup_denominator": n1,
             "followup_proportion": after["proportion"],
+            "followup_ci_low": followup_ci["ci_low"],
+            "followup_ci_high": followup_ci["ci_high"],
             "difference": interval["difference"],
             "diff_ci_low": interval["diff_ci_low"],
             "diff_ci_high": interval["diff_ci_high"],

@@ -14,8 +14,10 @@ so reading separates two kinds of problem:
 
 :func:`summarise_indicator_table` then gives, per row, Wilson 95% and 99.8% intervals
 (:func:`auditkit.stats.proportions.proportion_ci`), the OHID Fingertips verdict against each benchmark and the
-area's position on a funnel plot around the total (:mod:`auditkit.stats.funnel`), and for the total area the
-Cochran–Armitage test for trend over periods (:func:`auditkit.stats.inference.cochran_armitage_trend`).
+area's position on a funnel plot around the total (:mod:`auditkit.stats.funnel`) with the funnel's limits to draw,
+and for the total area the Cochran–Armitage test for trend over periods
+(:func:`auditkit.stats.inference.cochran_armitage_trend`) with whether it is significant at :data:`TREND_ALPHA`.
+A briefing draws and words these figures; it works none of them out.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from auditkit.read.indicator_checks import (
     usable_rows,
 )
 from auditkit.read.tables import read_table
-from auditkit.stats.funnel import assign_funnel_significance
+from auditkit.stats.funnel import FUNNEL_LIMIT_COLUMNS, assign_funnel_significance, funnel_limits
 from auditkit.stats.inference import cochran_armitage_trend
 from auditkit.stats.proportions import proportion_ci
 
@@ -50,16 +52,21 @@ __all__ = [
     "CHECK_COLUMNS",
     "COLUMNS",
     "CSV_COLUMNS",
+    "FUNNEL_CURVE_COLUMNS",
+    "FUNNEL_CURVE_POINTS",
+    "FUNNEL_CURVE_REACH",
     "FUNNEL_TARGET_COLUMNS",
     "ROW_COLUMNS",
     "SUPPRESSION_SYMBOLS",
     "TABLE_COLUMNS",
+    "TREND_ALPHA",
     "TREND_COLUMNS",
     "VERDICTS",
     "VERDICT_COLUMNS",
     "IndicatorTableFindings",
     "benchmark_verdict",
     "check_indicator_table",
+    "funnel_curves",
     "indicator_table_to_dict",
     "indicator_table_to_frame",
     "load_indicator_codebook",
@@ -98,11 +105,24 @@ ROW_COLUMNS = (
 )
 #: Columns of :attr:`IndicatorTableFindings.verdicts`: one row per table row and benchmark given for its period.
 VERDICT_COLUMNS = ("period", "area", "benchmark", "benchmark_value", "verdict")
-#: Columns of :attr:`IndicatorTableFindings.trend` (one row).
-TREND_COLUMNS = ("area", "first_period", "last_period", "periods", "z", "chi2", "p_value")
+#: Columns of :attr:`IndicatorTableFindings.trend` (one row). ``significant`` says whether ``p_value`` is below
+#: :data:`TREND_ALPHA` (missing when there is no test).
+TREND_COLUMNS = ("area", "first_period", "last_period", "periods", "z", "chi2", "p_value", "significant")
+#: The significance level of the test for trend: below it, a briefing speaks of a clear trend.
+TREND_ALPHA = 0.05
 #: Columns of :attr:`IndicatorTableFindings.funnel_targets`: the target of each period's funnel and where it
 #: comes from (``total``: the total area's proportion; ``pooled``: all areas' counts added up).
 FUNNEL_TARGET_COLUMNS = ("period", "target", "basis")
+#: Columns of :attr:`IndicatorTableFindings.funnel_curve`: each period's funnel limits at the denominators a
+#: funnel plot draws them (:func:`funnel_curves`), proportions as :func:`auditkit.stats.funnel.funnel_limits` gives.
+FUNNEL_CURVE_COLUMNS = ("period", *FUNNEL_LIMIT_COLUMNS)
+#: How many denominators a funnel's limits are worked out at: from 1 to :data:`FUNNEL_CURVE_REACH` times the
+#: largest denominator of the areas placed on it, evenly on a log scale.
+FUNNEL_CURVE_POINTS = 400
+#: How far past the largest area's denominator a funnel's limits run (the plot's axis runs as far).
+FUNNEL_CURVE_REACH = 1.1
+#: The largest denominator assumed for a funnel on which no area has a position.
+_EMPTY_FUNNEL_DENOMINATOR = 100.0
 #: Columns of :func:`indicator_table_to_frame` (rows for ``findings.csv``), in order.
 CSV_COLUMNS = ("indicator", *ROW_COLUMNS, "benchmark", "benchmark_value", "verdict")
 #: The Fingertips verdicts: ``similar``, then ``higher``/``lower`` (polarity neither) or ``better``/``worse``.
@@ -270,13 +290,20 @@ def benchmark_verdict(ci_low: float, ci_high: float, benchmark: float, polarity:
 
 @dataclass(frozen=True)
 class IndicatorTableFindings:
-    """Everything computed from one indicator table: rows, verdicts, trend, funnel targets and checks."""
+    """Everything computed from one indicator table: rows, verdicts, trend, funnel targets and limits, checks.
+
+    ``rows`` has the columns of :data:`ROW_COLUMNS`, ``verdicts`` those of :data:`VERDICT_COLUMNS`, ``trend``
+    (one row) those of :data:`TREND_COLUMNS`, ``funnel_targets`` those of :data:`FUNNEL_TARGET_COLUMNS`,
+    ``funnel_curve`` those of :data:`FUNNEL_CURVE_COLUMNS` (:func:`funnel_curves`) and ``checks`` those of
+    :data:`CHECK_COLUMNS`.
+    """
 
     codebook: IndicatorCodebook
     rows: pd.DataFrame
     verdicts: pd.DataFrame
     trend: pd.DataFrame
     funnel_targets: pd.DataFrame
+    funnel_curve: pd.DataFrame
     checks: pd.DataFrame
 
     @property
@@ -288,6 +315,18 @@ class IndicatorTableFindings:
         """The target of a period's funnel plot, or None when the period has none."""
         match = self.funnel_targets[self.funnel_targets["period"] == str(period)]
         return None if match.empty else float(match["target"].iloc[0])
+
+    def funnel_curve_for(self, period: str) -> pd.DataFrame:
+        """The limits of a period's funnel plot, in order of denominator (no rows when the period has no target).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`funnel_curve` for the period, indexed from 0, with the columns of
+            :data:`FUNNEL_CURVE_COLUMNS`: ``period``, ``denominator``, ``target``, ``lower_95``, ``upper_95``,
+            ``lower_998`` and ``upper_998``.
+        """
+        return self.funnel_curve[self.funnel_curve["period"] == str(period)].reset_index(drop=True)
 
     def verdict_table(self) -> pd.DataFrame:
         """:attr:`rows` with one more column per benchmark (named as the benchmark) holding the verdict."""
@@ -365,6 +404,34 @@ def _funnels(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> tuple[
     return labels, pd.DataFrame(targets, columns=list(FUNNEL_TARGET_COLUMNS))
 
 
+def funnel_curves(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The 95% and 99.8% limits of each period's funnel plot, at the denominators the plot draws them.
+
+    For each period in ``targets`` (:data:`FUNNEL_TARGET_COLUMNS`), the limits around its target
+    (:func:`auditkit.stats.funnel.funnel_limits`) at :data:`FUNNEL_CURVE_POINTS` denominators from 1 to
+    :data:`FUNNEL_CURVE_REACH` times the largest denominator of the period's ``rows`` (:data:`ROW_COLUMNS`) that
+    have a funnel position (100 when none has), evenly on a log scale. The limits depend on nothing but the
+    target and those denominators, so a published copy whose hidden rows lost their positions works them out
+    again with this function.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period and denominator, periods in the order of ``targets``, with the columns of
+        :data:`FUNNEL_CURVE_COLUMNS`: ``period``, ``denominator``, ``target``, ``lower_95``, ``upper_95``,
+        ``lower_998`` and ``upper_998`` (proportions in [0, 1]).
+    """
+    curves = []
+    for period, target in zip(targets["period"], targets["target"]):
+        placed = rows[(rows["period"] == period) & rows["funnel"].notna()]
+        largest = float(placed["denominator"].max()) if len(placed) else _EMPTY_FUNNEL_DENOMINATOR
+        grid = np.geomspace(1.0, largest * FUNNEL_CURVE_REACH, FUNNEL_CURVE_POINTS)
+        curves.append(funnel_limits(float(target), grid).assign(period=period)[list(FUNNEL_CURVE_COLUMNS)])
+    if not curves:
+        return pd.DataFrame(columns=list(FUNNEL_CURVE_COLUMNS))
+    return pd.concat(curves, ignore_index=True)
+
+
 def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataFrame:
     """Cochran–Armitage over periods for the total area (or the only area), from three periods on."""
     areas = list(dict.fromkeys(rows["area"]))
@@ -378,6 +445,7 @@ def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataF
         "z": math.nan,
         "chi2": math.nan,
         "p_value": math.nan,
+        "significant": pd.NA,
     }
     if len(chosen):
         entry.update(first_period=chosen["period"].iloc[0], last_period=chosen["period"].iloc[-1])
@@ -388,7 +456,9 @@ def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataF
             scores = None
         test = cochran_armitage_trend(chosen["numerator"].to_numpy(), chosen["denominator"].to_numpy(), scores)
         entry.update(test.iloc[0].to_dict())
-    return pd.DataFrame([entry], columns=list(TREND_COLUMNS))
+        if not math.isnan(entry["p_value"]):
+            entry["significant"] = bool(entry["p_value"] < TREND_ALPHA)
+    return pd.DataFrame([entry], columns=list(TREND_COLUMNS)).astype({"significant": "boolean"})
 
 
 def summarise_indicator_table(
@@ -403,6 +473,22 @@ def summarise_indicator_table(
     Periods that are numbers are the trend's scores (R ``prop.trend.test(x, n, score = period)``); otherwise
     1, 2, …. Rows whose counts fail a check (missing, not whole, numerator above denominator) get no
     statistics. The input is not changed.
+
+    Returns
+    -------
+    IndicatorTableFindings
+        - ``rows`` (:data:`ROW_COLUMNS`): ``period``, ``area``, ``numerator``, ``denominator``, ``proportion``,
+          its Wilson 95% (``ci_low``, ``ci_high``) and 99.8% (``ci99_low``, ``ci99_high``) interval, and
+          ``funnel``, the area's position on its period's funnel plot;
+        - ``verdicts`` (:data:`VERDICT_COLUMNS`): ``period``, ``area``, ``benchmark``, ``benchmark_value``,
+          ``verdict``;
+        - ``trend`` (:data:`TREND_COLUMNS`, one row): ``area``, ``first_period``, ``last_period``, ``periods``,
+          ``z``, ``chi2``, ``p_value`` and ``significant`` (``p_value`` below :data:`TREND_ALPHA`; missing
+          without a test);
+        - ``funnel_targets`` (:data:`FUNNEL_TARGET_COLUMNS`): ``period``, ``target``, ``basis``;
+        - ``funnel_curve`` (:data:`FUNNEL_CURVE_COLUMNS`, :func:`funnel_curves`): ``period``, ``denominator``,
+          ``target``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``;
+        - ``checks`` (:data:`CHECK_COLUMNS`): the data-quality notes.
     """
     if benchmarks is not None:
         codebook = codebook.with_benchmarks(dict(benchmarks))
@@ -427,6 +513,7 @@ def summarise_indicator_table(
         verdicts=pd.DataFrame(verdicts, columns=list(VERDICT_COLUMNS)),
         trend=_trend(rows, usable, codebook.total_area),
         funnel_targets=targets,
+        funnel_curve=funnel_curves(rows, targets),
         checks=checks,
     )
 

@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from auditkit.briefing.wording import format_interval, format_percent, format_points
-from auditkit.stats.proportions import proportion_ci
 
 _PALETTE = sns.color_palette("colorblind")
 _MET_COLOUR = _PALETTE[0]
@@ -150,10 +149,24 @@ def describe_change_chart(items: pd.DataFrame, subject: str, baseline: str, foll
 
 
 def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
-    """A dumbbell chart: each standard's baseline and follow-up percentage with their intervals."""
+    """A dumbbell chart: each standard's baseline and follow-up percentage with their intervals.
+
+    ``items`` is a comparison's items frame (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`); the chart
+    draws its ``baseline_proportion``, ``followup_proportion`` and their intervals (``baseline_ci_low``,
+    ``baseline_ci_high``, ``followup_ci_low``, ``followup_ci_high``) as the analysis worked them out, for each
+    standard answered in both rounds.
+    """
     shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)].reset_index(drop=True)
-    before = proportion_ci(shown["baseline_numerator"].to_numpy(), shown["baseline_denominator"].to_numpy())
-    after = proportion_ci(shown["followup_numerator"].to_numpy(), shown["followup_denominator"].to_numpy())
+    before = {
+        "proportion": shown["baseline_proportion"],
+        "ci_low": shown["baseline_ci_low"],
+        "ci_high": shown["baseline_ci_high"],
+    }
+    after = {
+        "proportion": shown["followup_proportion"],
+        "ci_low": shown["followup_ci_low"],
+        "ci_high": shown["followup_ci_high"],
+    }
     figure = Figure(figsize=(7.0, 0.9 + 0.55 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]

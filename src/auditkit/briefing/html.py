@@ -3,7 +3,8 @@
 The briefing notebook shows one section per cell with :func:`render_section`; nbconvert
 then strips the code and wraps the sections in the page template. Each section is a
 registry entry in :mod:`auditkit.briefing.sections`: a name, its template and the function that
-builds the template's context.
+builds the template's context. Contexts hold data, charts included (:class:`~auditkit.briefing.charts.Chart`);
+this renderer turns a chart into HTML with the ``chart_html`` filter (``{{ figure | chart_html }}``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditkit.analysis.round_analysis import Analysis
+from auditkit.briefing.charts import Chart
 from auditkit.briefing.sections import SECTION_NAMES, SECTIONS
 from auditkit.briefing.wording import format_interval, format_percent
 from auditkit.publish.protection import protect_analysis
@@ -26,6 +28,16 @@ def _markdown(text: str) -> Markup:
     return Markup(_MARKDOWN(text))  # noqa: S704 - mistune escapes raw HTML (escape=True)
 
 
+def chart_html(chart: Chart | None) -> Markup:
+    """A chart as the briefing's HTML: a ``<figure>`` with the PNG embedded, its alt text and caption.
+
+    The ``chart_html`` filter of the section templates. ``None`` (no chart to draw) gives nothing.
+    """
+    if chart is None:
+        return Markup("")
+    return Markup(chart.to_html())  # noqa: S704 - Chart.to_html escapes the alt text and caption
+
+
 _ENVIRONMENT = Environment(
     loader=PackageLoader("auditkit", "templates/sections"),
     autoescape=True,
@@ -34,7 +46,7 @@ _ENVIRONMENT = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,
 )
-_ENVIRONMENT.filters.update(markdown=_markdown, percent=format_percent, interval=format_interval)
+_ENVIRONMENT.filters.update(markdown=_markdown, percent=format_percent, interval=format_interval, chart_html=chart_html)
 
 
 @dataclass(frozen=True)

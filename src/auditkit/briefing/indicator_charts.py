@@ -18,10 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
-from auditkit.analysis.indicator_tables import IndicatorTableFindings
+from auditkit.analysis.indicator_tables import FUNNEL_CURVE_REACH, IndicatorTableFindings
 from auditkit.briefing.charts import Chart, figure_png
 from auditkit.briefing.wording import join_words
-from auditkit.stats.funnel import funnel_limits
 
 __all__ = [
     "chart_indicator_funnel",
@@ -251,7 +250,10 @@ def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | No
 
 
 def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None = None) -> Figure:
-    """Areas as points (denominator across, percentage up) with the target and the 95% and 99.8% limits."""
+    """Areas as points (denominator across, percentage up) with the target and the 95% and 99.8% limits.
+
+    The limits are drawn as the analysis worked them out (:attr:`IndicatorTableFindings.funnel_curve`).
+    """
     codebook = findings.codebook
     period, target, rows = _funnel_rows(findings, period)
     figure = Figure(figsize=(7.0, 4.6), dpi=_DPI, layout="constrained")
@@ -259,8 +261,8 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
     largest = float(rows["denominator"].max()) if len(rows) else 100.0
     handles = []
     if target is not None:
-        grid = np.geomspace(1.0, largest * 1.1, 400)
-        limits = funnel_limits(target, grid)
+        limits = findings.funnel_curve_for(period)
+        grid = limits["denominator"].to_numpy()
         axes.axhline(target, color=_TARGET_COLOUR, linewidth=1.4)
         handles.append(
             Line2D([], [], color=_TARGET_COLOUR, linewidth=1.4, label=_target_label(findings, period, target))
@@ -306,7 +308,7 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
         )
     for row in rows.itertuples(index=False):
         # Names of areas on the right run leftwards, so that they stay inside the axes.
-        right = row.denominator > 0.7 * largest * 1.1
+        right = row.denominator > 0.7 * largest * FUNNEL_CURVE_REACH
         axes.annotate(
             row.area,
             xy=(row.denominator, row.proportion),
@@ -315,7 +317,7 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
             ha="right" if right else "left",
             fontsize=7.5,
         )
-    axes.set_xlim(0, largest * 1.1)
+    axes.set_xlim(0, largest * FUNNEL_CURVE_REACH)
     axes.set_ylim(0, 1.05)
     axes.set_xlabel(f"Number of {codebook.denominator}", fontsize=9)
     axes.set_ylabel(f"{codebook.title} (%)", fontsize=9)

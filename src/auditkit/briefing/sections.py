@@ -1,7 +1,11 @@
 """What each briefing section shows: a registry of context builders, one per section.
 
 Each builder takes the published (protected) analysis and returns the context its template
-in ``templates/sections`` renders. :mod:`auditkit.briefing.html` renders them.
+in ``templates/sections`` renders. :mod:`auditkit.briefing.html` renders them. A context holds data,
+never markup: words, table cells, and charts as :class:`~auditkit.briefing.charts.Chart` objects (PNG
+bytes, alt text and caption; None where there is nothing to draw), which each renderer lays out in its
+own format (the HTML renderer with its ``chart_html`` filter). Builders word and draw the figures of the
+analysis; they are not the place to work a statistic out.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 import auditkit
 from auditkit.analysis.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
@@ -223,6 +226,7 @@ def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
 
 @section("change")
 def _change(analysis: Analysis) -> dict[str, Any]:
+    """The comparison with the baseline; each instrument's ``figure`` is its change chart (None when none)."""
     comparison = analysis.comparison
     if comparison is None:
         return {"comparison": None}
@@ -235,7 +239,7 @@ def _change(analysis: Analysis) -> dict[str, Any]:
             continue
         title = instrument.codebook.title
         charted = items[items["verdict"] != SUPPRESSED]
-        figure = Markup(chart_change(charted, title, baseline_label, followup_label).to_html()) if len(charted) else ""
+        figure = chart_change(charted, title, baseline_label, followup_label) if len(charted) else None
         instruments.append({"title": title, "figure": figure, **_change_rows(analysis, name, items)})
     return {
         "comparison": comparison,
@@ -291,7 +295,7 @@ def _indicator_sentence(findings: Any) -> str:
     rows = findings.rows[findings.rows["area"] == row["area"]].dropna(subset=["proportion"])
     first, last = rows.iloc[0], rows.iloc[-1]
     verb = "fell" if last["proportion"] < first["proportion"] else "rose"
-    clear = "a clear trend" if row["p_value"] < 0.05 else "no clear trend"
+    clear = "a clear trend" if row["significant"] else "no clear trend"
     return (
         f"In {row['area']} the share {verb} from {format_percent(first['proportion'])} ({int(first['numerator']):,} of "
         f"{int(first['denominator']):,}) in {first['period']} to {format_percent(last['proportion'])} "
@@ -320,6 +324,7 @@ def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
 
 @section("indicators")
 def _indicators(analysis: Analysis) -> dict[str, Any]:
+    """The indicator tables by question; each measure's ``trend`` and ``funnel`` are its two charts."""
     symbol = analysis.round.disclosure.symbol
     groups: dict[str, list[dict[str, Any]]] = {}
     for findings in analysis.indicator_tables.values():
@@ -334,8 +339,8 @@ def _indicators(analysis: Analysis) -> dict[str, Any]:
                 "denominator": codebook.denominator,
                 "benchmarks": list(codebook.benchmark_names),
                 "sentence": _indicator_sentence(findings),
-                "trend": Markup(chart_indicator_trend(findings).to_html()),
-                "funnel": Markup(chart_indicator_funnel(findings).to_html()),
+                "trend": chart_indicator_trend(findings),
+                "funnel": chart_indicator_funnel(findings),
                 "rows": _indicator_rows(findings, symbol),
                 "checks": list(findings.checks["message"]),
             }
@@ -346,6 +351,7 @@ def _indicators(analysis: Analysis) -> dict[str, Any]:
 
 @section("charts")
 def _charts(analysis: Analysis) -> dict[str, Any]:
+    """Each instrument's standards as a table and a ``figure``, its chart (None when nothing can be charted)."""
     charts = []
     symbol = analysis.round.disclosure.symbol
     for name, instrument in analysis.round.instruments.items():
@@ -367,9 +373,7 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
             for _, row in rows.iterrows()
         ]
         left_out = [row["label"] for _, row in rows.iterrows() if row.get("suppressed", False)]
-        charts.append(
-            {"title": title, "figure": Markup(chart.to_html()) if chart else "", "rows": table, "left_out": left_out}
-        )
+        charts.append({"title": title, "figure": chart, "rows": table, "left_out": left_out})
     return {"charts": charts, "symbol": symbol}
 
 
