@@ -89,22 +89,9 @@ def test_modules_stay_small(path: Path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
 
 
-#: Modules still to be given ``__all__`` while the move into folders lands (issue 13); each leaves this
-#: set when it gets one, and the strict xfail fails the suite if a listed module already has it.
-AWAITING_ALL = {
-    "analysis/comparison.py", "briefing/charts.py", "briefing/html.py", "briefing/page.py", "briefing/sections.py",
-    "publish/protection.py",
-}  # fmt: skip
-AWAITING_RETURNS = {"render_section"}
-
-
-def _awaiting(path: Path):
-    name = str(path.relative_to(SOURCE))
-    marks = [pytest.mark.xfail(strict=True, reason="awaiting __all__")] if name in AWAITING_ALL else []
-    return pytest.param(path, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("path", [_awaiting(path) for path in MODULES if path.name != "__init__.py"])
+@pytest.mark.parametrize(
+    "path", [path for path in MODULES if path.name != "__init__.py"], ids=lambda path: str(path.relative_to(SOURCE))
+)
 def test_every_module_declares_its_public_names(path: Path):
     module = importlib.import_module(_module_name(path))
     assert isinstance(getattr(module, "__all__", None), list | tuple), f"{module.__name__} has no __all__"
@@ -117,14 +104,7 @@ def test_the_package_declares_its_public_names():
     assert all(not name.startswith("_") or name == "__version__" for name in auditkit.__all__)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=[pytest.mark.xfail(strict=True)] if name in AWAITING_RETURNS else [])
-        for name in auditkit.__all__
-        if name != "__version__"
-    ],
-)
+@pytest.mark.parametrize("name", [name for name in auditkit.__all__ if name != "__version__"])
 def test_each_public_name_is_documented_with_what_it_returns(name: str):
     value = getattr(auditkit, name)
     doc = inspect.getdoc(value)

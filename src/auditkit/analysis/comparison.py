@@ -28,6 +28,26 @@ from auditkit.stats.inference import (
 )
 from auditkit.stats.proportions import proportion_ci
 
+__all__ = [
+    "AREA_TEST_COLUMNS",
+    "CHI_SQUARED",
+    "COMPARISON_COLUMNS",
+    "FISHER",
+    "FREEMAN_HALTON",
+    "IMPROVED",
+    "NO_CLEAR_CHANGE",
+    "SMALL_DENOMINATOR",
+    "TREND_COLUMNS",
+    "WORSENED",
+    "Comparison",
+    "adjust_round_p_values",
+    "compare_areas",
+    "compare_rounds",
+    "decide_verdict",
+    "describe_caution",
+    "trend_over_rounds",
+]
+
 #: Columns of :attr:`Comparison.items`, in order.
 COMPARISON_COLUMNS = (
     "instrument",

@@ -18,6 +18,17 @@ from matplotlib.ticker import PercentFormatter
 
 from auditkit.briefing.wording import format_interval, format_percent, format_points
 
+__all__ = [
+    "Chart",
+    "chart_change",
+    "chart_proportions",
+    "describe_change_chart",
+    "describe_chart",
+    "figure_png",
+    "plot_change",
+    "plot_proportions",
+]
+
 _PALETTE = sns.color_palette("colorblind")
 _MET_COLOUR = _PALETTE[0]
 _LOWER_IS_BETTER_COLOUR = _PALETTE[3]

@@ -15,11 +15,14 @@ import mistune
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.charts import Chart
 from auditkit.briefing.sections import SECTION_NAMES, SECTIONS
 from auditkit.briefing.wording import format_interval, format_percent
 from auditkit.publish.protection import protect_analysis
+
+__all__ = ["Section", "chart_html", "prepare_sections", "render_section"]
 
 _MARKDOWN = mistune.create_markdown(escape=True)
 
@@ -60,29 +63,22 @@ class Section:
         return self.html
 
 
-#: Sections already rendered in this process, by section and protected analysis: the analyst's
-#: workbook and the briefing show the same charts, which are drawn once.
-_RENDERED: dict[tuple[str, int], tuple[Analysis, Section]] = {}
-_RENDERED_KEPT = 32
-
-
 def render_section(name: str, analysis: Analysis) -> Section:
     """Render one named section of the briefing as HTML, from the published (protected) analysis.
 
     Disclosure control is applied here whatever the caller passes, so a briefing section can
-    never show a figure the round's rule hides.
+    never show a figure the round's rule hides. A section is rendered once per analysis kept in
+    :data:`auditkit.analysis.memo.MEMO`: the analyst's workbook and the briefing show the same charts.
+
+    Returns
+    -------
+    Section
+        The section's ``name`` and its ``html``; Jupyter displays it as HTML.
     """
     if name not in SECTIONS:
         raise ValueError(f"There is no briefing section {name!r}; sections: {', '.join(SECTION_NAMES)}.")
     published = protect_analysis(analysis)
-    cached = _RENDERED.get((name, id(published)))
-    if cached is not None and cached[0] is published:
-        return cached[1]
-    section = _render(name, published)
-    if len(_RENDERED) >= _RENDERED_KEPT:
-        _RENDERED.pop(next(iter(_RENDERED)))
-    _RENDERED[(name, id(published))] = (published, section)
-    return section
+    return MEMO.derived(published, ("section", name), lambda: _render(name, published))
 
 
 def prepare_sections(analysis: Analysis) -> None:

@@ -17,6 +17,15 @@ import auditkit
 from auditkit.config.round import Round
 from auditkit.errors import RenderError
 
+__all__ = [
+    "LANGUAGE",
+    "PDF_VARIANT",
+    "TEMPLATES",
+    "TEMPLATE_NAME",
+    "render_briefing_html",
+    "render_briefing_pdf",
+]
+
 TEMPLATES = Path(__file__).parent.parent / "templates" / "nbconvert"
 TEMPLATE_NAME = "auditkit_briefing"
 LANGUAGE = "en-GB"

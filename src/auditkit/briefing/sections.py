@@ -35,10 +35,15 @@ from auditkit.briefing.wording import (
     format_percent,
     format_points,
 )
-from auditkit.config.build_time import run_time
 from auditkit.config.indicator_codebook import RBA_QUESTIONS
 from auditkit.publish.protection import SUPPRESSED
-from auditkit.read.fingerprints import fingerprint, list_inputs
+
+__all__ = [
+    "SECTIONS",
+    "SECTION_NAMES",
+    "ContextBuilder",
+    "section",
+]
 
 #: A section's context builder: the published analysis in, the template's context out.
 ContextBuilder = Callable[[Analysis], dict[str, Any]]
@@ -258,6 +263,7 @@ def _actions(analysis: Analysis) -> dict[str, Any]:
     table = analysis.actions_table()
     if table.empty:
         return {"actions": [], "heading": ""}
+    counts = analysis.action_counts()
     heading = "Action plan"
     if analysis.history:
         heading = f"Progress on actions from {analysis.history[-1].round.title}"
@@ -281,8 +287,8 @@ def _actions(analysis: Analysis) -> dict[str, Any]:
         "actions": rows,
         "compared": analysis.comparison is not None,
         "period_end": format_date(analysis.round.period_end),
-        "overdue": int(table["overdue"].sum()),
-        "done": int((table["status"] == "done").sum()),
+        "overdue": counts.overdue,
+        "done": counts.done,
     }
 
 
@@ -379,13 +385,12 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
 
 @section("further_information")
 def _further_information(analysis: Analysis) -> dict[str, Any]:
-    inputs = analysis.inputs or list_inputs(analysis.rounds)
     return {
         "links": analysis.round.briefing.further_information,
         "version": auditkit.__version__,
         "round": analysis.round.id,
-        "fingerprint": fingerprint(inputs),
-        "produced": format_date(run_time().date()),
+        "fingerprint": analysis.fingerprint,
+        "produced": format_date(analysis.analysed_at.date()),
     }
 
 

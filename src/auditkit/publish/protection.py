@@ -24,6 +24,13 @@ from auditkit.analysis.round_analysis import Analysis
 from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
 
+__all__ = [
+    "SUPPRESSED",
+    "protect_analysis",
+    "protect_findings",
+    "protect_indicator_table",
+]
+
 #: The verdict shown where a comparison rests on a suppressed count.
 SUPPRESSED = "suppressed"
 
