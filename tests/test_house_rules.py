@@ -73,18 +73,7 @@ def test_the_private_name_check_finds_one(tmp_path: Path):
     assert _private_imports(probe) == ["probe.py:1 imports _alive from auditkit.run.staging"]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            id=str(path.relative_to(SOURCE)),
-            # awaiting its split into read/, analysis/ and publish/ (issue 13)
-            marks=[pytest.mark.xfail(strict=True)] if path.name == "indicator_tables.py" else [],
-        )
-        for path in MODULES
-    ],
-)
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(SOURCE)))
 def test_modules_stay_small(path: Path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
 

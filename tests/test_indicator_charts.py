@@ -14,12 +14,7 @@ from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODE
 from matplotlib.figure import Figure
 from PIL import Image
 
-from auditkit.analysis.indicator_tables import (
-    load_indicator_codebook,
-    read_indicator_table,
-    read_indicator_tables,
-    summarise_indicator_table,
-)
+from auditkit.analysis.indicator_tables import summarise_indicator_table
 from auditkit.briefing.charts import Chart
 from auditkit.briefing.indicator_charts import (
     chart_indicator_funnel,
@@ -29,6 +24,8 @@ from auditkit.briefing.indicator_charts import (
     plot_indicator_funnel,
     plot_indicator_trend,
 )
+from auditkit.config.indicator_codebook import load_indicator_codebook
+from auditkit.read.indicator_tables import read_indicator_table, read_indicator_tables
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 PALETTE = [tuple(colour) for colour in sns.color_palette("colorblind")]

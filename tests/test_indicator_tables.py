@@ -26,23 +26,21 @@ from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODE
 from scipy.stats import norm
 
 from auditkit.analysis.indicator_tables import (
-    CHECK_COLUMNS,
-    CSV_COLUMNS,
     FUNNEL_CURVE_COLUMNS,
     ROW_COLUMNS,
-    TABLE_COLUMNS,
     TREND_ALPHA,
     TREND_COLUMNS,
     VERDICT_COLUMNS,
     benchmark_verdict,
-    indicator_table_to_dict,
-    indicator_table_to_frame,
-    load_indicator_codebook,
-    read_indicator_table,
-    read_indicator_tables,
     summarise_indicator_table,
 )
+from auditkit.config.indicator_codebook import load_indicator_codebook
 from auditkit.errors import CodebookError, DataValidationError
+from auditkit.publish.findings_csv import INDICATOR_TABLE_CSV_COLUMNS as CSV_COLUMNS
+from auditkit.publish.findings_csv import indicator_table_to_frame
+from auditkit.publish.findings_json import indicator_table_to_dict
+from auditkit.read.indicator_checks import CHECK_COLUMNS
+from auditkit.read.indicator_tables import TABLE_COLUMNS, read_indicator_table, read_indicator_tables
 from auditkit.stats.funnel import funnel_limits
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT

@@ -14,11 +14,12 @@ from click.testing import CliRunner
 from conftest import LANCASHIRE_CODEBOOK, REPO
 
 import auditkit
-from auditkit.analysis.indicator_tables import load_indicator_codebook, summarise_indicator_table
+from auditkit.analysis.indicator_tables import summarise_indicator_table
 from auditkit.briefing.charts import Chart
 from auditkit.briefing.html import chart_html
 from auditkit.briefing.sections import SECTIONS
 from auditkit.cli import main
+from auditkit.config.indicator_codebook import load_indicator_codebook
 from auditkit.errors import ParametersError
 from auditkit.publish.disclosure import DisclosureRule
 from auditkit.publish.findings_files import write_findings

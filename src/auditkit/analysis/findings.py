@@ -1,12 +1,11 @@
 """A round's findings: record counts, and for each item with met values its proportion.
 
 Findings are tidy frames (one row per instrument × item × area, area ``all`` for the
-total) plus record counts. :func:`findings_to_dict` gives the ``findings.json`` shape.
+total) plus record counts. :func:`auditkit.publish.findings_files.findings_to_dict` gives the ``findings.json`` shape.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -29,8 +28,6 @@ __all__ = [
     "RecordCounts",
     "compute_findings",
     "count_records",
-    "findings_to_dict",
-    "json_scalar",
     "summarise_distributions",
     "summarise_indicators",
 ]
@@ -295,74 +292,3 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
         if distributions
         else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
     )
-
-
-def json_scalar(value: Any) -> Any:
-    """A JSON-safe scalar.
-
-    Returns
-    -------
-    int, float, str, bool or None
-        numpy numbers as Python numbers; NaN and NA as None.
-    """
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    entry = {
-        key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")
-    }
-    if "suppressed" in row:
-        entry["suppressed"] = bool(row["suppressed"])
-    return entry
-
-
-def findings_to_dict(findings: Findings) -> dict[str, Any]:
-    """The ``findings.json`` structure of a round's findings.
-
-    Returns
-    -------
-    dict
-        Keys ``round`` (id, title, partnership, period) and ``instruments`` (per instrument: title, records,
-        complete, by_area, and ``indicators`` by item with their figures, ``distribution`` and ``by_area``).
-    """
-    round_ = findings.round
-    instruments = {}
-    for name, instrument in round_.instruments.items():
-        counts = findings.counts[name]
-        indicators = {}
-        rows = findings.indicators[findings.indicators["instrument"] == name]
-        for item_id, item_rows in rows.groupby("item", sort=False):
-            total = item_rows[item_rows["area"] == ALL_AREAS].iloc[0]
-            entry = _indicator_entry(total)
-            entry["lower_is_better"] = bool(total["lower_is_better"])
-            shares = findings.distributions
-            shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
-            entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
-            entry["by_area"] = {
-                row["area"]: _indicator_entry(row)
-                for row in item_rows[item_rows["area"] != ALL_AREAS].to_dict("records")
-            }
-            indicators[item_id] = entry
-        instruments[name] = {
-            "title": instrument.codebook.title,
-            "records": json_scalar(counts.records),
-            "complete": json_scalar(counts.complete),
-            "by_area": {area: json_scalar(count) for area, count in counts.by_area.items()},
-            "indicators": indicators,
-        }
-    return {
-        "round": {
-            "id": round_.id,
-            "title": round_.title,
-            "partnership": round_.partnership,
-            "period": {"start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()},
-        },
-        "instruments": instruments,
-    }

@@ -25,71 +25,35 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from auditkit.analysis.findings import json_scalar
-from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
-from auditkit.errors import DataError, DataValidationError, Problem
-from auditkit.read.indicator_checks import (
-    CHECK_COLUMNS,
-    SUPPRESSION_SYMBOLS,
-    check_indicator_table,
-    parse_count,
-    parse_percent,
-    suppression_symbol,
-    usable_rows,
-)
-from auditkit.read.tables import read_table
+from auditkit.config.indicator_codebook import IndicatorCodebook
+from auditkit.errors import DataValidationError
+from auditkit.read.indicator_checks import check_indicator_table, usable_rows
+from auditkit.read.indicator_tables import TABLE_COLUMNS, find_duplicate_rows
 from auditkit.stats.funnel import FUNNEL_LIMIT_COLUMNS, assign_funnel_significance, funnel_limits
 from auditkit.stats.inference import cochran_armitage_trend
 from auditkit.stats.proportions import proportion_ci
 
 __all__ = [
-    "CHECK_COLUMNS",
-    "COLUMNS",
-    "CSV_COLUMNS",
     "FUNNEL_CURVE_COLUMNS",
     "FUNNEL_CURVE_POINTS",
     "FUNNEL_CURVE_REACH",
     "FUNNEL_TARGET_COLUMNS",
     "ROW_COLUMNS",
-    "SUPPRESSION_SYMBOLS",
-    "TABLE_COLUMNS",
     "TREND_ALPHA",
     "TREND_COLUMNS",
     "VERDICTS",
     "VERDICT_COLUMNS",
     "IndicatorTableFindings",
     "benchmark_verdict",
-    "check_indicator_table",
     "funnel_curves",
-    "indicator_table_to_dict",
-    "indicator_table_to_frame",
-    "load_indicator_codebook",
-    "read_indicator_table",
-    "read_indicator_tables",
     "summarise_indicator_table",
 ]
 
-#: The columns a data file must have (the optional one is ``stated_percent``).
-COLUMNS = ("period", "area", "denominator", "numerator")
-#: Columns of the table :func:`read_indicator_table` returns, in order. Counts are floats (NaN when missing);
-#: ``*_text`` keep each count cell as published; ``stated_percent`` is the stated cell ("" when none or withheld).
-TABLE_COLUMNS = (
-    "file",
-    "row",
-    "period",
-    "area",
-    "numerator",
-    "denominator",
-    "stated_percent",
-    "numerator_text",
-    "denominator_text",
-)
 #: Columns of :attr:`IndicatorTableFindings.rows`, in order.
 ROW_COLUMNS = (
     "period",
@@ -123,150 +87,11 @@ FUNNEL_CURVE_POINTS = 400
 FUNNEL_CURVE_REACH = 1.1
 #: The largest denominator assumed for a funnel on which no area has a position.
 _EMPTY_FUNNEL_DENOMINATOR = 100.0
-#: Columns of :func:`indicator_table_to_frame` (rows for ``findings.csv``), in order.
-CSV_COLUMNS = ("indicator", *ROW_COLUMNS, "benchmark", "benchmark_value", "verdict")
 #: The Fingertips verdicts: ``similar``, then ``higher``/``lower`` (polarity neither) or ``better``/``worse``.
 VERDICTS = ("similar", "higher", "lower", "better", "worse")
 
 # The README's rule: a trend is shown from three rounds (or periods) on.
 _MIN_TREND_PERIODS = 3
-
-
-def read_indicator_table(path: str | Path, codebook: IndicatorCodebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read an indicator table's data file; return the table (:data:`TABLE_COLUMNS`) and its checks.
-
-    Every cell is read as text first, so problems name the cell as the user typed it; column names
-    are matched whatever their case. Hard errors raise :class:`DataValidationError` listing every problem
-    at once; checks come back as a frame (:data:`CHECK_COLUMNS`, see
-    :func:`~auditkit.read.indicator_checks.check_indicator_table`). The data file is never written to.
-    """
-    path = Path(path)
-    try:
-        raw = read_table(path)
-    except DataError as error:
-        if "no data rows" in error.reason or "is empty" in error.reason:
-            raise DataValidationError(
-                [
-                    Problem(
-                        path,
-                        None,
-                        None,
-                        None,
-                        f"the file has no rows of figures; add one row per period and area under the header "
-                        f"({', '.join(COLUMNS)}).",
-                    )
-                ]
-            ) from None
-        raise
-    mapping = _columns(raw, path)
-    problems: list[Problem] = []
-    records = []
-    for row, cells in raw.iterrows():
-        text = {name: str(cells[column]).strip() for name, column in mapping.items()}
-        record = {"file": path.name, "row": int(row), "period": text["period"], "area": text["area"]}
-        for key in ("period", "area"):
-            if not record[key]:
-                problems.append(Problem(path, int(row), key, None, f"the {key} is blank; every row needs one."))
-        for key in ("numerator", "denominator"):
-            value, reason = parse_count(text[key])
-            if reason:
-                problems.append(Problem(path, int(row), key, text[key], reason))
-            record[key], record[f"{key}_text"] = value, text[key]
-        stated = text.get("stated_percent", "")
-        if stated and not suppression_symbol(stated) and parse_percent(stated) is None:
-            problems.append(
-                Problem(
-                    path,
-                    int(row),
-                    "stated_percent",
-                    stated,
-                    "is not a percentage; write it as published, such as 23.4 or 23.4%, or leave it blank.",
-                )
-            )
-        record["stated_percent"] = "" if suppression_symbol(stated) else stated
-        records.append(record)
-    table = pd.DataFrame(records, columns=list(TABLE_COLUMNS))
-    problems.extend(_duplicates(table))
-    if problems:
-        raise DataValidationError(problems)
-    return table, check_indicator_table(table, codebook)
-
-
-def read_indicator_tables(
-    paths: Iterable[str | Path], codebook: IndicatorCodebook
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read several data files of one measure (by year, by area) as one table, with the checks of the whole.
-
-    Each period and area may appear in only one file. Hard errors in every file are reported together.
-    """
-    tables, problems = [], []
-    for path in paths:
-        try:
-            tables.append(read_indicator_table(path, codebook)[0])
-        except DataValidationError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise DataValidationError(problems)
-    if not tables:
-        raise ValueError("read_indicator_tables needs at least one data file")
-    table = pd.concat(tables, ignore_index=True)
-    problems = _duplicates(table)
-    if problems:
-        raise DataValidationError(problems)
-    return table, check_indicator_table(table, codebook)
-
-
-def _columns(raw: pd.DataFrame, path: Path) -> dict[str, str]:
-    """Map each expected column to its name in the file (case and spacing ignored); hard errors if absent."""
-    found: dict[str, list[str]] = {}
-    for column in raw.columns:
-        found.setdefault(str(column).strip().lower().replace(" ", "_"), []).append(str(column))
-    problems, mapping = [], {}
-    for name in (*COLUMNS, "stated_percent"):
-        names = found.get(name, [])
-        if len(names) > 1:
-            problems.append(Problem(path, 1, name, None, "the header has this column more than once; keep one."))
-        elif names:
-            mapping[name] = names[0]
-        elif name in COLUMNS:
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    None,
-                    None,
-                    f"the header has no column '{name}'; the columns must be "
-                    f"{', '.join(COLUMNS)}, and optionally stated_percent.",
-                )
-            )
-    if problems:
-        raise DataValidationError(problems)
-    return mapping
-
-
-def _duplicates(table: pd.DataFrame) -> list[Problem]:
-    """A hard error for each row whose period and area an earlier row already has."""
-    problems, first = [], {}
-    for record in table.itertuples(index=False):
-        key = (record.period, record.area)
-        if not all(key):
-            continue
-        if key in first:
-            file, row = first[key]
-            where = f"row {row}" if file == record.file else f"row {row} of {file}"
-            problems.append(
-                Problem(
-                    Path(record.file),
-                    record.row,
-                    "area",
-                    None,
-                    f"{record.area} in {record.period} appears twice (also in {where}); each period "
-                    f"and area may appear once.",
-                )
-            )
-        else:
-            first[key] = (record.file, record.row)
-    return problems
 
 
 def benchmark_verdict(ci_low: float, ci_high: float, benchmark: float, polarity: str = "neither") -> str | None:
@@ -493,7 +318,7 @@ def summarise_indicator_table(
     if benchmarks is not None:
         codebook = codebook.with_benchmarks(dict(benchmarks))
     table = _complete(table)
-    problems = _duplicates(table)
+    problems = find_duplicate_rows(table)
     if problems:
         raise DataValidationError(problems)
     checks = check_indicator_table(table, codebook)
@@ -516,54 +341,3 @@ def summarise_indicator_table(
         funnel_curve=funnel_curves(rows, targets),
         checks=checks,
     )
-
-
-def _count(value: Any) -> Any:
-    value = json_scalar(value)
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
-    """The ``findings.json`` entry of one indicator table, exactly the shape issue 4 asks for.
-
-    ``{"rows": [{"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
-    "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"z", "p_value"}, "checks": [{"row",
-    "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's period (empty when none);
-    a verdict, a figure or a funnel label that could not be computed is null. Full precision.
-    """
-    verdicts: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in findings.verdicts.itertuples(index=False):
-        verdicts.setdefault((row.period, row.area), {})[row.benchmark] = row.verdict
-    rows = []
-    for row in findings.rows.itertuples(index=False):
-        entry = {
-            "period": row.period,
-            "area": row.area,
-            "numerator": _count(row.numerator),
-            "denominator": _count(row.denominator),
-        }
-        entry.update({key: json_scalar(getattr(row, key)) for key in ROW_COLUMNS[4:9]})
-        entry["verdicts"] = verdicts.get((row.period, row.area), {})
-        entry["funnel"] = json_scalar(row.funnel)
-        rows.append(entry)
-    trend = findings.trend.iloc[0]
-    return {
-        "rows": rows,
-        "trend": {"z": json_scalar(trend["z"]), "p_value": json_scalar(trend["p_value"])},
-        "checks": [
-            {"row": json_scalar(row.row), "check": row.check, "message": row.message}
-            for row in findings.checks.itertuples(index=False)
-        ],
-    }
-
-
-def indicator_table_to_frame(findings: IndicatorTableFindings) -> pd.DataFrame:
-    """Rows for ``findings.csv`` (:data:`CSV_COLUMNS`): one per table row and benchmark given for its period,
-    or one with a blank benchmark when its period has none. ``indicator`` is the codebook's id."""
-    merged = findings.rows.merge(findings.verdicts, on=["period", "area"], how="left", sort=False)
-    merged.insert(0, "indicator", findings.codebook.indicator)
-    for column in ("numerator", "denominator"):
-        counts = merged[column].astype("Float64")
-        whole = (counts.dropna() % 1 == 0).all()
-        merged[column] = counts.astype("Int64") if whole else counts
-    return merged[list(CSV_COLUMNS)].reset_index(drop=True)

@@ -28,13 +28,14 @@ from auditkit.analysis.comparison import (
     trend_over_rounds,
 )
 from auditkit.analysis.findings import Findings, compute_findings
-from auditkit.analysis.indicator_tables import IndicatorTableFindings, read_indicator_tables, summarise_indicator_table
+from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
 from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.quotes import QuoteSelection, select_quotes
 from auditkit.config.build_time import run_time
 from auditkit.config.history import load_history
 from auditkit.config.round import Round, load_round
 from auditkit.read.fingerprints import fingerprint, list_inputs
+from auditkit.read.indicator_tables import read_indicator_tables
 from auditkit.read.validation import load_round_records
 
 __all__ = ["Analysis", "analyse_indicator_tables", "analyse_round"]

@@ -1,0 +1,249 @@
+"""``findings.json``: an analysis as nested published data, every kind of result written here.
+
+The JSON nests by instrument and item, then the comparison, the aggregate indicator tables, the actions
+and the trend. Full precision; the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from auditkit.analysis.findings import ALL_AREAS, Findings
+from auditkit.analysis.indicator_tables import ROW_COLUMNS, IndicatorTableFindings
+from auditkit.analysis.round_analysis import Analysis
+
+__all__ = ["analysis_to_dict", "findings_to_dict", "indicator_table_to_dict", "json_scalar"]
+
+
+def json_scalar(value: Any) -> Any:
+    """A JSON-safe scalar.
+
+    Returns
+    -------
+    int, float, str, bool or None
+        numpy numbers as Python numbers; NaN and NA as None.
+    """
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _indicator_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {
+        key: json_scalar(row[key]) for key in ("label", "numerator", "denominator", "proportion", "ci_low", "ci_high")
+    }
+    if "suppressed" in row:
+        entry["suppressed"] = bool(row["suppressed"])
+    return entry
+
+
+def findings_to_dict(findings: Findings) -> dict[str, Any]:
+    """The ``findings.json`` structure of a round's findings.
+
+    Returns
+    -------
+    dict
+        Keys ``round`` (id, title, partnership, period) and ``instruments`` (per instrument: title, records,
+        complete, by_area, and ``indicators`` by item with their figures, ``distribution`` and ``by_area``).
+    """
+    round_ = findings.round
+    instruments = {}
+    for name, instrument in round_.instruments.items():
+        counts = findings.counts[name]
+        indicators = {}
+        rows = findings.indicators[findings.indicators["instrument"] == name]
+        for item_id, item_rows in rows.groupby("item", sort=False):
+            total = item_rows[item_rows["area"] == ALL_AREAS].iloc[0]
+            entry = _indicator_entry(total)
+            entry["lower_is_better"] = bool(total["lower_is_better"])
+            shares = findings.distributions
+            shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
+            entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
+            entry["by_area"] = {
+                row["area"]: _indicator_entry(row)
+                for row in item_rows[item_rows["area"] != ALL_AREAS].to_dict("records")
+            }
+            indicators[item_id] = entry
+        instruments[name] = {
+            "title": instrument.codebook.title,
+            "records": json_scalar(counts.records),
+            "complete": json_scalar(counts.complete),
+            "by_area": {area: json_scalar(count) for area, count in counts.by_area.items()},
+            "indicators": indicators,
+        }
+    return {
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "partnership": round_.partnership,
+            "period": {"start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()},
+        },
+        "instruments": instruments,
+    }
+
+
+def _count(value: Any) -> Any:
+    value = json_scalar(value)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
+    """The ``findings.json`` entry of one indicator table, exactly the shape issue 4 asks for.
+
+    ``{"rows": [{"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
+    "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"z", "p_value"}, "checks": [{"row",
+    "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's period (empty when none);
+    a verdict, a figure or a funnel label that could not be computed is null. Full precision.
+    """
+    verdicts: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in findings.verdicts.itertuples(index=False):
+        verdicts.setdefault((row.period, row.area), {})[row.benchmark] = row.verdict
+    rows = []
+    for row in findings.rows.itertuples(index=False):
+        entry = {
+            "period": row.period,
+            "area": row.area,
+            "numerator": _count(row.numerator),
+            "denominator": _count(row.denominator),
+        }
+        entry.update({key: json_scalar(getattr(row, key)) for key in ROW_COLUMNS[4:9]})
+        entry["verdicts"] = verdicts.get((row.period, row.area), {})
+        entry["funnel"] = json_scalar(row.funnel)
+        rows.append(entry)
+    trend = findings.trend.iloc[0]
+    return {
+        "rows": rows,
+        "trend": {"z": json_scalar(trend["z"]), "p_value": json_scalar(trend["p_value"])},
+        "checks": [
+            {"row": json_scalar(row.row), "check": row.check, "message": row.message}
+            for row in findings.checks.itertuples(index=False)
+        ],
+    }
+
+
+def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, Any]:
+    paired = None
+    if not pd.isna(row["paired_pairs"]):
+        paired = {key: json_scalar(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
+    mann_whitney = None
+    if not pd.isna(row["mw_u"]):
+        shares = distributions[
+            (distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])
+        ]
+        mann_whitney = {
+            "u": json_scalar(row["mw_u"]),
+            "p_value": json_scalar(row["mw_p_value"]),
+            "p_adjusted": json_scalar(row["mw_p_adjusted"]),
+            "baseline_distribution": dict(zip(shares["value"], map(json_scalar, shares["baseline_count"]))),
+            "followup_distribution": dict(zip(shares["value"], map(json_scalar, shares["followup_count"]))),
+        }
+    return {
+        "instrument": row["instrument"],
+        "item": row["item"],
+        "label": row["label"],
+        "lower_is_better": bool(row["lower_is_better"]),
+        "baseline": {key: json_scalar(row[f"baseline_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        "followup": {key: json_scalar(row[f"followup_{key}"]) for key in ("numerator", "denominator", "proportion")},
+        **{
+            key: json_scalar(row[key])
+            for key in (
+                "difference",
+                "diff_ci_low",
+                "diff_ci_high",
+                "p_value",
+                "p_adjusted",
+                "test",
+                "verdict",
+                "caution",
+            )
+        },
+        "paired": paired,
+        "mann_whitney": mann_whitney,
+    }
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The ``findings.json`` structure: the round's findings, area tests, and any comparison and trend.
+
+    Pass a protected analysis (:func:`auditkit.publish.protection.protect_analysis`) for anything published;
+    its suppressed figures are null and flagged ``"suppressed": true``.
+
+    Returns
+    -------
+    dict
+        Keys ``round``, ``instruments`` (per instrument its counts, indicators with ``by_area`` and
+        ``distribution``, and ``area_tests``), ``disclosure``, and when present ``comparison``,
+        ``indicator_tables``, ``actions`` and ``trend``.
+    """
+    document = findings_to_dict(analysis.findings)
+    rule = analysis.round.disclosure
+    document["disclosure"] = {
+        "applied": analysis.published,
+        "min_count": rule.min_count,
+        "symbol": rule.symbol,
+        "rule": rule.describe(),
+    }
+    for name, entry in document["instruments"].items():
+        tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
+        entry["area_tests"] = {
+            row["item"]: {
+                "p_value": json_scalar(row["p_value"]),
+                "p_adjusted": json_scalar(row["p_adjusted"]),
+                "test": row["test"],
+                "areas": list(row["areas"]),
+            }
+            for _, row in tests.iterrows()
+        }
+    comparison = analysis.comparison
+    if comparison is not None:
+        document["comparison"] = {
+            "baseline": {"id": comparison.baseline_id, "title": comparison.baseline_title},
+            "items": [_comparison_entry(row, comparison.distributions) for _, row in comparison.items.iterrows()],
+            "only_in_baseline": list(comparison.only_in_baseline),
+            "only_in_followup": list(comparison.only_in_followup),
+        }
+    if analysis.indicator_tables:
+        document["indicator_tables"] = {
+            name: indicator_table_to_dict(table) for name, table in analysis.indicator_tables.items()
+        }
+    actions = analysis.actions_table()
+    if not actions.empty:
+        document["actions"] = [
+            {
+                "ref": row.ref,
+                "instrument": row.instrument,
+                "item": row.item,
+                "action": row.action,
+                "who": row.who,
+                "by_when": row.by_when.isoformat(),
+                "status": row.status,
+                "overdue": bool(row.overdue),
+                "note": row.note,
+                "change": row.change,
+                "verdict": row.verdict,
+            }
+            for row in actions.itertuples()
+        ]
+    if analysis.trend is not None:
+        document["trend"] = [
+            {
+                "instrument": row["instrument"],
+                "item": row["item"],
+                "rounds": list(row["rounds"]),
+                "numerators": list(row["numerators"]),
+                "denominators": list(row["denominators"]),
+                "z": json_scalar(row["z"]),
+                "p_value": json_scalar(row["p_value"]),
+                "p_adjusted": json_scalar(row["p_adjusted"]),
+            }
+            for _, row in analysis.trend.iterrows()
+        ]
+    return document
