@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -25,6 +26,7 @@ from auditkit.config.history import load_history
 from auditkit.config.round import load_round
 from auditkit.errors import DataValidationError, ParametersError
 from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table, write_findings
+from auditkit.publish.protection import protect_analysis
 from auditkit.stats.inference import cochran_armitage_trend
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
@@ -297,6 +299,18 @@ def test_three_rounds_form_a_history_oldest_first(example_round: RoundCopy):
     assert analysis.comparison.baseline_id == "llr-2017-followup"  # compared with the round just before
 
 
+def test_a_trend_resting_on_a_hidden_count_publishes_none_of_its_figures(example_round: RoundCopy):
+    latest = make_third_round(example_round)
+    for parameters in (example_round.parameters, followup_of(example_round), latest):
+        edit_text(parameters, "min_count: 0", "min_count: 5")  # the DfE rule in every round
+    trend = protect_analysis(auditkit.analyse_round(latest)).trend.set_index("item")
+    toolkit = trend.loc["toolkit_used"]  # 2 of 10 in llr-2017: a count from 1 to 5, hidden
+    assert list(toolkit["numerators"]) == [None, None, None]
+    assert list(toolkit["proportions"]) == [None, None, None]  # 2/10 would give the hidden 2 back
+    assert np.isnan(toolkit["z"]) and np.isnan(toolkit["p_value"])
+    assert list(toolkit["denominators"]) == [10, 12, 12]
+
+
 def test_three_rounds_give_a_cochran_armitage_trend_for_every_common_item(example_round: RoundCopy):
     latest = make_third_round(example_round)
     analysis = auditkit.analyse_round(latest)
@@ -319,6 +333,7 @@ def test_three_rounds_give_a_cochran_armitage_trend_for_every_common_item(exampl
         assert row["p_value"] == pytest.approx(expected["p_value"], rel=1e-12), row["item"]
     toolkit = trend.set_index("item").loc["toolkit_used"]
     assert list(toolkit["numerators"]) == [2, 9, 12] and list(toolkit["denominators"]) == [10, 12, 12]
+    assert list(toolkit["proportions"]) == [0.2, 0.75, 1.0]  # worked out once, for the briefing to word
     assert toolkit["z"] > 0  # rising
     assert trend.set_index("item").loc["drift_evident", "z"] < 0  # falling
 

@@ -22,6 +22,7 @@ __all__ = [
     "DataError",
     "DataValidationError",
     "ExactTestTooLarge",
+    "ExportReadAsTableError",
     "NotebookError",
     "NothingWrittenError",
     "ParametersError",
@@ -88,6 +89,20 @@ class DataError(AuditkitError):
 
     def __str__(self) -> str:
         return f"{self.path.name}: {self.reason}"
+
+
+class ExportReadAsTableError(DataError):
+    """A file given as a plain table looks like a survey tool's export: ``path``, ``format_name``, ``format_title``."""
+
+    def __init__(self, path: Path, format_name: str, format_title: str):
+        self.format_name = format_name
+        self.format_title = format_title
+        super().__init__(
+            path,
+            f"the file looks like a {format_title} export; read it with the format '{format_name}', so that its "
+            f"questions are matched to the codebook's items by their source.",
+        )
+        self.args = (path, format_name, format_title)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ TREND_COLUMNS = (
     "rounds",
     "numerators",
     "denominators",
+    "proportions",
     "z",
     "chi2",
     "p_value",
@@ -317,7 +318,17 @@ def compare_rounds(
 
 
 def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
-    """Cochran–Armitage test for trend for each item present in every round (three or more rounds)."""
+    """Cochran–Armitage test for trend for each item present in every round (three or more rounds).
+
+    The test is :func:`auditkit.stats.inference.cochran_armitage_trend` (Cochran 1954; Armitage 1955),
+    rounds scored 1, 2, 3…; ``p_adjusted`` is filled in by :func:`adjust_round_p_values`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item, columns in :data:`TREND_COLUMNS`: instrument, item, label, rounds, numerators,
+        denominators, proportions (lists, oldest round first), z, chi2, p_value, p_adjusted.
+    """
     if len(history) < 3:
         return pd.DataFrame(columns=list(TREND_COLUMNS))
     latest = history[-1]
@@ -341,6 +352,7 @@ def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
                     "rounds": [findings.round.id for findings in history],
                     "numerators": numerators,
                     "denominators": denominators,
+                    "proportions": [x / n for x, n in zip(numerators, denominators)],
                     "z": float(result["z"]),
                     "chi2": float(result["chi2"]),
                     "p_value": float(result["p_value"]),

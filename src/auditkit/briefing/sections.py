@@ -213,10 +213,7 @@ def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
     rows = []
     symbol = analysis.round.disclosure.symbol
     for _, row in analysis.trend.iterrows():
-        shares = [
-            symbol if x is None else format_percent(x / n) if n else "n/a"
-            for x, n in zip(row["numerators"], row["denominators"])
-        ]
+        shares = [symbol if share is None else format_percent(share) for share in row["proportions"]]
         direction = symbol if pd.isna(row["z"]) else "rising" if row["z"] > 0 else "falling" if row["z"] < 0 else "flat"
         rows.append(
             {

@@ -168,9 +168,10 @@ def _protect_trend(trend: pd.DataFrame, history: list[Findings]) -> pd.DataFrame
     protected = trend.copy()
     mask = np.array([key in hidden for key in zip(trend["instrument"], trend["item"])], dtype=bool)
     protected.loc[mask, ["z", "chi2", "p_value", "p_adjusted"]] = np.nan
-    protected["numerators"] = [
-        [None if mask[index] else value for value in values] for index, values in enumerate(trend["numerators"])
-    ]
+    for column in ("numerators", "proportions"):
+        protected[column] = [
+            [None if mask[index] else value for value in values] for index, values in enumerate(trend[column])
+        ]
     return protected
 
 

@@ -31,14 +31,13 @@ import pandas as pd
 
 from auditkit.config.codebook import Codebook
 from auditkit.config.round import DEFAULT_FORMAT, FORMAT_NAME_PATTERN, Instrument, Round
-from auditkit.errors import DataError, ParametersError
+from auditkit.errors import DataError, ExportReadAsTableError, ParametersError
 from auditkit.read.quick_csv import read_csv_quickly
 from auditkit.read.surveys import is_forms_header, is_surveymonkey_header, read_export
 from auditkit.read.tables import header_text, read_rows, table_from_rows
 
 __all__ = [
     "FORMATS",
-    "ExportReadAsTableError",
     "FormatRegistry",
     "MicrosoftFormsFormat",
     "SurveyFormat",
@@ -221,18 +220,6 @@ class FormatRegistry:
         return copied
 
 
-class ExportReadAsTableError(DataError):
-    """A file given as a plain table looks like a survey tool's export; ``found`` is the export's format."""
-
-    def __init__(self, path: str | Path, found: SurveyFormat):
-        self.found = found
-        super().__init__(
-            path,
-            f"the file looks like a {found.title} export; read it with the format '{found.name}', so that its "
-            f"questions are matched to the codebook's items by their source.",
-        )
-
-
 class TableFormat(SurveyFormat):
     """A table whose header row (row 1) holds the codebook's item ids, one record a row: the default format.
 
@@ -263,7 +250,7 @@ class TableFormat(SurveyFormat):
         header = [header_text(cell) for cell in rows[0]]
         found = FORMATS.detect(path, header)
         if found is not None and not set(header) & set(codebook.by_id):
-            raise ExportReadAsTableError(path, found)
+            raise ExportReadAsTableError(path, found.name, found.title)
         return table_from_rows(path, rows)
 
 
@@ -374,7 +361,7 @@ def read_instrument(instrument: Instrument) -> pd.DataFrame:
     except ExportReadAsTableError as exc:
         raise DataError(
             instrument.data,
-            f"the file looks like a {exc.found.title} export; add 'format: {exc.found.name}' to the instrument "
+            f"the file looks like a {exc.format_title} export; add 'format: {exc.format_name}' to the instrument "
             f"'{instrument.name}' in the parameters file, so that its questions are matched to the codebook's "
             f"items by their source.",
         ) from None
