@@ -113,3 +113,23 @@ def test_validate_imports_neither_matplotlib_nor_weasyprint():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _public_functions() -> list:
+    found = []
+    for path in MODULES:
+        module = importlib.import_module(_module_name(path))
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            if inspect.isfunction(value) and value.__module__ == module.__name__:
+                found.append(pytest.param(value, id=f"{module.__name__}.{name}"))
+    return found
+
+
+@pytest.mark.parametrize("function", _public_functions())
+def test_every_public_function_says_what_it_returns(function):
+    doc = inspect.getdoc(function) or ""
+    assert doc, f"{function.__module__}.{function.__name__} has no docstring"
+    returns = inspect.signature(function).return_annotation
+    if returns not in (None, "None", inspect.Signature.empty) and "Iterator" not in str(returns):
+        assert "\nReturns\n-------\n" in doc, f"{function.__module__}.{function.__name__} has no Returns section"

@@ -41,6 +41,15 @@ def summarise_actions(
     """One row per action with whether it is overdue and, with a comparison, the change in its item.
 
     ``comparison`` is a comparison items frame (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per action, in the order given, columns in :data:`ACTION_COLUMNS`: ``ref``, ``instrument``,
+        ``item``, ``label``, ``action``, ``who``, ``by_when``, ``status`` and ``note`` as the plan gives them;
+        ``overdue`` (:func:`auditkit.config.actions.is_overdue` at ``period_end``); ``change``, the item's
+        baseline and follow-up proportions such as ``"40% → 65%"``, and ``verdict`` from the comparison (both
+        empty without a comparison, for an item not compared, or when either proportion is missing).
     """
     changes: dict[tuple[str, str], tuple[str, str]] = {}
     if comparison is not None:

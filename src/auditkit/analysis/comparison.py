@@ -1,8 +1,7 @@
 """Rounds against each other: baseline against follow-up, trends over three or more rounds, areas within one.
 
-Every function takes findings (and, for paired and ordinal tests, the checked records)
-and returns a tidy frame with stable columns. p-values of a round are adjusted together
-with Benjamini–Hochberg by :func:`adjust_round_p_values`.
+Every function takes findings (and, for paired and ordinal tests, the checked records) and returns a tidy frame
+with stable columns. p-values of a round are adjusted together with Benjamini–Hochberg by :func:`adjust_round_p_values`.
 """
 
 from __future__ import annotations
@@ -101,8 +100,7 @@ AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjus
 
 FISHER = "Fisher's exact test"
 FREEMAN_HALTON = "Fisher–Freeman–Halton exact test"
-#: The area test for tables too large to enumerate exactly
-#: (see :func:`auditkit.stats.inference.fisher_freeman_halton_test`).
+#: The area test for tables too large for :func:`auditkit.stats.inference.fisher_freeman_halton_test`.
 CHI_SQUARED = "Pearson's chi-squared test"
 IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 
@@ -110,27 +108,9 @@ IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 SMALL_DENOMINATOR = 20
 
 _NUMBER_WORDS = (
-    "no",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-)
+    "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen"
+).split()
 
 
 @dataclass(frozen=True)
@@ -146,7 +126,13 @@ class Comparison:
 
 
 def decide_verdict(difference_low: float, difference_high: float, lower_is_better: bool) -> str:
-    """Improved or worsened when the interval for the difference excludes 0, in the item's direction."""
+    """Improved or worsened when the interval for the difference excludes 0, in the item's direction.
+
+    Returns
+    -------
+    str
+        :data:`IMPROVED`, :data:`WORSENED` or :data:`NO_CLEAR_CHANGE` (also when either bound is missing).
+    """
     if np.isnan(difference_low) or np.isnan(difference_high):
         return NO_CLEAR_CHANGE
     if difference_low > 0:
@@ -157,7 +143,13 @@ def decide_verdict(difference_low: float, difference_high: float, lower_is_bette
 
 
 def describe_caution(smallest: int, codebook: Codebook) -> str:
-    """'ten cases: indicative only' when a round has fewer than :data:`SMALL_DENOMINATOR` answers."""
+    """'ten cases: indicative only' when a round has fewer than :data:`SMALL_DENOMINATOR` answers.
+
+    Returns
+    -------
+    str
+        Such as ``'one case: indicative only'`` (the codebook's record noun, plural but for one); ``''`` from 20 on.
+    """
     if smallest >= SMALL_DENOMINATOR:
         return ""
     noun = codebook.record if smallest == 1 else codebook.plural
@@ -244,8 +236,7 @@ def compare_rounds(
     Returns
     -------
     Comparison
-        Its ``items`` frame has one row per item measured in both rounds and the columns of
-        :data:`COMPARISON_COLUMNS`:
+        Its ``items`` frame has one row per item measured in both rounds and the columns of :data:`COMPARISON_COLUMNS`:
 
         - ``instrument``, ``item``, ``label``, ``measure``, ``lower_is_better``: the item;
         - ``baseline_numerator``, ``baseline_denominator``, ``baseline_proportion``, and the same for
@@ -365,8 +356,13 @@ def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
 def compare_areas(findings: Findings) -> pd.DataFrame:
     """For each item, the areas against each other: exact test on the area × met table.
 
-    A table too large to enumerate exactly (over 10,000 records, or too many ways to fill it) gets
-    Pearson's chi-squared test instead; the ``test`` column says which.
+    The exact test is R's ``fisher.test``; a table too large to enumerate exactly (over 10,000 records, or too many
+    ways to fill it) gets Pearson's chi-squared test instead (``chisq.test(correct = FALSE)``); ``test`` says which.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item with two or more areas counted, columns in :data:`AREA_TEST_COLUMNS`; ``p_adjusted`` missing.
     """
     rows = []
     by_area = findings.indicators[findings.indicators["area"] != ALL_AREAS]
@@ -396,7 +392,13 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
 def adjust_round_p_values(
     comparison: pd.DataFrame | None, trend: pd.DataFrame | None, areas: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame]:
-    """Benjamini–Hochberg over every p-value of the round at once; returns adjusted copies."""
+    """Benjamini–Hochberg over every p-value of the round at once; returns adjusted copies.
+
+    Returns
+    -------
+    tuple
+        Copies of ``(comparison, trend, areas)``, ``*_adjusted`` columns as R ``p.adjust(p, "BH")``; None stays None.
+    """
     places = []
     if comparison is not None:
         places += [

@@ -100,6 +100,12 @@ def benchmark_verdict(ci_low: float, ci_high: float, benchmark: float, polarity:
     ``similar`` when the benchmark lies inside the interval, bounds included; otherwise ``higher`` or
     ``lower`` (the area against the benchmark), which are ``better`` or ``worse`` when the measure has
     a polarity (``higher_is_better`` or ``lower_is_better``). None when the interval is missing.
+
+    Returns
+    -------
+    str or None
+        One of :data:`VERDICTS` (``similar``, ``higher``, ``lower``, ``better`` or ``worse``), or None when
+        ``ci_low``, ``ci_high`` or ``benchmark`` is missing.
     """
     if any(pd.isna(value) for value in (ci_low, ci_high, benchmark)):
         return None

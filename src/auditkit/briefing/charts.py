@@ -66,7 +66,18 @@ def _bar_label(row: pd.Series) -> str:
 
 
 def describe_chart(rows: pd.DataFrame, subject: str) -> str:
-    """Alt text from the data: what is plotted, the highest and the lowest values with intervals."""
+    """Alt text from the data: what is plotted, the highest and the lowest values with intervals.
+
+    ``rows`` are indicator rows (:data:`auditkit.analysis.findings.INDICATOR_COLUMNS`); rows with no
+    denominator are left out.
+
+    Returns
+    -------
+    str
+        Such as ``'Chart of the case audit: the percentage meeting each of 5 standards, each with its 95%
+        confidence interval. Highest: Toolkit used, 75% (9 of 12; 95% CI 47% to 91%). Lowest: …'``, or
+        ``'Chart of the case audit: no answers were recorded.'``
+    """
     shown = rows[rows["denominator"] > 0]
     if shown.empty:
         return f"Chart of {subject}: no answers were recorded."
@@ -86,7 +97,14 @@ def describe_chart(rows: pd.DataFrame, subject: str) -> str:
 
 
 def plot_proportions(rows: pd.DataFrame) -> Figure:
-    """A horizontal dot-and-interval chart of proportions, one row per item, in the frame's order."""
+    """A horizontal dot-and-interval chart of proportions, one row per item, in the frame's order.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A bare figure 7 inches wide (no pyplot state): a dot at each ``proportion`` and a line from ``ci_low`` to
+        ``ci_high``, labelled with the percentage and ``numerator/denominator``; rows with no denominator left out.
+    """
     shown = rows[rows["denominator"] > 0].reset_index(drop=True)
     height = 0.7 + 0.42 * max(len(shown), 1)
     figure = Figure(figsize=(7.0, height), dpi=_DPI, layout="constrained")
@@ -123,21 +141,43 @@ def _style_percentage_axes(axes, positions: list[int], labels: list[str]) -> Non
 
 
 def figure_png(figure: Figure) -> bytes:
-    """PNG bytes of a figure with no timestamp or software version, so output is reproducible."""
+    """PNG bytes of a figure with no timestamp or software version, so output is reproducible.
+
+    Returns
+    -------
+    bytes
+        The figure as PNG at 200 dpi; the same figure gives the same bytes.
+    """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
 def chart_proportions(rows: pd.DataFrame, title: str, subject: str) -> Chart:
-    """Plot proportions and return the chart with generated alt text and a caption."""
+    """Plot proportions and return the chart with generated alt text and a caption.
+
+    Returns
+    -------
+    Chart
+        ``png`` (:func:`plot_proportions` through :func:`figure_png`), ``alt`` (:func:`describe_chart`) and
+        ``caption``, such as ``'Case audit: dots show the percentage, lines the 95% confidence interval.'``
+    """
     png = figure_png(plot_proportions(rows))
     caption = f"{title}: dots show the percentage, lines the 95% confidence interval."
     return Chart(png=png, alt=describe_chart(rows, subject), caption=caption)
 
 
 def describe_change_chart(items: pd.DataFrame, subject: str, baseline: str, followup: str) -> str:
-    """Alt text for a change chart: what is plotted and the largest rise and fall."""
+    """Alt text for a change chart: what is plotted and the largest rise and fall.
+
+    Returns
+    -------
+    str
+        Such as ``'Chart of case audit: for each of 4 standards, the percentage meeting it in June 2017 (grey
+        square) and in June 2018 (blue circle), each with its 95% confidence interval. Largest rise: Toolkit
+        used, from 20% to 75% (55 percentage points). Largest fall: …'`` (``Smallest fall`` or ``Smallest
+        rise`` when nothing rose or fell), or ``'Chart of case audit: no standard was measured in both rounds.'``
+    """
     shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)]
     if shown.empty:
         return f"Chart of {subject}: no standard was measured in both rounds."
@@ -166,6 +206,12 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
     draws its ``baseline_proportion``, ``followup_proportion`` and their intervals (``baseline_ci_low``,
     ``baseline_ci_high``, ``followup_ci_low``, ``followup_ci_high``) as the analysis worked them out, for each
     standard answered in both rounds.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A bare figure 7 inches wide: for each standard a grey square (baseline) above a blue circle (follow-up),
+        each with its interval, labelled ``'20% → 75%'``, and a legend naming ``baseline`` and ``followup``.
     """
     shown = items[(items["baseline_denominator"] > 0) & (items["followup_denominator"] > 0)].reset_index(drop=True)
     before = {
@@ -221,7 +267,15 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
 
 
 def chart_change(items: pd.DataFrame, title: str, baseline: str, followup: str) -> Chart:
-    """Plot each standard from baseline to follow-up and return it with alt text and caption."""
+    """Plot each standard from baseline to follow-up and return it with alt text and caption.
+
+    Returns
+    -------
+    Chart
+        ``png`` (:func:`plot_change` through :func:`figure_png`), ``alt`` (:func:`describe_change_chart`) and
+        ``caption``, such as ``'Case audit: grey squares show June 2017, blue circles June 2018; lines show 95%
+        confidence intervals.'``
+    """
     png = figure_png(plot_change(items, baseline, followup))
     caption = f"{title}: grey squares show {baseline}, blue circles {followup}; lines show 95% confidence intervals."
     return Chart(png=png, alt=describe_change_chart(items, title.lower(), baseline, followup), caption=caption)

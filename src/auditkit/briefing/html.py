@@ -35,6 +35,13 @@ def chart_html(chart: Chart | None) -> Markup:
     """A chart as the briefing's HTML: a ``<figure>`` with the PNG embedded, its alt text and caption.
 
     The ``chart_html`` filter of the section templates. ``None`` (no chart to draw) gives nothing.
+
+    Returns
+    -------
+    markupsafe.Markup
+        :meth:`Chart.to_html <auditkit.briefing.charts.Chart.to_html>`, marked safe:
+        ``'<figure class="chart"><img src="data:image/png;base64,…" alt="…"><figcaption>…</figcaption></figure>'``;
+        empty for ``None``.
     """
     if chart is None:
         return Markup("")

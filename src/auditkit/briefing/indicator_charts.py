@@ -90,7 +90,16 @@ def _benchmark_lines(findings: IndicatorTableFindings, periods: list[str]) -> di
 
 
 def describe_indicator_trend(findings: IndicatorTableFindings, area: str | None = None) -> str:
-    """Alt text of the trend chart: what is plotted, the benchmarks, and the highest and lowest periods."""
+    """Alt text of the trend chart: what is plotted, the benchmarks, and the highest and lowest periods.
+
+    Returns
+    -------
+    str
+        Such as ``'Chart of children on a child protection plan due to neglect in Lancashire, 2015 to 2018: the
+        percentage for each of 4 periods, each with its 95% confidence interval. Benchmarks, drawn as horizontal
+        lines: England 47.5% in 2018 and North West 40.5% in 2018. Highest: 2015, 34.0% (318 of 936; 95% CI 31.0%
+        to 37.1%). Lowest: 2018, …'``; one period is given without Highest and Lowest.
+    """
     codebook = findings.codebook
     area, rows = _trend_rows(findings, area)
     if rows.empty:
@@ -134,6 +143,12 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
 
     A benchmark is drawn across each period for which it is given (and only those), so a benchmark known
     for one year is not stretched over the others.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A bare figure, 7 × 3.8 inches: a dot per period with a vertical 95% interval, labelled ``'30.2%'``, each
+        benchmark as dashed or dotted lines, and a legend above.
     """
     codebook = findings.codebook
     area, rows = _trend_rows(findings, area)
@@ -182,7 +197,15 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
 
 
 def chart_indicator_trend(findings: IndicatorTableFindings, area: str | None = None) -> Chart:
-    """The trend chart with generated alt text and a caption."""
+    """The trend chart with generated alt text and a caption.
+
+    Returns
+    -------
+    Chart
+        ``png`` (:func:`plot_indicator_trend`), ``alt`` (:func:`describe_indicator_trend`) and ``caption``, such as
+        ``'Child protection plans due to neglect, Lancashire: dots show the percentage, vertical lines the 95%
+        confidence interval; horizontal lines show the benchmarks.'``
+    """
     chosen, _ = _trend_rows(findings, area)
     caption = (
         f"{findings.codebook.title}, {chosen}: dots show the percentage, vertical lines the 95% confidence interval"
@@ -220,7 +243,16 @@ def _target_label(findings: IndicatorTableFindings, period: str, target: float) 
 
 
 def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | None = None) -> str:
-    """Alt text of the funnel plot: what is plotted, which areas lie outside the limits, highest and lowest."""
+    """Alt text of the funnel plot: what is plotted, which areas lie outside the limits, highest and lowest.
+
+    Returns
+    -------
+    str
+        Such as ``'Funnel plot of children on a child protection plan due to neglect, 2018: 9 districts, each a
+        point at … around the Lancashire figure of 30.2% (a horizontal line) with 95% and 99.8% control limits
+        that narrow as the numbers grow. Above the 99.8% limits: West Lancs (100.0%, 22 of 22). … Within the 95%
+        limits: 4 districts. … Highest: …. Lowest: ….'``, or ``'…: there are no districts to compare.'``
+    """
     codebook = findings.codebook
     period, target, rows = _funnel_rows(findings, period)
     if target is None or rows.empty:
@@ -253,6 +285,12 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
     """Areas as points (denominator across, percentage up) with the target and the 95% and 99.8% limits.
 
     The limits are drawn as the analysis worked them out (:attr:`IndicatorTableFindings.funnel_curve`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A bare figure, 7 × 4.6 inches: each area a named point, shaped by its ``funnel`` position (▲ above,
+        ● within, ▼ below the limits), the target as a solid line, the limits dashed (95%) and dotted (99.8%).
     """
     codebook = findings.codebook
     period, target, rows = _funnel_rows(findings, period)
@@ -328,7 +366,15 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
 
 
 def chart_indicator_funnel(findings: IndicatorTableFindings, period: str | None = None) -> Chart:
-    """The funnel plot with generated alt text and a caption."""
+    """The funnel plot with generated alt text and a caption.
+
+    Returns
+    -------
+    Chart
+        ``png`` (:func:`plot_indicator_funnel`), ``alt`` (:func:`describe_indicator_funnel`) and ``caption``, such
+        as ``'Child protection plans due to neglect, 2018: each point is a district; the solid line is the
+        Lancashire figure of 30.2%, the dashed and dotted lines the 95% and 99.8% limits. …'``
+    """
     chosen, target, _ = _funnel_rows(findings, period)
     if target is None:
         caption = f"{findings.codebook.title}: there are no {findings.codebook.area}s to compare."

@@ -39,7 +39,15 @@ _PANGO_HELP = (
 
 
 def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
-    """The briefing as one self-contained HTML page: cell outputs only, no code, no prompts."""
+    """The briefing as one self-contained HTML page: cell outputs only, no code, no prompts.
+
+    Returns
+    -------
+    str
+        The whole page from the :data:`TEMPLATE_NAME` template, ``<!DOCTYPE html>`` on, in :data:`LANGUAGE`, titled
+        ``'<round title>: <partnership>'``, such as ``'Neglect toolkit survey and deep dive audit: Leicester,
+        Leicestershire and Rutland Safeguarding Children Boards'``.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -95,7 +103,16 @@ def _xmp_language(document, pdf) -> None:
 
 
 def render_briefing_pdf(html: str, path: str | Path) -> Path:
-    """Write the HTML briefing as a tagged A4 PDF; the page size and margins come from its print CSS."""
+    """Write the HTML briefing as a tagged A4 PDF; the page size and margins come from its print CSS.
+
+    Raises :class:`~auditkit.errors.RenderError` when WeasyPrint's Pango libraries are missing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a :class:`~pathlib.Path`, now a :data:`PDF_VARIANT` (PDF/UA-1) file; the same HTML gives the
+        same bytes.
+    """
     weasyprint = _weasyprint()
     path = Path(path)
     document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()

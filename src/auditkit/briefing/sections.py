@@ -52,7 +52,14 @@ SECTIONS: dict[str, ContextBuilder] = {}
 
 
 def section(name: str) -> Callable[[ContextBuilder], ContextBuilder]:
-    """Register a context builder for the section ``name`` (its template is ``<name>.html.j2``)."""
+    """Register a context builder for the section ``name`` (its template is ``<name>.html.j2``).
+
+    Returns
+    -------
+    Callable
+        A decorator that adds the builder to :data:`SECTIONS` under ``name`` and returns it unchanged:
+        ``@section("title")`` above ``def _title(analysis): ...``.
+    """
 
     def register(builder: ContextBuilder) -> ContextBuilder:
         SECTIONS[name] = builder

@@ -30,17 +30,36 @@ __all__ = [
 
 
 def format_interval(low: float | None, high: float | None) -> str:
-    """A 95% interval as '6% to 51%'."""
+    """A 95% interval as '6% to 51%'.
+
+    Returns
+    -------
+    str
+        Both bounds as whole percentages (:func:`format_percent`): ``(0.06, 0.51)`` → ``'6% to 51%'``; a missing
+        bound is ``'n/a'``.
+    """
     return f"{format_percent(low)} to {format_percent(high)}"
 
 
 def format_month(value: dt.date) -> str:
-    """A month as a briefing dates itself: June 2017."""
+    """A month as a briefing dates itself: June 2017.
+
+    Returns
+    -------
+    str
+        The month's full name and the year: ``date(2017, 6, 30)`` → ``'June 2017'``.
+    """
     return f"{value:%B %Y}"
 
 
 def join_words(words: Iterable[str]) -> str:
-    """['a', 'b', 'c'] → 'a, b and c'."""
+    """['a', 'b', 'c'] → 'a, b and c'.
+
+    Returns
+    -------
+    str
+        The words joined by commas and a final ``'and'`` (no Oxford comma); one word as it is; none → ``''``.
+    """
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
@@ -48,7 +67,13 @@ def join_words(words: Iterable[str]) -> str:
 
 
 def format_count(count: Any, symbol: str = "c") -> str:
-    """A count as printed; a count hidden by disclosure control (None or NA) is the symbol."""
+    """A count as printed; a count hidden by disclosure control (None or NA) is the symbol.
+
+    Returns
+    -------
+    str
+        The count as a whole number, ``12.0`` → ``'12'``; a missing count → ``symbol`` (``'c'`` by default).
+    """
     return symbol if is_missing(count) else str(int(count))
 
 
@@ -58,6 +83,12 @@ def describe_areas(
     """Records per area in words: '4 in Leicester, 4 in Leicestershire and 2 in Rutland'.
 
     Areas with no records are left out; a hidden count is shown as the symbol.
+
+    Returns
+    -------
+    str
+        Each area's count (:func:`format_count`) and label, joined by :func:`join_words`:
+        ``'4 in Leicester, c in Leicestershire and 2 in Rutland'``; ``''`` when no area has records.
     """
     labels = labels or {}
     return join_words(
@@ -69,6 +100,14 @@ def finding_values(row: Mapping[str, Any], symbol: str = "c") -> dict[str, Any]:
     """The placeholders a statement or recommendation may use, from one indicator row.
 
     Figures hidden by disclosure control are given as the symbol.
+
+    Returns
+    -------
+    dict
+        ``label`` (as the row gives it), and as text ``numerator`` and ``denominator`` (:func:`format_count`),
+        ``percent``, ``ci_low`` and ``ci_high`` (:func:`format_percent`, or the symbol when the row is
+        ``suppressed``): ``{'label': 'Toolkit used', 'numerator': '2', 'denominator': '10', 'percent': '20%',
+        'ci_low': '6%', 'ci_high': '51%'}``.
     """
     hidden = bool(row.get("suppressed", False))
     return {
@@ -86,6 +125,14 @@ def describe_finding(item: Item, row: Mapping[str, Any], symbol: str = "c") -> s
 
     'The neglect toolkit was used in 2 of the 10 cases audited (20%; 95% CI 6% to 51%).'
     Where disclosure control hid the count, the sentence says so instead of giving figures.
+
+    Returns
+    -------
+    str
+        The item's ``statement`` (by default ``'{label}: {numerator} of {denominator}'``) filled in with
+        :func:`finding_values`, its first letter capitalised, followed by ``' (20%; 95% CI 6% to 51%).'``
+        (the row's Wilson interval); for a hidden count by ``' (the exact figure is not published because the
+        numbers are small).'``; with no applicable answers, ``'<item title>: no applicable answers were recorded.'``
     """
     values = finding_values(row, symbol)
     if values["denominator"] == "0":
@@ -99,14 +146,28 @@ def describe_finding(item: Item, row: Mapping[str, Any], symbol: str = "c") -> s
 
 
 def format_points(difference: float) -> str:
-    """A difference in proportions as percentage points, with a true minus sign: −0.283 → '−28'."""
+    """A difference in proportions as percentage points, with a true minus sign: −0.283 → '−28'.
+
+    Returns
+    -------
+    str
+        Whole points, halves rounded away from zero: ``0.55`` → ``'55'``, ``-0.283`` → ``'−28'`` (U+2212), ``0`` →
+        ``'0'``.
+    """
     points = Decimal(repr(float(difference))) * 100
     rounded = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return f"−{-rounded}" if rounded < 0 else str(rounded)
 
 
 def format_p(p_value: float | None) -> str:
-    """A p-value as printed: 'p = 0.030', or 'p < 0.001'."""
+    """A p-value as printed: 'p = 0.030', or 'p < 0.001'.
+
+    Returns
+    -------
+    str
+        ``'p = 0.030'`` (three decimals, halves rounded up), ``'p < 0.001'`` below 0.001, or ``'p not computed'``
+        for a missing p-value.
+    """
     if is_missing(p_value):
         return "p not computed"
     if p_value < 0.001:
@@ -119,6 +180,16 @@ def describe_change(row: Mapping[str, Any], plural: str) -> str:
 
     'Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points
     (95% CI 13 to 77; Fisher's exact p = 0.030).'
+
+    ``row`` is a row of a comparison's items (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`).
+
+    Returns
+    -------
+    str
+        The sentence above: each round's counts and percentage, the difference in points with its Newcombe
+        hybrid score 95% interval (:func:`auditkit.stats.inference.difference_ci`) and Fisher's exact p-value
+        (as R ``fisher.test``); for an item where lower is better, ``' Lower is better here, so this is an
+        improvement.'`` (or ``'a worsening.'``) is added.
     """
     difference = float(row["difference"])
     verb, noun = ("rose", "rise") if difference > 0 else ("fell", "fall") if difference < 0 else ("stayed", "change")
@@ -138,7 +209,14 @@ def describe_change(row: Mapping[str, Any], plural: str) -> str:
 
 
 def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
-    """The paired comparison of re-audited records, or '' when there were none."""
+    """The paired comparison of re-audited records, or '' when there were none.
+
+    Returns
+    -------
+    str
+        Such as ``'Of the 8 cases audited in both rounds, 3 met the standard only at follow-up and 1 only at
+        baseline (McNemar's exact p = 0.625).'`` (exact McNemar, as R ``binom.test(b, b + c, 0.5)``), or ``''``.
+    """
     pairs = row.get("paired_pairs")
     if is_missing(pairs) or not pairs:
         return ""
@@ -149,5 +227,11 @@ def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
 
 
 def describe_status(status: str) -> str:
-    """An action's status in words: 'in_progress' → 'In progress'."""
+    """An action's status in words: 'in_progress' → 'In progress'.
+
+    Returns
+    -------
+    str
+        The status with underscores as spaces and only its first letter capitalised: ``'done'`` → ``'Done'``.
+    """
     return status.replace("_", " ").capitalize()

@@ -102,6 +102,16 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"z", "p_value"}, "checks": [{"row",
     "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's period (empty when none);
     a verdict, a figure or a funnel label that could not be computed is null. Full precision.
+
+    Returns
+    -------
+    dict
+        Keys ``rows`` (one dict per row of :attr:`IndicatorTableFindings.rows`, in its order: the columns of
+        :data:`~auditkit.analysis.indicator_tables.ROW_COLUMNS` up to ``ci99_high`` with whole counts as ints,
+        ``verdicts`` as ``{benchmark: one of VERDICTS or None}`` and ``funnel`` as one of
+        :data:`~auditkit.stats.funnel.FUNNEL_LABELS` or None), ``trend`` (``z`` and ``p_value`` of the
+        Cochran–Armitage test for trend, R ``prop.trend.test``; None without a test) and ``checks`` (one dict per
+        row of :attr:`IndicatorTableFindings.checks`, keys as :data:`~auditkit.read.indicator_checks.CHECK_COLUMNS`).
     """
     verdicts: dict[tuple[str, str], dict[str, Any]] = {}
     for row in findings.verdicts.itertuples(index=False):

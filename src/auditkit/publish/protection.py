@@ -86,7 +86,17 @@ def _protect_distributions(distributions: pd.DataFrame, rule: DisclosureRule) ->
 
 
 def protect_findings(findings: Findings) -> Findings:
-    """Findings with every count the rule hides, and every figure computed from one, set to missing."""
+    """Findings with every count the rule hides, and every figure computed from one, set to missing.
+
+    Returns
+    -------
+    Findings
+        The same ``round``; ``counts`` with hidden record counts as None; ``indicators`` with the columns of
+        :data:`~auditkit.analysis.findings.INDICATOR_COLUMNS` plus ``suppressed`` and ``denominator_suppressed``
+        (:func:`~auditkit.publish.disclosure.suppress_proportions`, each item's areas against their total);
+        ``distributions`` with :data:`~auditkit.analysis.findings.DISTRIBUTION_COLUMNS` plus ``suppressed``
+        and hidden counts missing.
+    """
     rule = findings.round.disclosure
     indicators = [
         suppress_proportions(rows, "area", rule)

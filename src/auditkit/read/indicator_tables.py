@@ -45,6 +45,13 @@ def read_indicator_table(path: str | Path, codebook: IndicatorCodebook) -> tuple
     are matched whatever their case. Hard errors raise :class:`DataValidationError` listing every problem
     at once; checks come back as a frame (:data:`CHECK_COLUMNS`, see
     :func:`~auditkit.read.indicator_checks.check_indicator_table`). The data file is never written to.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(table, checks)``: ``table`` has one row per data row, in file order, columns in :data:`TABLE_COLUMNS`
+        (``file`` the file's name, ``row`` the row as Excel shows it); ``checks`` has one row per check, columns
+        in :data:`~auditkit.read.indicator_checks.CHECK_COLUMNS` (``row``, ``check``, ``message``), none when clean.
     """
     path = Path(path)
     try:
@@ -104,6 +111,12 @@ def read_indicator_tables(
     """Read several data files of one measure (by year, by area) as one table, with the checks of the whole.
 
     Each period and area may appear in only one file. Hard errors in every file are reported together.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(table, checks)`` as :func:`read_indicator_table` gives them: the files' rows one after another, in the
+        order given (``file`` says which), and the checks of the whole table, parts against totals across files.
     """
     tables, problems = [], []
     for path in paths:
