@@ -1,50 +1,42 @@
-"""Rounds against each other: baseline against follow-up, trends over three or more rounds, areas within one.
+"""A follow-up against its baseline: each item's change, its interval and tests, and the verdict.
 
 Every function takes findings (and, for paired and ordinal tests, the checked records) and returns a tidy frame
-with stable columns. p-values of a round are adjusted together with Benjamini–Hochberg by :func:`adjust_round_p_values`.
+with stable columns. Trends over three or more rounds are in :mod:`auditkit.analysis.trend`, areas against each
+other in :mod:`auditkit.analysis.area_tests`; :func:`adjust_round_p_values` adjusts all of a round's p-values
+together with Benjamini–Hochberg.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from auditkit.analysis.findings import ALL_AREAS, Findings
+from auditkit.analysis.findings import Findings
 from auditkit.config.codebook import Codebook, Item
 from auditkit.stats.inference import (
-    ExactTestTooLarge,
     adjust_bh,
-    cochran_armitage_trend,
     difference_ci,
     fisher_exact_test,
-    fisher_freeman_halton_test,
     mann_whitney_test,
     mcnemar_exact_test,
-    pearson_chi_squared_test,
 )
 from auditkit.stats.proportions import proportion_ci
 
 __all__ = [
-    "AREA_TEST_COLUMNS",
-    "CHI_SQUARED",
     "COMPARISON_COLUMNS",
     "FISHER",
-    "FREEMAN_HALTON",
     "IMPROVED",
     "NO_CLEAR_CHANGE",
     "SMALL_DENOMINATOR",
-    "TREND_COLUMNS",
     "WORSENED",
     "Comparison",
     "adjust_round_p_values",
-    "compare_areas",
     "compare_rounds",
     "decide_verdict",
     "describe_caution",
-    "trend_over_rounds",
 ]
 
 #: Columns of :attr:`Comparison.items`, in order.
@@ -81,27 +73,7 @@ COMPARISON_COLUMNS = (
     "mw_p_value",
     "mw_p_adjusted",
 )
-#: Columns of a trend frame, in order.
-TREND_COLUMNS = (
-    "instrument",
-    "item",
-    "label",
-    "rounds",
-    "numerators",
-    "denominators",
-    "proportions",
-    "z",
-    "chi2",
-    "p_value",
-    "p_adjusted",
-)
-#: Columns of an area-test frame, in order.
-AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjusted", "test")
-
 FISHER = "Fisher's exact test"
-FREEMAN_HALTON = "Fisher–Freeman–Halton exact test"
-#: The area test for tables too large for :func:`auditkit.stats.inference.fisher_freeman_halton_test`.
-CHI_SQUARED = "Pearson's chi-squared test"
 IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
 
 #: Below this many records in either round, a comparison is flagged as indicative only.
@@ -306,87 +278,6 @@ def compare_rounds(
         only_in_baseline=tuple(only_baseline),
         only_in_followup=tuple(only_followup),
     )
-
-
-def trend_over_rounds(history: Sequence[Findings]) -> pd.DataFrame:
-    """Cochran–Armitage test for trend for each item present in every round (three or more rounds).
-
-    The test is :func:`auditkit.stats.inference.cochran_armitage_trend` (Cochran 1954; Armitage 1955),
-    rounds scored 1, 2, 3…; ``p_adjusted`` is filled in by :func:`adjust_round_p_values`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per item, columns in :data:`TREND_COLUMNS`: instrument, item, label, rounds, numerators,
-        denominators, proportions (lists, oldest round first), z, chi2, p_value, p_adjusted.
-    """
-    if len(history) < 3:
-        return pd.DataFrame(columns=list(TREND_COLUMNS))
-    latest = history[-1]
-    rows = []
-    for name, instrument in latest.round.instruments.items():
-        for item in instrument.codebook.indicators:
-            try:
-                counts = [findings.indicator(name, item.id) for findings in history]
-            except KeyError:
-                continue
-            numerators = [int(row["numerator"]) for row in counts]
-            denominators = [int(row["denominator"]) for row in counts]
-            if 0 in denominators:
-                continue
-            result = cochran_armitage_trend(numerators, denominators).iloc[0]
-            rows.append(
-                {
-                    "instrument": name,
-                    "item": item.id,
-                    "label": item.title,
-                    "rounds": [findings.round.id for findings in history],
-                    "numerators": numerators,
-                    "denominators": denominators,
-                    "proportions": [x / n for x, n in zip(numerators, denominators)],
-                    "z": float(result["z"]),
-                    "chi2": float(result["chi2"]),
-                    "p_value": float(result["p_value"]),
-                    "p_adjusted": np.nan,
-                }
-            )
-    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
-
-
-def compare_areas(findings: Findings) -> pd.DataFrame:
-    """For each item, the areas against each other: exact test on the area × met table.
-
-    The exact test is R's ``fisher.test``; a table too large to enumerate exactly (over 10,000 records, or too many
-    ways to fill it) gets Pearson's chi-squared test instead (``chisq.test(correct = FALSE)``); ``test`` says which.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per item with two or more areas counted, columns in :data:`AREA_TEST_COLUMNS`; ``p_adjusted`` missing.
-    """
-    rows = []
-    by_area = findings.indicators[findings.indicators["area"] != ALL_AREAS]
-    for (name, item_id), group in by_area.groupby(["instrument", "item"], sort=False):
-        counted = group[group["denominator"] > 0]
-        if len(counted) < 2:
-            continue
-        table = np.column_stack([counted["numerator"], counted["denominator"] - counted["numerator"]])
-        try:
-            p_value, test = fisher_freeman_halton_test(table), FREEMAN_HALTON
-        except ExactTestTooLarge:
-            p_value, test = pearson_chi_squared_test(table), CHI_SQUARED
-        rows.append(
-            {
-                "instrument": name,
-                "item": item_id,
-                "label": counted["label"].iloc[0],
-                "areas": list(counted["area"]),
-                "p_value": p_value,
-                "p_adjusted": np.nan,
-                "test": test,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
 
 
 def adjust_round_p_values(

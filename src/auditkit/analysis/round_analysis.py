@@ -17,20 +17,13 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.comparison import (
-    AREA_TEST_COLUMNS,
-    COMPARISON_COLUMNS,
-    TREND_COLUMNS,
-    Comparison,
-    adjust_round_p_values,
-    compare_areas,
-    compare_rounds,
-    trend_over_rounds,
-)
+from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, compare_areas
+from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
 from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.quotes import QuoteSelection, select_quotes
+from auditkit.analysis.trend import TREND_COLUMNS, trend_over_rounds
 from auditkit.config.build_time import run_time
 from auditkit.config.history import load_history
 from auditkit.config.round import Round, load_round
@@ -138,7 +131,7 @@ class Analysis:
         Returns
         -------
         pandas.DataFrame
-            Columns in :data:`auditkit.analysis.comparison.TREND_COLUMNS`, one row per item.
+            Columns in :data:`auditkit.analysis.trend.TREND_COLUMNS`, one row per item.
         """
         return self.trend if self.trend is not None else pd.DataFrame(columns=list(TREND_COLUMNS))
 
