@@ -59,3 +59,17 @@ def example_round(tmp_path: Path) -> RoundCopy:
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (root / "reports").mkdir()
     return RoundCopy(root)
+
+
+@pytest.fixture(scope="session")
+def earlier_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report of the example round rendered once per test session, to stand as an earlier round's output."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("earlier")
+    for folder in ("parameters", "data_templates", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    auditkit = Path(sys.executable).with_name("auditkit")
+    subprocess.run([auditkit, "run", str(root / "parameters" / "llr-2017.yaml"), "--quiet"], check=True, cwd=root)
+    return root / "reports" / "llr-2017"

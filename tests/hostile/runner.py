@@ -1,0 +1,139 @@
+"""Run one hostile case as a user would (the ``auditkit`` command in a fresh process) and judge the outcome.
+
+The outcome is one of:
+
+- ``refused``: exit 1 with plain sentences (no traceback) that contain the case's expected words;
+- ``published``: exit 0, and the case's planted token appears in no published file;
+- ``leak``: a published file (anything in the report outside ``internal/``) holds the token;
+- ``traceback``: any other exit, or a traceback printed for bad input;
+- ``wrong-words``: a refusal that does not say what the case expects;
+- ``hang``: still running after the time limit (30 s), so it was killed;
+- ``memory``: its peak resident memory passed the limit (1 GiB);
+- ``lost``: the earlier report was changed or removed by a run that failed, or a half-built folder was left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import Case
+from workspace import Workspace
+
+AUDITKIT = Path(sys.executable).with_name("auditkit")
+TIME_LIMIT = 30.0
+MEMORY_LIMIT_MIB = 1024.0
+#: Runs the command and writes its peak resident memory (KiB, the largest process of the tree) to a file.
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one case did."""
+
+    case: str
+    kind: str
+    exit_code: int | None
+    seconds: float
+    peak_mib: float
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in ("refused", "published")
+
+
+def _state(folder: Path) -> dict[str, str]:
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _published_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        result = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=False)
+        return result.stdout
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if path.suffix == ".png":
+        return ""
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def find_leaks(report: Path, token: str) -> list[str]:
+    """The published files of ``report`` (everything outside ``internal/``) whose text holds ``token``."""
+    leaks = []
+    wanted = token.casefold()
+    for path in sorted(report.rglob("*")):
+        if not path.is_file() or "internal" in path.relative_to(report).parts:
+            continue
+        text = _published_text(path)
+        if wanted in text.casefold() or wanted in html.unescape(text).casefold():
+            leaks.append(str(path.relative_to(report)))
+    return leaks
+
+
+def run_case(case: Case, workspace: Workspace) -> Outcome:
+    """Plant the case in ``workspace``, run its command, and judge what happened."""
+    case.plant(workspace)
+    before = _state(workspace.report)
+    arguments = [part.format(parameters=workspace.parameters, root=workspace.root) for part in case.command]
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as measured:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-c", _MEASURE, measured.name, str(AUDITKIT), *arguments],
+            cwd=workspace.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=TIME_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return Outcome(case.id, "hang", None, time.monotonic() - started, 0.0, f"killed after {TIME_LIMIT:.0f} s")
+        seconds = time.monotonic() - started
+        peak = float(measured.read() or 0) / 1024
+    output = stdout + stderr
+    code = process.returncode
+    if peak > MEMORY_LIMIT_MIB:
+        return Outcome(case.id, "memory", code, seconds, peak, f"peak {peak:.0f} MiB")
+    leftovers = [path.name for path in (workspace.root / "reports").iterdir() if path.name.startswith(".")]
+    if code != 0 and (_state(workspace.report) != before or leftovers):
+        return Outcome(case.id, "lost", code, seconds, peak, f"earlier report changed or left {leftovers}")
+    if "Traceback (most recent call last)" in output or code not in (0, 1):
+        return Outcome(case.id, "traceback", code, seconds, peak, output.strip().splitlines()[-1] if output else "")
+    if code == 1:
+        if case.refusal is not None and case.refusal.casefold() not in output.casefold():
+            return Outcome(case.id, "wrong-words", code, seconds, peak, stderr.strip()[:300])
+        return Outcome(case.id, "refused", code, seconds, peak, stderr.strip()[:300])
+    if case.refusal is not None:
+        leaks = find_leaks(workspace.report, case.token) if case.token else []
+        detail = f"ran, but should refuse ({case.refusal!r})" + (f"; published in {leaks}" if leaks else "")
+        return Outcome(case.id, "leak" if leaks else "wrong-words", code, seconds, peak, detail)
+    leaks = find_leaks(workspace.report, case.token) if case.token else []
+    if leaks:
+        return Outcome(case.id, "leak", code, seconds, peak, f"{case.token!r} published in {', '.join(leaks)}")
+    return Outcome(case.id, "published", code, seconds, peak, "")
