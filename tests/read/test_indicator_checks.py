@@ -7,8 +7,11 @@ Lancs row (22, 22, 23.4%) is inconsistent, its districts add up to 1,127 plans a
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import LANCASHIRE_BY_DISTRICT, LANCASHIRE_BY_YEAR, LANCASHIRE_CODEBOOK
 
@@ -18,7 +21,7 @@ from auditkit.analysis.indicator_tables import (
     read_indicator_tables,
     summarise_indicator_table,
 )
-from auditkit.read.indicator_checks import CHECK_COLUMNS
+from auditkit.read.indicator_checks import CHECK_COLUMNS, parse_count, parse_percent, suppression_symbol, usable_rows
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 
@@ -175,3 +178,72 @@ def test_parts_above_the_total_are_reported(tmp_path, codebook):
         "2018: the 2 districts add up to 110 children on a child protection plan, more than the Lancashire total of "
         "100: 10 too many. A figure is wrong, or some are counted in two districts (row 2 of table.csv).",
     ]
+
+
+# The cells, one at a time
+
+COUNT_HELP = "A count must be a whole number such as 1243 (or 1,243), or c, x, : or z for a figure not published."
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("1243", 1243.0), ("1,243", 1243.0), (" 22 ", 22.0), ("1,000,000", 1000000.0), ("20.5", 20.5), ("0", 0.0)],
+)
+def test_a_count_is_read_as_published(cell, value):
+    assert parse_count(cell) == (value, None)
+
+
+@pytest.mark.parametrize("cell", ["", "  ", "c", "X", " : ", "z", "Z"])
+def test_a_blank_or_suppressed_count_is_missing_and_not_a_mistake(cell):
+    number, problem = parse_count(cell)
+    assert math.isnan(number) and problem is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("-88", f"is a negative count; counts cannot be below 0. {COUNT_HELP}"),
+        ("− 1,243", f"is a negative count; counts cannot be below 0. {COUNT_HELP}"),
+        ("twelve", f"is not a number. {COUNT_HELP}"),
+        ("12,43", f"is not a number. {COUNT_HELP}"),  # a comma that does not group thousands
+        ("1 243", f"is not a number. {COUNT_HELP}"),
+        ("n/a", f"is not a number. {COUNT_HELP}"),
+    ],
+)
+def test_a_cell_that_cannot_be_a_count_says_why(cell, problem):
+    number, said = parse_count(cell)
+    assert math.isnan(number) and said == problem
+
+
+@pytest.mark.parametrize(
+    ("cell", "symbol"), [("c", "c"), ("C", "c"), (" x ", "x"), (":", ":"), ("Z", "z"), ("cc", None), ("", None)]
+)
+def test_suppression_symbols_are_read_in_either_case(cell, symbol):
+    assert suppression_symbol(cell) == symbol
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("23.4%", (Decimal("23.4"), 1)),
+        ("23.4", (Decimal("23.4"), 1)),
+        ("33.90%", (Decimal("33.90"), 2)),
+        ("30 %", (Decimal("30"), 0)),
+        (" 100.0% ", (Decimal("100.0"), 1)),
+        ("about a third", None),
+        ("-5%", None),
+        ("23,4%", None),
+    ],
+)
+def test_a_stated_percentage_keeps_the_decimals_it_shows(cell, read):
+    assert parse_percent(cell) == read
+
+
+def test_usable_rows_have_whole_counts_and_no_more_cases_than_the_denominator():
+    table = pd.DataFrame(
+        {
+            "numerator": [5.0, 25.0, 3.0, math.nan, 0.0, 2.0, -1.0],
+            "denominator": [10.0, 20.0, 20.5, 10.0, 0.0, math.nan, 4.0],
+        }
+    )
+    assert usable_rows(table).tolist() == [True, False, False, False, True, False, False]

@@ -10,7 +10,9 @@ from click.testing import CliRunner
 from conftest import RoundCopy
 
 from auditkit.cli import main
-from auditkit.run.next_round import advance_period, suggest_round_id
+from auditkit.config.round import load_round
+from auditkit.errors import ParametersError
+from auditkit.run.next_round import advance_period, suggest_round_id, write_next_round
 
 
 def invoke(*args: str):
@@ -81,3 +83,31 @@ def test_the_scaffolded_round_validates_and_runs_once_data_is_added(example_roun
     page = (example_round.reports / "llr-2018" / "briefing.html").read_text(encoding="utf-8")
     assert "Progress on actions from Neglect toolkit survey and deep dive audit" in page
     assert "Change since Neglect toolkit survey and deep dive audit" in page
+
+
+def test_whole_months_stay_whole_months_across_a_leap_year_end():
+    # 12 whole months ending on 29 February: the next 12 end on the last day of February 2021, a non-leap year.
+    assert advance_period(dt.date(2019, 3, 1), dt.date(2020, 2, 29)) == (dt.date(2020, 3, 1), dt.date(2021, 2, 28))
+    # One whole month ending in December: the next is January.
+    assert advance_period(dt.date(2017, 12, 1), dt.date(2017, 12, 31)) == (dt.date(2018, 1, 1), dt.date(2018, 1, 31))
+
+
+def test_a_round_id_without_a_year_at_its_end_gets_next():
+    assert suggest_round_id("neglect-audit", dt.date(2018, 6, 30)) == "neglect-audit-next"
+    assert suggest_round_id("2017-llr", dt.date(2018, 6, 30)) == "2017-llr-next"
+
+
+def test_the_next_rounds_file_must_be_yaml(example_round: RoundCopy):
+    target = example_round.root / "parameters" / "llr-2018.txt"
+    with pytest.raises(ParametersError) as caught:
+        write_next_round(load_round(example_round.parameters), target)
+    assert str(caught.value) == "llr-2018.txt: a parameters file must end in .yaml."
+    assert not target.exists()
+
+
+def test_the_next_round_is_written_into_a_new_folder_with_paths_relative_to_it(example_round: RoundCopy):
+    target = example_round.root / "parameters" / "2018" / "llr-2018.yaml"
+    assert write_next_round(load_round(example_round.parameters), target) == target
+    document = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert document["baseline"] == "../llr-2017.yaml"
+    assert document["instruments"]["deep_dive"]["codebook"] == "../../data_templates/neglect_deep_dive.yaml"

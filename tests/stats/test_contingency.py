@@ -19,7 +19,7 @@ import pytest
 from scipy import stats
 from scipy.special import gammaln
 
-from auditkit.stats.contingency import fisher_freeman_halton_test
+from auditkit.stats.contingency import ExactTestTooLarge, fisher_freeman_halton_test, pearson_chi_squared_test
 
 # R example output, fisher.test: "A r x c table  Agresti (2002, p. 57) Job Satisfaction",
 #   Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4, dimnames = list(income = c("< 15k",
@@ -157,3 +157,55 @@ def test_ffh_does_not_modify_input():
 def test_ffh_impossible_tables_raise_value_error(table, message):
     with pytest.raises(ValueError, match=message):
         fisher_freeman_halton_test(table)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# pearson_chi_squared_test, for tables too large to enumerate
+
+# R's documented example for chisq.test (Agresti 2007, p. 39: party identification by gender):
+#   M <- as.table(rbind(c(762, 327, 468), c(484, 239, 477))); chisq.test(M)
+#   -> X-squared = 30.07, df = 2, p-value = 2.954e-07
+PARTY = [[762, 327, 468], [484, 239, 477]]
+
+
+def test_chi_squared_matches_r_example():
+    assert pearson_chi_squared_test(PARTY) == pytest.approx(2.954e-07, rel=1e-3)
+
+
+@pytest.mark.parametrize("table", [PARTY, JOB, MP6, [[30, 30], [40, 20], [25, 35], [50, 10], [45, 15]]])
+def test_chi_squared_matches_scipy_without_continuity_correction(table):
+    expected = stats.chi2_contingency(table, correction=False).pvalue
+    assert pearson_chi_squared_test(table) == pytest.approx(expected, rel=1e-12)
+
+
+def test_chi_squared_drops_empty_rows_and_columns():
+    with_empty = [[762, 0, 327, 468], [0, 0, 0, 0], [484, 0, 239, 477]]
+    assert pearson_chi_squared_test(with_empty) == pytest.approx(pearson_chi_squared_test(PARTY), rel=1e-15)
+
+
+@pytest.mark.parametrize("table", [[[3, 7]], [[4], [9], [1]], [[0, 5], [0, 2]], [[0, 0], [0, 0]]])
+def test_chi_squared_single_non_empty_row_or_column_gives_one(table):
+    assert pearson_chi_squared_test(table) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ([3, 4, 5], "two-dimensional"),
+        ([[1, -2], [3, 4]], "must not be negative"),
+        ([[1, 2.5], [3, 4]], "whole numbers"),
+        ([[1, float("nan")], [3, 4]], "no missing values"),
+        ([["a", 2], [3, 4]], "must be counts"),
+    ],
+)
+def test_chi_squared_impossible_tables_raise_value_error(table, message):
+    with pytest.raises(ValueError, match=message):
+        pearson_chi_squared_test(table)
+
+
+def test_the_exact_test_takes_at_most_ten_thousand_records():
+    assert fisher_freeman_halton_test([[2500, 2500], [2500, 2500]]) == pytest.approx(1.0)
+    with pytest.raises(ExactTestTooLarge) as caught:
+        fisher_freeman_halton_test([[2500, 2501], [2500, 2500]])
+    assert str(caught.value) == "the table has 10001 records; the exact test takes at most 10000"
+    assert isinstance(caught.value, ValueError)
