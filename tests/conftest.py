@@ -15,6 +15,8 @@ SHARED_STATS = REPO.parent / "shared" / "reference" / "stats"
 LANCASHIRE_CODEBOOK = REPO / "data_templates" / "lancashire_cp_plans.yaml"
 LANCASHIRE_BY_YEAR = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
 LANCASHIRE_BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
+#: Files the tests read as they are (tests/fixtures/), shared by every test folder.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @dataclass

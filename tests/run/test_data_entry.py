@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXAMPLE_PARAMETERS, REPO, RoundCopy
+from conftest import EXAMPLE_PARAMETERS, FIXTURES, REPO, RoundCopy
 
 from auditkit.config.codebook import Codebook, load_codebook
 from auditkit.config.round import load_round
@@ -24,7 +24,7 @@ DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
 SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"
 #: The deep-dive template (made with the example round's parameters), filled in with the example cases
 #: as a person would (labels from the lists, real date cells) and saved again by LibreOffice Calc 7.4.
-LIBREOFFICE_FILLED = Path(__file__).parent / "fixtures" / "llr-2017-cases-template-libreoffice.xlsx"
+LIBREOFFICE_FILLED = FIXTURES / "llr-2017-cases-template-libreoffice.xlsx"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 

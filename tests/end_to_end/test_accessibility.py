@@ -1,8 +1,8 @@
-"""The briefing is accessible: checked by axe-core in Chromium, read as a tagged PDF, and its charts legible.
+"""The briefing is accessible: checked by axe-core in Chromium and read as a tagged PDF.
 
 The example rounds are rendered by `auditkit run`; axe-core (vendored by the axe-playwright-python
 package) runs in Debian's Chromium, which scripts/setup.sh installs and Playwright drives. No test
-downloads a browser.
+downloads a browser. The charts' alt text and legibility are checked in tests/briefing/test_charts.py.
 """
 
 from __future__ import annotations
@@ -17,21 +17,21 @@ import zlib
 from html import unescape
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import seaborn as sns
 from conftest import REPO
-from matplotlib.colors import to_rgb
-from matplotlib.text import Text
 
-from auditkit.briefing.charts import chart_proportions, describe_chart, figure_png, plot_change, plot_proportions
 from auditkit.run.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
-from auditkit.stats.proportions import proportion_ci
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
+
+
 ROUNDS = ["llr-2017", "llr-2017-followup"]
+
+
 #: axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, and its best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 
@@ -335,86 +335,3 @@ def test_screenshot_without_chromium_is_a_clear_error_and_writes_nothing(example
     assert "sudo apt-get install chromium" in result.stderr and "Nothing was written." in result.stderr
     assert "Traceback" not in result.stderr
     assert list(example_round.reports.iterdir()) == []
-
-
-@pytest.mark.slow
-def test_a_screenshot_that_fails_leaves_no_half_written_report(example_round, monkeypatch):
-    from auditkit.run import pipeline
-    from auditkit.run.screenshot import ScreenshotError
-
-    def broken(html, png, chromium=None):
-        assert Path(html).is_file() and (Path(html).parent / "briefing.pdf").is_file()
-        raise ScreenshotError("Chromium could not show briefing.html: it crashed.")
-
-    monkeypatch.setattr(pipeline, "take_screenshot", broken)
-    with pytest.raises(ScreenshotError):
-        pipeline.run_round(example_round.parameters, screenshot=True)
-    assert list(example_round.reports.iterdir()) == []
-
-
-# --- charts --------------------------------------------------------------------------------------------
-
-
-def _rows() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "label": ["Toolkit used", "Drift evident", "Voice recorded"],
-            "numerator": [2, 7, 5],
-            "denominator": [10, 10, 10],
-            "proportion": [0.2, 0.7, 0.5],
-            "ci_low": [0.0567, 0.3968, 0.2366],
-            "ci_high": [0.5098, 0.8922, 0.7634],
-            "lower_is_better": [False, True, False],
-        }
-    )
-
-
-def test_chart_alt_text_says_what_is_plotted_with_the_highest_and_lowest_and_their_intervals():
-    alt = describe_chart(_rows(), "the case audit")
-    assert alt.startswith(
-        "Chart of the case audit: the percentage meeting each of 3 standards, each with its 95% confidence interval."
-    )
-    assert "Highest: Drift evident (lower is better), 70% (7 of 10; 95% CI 40% to 89%)." in alt
-    assert "Lowest: Toolkit used, 20% (2 of 10; 95% CI 6% to 51%)." in alt
-    html = chart_proportions(_rows(), "Case audit", "the case audit").to_html()
-    assert 'alt="Chart of the case audit' in html and "<figcaption>" in html
-
-
-def _contrast(colour) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(value) for value in to_rgb(colour))
-    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
-
-
-def test_charts_use_readable_text_and_colour_blind_safe_marks_that_do_not_rely_on_colour():
-    comparison = pd.DataFrame(
-        {
-            "label": ["Toolkit used", "Drift evident"],
-            "lower_is_better": [False, True],
-            "baseline_numerator": [2, 7],
-            "baseline_denominator": [10, 10],
-            "followup_numerator": [9, 5],
-            "followup_denominator": [12, 12],
-        }
-    )
-    # The chart draws the proportions and intervals the comparison carries (as compare_rounds gives them).
-    for side in ("baseline", "followup"):
-        interval = proportion_ci(comparison[f"{side}_numerator"], comparison[f"{side}_denominator"])
-        comparison[f"{side}_proportion"] = interval["proportion"]
-        comparison[f"{side}_ci_low"] = interval["ci_low"]
-        comparison[f"{side}_ci_high"] = interval["ci_high"]
-    palette = {tuple(round(value, 3) for value in colour) for colour in sns.color_palette("colorblind")}
-    palette.add((0.498, 0.498, 0.498))  # the baseline's grey
-    for figure in (plot_proportions(_rows()), plot_change(comparison, "April 2017", "December 2017")):
-        figure_png(figure)  # drawing it sets every tick label
-        sizes = [text.get_fontsize() for text in figure.findobj(Text) if text.get_text().strip()]
-        assert sizes and min(sizes) >= 10, "chart text smaller than 10pt on a 7-inch chart is hard to read"
-        marks = [line for line in figure.axes[0].get_lines() if line.get_marker() not in ("None", None, "")]
-        for line in figure.axes[0].get_lines():
-            colour = tuple(round(value, 3) for value in to_rgb(line.get_color()))
-            assert colour in palette
-            assert _contrast(colour) >= 3, "marks need 3:1 contrast against the white page"
-        # Two kinds of point are told apart by their shape as well as their colour.
-        assert {line.get_marker() for line in marks} == {"o", "s"}

@@ -1,4 +1,4 @@
-"""Findings of the shipped example round (LLR 2017), their JSON and CSV forms, and quote selection.
+"""Findings of the shipped example round (LLR 2017): counts, counting rules and their JSON form.
 
 The expected counts are those the LLR neglect briefing (June 2017) publishes, or are counted here
 directly from the example CSV files with the csv module, never taken from auditkit's own output.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import csv
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -17,51 +16,15 @@ import pytest
 from conftest import EXAMPLE_PARAMETERS, REPO
 
 import auditkit
-from auditkit.publish.findings_files import write_findings
-from auditkit.publish.protection import protect_analysis
 
 CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
+
+
 SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"
 
-CSV_COLUMNS = [
-    "section",
-    "period",
-    "instrument",
-    "item",
-    "label",
-    "area",
-    "numerator",
-    "denominator",
-    "proportion",
-    "ci_low",
-    "ci_high",
-    "lower_is_better",
-    "baseline_numerator",
-    "baseline_denominator",
-    "baseline_proportion",
-    "difference",
-    "diff_ci_low",
-    "diff_ci_high",
-    "p_value",
-    "p_adjusted",
-    "test",
-    "verdict",
-    "caution",
-    "paired_pairs",
-    "paired_b",
-    "paired_c",
-    "paired_p_value",
-    "paired_p_adjusted",
-    "mw_u",
-    "mw_p_value",
-    "mw_p_adjusted",
-    "ci99_low",
-    "ci99_high",
-    "benchmark",
-    "benchmark_value",
-    "funnel",
-]
+
 ENTRY_KEYS = {"label", "numerator", "denominator", "proportion", "ci_low", "ci_high"}
+
 
 # Met and not-applicable codes, copied from the codebooks in data_templates/ for independent counting.
 SURVEY_MET = {
@@ -98,12 +61,6 @@ def findings(round_, records):
 @pytest.fixture(scope="module")
 def as_dict():
     return auditkit.analysis_to_dict(auditkit.analyse_round(EXAMPLE_PARAMETERS))
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("findings")
-    return write_findings(auditkit.analyse_round(EXAMPLE_PARAMETERS), folder)
 
 
 # --- the counts the LLR briefing publishes -------------------------------------------------------------
@@ -232,81 +189,6 @@ def test_by_area_counts_sum_to_the_total(as_dict):
             assert sum(area["denominator"] for area in areas) == entry["denominator"], (name, item_id)
 
 
-# --- write_findings -----------------------------------------------------------------------------------
-
-
-def test_write_findings_writes_the_published_json_and_csv(written):
-    json_path, csv_path = written
-    assert json_path.name == "findings.json" and csv_path.name == "findings.csv"
-    published = auditkit.analysis_to_dict(protect_analysis(auditkit.analyse_round(EXAMPLE_PARAMETERS)))
-    assert json.loads(json_path.read_text(encoding="utf-8")) == published
-    assert published["disclosure"]["applied"] is True
-
-
-def test_findings_csv_has_stable_columns(written):
-    _, csv_path = written
-    with csv_path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    assert header == CSV_COLUMNS
-
-
-def test_findings_csv_has_one_row_per_instrument_item_area(written, round_):
-    rows = read_rows(written[1])
-    keys = [(row["instrument"], row["item"], row["area"]) for row in rows]
-    assert len(keys) == len(set(keys))
-    areas = {
-        "deep_dive": {"all", "Leicester", "Leicestershire", "Rutland"},
-        "survey": {"all", "Leicester", "Leicestershire", "Rutland", "other"},
-    }
-    expected = {
-        (name, item.id, area)
-        for name, instrument in round_.instruments.items()
-        for item in instrument.codebook.indicators
-        for area in areas[name]
-    }
-    assert set(keys) == expected
-
-
-def test_findings_csv_keeps_full_precision(written, findings):
-    rows = read_rows(written[1])
-    frame = findings.indicators
-    assert len(rows) == len(frame)
-    for row, (_, expected) in zip(rows, frame.iterrows()):
-        assert (row["instrument"], row["item"], row["area"]) == (
-            expected["instrument"],
-            expected["item"],
-            expected["area"],
-        )
-        assert int(row["numerator"]) == expected["numerator"]
-        assert int(row["denominator"]) == expected["denominator"]
-        for column in ("proportion", "ci_low", "ci_high"):
-            if math.isnan(expected[column]):
-                assert row[column] == ""
-            else:
-                assert float(row[column]) == expected[column], (row["item"], row["area"], column)
-        assert row["lower_is_better"] == str(bool(expected["lower_is_better"]))
-
-
-def test_findings_csv_toolkit_used_total_row(written):
-    # Wilson 2/10, 95% CI 0.0567 to 0.5098 (PHE closed form; the briefing's "6% to 51%").
-    rows = {(row["instrument"], row["item"], row["area"]): row for row in read_rows(written[1])}
-    row = rows[("deep_dive", "toolkit_used", "all")]
-    assert (row["numerator"], row["denominator"]) == ("2", "10")
-    assert float(row["ci_low"]) == pytest.approx(0.0566821514543752, abs=1e-12)
-    assert float(row["ci_high"]) == pytest.approx(0.5098375284633583, abs=1e-12)
-
-
-def test_no_identifier_or_internal_note_is_written(written):
-    text = written[0].read_text(encoding="utf-8") + written[1].read_text(encoding="utf-8")
-    cases, survey = read_rows(CASES_CSV), read_rows(SURVEY_CSV)
-    identifiers = [row["case_ref"] for row in cases] + [row["response_id"] for row in survey]
-    assert len(identifiers) == 71
-    leaked = [value for value in identifiers if value in text]
-    assert leaked == []
-    notes = [row["notes"] for row in cases if row["notes"]]
-    assert [note for note in notes if note in text] == []
-
-
 def test_compute_findings_does_not_modify_its_inputs(round_):
     records = auditkit.load_round_records(round_)
     kept = copy.deepcopy(records)
@@ -314,55 +196,6 @@ def test_compute_findings_does_not_modify_its_inputs(round_):
     assert set(records) == set(kept)
     for name in kept:
         pd.testing.assert_frame_equal(records[name], kept[name], check_exact=True)
-
-
-def test_same_inputs_give_byte_identical_findings(tmp_path):
-    outputs = []
-    for attempt in ("first", "second"):
-        folder = tmp_path / attempt
-        folder.mkdir()
-        json_path, csv_path = write_findings(auditkit.analyse_round(EXAMPLE_PARAMETERS), folder)
-        outputs.append((json_path.read_bytes(), csv_path.read_bytes()))
-    assert outputs[0] == outputs[1]
-
-
-# --- quotes -------------------------------------------------------------------------------------------
-
-
-def consented_comments() -> list[str]:
-    return [
-        " ".join(row["comment"].split())
-        for row in read_rows(SURVEY_CSV)
-        if row["comment"].strip() and row["quote_consent"].strip() == "yes"
-    ]
-
-
-def test_only_consented_comments_are_quoted(round_, records):
-    refused = [row["comment"] for row in read_rows(SURVEY_CSV) if row["comment"] and row["quote_consent"] == "no"]
-    assert len(refused) == 2  # the example holds comments whose authors said no
-    selection = auditkit.select_quotes(round_, records)
-    for text in refused:
-        assert all(text not in quote and quote not in text for quote in selection.quotes)
-    assert set(selection.quotes) <= set(consented_comments())
-    assert selection.without_consent == len(refused)
-
-
-def test_all_consented_comments_fit_under_the_default_limit(round_, records):
-    selection = auditkit.select_quotes(round_, records)
-    assert len(consented_comments()) <= round_.briefing.max_quotes
-    assert list(selection.quotes) == consented_comments()  # in file order
-    assert selection.over_limit == 0
-
-
-def test_quotes_are_capped_at_max_quotes(example_round):
-    example_round.edit_parameters("max_quotes: 8", "max_quotes: 2")
-    round_ = auditkit.load_round(example_round.parameters)
-    assert round_.briefing.max_quotes == 2
-    selection = auditkit.select_quotes(round_, auditkit.load_round_records(round_))
-    consented = consented_comments()
-    assert list(selection.quotes) == consented[:2]
-    assert selection.over_limit == len(consented) - 2
-    assert selection.without_consent == 2
 
 
 @pytest.mark.parametrize("categorical", [True, False], ids=["categorical answers", "plain answers"])

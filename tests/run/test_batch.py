@@ -1,19 +1,18 @@
-"""Many rounds in one call, and notebooks run in-process: fast, but nothing leaks between them."""
+"""auditkit.run.batch: many rounds in one call (`auditkit run A.yaml B.yaml --jobs 2`), each as it would be alone."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
 from auditkit.cli import main
-from auditkit.run.engines import execute_notebook
 
 pytestmark = pytest.mark.slow
+
 
 ROUNDS = ("llr-2017.yaml", "lancashire-2018.yaml")
 
@@ -71,22 +70,3 @@ def test_progress_stays_quiet_when_not_attached_to_a_terminal(project: Path, tmp
     assert result.exit_code == 0, result.output
     assert "executing" not in result.output and "validating" not in result.output
     assert result.output.startswith("Briefing written to ")
-
-
-def test_one_notebook_sees_nothing_another_defined(tmp_path: Path):
-    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("left_behind = 42")])
-    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("'left_behind' in globals()")])
-    for notebook, name in ((first, "first.ipynb"), (second, "second.ipynb")):
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(notebook, tmp_path / name)
-    execute_notebook(tmp_path / "first.ipynb", tmp_path / "first-out.ipynb", {})
-    executed = execute_notebook(tmp_path / "second.ipynb", tmp_path / "second-out.ipynb", {})
-    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "False"
-
-
-def test_the_kernel_engine_gives_the_same_findings(project: Path, tmp_path: Path):
-    parameters = str(project / "parameters" / "llr-2017.yaml")
-    assert invoke("run", parameters, "--out", str(tmp_path / "inprocess"), "--quiet").exit_code == 0
-    assert invoke("run", parameters, "--out", str(tmp_path / "kernel"), "--quiet", "--engine", "kernel").exit_code == 0
-    for output in ("findings.json", "findings.csv", "briefing.html"):
-        assert (tmp_path / "inprocess" / output).read_bytes() == (tmp_path / "kernel" / output).read_bytes(), output

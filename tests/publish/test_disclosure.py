@@ -68,7 +68,7 @@ def test_mask_has_the_cells_plus_a_total_row_and_column():
     assert list(mask.index) == [*AREAS, TOTAL]
     assert list(mask.columns) == ["met", "not met", TOTAL]
     assert mask.index.name == "area"
-    assert (mask.dtypes == bool).all()  # noqa: E721 - compares each column's dtype with bool
+    assert (mask.dtypes == bool).all()  # noqa: E721 - each column's dtype, compared as pandas does
 
 
 def test_hides_what_a_naive_rule_would_leave_recoverable_from_the_published_total():

@@ -1,0 +1,106 @@
+"""auditkit.briefing.html: one briefing section rendered from its template, safely and only once per analysis."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RoundCopy
+
+import auditkit
+from auditkit.briefing.html import SECTION_NAMES, Section, prepare_sections, render_section
+from auditkit.briefing.sections import SECTIONS
+
+SUMMARY = "summary: >-\n    This briefing brings together"
+
+
+def counting_builders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count how often each section's context is built, that is how often it is rendered."""
+    calls = dict.fromkeys(SECTIONS, 0)
+    for name, build in list(SECTIONS.items()):
+
+        def counted(analysis, name=name, build=build):
+            calls[name] += 1
+            return build(analysis)
+
+        monkeypatch.setitem(SECTIONS, name, counted)
+    return calls
+
+
+def test_the_briefing_has_these_sections_in_this_order():
+    assert SECTION_NAMES == (
+        "title",
+        "background",
+        "methodology",
+        "definition",
+        "quotes",
+        "key_findings",
+        "change",
+        "actions",
+        "indicators",
+        "charts",
+        "further_information",
+    )
+
+
+def test_an_unknown_section_is_named_with_the_sections_there_are(example_round: RoundCopy):
+    analysis = auditkit.analyse_round(example_round.parameters)
+    with pytest.raises(ValueError) as caught:
+        render_section("summary_table", analysis)
+    assert str(caught.value) == (
+        "There is no briefing section 'summary_table'; sections: title, background, methodology, definition, "
+        "quotes, key_findings, change, actions, indicators, charts, further_information."
+    )
+
+
+def test_a_section_shows_itself_as_html_in_a_notebook(example_round: RoundCopy):
+    section = render_section("title", auditkit.analyse_round(example_round.parameters))
+    assert isinstance(section, Section) and section.name == "title"
+    assert section._repr_html_() == section.html
+    assert "<h1>Neglect toolkit survey and deep dive audit</h1>" in section.html
+
+
+def test_markdown_in_the_parameters_file_is_formatted_and_its_html_escaped(example_round: RoundCopy):
+    example_round.edit_parameters(
+        SUMMARY, "summary: >-\n    This **briefing** <script>alert('x')</script> brings together"
+    )
+    html = render_section("title", auditkit.analyse_round(example_round.parameters)).html
+    assert "This <strong>briefing</strong> &lt;script&gt;alert('x')&lt;/script&gt; brings together" in html
+    assert "<script>" not in html
+
+
+def test_plain_text_from_the_parameters_file_is_escaped(example_round: RoundCopy):
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect <i>toolkit</i> & audit"
+    )
+    html = render_section("title", auditkit.analyse_round(example_round.parameters)).html
+    assert "<h1>Neglect &lt;i&gt;toolkit&lt;/i&gt; &amp; audit</h1>" in html
+
+
+def test_a_section_is_rendered_once_for_the_same_analysis(example_round: RoundCopy, monkeypatch):
+    calls = counting_builders(monkeypatch)
+    analysis = auditkit.analyse_round(example_round.parameters)
+    first = render_section("key_findings", analysis)
+    second = render_section("key_findings", analysis)
+    assert second is first
+    assert calls["key_findings"] == 1
+
+
+def test_prepared_sections_are_not_rendered_again(example_round: RoundCopy, monkeypatch):
+    calls = counting_builders(monkeypatch)
+    analysis = auditkit.analyse_round(example_round.parameters)
+    prepare_sections(analysis)
+    assert calls == dict.fromkeys(SECTION_NAMES, 1)
+    for name in SECTION_NAMES:
+        render_section(name, analysis)
+    assert calls == dict.fromkeys(SECTION_NAMES, 1)
+
+
+def test_another_analysis_is_rendered_afresh(example_round: RoundCopy, monkeypatch):
+    calls = counting_builders(monkeypatch)
+    before = render_section("title", auditkit.analyse_round(example_round.parameters)).html
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit audit, second look"
+    )
+    after = render_section("title", auditkit.analyse_round(example_round.parameters)).html
+    assert calls["title"] == 2
+    assert "<h1>Neglect toolkit survey and deep dive audit</h1>" in before
+    assert "<h1>Neglect toolkit audit, second look</h1>" in after

@@ -1,0 +1,114 @@
+"""auditkit.run.forked: one piece of a run done in a forked process while this one does the rest.
+
+The work in these tests leaves files behind (its process id, a mark that it finished) so that what ran
+where, and when, is read from the file system rather than from the module under test.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from auditkit.errors import AuditkitError, ParametersError
+from auditkit.run.forked import alongside
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="this system cannot fork a process"
+)
+
+
+def wait_for(path: Path, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path.name} did not appear")
+        time.sleep(0.01)
+
+
+def test_the_work_runs_in_another_process_while_the_block_runs(tmp_path: Path):
+    started, go, finished = tmp_path / "started", tmp_path / "go", tmp_path / "finished"
+
+    def work():
+        started.write_text(str(os.getpid()))
+        wait_for(go)  # only the block creates it: the work must be running at the same time
+        finished.write_text("done")
+
+    with alongside(work):
+        wait_for(started)
+        go.touch()
+    assert int(started.read_text()) != os.getpid()
+    assert finished.read_text() == "done"  # the block's end waits for the work
+
+
+def test_a_users_mistake_in_the_work_is_raised_as_itself_at_the_end_of_the_block(tmp_path: Path):
+    block_ran = []
+
+    def work():
+        raise ParametersError("llr-2017.yaml: key 'areas' has 5; it must be a list.")
+
+    with pytest.raises(ParametersError) as caught, alongside(work):
+        block_ran.append(True)
+    assert str(caught.value) == "llr-2017.yaml: key 'areas' has 5; it must be a list."
+    assert block_ran == [True]
+
+
+def test_a_bug_in_the_work_is_raised_with_its_traceback():
+    def work():
+        raise KeyError("deep_dive")
+
+    with pytest.raises(RuntimeError) as caught, alongside(work):
+        pass
+    message = str(caught.value)
+    assert message.startswith("The analyst's workbook failed in its own process:\n")
+    assert "Traceback (most recent call last)" in message and "KeyError: 'deep_dive'" in message
+
+
+def test_a_process_that_dies_without_a_word_is_reported_with_its_exit_code():
+    def work():
+        os._exit(3)
+
+    with pytest.raises(AuditkitError) as caught, alongside(work):
+        pass
+    assert str(caught.value) == "The process running the analyst's workbook stopped unexpectedly (exit code 3)."
+
+
+def test_when_the_block_fails_the_work_is_stopped_and_the_blocks_error_raised(tmp_path: Path):
+    started, never = tmp_path / "started", tmp_path / "never"
+
+    def work():
+        started.write_text(str(os.getpid()))
+        wait_for(never, seconds=60)
+
+    began = time.monotonic()
+    with pytest.raises(ValueError, match="the briefing failed"), alongside(work):
+        wait_for(started)
+        raise ValueError("the briefing failed")
+    assert time.monotonic() - began < 30  # not left to wait for its minute
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)
+
+
+def test_without_parallel_the_work_is_done_first_in_this_process():
+    order = []
+
+    def work():
+        order.append(("work", os.getpid()))
+
+    with alongside(work, parallel=False):
+        order.append(("block", os.getpid()))
+    assert order == [("work", os.getpid()), ("block", os.getpid())]
+
+
+def test_without_parallel_a_failing_work_stops_before_the_block():
+    block_ran = []
+
+    def work():
+        raise ParametersError("llr-2017.yaml does not exist.")
+
+    with pytest.raises(ParametersError, match="does not exist"), alongside(work, parallel=False):
+        block_ran.append(True)
+    assert block_ran == []

@@ -1,0 +1,99 @@
+"""auditkit.errors: every error a user can cause, and the sentence each prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditkit.errors import (
+    AuditkitError,
+    CodebookError,
+    DataError,
+    DataValidationError,
+    NotebookError,
+    ParametersError,
+    Problem,
+    RenderError,
+)
+
+CASES = Path("/shared drive/audits/llr-2017-cases.csv")
+
+
+@pytest.mark.parametrize(
+    "error", [ParametersError, CodebookError, DataError, DataValidationError, NotebookError, RenderError]
+)
+def test_every_user_error_is_an_auditkit_error_which_the_command_prints_as_a_sentence(error):
+    assert issubclass(error, AuditkitError)
+
+
+def test_a_data_error_names_the_file_not_its_whole_path():
+    error = DataError(CASES, "the file is empty.")
+    assert str(error) == "llr-2017-cases.csv: the file is empty."
+    assert error.path == CASES and error.reason == "the file is empty."
+
+
+def test_a_data_error_takes_a_path_as_text():
+    assert DataError("data/survey.xlsx", "no sheet is named Data.").path == Path("data/survey.xlsx")
+
+
+def test_a_problem_is_located_as_excel_shows_it_with_the_value_quoted():
+    problem = Problem(CASES, 3, "toolkit_used", "maybe", "is not an allowed value; allowed: yes, no.")
+    assert (
+        str(problem)
+        == "llr-2017-cases.csv, row 3, column 'toolkit_used': 'maybe' is not an allowed value; allowed: yes, no."
+    )
+
+
+def test_a_problem_leaves_out_what_it_does_not_know():
+    assert str(Problem(CASES, None, None, None, "the file has no rows.")) == "llr-2017-cases.csv: the file has no rows."
+    assert (
+        str(Problem(CASES, 1, None, None, "the header is blank.")) == "llr-2017-cases.csv, row 1: the header is blank."
+    )
+    assert (
+        str(Problem(CASES, None, "area", None, "is missing from the header."))
+        == "llr-2017-cases.csv, column 'area': is missing from the header."
+    )
+
+
+def test_a_blank_value_is_still_shown_as_the_user_typed_it():
+    assert str(Problem(CASES, 4, "area", "", "is blank; every record needs one.")) == (
+        "llr-2017-cases.csv, row 4, column 'area': '' is blank; every record needs one."
+    )
+
+
+def test_a_validation_error_lists_every_problem_under_a_count():
+    problems = [
+        Problem(CASES, 2, "area", "Leicster", "is not one of the round's areas."),
+        Problem(CASES, 5, "audit_date", "2017-06-03", "is outside the round's period."),
+    ]
+    error = DataValidationError(problems)
+    assert str(error) == (
+        "The data has 2 problems:\n"
+        "  llr-2017-cases.csv, row 2, column 'area': 'Leicster' is not one of the round's areas.\n"
+        "  llr-2017-cases.csv, row 5, column 'audit_date': '2017-06-03' is outside the round's period."
+    )
+    assert error.problems == problems
+
+
+def test_one_problem_is_one_problem_not_one_problems():
+    error = DataValidationError([Problem(CASES, None, None, None, "the file has no rows.")])
+    assert str(error) == "The data has 1 problem:\n  llr-2017-cases.csv: the file has no rows."
+
+
+def test_a_validation_error_keeps_its_own_list_of_problems():
+    problems = [Problem(CASES, 2, "area", "Leicster", "is not one of the round's areas.")]
+    error = DataValidationError(problems)
+    problems.clear()
+    assert len(error.problems) == 1
+
+
+def test_a_notebook_error_names_the_notebook_and_the_cell():
+    error = NotebookError("briefing.ipynb", "[4]", "NameError: name 'analysis' is not defined")
+    assert str(error) == "The notebook briefing.ipynb, cell [4] failed: NameError: name 'analysis' is not defined"
+    assert (error.notebook, error.cell) == ("briefing.ipynb", "[4]")
+
+
+def test_a_notebook_error_without_a_cell_names_the_notebook():
+    error = NotebookError("analysis.ipynb", None, "its kernel stopped while running")
+    assert str(error) == "The notebook analysis.ipynb failed: its kernel stopped while running"
