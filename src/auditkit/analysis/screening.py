@@ -8,7 +8,7 @@ with fewer than four words of its own left.
 
 Screening errs towards redacting too much. A briefing loses little when an innocent
 number is blanked; a published date of birth cannot be taken back. The patterns below
-say what each one deliberately leaves alone, and the tests in ``tests/test_screening.py``
+say what each one deliberately leaves alone, and the tests in ``tests/analysis/test_screening.py``
 hold them to it. Screening is a safety net, not a substitute for reading each quote:
 it cannot recognise a child described in words ("the twins on the new estate").
 

@@ -117,7 +117,7 @@ def render_briefing_pdf(html: str, path: str | Path) -> Path:
     path = Path(path)
     document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
     # Font subsets and PDF/UA-1 add no date and no random identifier, so the same HTML gives the same
-    # bytes (tests/test_briefing.py checks it). Subsets keep the file small (about 0.3 MB, not 1.6 MB)
+    # bytes (tests/end_to_end/test_briefing.py checks it). Subsets keep the file small (about 0.3 MB, not 1.6 MB)
     # and fast to write.
     document.write_pdf(path, pdf_variant=PDF_VARIANT, finisher=_xmp_language)
     return path

@@ -5,7 +5,7 @@ writes: UTF-8 or Windows-1252, every cell quoted or none) in two halves on two t
 answers as categoricals. For anything unusual it
 returns None and :func:`auditkit.read.tables.read_table` reads the file as before, so every file
 gives the same table, and every error the same message, whichever path reads it
-(``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
+(``tests/read/test_quick_csv.py`` checks this on hundreds of random files).
 """
 
 from __future__ import annotations

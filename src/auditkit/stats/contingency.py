@@ -2,7 +2,7 @@
 
 Areas against each other (one row per area, met and not met) are tested here. The exact test
 enumerates every table with the observed margins, never sampling, so it gives the same p-value on
-every run (scipy's r×c ``fisher_exact`` is Monte Carlo). ``tests/test_inference.py`` checks both
+every run (scipy's r×c ``fisher_exact`` is Monte Carlo). ``tests/stats/test_contingency.py`` checks both
 against R's published examples.
 """
 

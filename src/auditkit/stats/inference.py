@@ -3,7 +3,7 @@
 The r×c tests for areas against each other live in :mod:`auditkit.stats.contingency` and are re-exported here.
 
 Methods and published values to test against are listed in ``shared/reference/stats/README.md``;
-``tests/test_inference.py`` cites them inline. scipy and statsmodels do the work wherever they implement
+``tests/stats/test_inference.py`` cites them inline. scipy and statsmodels do the work wherever they implement
 the method; only the Cochran–Armitage trend statistic and the exact r×c (Fisher–Freeman–Halton) p-value
 are written out here.
 """
