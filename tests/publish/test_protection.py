@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import REPO, RoundCopy
 
@@ -52,10 +53,12 @@ def test_a_total_whose_counts_are_all_above_the_threshold_is_published(example_r
 
 def test_an_item_whose_complement_is_small_is_suppressed(example_round: RoundCopy):
     # 52 of 60 aware of the toolkit: the 8 not aware is safe, but a by-area cell is small, and the
-    # secondary suppression must not let the total reveal it. The total itself stays published.
+    # secondary suppression must not let the total reveal it. Issue 14: the total is hidden too, because
+    # 60 answers beside the 61 responses published would give away the 1 response that left it blank.
     findings = protect_analysis(with_default_rule(example_round)).findings
     total = findings.indicator("survey", "aware_of_toolkit")
-    assert (total["numerator"], total["denominator"]) == (52, 60)
+    assert findings.counts["survey"].records == 61
+    assert pd.isna(total["numerator"]) and pd.isna(total["denominator"])
     rows = findings.indicators
     areas = rows[(rows["item"] == "aware_of_toolkit") & (rows["area"] != "all")]
     assert areas["suppressed"].sum() != 1, "a single hidden area could be recovered from the total"
@@ -95,8 +98,11 @@ def test_a_comparison_resting_on_a_suppressed_count_is_suppressed(example_round:
     items = published.comparison.items.set_index("item")
     assert items.loc["toolkit_used", "verdict"] == SUPPRESSED
     assert items[["difference", "p_value", "baseline_numerator"]].loc["toolkit_used"].isna().all()
-    # Survey: use of the toolkit 21/58 → 41/68, no small counts: the comparison stands.
-    assert items.loc["used_toolkit", "verdict"] == "improved"
+    # Survey: attended the launch, 22/61 → 24/70, no small counts (every response answered it): the
+    # comparison stands. (Use of the toolkit, 21/58 → 41/68, no longer does: issue 14, 58 of 61 answers
+    # beside the records would give away the 3 blanks.)
+    assert items.loc["attended_launch", "verdict"] == "no clear change"
+    assert items.loc["used_toolkit", "verdict"] == SUPPRESSED
     html = briefing_html(auditkit.analyse_round(followup))
     assert "Toolkit use rose from 2 of 10" not in html
     assert "Not compared here, because the numbers are too small to publish: toolkit use;" in html
@@ -112,9 +118,9 @@ def test_a_suppressed_comparison_hides_the_intervals_of_its_proportions(example_
     # Toolkit use, 2 of 10 at baseline: hidden, and so are the intervals around its proportions.
     assert items.loc["toolkit_used", intervals].isna().all()
     assert items.loc["toolkit_used", ["baseline_proportion", "followup_proportion"]].isna().all()
-    # Use of the toolkit, 21/58 → 41/68: published, intervals and all.
+    # Attended the launch, 22/61 → 24/70: published, intervals and all.
     unprotected = analysis.comparison.items.set_index("item")
-    assert items.loc["used_toolkit", intervals].tolist() == unprotected.loc["used_toolkit", intervals].tolist()
+    assert items.loc["attended_launch", intervals].tolist() == unprotected.loc["attended_launch", intervals].tolist()
 
 
 def test_min_count_zero_publishes_every_figure_and_says_so():

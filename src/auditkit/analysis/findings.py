@@ -7,7 +7,7 @@ total) plus record counts. :func:`auditkit.publish.findings_files.findings_to_di
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -22,12 +22,16 @@ from auditkit.stats.proportions import proportion_ci
 
 __all__ = [
     "ALL_AREAS",
+    "BLANK",
+    "CELL_COLUMNS",
+    "NO_AREA",
     "DISTRIBUTION_COLUMNS",
     "INDICATOR_COLUMNS",
     "Findings",
     "RecordCounts",
     "compute_findings",
     "count_records",
+    "summarise_cells",
     "summarise_distributions",
     "summarise_indicators",
 ]
@@ -48,6 +52,11 @@ INDICATOR_COLUMNS = (
     "ci_high",
     "lower_is_better",
 )
+
+#: Columns of :attr:`Findings.cells`, in order.
+CELL_COLUMNS = ("instrument", "item", "area", "value", "count")
+#: The ``area`` of records with no area, and the ``value`` of blank answers, in :attr:`Findings.cells`.
+NO_AREA = BLANK = ""
 
 #: Columns of :attr:`Findings.distributions`, in order.
 DISTRIBUTION_COLUMNS = ("instrument", "item", "value", "value_label", "count")
@@ -73,6 +82,9 @@ class Findings:
     counts: Mapping[str, RecordCounts]
     indicators: pd.DataFrame
     distributions: pd.DataFrame
+    #: Records per area and answer of each item (:data:`CELL_COLUMNS`): the cells every published count of
+    #: the item adds up. For disclosure control only; never published (a protected analysis has none).
+    cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CELL_COLUMNS)))
 
     def indicator(self, instrument: str, item: str, area: str = ALL_AREAS) -> dict[str, Any]:
         """One row of :attr:`indicators`.
@@ -267,6 +279,50 @@ def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrumen
     return pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS))
 
 
+def summarise_cells(records: pd.DataFrame, codebook: Codebook, round_: Round, instrument: str) -> pd.DataFrame:
+    """How many records of each area gave each answer (blank included) to each item with met values.
+
+    Every count a briefing publishes about an item (numerators, denominators, answers per value,
+    records per area) is a sum of these cells, which is what disclosure control needs to know.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item × area × value, columns in :data:`CELL_COLUMNS`; areas are the round's (and
+        :data:`NO_AREA` for records without one, when there are any), values the item's codes and
+        :data:`BLANK`.
+    """
+    area = _area_column(records, codebook)
+    areas = list(_area_codes(codebook, round_))
+    area_codes = (
+        pd.Categorical(records[area], categories=areas).codes if area else np.zeros(len(records), dtype=np.int8)
+    )
+    area_keys = np.where(area_codes < 0, len(areas), area_codes).astype(np.int64)
+    area_names = [*areas, NO_AREA] if area else [NO_AREA]
+    frames = []
+    for item in codebook.indicators:
+        values = [value.code for value in item.values]
+        value_codes = pd.Categorical(records[item.id], categories=values).codes
+        keys = area_keys * (len(values) + 1) + np.where(value_codes < 0, len(values), value_codes)
+        table = np.bincount(keys, minlength=len(area_names) * (len(values) + 1)).reshape(len(area_names), -1)
+        if area and not table[-1].any():
+            table, names = table[:-1], area_names[:-1]
+        else:
+            names = area_names
+        frames.append(
+            pd.DataFrame(
+                {
+                    "instrument": instrument,
+                    "item": item.id,
+                    "area": np.repeat(names, len(values) + 1),
+                    "value": [*values, BLANK] * len(names),
+                    "count": table.ravel().astype(np.int64),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(CELL_COLUMNS))
+
+
 def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Findings:
     """The findings of a round from each instrument's validated records.
 
@@ -276,12 +332,14 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
         ``counts`` (a :class:`RecordCounts` per instrument), ``indicators`` (columns in
         :data:`INDICATOR_COLUMNS`) and ``distributions`` (columns in :data:`DISTRIBUTION_COLUMNS`).
     """
-    counts, indicators, distributions = {}, [], []
+    counts, indicators, distributions, cells = {}, [], [], []
     for name, instrument in round_.instruments.items():
         frame = records[name]
         counts[name] = count_records(frame, instrument.codebook, round_)
         indicators.append(summarise_indicators(frame, instrument.codebook, round_, name))
         distributions.append(summarise_distributions(frame, instrument.codebook, name))
+        if round_.disclosure.active:  # only disclosure control needs them
+            cells.append(summarise_cells(frame, instrument.codebook, round_, name))
     return Findings(
         round=round_,
         counts=MappingProxyType(counts),
@@ -291,4 +349,5 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
         distributions=pd.concat(distributions, ignore_index=True)
         if distributions
         else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
+        cells=pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=list(CELL_COLUMNS)),
     )

@@ -23,6 +23,7 @@ from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
+from auditkit.publish.linked_tables import LinkedHidden, protect_linked_counts
 
 __all__ = [
     "SUPPRESSED",
@@ -107,12 +108,50 @@ def protect_findings(findings: Findings) -> Findings:
         if indicators
         else findings.indicators.assign(suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
     )
+    counts = {name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}
+    distributions = _protect_distributions(findings.distributions, rule)
+    if rule.active and not findings.cells.empty:
+        items = {
+            (name, item.id): item
+            for name, instrument in findings.round.instruments.items()
+            for item in instrument.codebook.indicators
+        }
+        hidden = protect_linked_counts(findings.cells, protected, distributions, counts, items, rule)
+        protected, distributions, counts = _apply_linked(hidden, protected, distributions, counts)
     return Findings(
-        round=findings.round,
-        counts=MappingProxyType({name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}),
-        indicators=protected,
-        distributions=_protect_distributions(findings.distributions, rule),
+        round=findings.round, counts=MappingProxyType(counts), indicators=protected, distributions=distributions
     )
+
+
+def _apply_linked(
+    hidden: LinkedHidden, indicators: pd.DataFrame, distributions: pd.DataFrame, counts: dict[str, RecordCounts]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RecordCounts]]:
+    """The frames with everything the linked audit hides set to missing and flagged."""
+    indicators, distributions = indicators.copy(), distributions.copy()
+    keys = list(zip(indicators["instrument"], indicators["item"], indicators["area"]))
+    numerator = np.array([area in hidden.numerators.get((i, j), ()) for i, j, area in keys], dtype=bool)
+    denominator = np.array([area in hidden.denominators.get((i, j), ()) for i, j, area in keys], dtype=bool)
+    indicators["suppressed"] = indicators["suppressed"].to_numpy(dtype=bool) | numerator | denominator
+    indicators["denominator_suppressed"] = indicators["denominator_suppressed"].to_numpy(dtype=bool) | denominator
+    rows = indicators["suppressed"].to_numpy()
+    indicators.loc[rows, "numerator"] = pd.NA
+    indicators.loc[rows, ["proportion", "ci_low", "ci_high"]] = np.nan
+    indicators.loc[indicators["denominator_suppressed"].to_numpy(), "denominator"] = pd.NA
+    values = zip(distributions["instrument"], distributions["item"], distributions["value"])
+    flags = np.array([value in hidden.values.get((i, j), ()) for i, j, value in values], dtype=bool)
+    distributions["suppressed"] = distributions["suppressed"].to_numpy(dtype=bool) | flags
+    distributions.loc[distributions["suppressed"].to_numpy(), "count"] = pd.NA
+    protected = {}
+    for name, instrument_counts in counts.items():
+        gone = hidden.records.get(name, frozenset())
+        protected[name] = RecordCounts(
+            records=None if ALL_AREAS in gone else instrument_counts.records,
+            complete=instrument_counts.complete,
+            by_area=MappingProxyType(
+                {area: None if area in gone else count for area, count in instrument_counts.by_area.items()}
+            ),
+        )
+    return indicators, distributions, protected
 
 
 def _total_hidden(findings: Findings) -> set[tuple[str, str]]:
@@ -143,6 +182,12 @@ def _protect_comparison(comparison: Comparison, before: Findings, after: Finding
     totals = np.array([key in hidden for key in keys], dtype=bool)
     items.loc[totals, list(_COMPARISON_FIGURES)] = pd.NA
     items.loc[totals, "verdict"] = SUPPRESSED
+    # A denominator each round hides stays hidden here (beside the records, it gives the unanswered count).
+    for side, findings in (("baseline", before), ("followup", after)):
+        rows = findings.indicators
+        gone = rows[(rows["area"] == ALL_AREAS) & rows["denominator_suppressed"].astype(bool)]
+        hidden_denominators = set(zip(gone["instrument"], gone["item"]))
+        items.loc[np.array([key in hidden_denominators for key in keys], dtype=bool), f"{side}_denominator"] = pd.NA
     small = [
         rule.active
         and any(

@@ -1,0 +1,158 @@
+"""Which hidden counts a reader could still work out exactly from the published ones.
+
+Every count auditkit publishes about an item is a sum of *cells*: how many records of an area gave an
+answer. A reader who sees some sums and not others knows that the cells are whole numbers, at least 0,
+and add up to every published sum; a hidden count (a cell, or a sum of cells) is *determined* when only
+one value fits. The DfE rule forbids a determined hidden count from 1 to 5.
+
+A hidden sum is determined when it takes one value over all non-negative cells that give the published
+sums: after setting aside the cells that are 0 in every solution (found with linear programmes, scipy's
+HiGHS), when it is a linear combination of the published sums (least squares). :func:`feasible_range`
+gives a sum's smallest and largest value. For the sums auditkit publishes
+about one item, the linear programme's bounds are also the whole-number bounds: each area's sums run over
+nested sets of answers (met ⊂ applicable ⊂ all), and each answer's and the totals' sums over sets of areas
+that are nested or disjoint too, and a matrix whose rows are two such (laminar) families is totally
+unimodular, so every vertex of the feasible region is whole. ``tests/publish/test_disclosure_audit.py``
+checks the ranges against scipy's integer solver. No library answers this question directly; the linear
+programming is scipy's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+__all__ = ["Sum", "determined_sums", "explaining_sums", "feasible_range", "forced_zero"]
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A count that is the sum of some cells: its ``key`` (what it is) and the indices of its ``cells``."""
+
+    key: Hashable
+    cells: tuple[int, ...]
+
+
+def _constraints(size: int, published: Sequence[Sum], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    matrix = np.zeros((len(published), size))
+    for row, known in enumerate(published):
+        matrix[row, list(known.cells)] = 1.0
+    return matrix, np.array([values[list(known.cells)].sum() for known in published], dtype=float)
+
+
+def feasible_range(values: np.ndarray, published: Sequence[Sum], hidden: Sum) -> tuple[float, float]:
+    """The smallest and largest value ``hidden`` can take given the published sums of ``values``' cells.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The bounds; the largest is ``inf`` when the published sums do not bound it.
+    """
+    size = len(values)
+    objective = np.zeros(size)
+    objective[list(hidden.cells)] = 1.0
+    if published:
+        matrix, totals = _constraints(size, published, np.asarray(values))
+    else:
+        matrix, totals = None, None
+    bounds = [(0, None)] * size
+    low = linprog(objective, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
+    high = linprog(-objective, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
+    upper = np.inf if high.status == 3 else -high.fun  # status 3: unbounded
+    return float(round(low.fun, 6)), float(upper if np.isinf(upper) else round(upper, 6))
+
+
+def forced_zero(matrix: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Which cells are 0 in every non-negative solution of ``matrix @ cells == totals``.
+
+    Each round maximises, over the cells not yet seen positive, the sum of ``t`` with ``0 <= t <= cells``
+    and ``t <= 1``; the cells positive at the optimum can be positive, and an optimum of 0 proves the
+    rest are 0 in every solution. A few rounds settle a table.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, one per cell.
+    """
+    size = matrix.shape[1]
+    unknown = np.ones(size, dtype=bool)
+    while unknown.any():
+        count = int(unknown.sum())
+        # variables: the cells, then one t per unknown cell
+        objective = np.concatenate([np.zeros(size), -np.ones(count)])
+        equality = np.hstack([matrix, np.zeros((matrix.shape[0], count))])
+        below = np.zeros((count, size + count))
+        below[np.arange(count), np.flatnonzero(unknown)] = -1.0
+        below[np.arange(count), size + np.arange(count)] = 1.0  # t - cell <= 0
+        bounds = [(0, None)] * size + [(0, 1)] * count
+        result = linprog(
+            objective, A_ub=below, b_ub=np.zeros(count), A_eq=equality, b_eq=totals, bounds=bounds, method="highs"
+        )
+        positive = result.x[size:] > 1e-9
+        if not positive.any():
+            return unknown
+        unknown[np.flatnonzero(unknown)[positive]] = False
+    return unknown
+
+
+def determined_sums(
+    values: np.ndarray, published: Sequence[Sum], sensitive: Sequence[Sum], min_count: int
+) -> list[Sum]:
+    """The sensitive sums from 1 to ``min_count`` that a reader of the published sums could work out exactly.
+
+    A sum is determined when it takes one value on the whole feasible region: with the cells that are 0 in
+    every solution (:func:`forced_zero`) set aside, that is when it is a linear combination of the published
+    sums (a least-squares residual of zero). A sensitive sum that is itself published is not checked here
+    (it must not be published at all when it is small: primary suppression).
+
+    Returns
+    -------
+    list of Sum
+        The determined ones, in the order given.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    shown = {known.key for known in published}
+    candidates = [
+        candidate
+        for candidate in sensitive
+        if candidate.key not in shown and 1 <= int(values[list(candidate.cells)].sum()) <= min_count
+    ]
+    if not candidates:
+        return []
+    size = len(values)
+    forms = np.zeros((len(candidates), size))
+    for row, candidate in enumerate(candidates):
+        forms[row, list(candidate.cells)] = 1.0
+    if not published:
+        return []
+    matrix, totals = _constraints(size, published, values)
+    free = ~forced_zero(matrix, totals)
+    forms, matrix = forms[:, free], matrix[:, free]
+    if not free.any():
+        return list(candidates)
+    weights, *_ = np.linalg.lstsq(matrix.T, forms.T, rcond=None)
+    residual = np.abs(forms.T - matrix.T @ weights).max(axis=0)
+    return [candidate for candidate, left in zip(candidates, residual) if left < 1e-7]
+
+
+def explaining_sums(values: np.ndarray, published: Sequence[Sum], target: Sum) -> list[Sum]:
+    """The published sums a reader combines to work out ``target`` (non-zero weight in its least-squares
+    combination, cells that are 0 in every solution set aside): hiding one of them is what can stop it.
+
+    Returns
+    -------
+    list of Sum
+        In the order given; empty when ``target`` is not such a combination.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    if not published:
+        return []
+    matrix, totals = _constraints(len(values), published, values)
+    free = ~forced_zero(matrix, totals)
+    form = np.zeros(len(values))
+    form[list(target.cells)] = 1.0
+    weights, *_ = np.linalg.lstsq(matrix[:, free].T, form[free], rcond=None)
+    return [known for known, weight in zip(published, weights) if abs(weight) > 1e-9]

@@ -1,0 +1,169 @@
+"""Every published count of an item as one linked table: no hidden count from 1 to 5 can be worked out.
+
+Suppression table by table (:func:`auditkit.publish.disclosure.suppress_table`) protects each table on its
+own: the areas' met and not-met counts, an item's answers per value, the records per area. A reader sees
+them together, and they share cells: an item's answers per value add up to its numerator and denominator,
+the records per area to each area's denominator and its not-applicable and blank answers. So after the
+tables are protected one by one, :func:`protect_linked_counts` audits every count of each item together
+(:func:`auditkit.publish.disclosure_audit.determined_sums`) and, while a hidden count from 1 to the rule's
+``min_count`` (a cell, a numerator, a not-met, not-applicable or blank count, a value's count, a records
+count) can still be worked out exactly, hides one more published count: the smallest non-zero one that
+shares a cell with it. Hiding a denominator hides its numerator too. Records per area are one table for
+the whole instrument, so a records count hidden for one item is hidden for all, and the items are audited
+again.
+
+Limits: the audit takes one item at a time; a reader who combines the ranges two items give for the same
+hidden records count could narrow it further (``tests/publish/test_findings_disclosure.py`` audits the
+published files as a whole).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from auditkit.analysis.findings import ALL_AREAS, BLANK, NO_AREA, RecordCounts
+from auditkit.config.codebook import Item
+from auditkit.config.disclosure_rule import DisclosureRule
+from auditkit.publish.disclosure_audit import Sum, determined_sums, explaining_sums
+
+__all__ = ["LinkedHidden", "protect_linked_counts"]
+
+
+@dataclass(frozen=True)
+class LinkedHidden:
+    """What the linked audit hides: numerators, denominators and value counts by (instrument, item), records
+    by instrument; each a set of areas or values (``all`` for a total)."""
+
+    numerators: Mapping[tuple[str, str], frozenset[str]]
+    denominators: Mapping[tuple[str, str], frozenset[str]]
+    values: Mapping[tuple[str, str], frozenset[str]]
+    records: Mapping[str, frozenset[str]]
+
+
+def _item_sums(cells: pd.DataFrame, item: Item, record_areas: list[str]) -> tuple[list[Sum], list[Sum]]:
+    """The publishable sums of one item's cells, and every sum that must not be worked out when small."""
+    area = cells["area"].to_numpy()
+    value = cells["value"].to_numpy()
+    met = np.isin(value, item.met)
+    applicable = (value != BLANK) & ~np.isin(value, item.not_applicable)
+
+    def where(mask: np.ndarray) -> tuple[int, ...]:
+        return tuple(int(index) for index in np.flatnonzero(mask))
+
+    published, sensitive = [], []
+    for name in [*dict.fromkeys(area), ALL_AREAS]:
+        rows = np.ones(len(cells), dtype=bool) if name == ALL_AREAS else area == name
+        if name != NO_AREA:
+            published += [
+                Sum(("numerator", name), where(rows & met)),
+                Sum(("denominator", name), where(rows & applicable)),
+            ]
+            if name in record_areas or name == ALL_AREAS:
+                published.append(Sum(("records", name), where(rows)))
+        sensitive += [
+            Sum(("not met", name), where(rows & applicable & ~met)),
+            Sum(("not answered", name), where(rows & ~applicable)),
+        ]
+    for code in dict.fromkeys(value):
+        if code != BLANK:
+            published.append(Sum(("value", code), where(value == code)))
+    sensitive += [Sum(("cell", a, v), (index,)) for index, (a, v) in enumerate(zip(area, value))]
+    return published, [*published, *sensitive]
+
+
+#: Which published counts to give up first: an answer's count, then a numerator or a denominator, and
+#: only then a records count (the headline of a briefing's methodology, shared by every item).
+_HIDE_FIRST = {"value": 0, "numerator": 1, "denominator": 2, "records": 3}
+
+
+def _without(hidden: set, key: tuple) -> set:
+    """``hidden`` with ``key`` added: a hidden denominator hides its numerator too."""
+    more = {key, ("numerator", key[1])} if key[0] == "denominator" else {key}
+    return hidden | more
+
+
+def _choose(values: np.ndarray, published: list[Sum], hidden: set, target: Sum) -> tuple:
+    """The published count to hide so that ``target`` can no longer be worked out: of the counts a reader
+    combines to get it, the first in the order of :data:`_HIDE_FIRST`, then smallest non-zero first (the
+    audit goes on until ``target`` is undetermined)."""
+    shown = [known for known in published if known.key not in hidden]
+    used = explaining_sums(values, shown, target) or shown
+    return min(
+        used,
+        key=lambda known: (
+            _HIDE_FIRST[known.key[0]],
+            values[list(known.cells)].sum() == 0,
+            values[list(known.cells)].sum(),
+        ),
+    ).key
+
+
+def _audit_item(cells: pd.DataFrame, item: Item, record_areas: list[str], hidden: set, rule: DisclosureRule) -> set:
+    values = cells["count"].to_numpy(dtype=np.int64)
+    published, sensitive = _item_sums(cells, item, record_areas)
+    hidden = set(hidden)
+    # Hiding a count only ever widens what the others allow, so once a sum is undetermined it stays so:
+    # after the first full audit only the sums found determined need checking again.
+    found = determined_sums(
+        values, [known for known in published if known.key not in hidden], sensitive, rule.min_count
+    )
+    while found:
+        hidden = _without(hidden, _choose(values, published, hidden, found[0]))
+        shown = [known for known in published if known.key not in hidden]
+        found = determined_sums(values, shown, found, rule.min_count)
+    return hidden
+
+
+def protect_linked_counts(
+    cells: pd.DataFrame,
+    indicators: pd.DataFrame,
+    distributions: pd.DataFrame,
+    counts: Mapping[str, RecordCounts],
+    items: Mapping[tuple[str, str], Item],
+    rule: DisclosureRule,
+) -> LinkedHidden:
+    """Audit each item's published counts together and hide more until no small hidden count is determined.
+
+    ``indicators``, ``distributions`` and ``counts`` are as protected table by table (their ``suppressed``,
+    ``denominator_suppressed`` flags and None counts say what is hidden already); ``cells`` are the
+    findings' cells (:data:`auditkit.analysis.findings.CELL_COLUMNS`); ``items`` the items by (instrument, item).
+
+    Returns
+    -------
+    LinkedHidden
+        Everything to hide: what was hidden already and what the audit added.
+    """
+    numerators, denominators, value_sets, record_sets = {}, {}, {}, {}
+    for name, instrument_counts in counts.items():
+        records = {area for area, count in instrument_counts.by_area.items() if count is None}
+        if instrument_counts.records is None:
+            records.add(ALL_AREAS)
+        keys = [key for key in items if key[0] == name]
+        changed = True
+        while changed:
+            changed = False
+            for key in keys:
+                item_cells = cells[(cells["instrument"] == key[0]) & (cells["item"] == key[1])].reset_index(drop=True)
+                rows = indicators[(indicators["instrument"] == key[0]) & (indicators["item"] == key[1])]
+                shares = distributions[(distributions["instrument"] == key[0]) & (distributions["item"] == key[1])]
+                hidden = {("numerator", area) for area in rows.loc[rows["suppressed"], "area"]}
+                hidden |= {("denominator", area) for area in rows.loc[rows["denominator_suppressed"], "area"]}
+                hidden |= {("value", value) for value in shares.loc[shares["suppressed"], "value"]}
+                hidden |= {("numerator", a) for a in numerators.get(key, ())} | {
+                    ("denominator", a) for a in denominators.get(key, ())
+                }
+                hidden |= {("value", v) for v in value_sets.get(key, ())} | {("records", area) for area in records}
+                hidden = _audit_item(item_cells, items[key], list(instrument_counts.by_area), hidden, rule)
+                numerators[key] = frozenset(area for kind, area in hidden if kind == "numerator")
+                denominators[key] = frozenset(area for kind, area in hidden if kind == "denominator")
+                value_sets[key] = frozenset(value for kind, value in hidden if kind == "value")
+                more = {area for kind, area in hidden if kind == "records"} - records
+                if more:
+                    records |= more
+                    changed = True
+        record_sets[name] = frozenset(records)
+    return LinkedHidden(numerators, denominators, value_sets, record_sets)
