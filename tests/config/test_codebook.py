@@ -265,6 +265,52 @@ def test_a_summary_with_an_unknown_placeholder_is_refused(tmp_path):
     assert "summary uses {total}, which is not a placeholder" in message
 
 
+STATEMENT_ALLOWED = "{label}, {numerator}, {denominator}, {percent}, {ci_low}, {ci_high}"
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["{numerator:>999999999}", "{numerator!r}", "{numerator[0]}", "{numerator.real}", "{numerator!s:,}"]
+)
+def test_a_statement_with_a_format_or_conversion_is_refused(tmp_path, placeholder):
+    message = codebook_error(write_tiny(tmp_path, "Used in {numerator}", f"Used in {placeholder}"))
+    assert message.splitlines() == [
+        f"The codebook file {(tmp_path / 'tiny.yaml').resolve()} has 1 problem(s):",
+        f"  tiny.yaml: key 'items → item 2': item 'toolkit_used' statement uses {placeholder}, which is not a plain "
+        f"placeholder: a placeholder takes no format, conversion, index or attribute; allowed: {STATEMENT_ALLOWED}.",
+    ]
+
+
+def test_a_summary_with_a_format_is_refused(tmp_path):
+    path = write_tiny(tmp_path, "records: cases audited", "records: cases audited\nsummary: '{records:>99999} cases'")
+    assert codebook_error(path).splitlines()[1:] == [
+        "  tiny.yaml: key 'the top level': summary uses {records:>99999}, which is not a plain placeholder: a "
+        "placeholder takes no format, conversion, index or attribute; allowed: {records}, {complete}, {by_area}, "
+        "{noun}."
+    ]
+
+
+def test_a_key_given_twice_in_a_codebook_names_both_lines(tmp_path):
+    message = codebook_error(write_tiny(tmp_path, "    type: choice\n", "    type: choice\n    type: text\n"))
+    assert message == (
+        "The codebook file tiny.yaml gives the key 'type' twice, at lines 12 and 13; keep the one you mean and "
+        "delete the other."
+    )
+
+
+def test_an_item_id_with_capitals_says_what_an_id_may_hold(tmp_path):
+    message = codebook_error(write_tiny(tmp_path, "  - id: toolkit_used", "  - id: Toolkit-Used"))
+    assert message.splitlines()[1:] == [
+        "  tiny.yaml: key 'items → item 2 → id' has 'Toolkit-Used'; it must be a name of lower-case letters a-z, "
+        "digits and '_', starting with a letter, with no spaces."
+    ]
+
+
+def test_a_folder_given_as_a_codebook_is_named_as_a_folder(tmp_path):
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(tmp_path)
+    assert str(caught.value) == f"The codebook file {tmp_path.resolve()} is a folder, not a regular file."
+
+
 def test_a_choice_item_with_no_values_is_refused(tmp_path):
     message = codebook_error(write_tiny(tmp_path, "    values: [yes, no, not_applicable]\n    met: [yes]\n", ""))
     assert "item 'toolkit_used' is a choice item but lists no values" in message

@@ -96,6 +96,34 @@ def test_a_missing_baseline_is_named(example_round: RoundCopy):
         auditkit.analyse_round(followup)
 
 
+def test_a_baseline_that_is_a_folder_is_named_as_a_folder(example_round: RoundCopy):
+    followup = followup_of(example_round)
+    edit_text(followup, "baseline: llr-2017.yaml", "baseline: ../parameters")
+    assert history_error(followup) == (
+        f"llr-2017-followup.yaml: baseline names {example_round.root / 'parameters'}, which is a folder, "
+        f"not a regular file."
+    )
+
+
+def test_a_baseline_that_is_a_device_is_named_without_being_read(example_round: RoundCopy):
+    followup = followup_of(example_round)
+    edit_text(followup, "baseline: llr-2017.yaml", "baseline: /dev/zero")
+    assert history_error(followup) == (
+        "llr-2017-followup.yaml: baseline names /dev/zero, which is a device, not a regular file."
+    )
+
+
+def test_a_baseline_that_is_a_symbolic_link_loop_is_named(example_round: RoundCopy):
+    followup = followup_of(example_round)
+    loop = followup.with_name("loop.yaml")
+    loop.symlink_to(loop)
+    edit_text(followup, "baseline: llr-2017.yaml", "baseline: loop.yaml")
+    assert history_error(followup) == (
+        f"llr-2017-followup.yaml: baseline names {loop}, which is a symbolic link that loops back on itself, "
+        f"not a regular file."
+    )
+
+
 def test_a_baseline_naming_the_round_itself_is_refused(example_round: RoundCopy):
     followup = followup_of(example_round)
     edit_text(followup, "baseline: llr-2017.yaml", "baseline: llr-2017-followup.yaml")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,39 @@ def test_a_round_id_with_spaces_is_refused(example_round):
     assert "key 'round'" in parameters_error(example_round)
 
 
+ROUND_ID_RULE = (
+    "a round id is at most 64 characters long and holds only letters (a-z, A-Z), digits, '-', '_' and '.', "
+    "starting with a letter or digit (no spaces)."
+)
+
+
+def test_a_round_id_with_spaces_and_punctuation_lists_every_character_allowed(example_round):
+    example_round.edit_parameters("round: llr-2017", "round: llr 2017!")
+    assert parameters_error(example_round).splitlines()[1:] == [
+        f"  llr-2017.yaml: key 'round': 'llr 2017!' is not a round id; {ROUND_ID_RULE}"
+    ]
+
+
+def test_a_round_id_may_not_start_with_a_dot(example_round):
+    example_round.edit_parameters("round: llr-2017", "round: .llr-2017")
+    assert parameters_error(example_round).splitlines()[1:] == [
+        f"  llr-2017.yaml: key 'round': '.llr-2017' is not a round id; {ROUND_ID_RULE}"
+    ]
+
+
+def test_a_300_character_round_id_is_too_long(example_round):
+    example_round.edit_parameters("round: llr-2017", "round: " + "r" * 300)
+    assert parameters_error(example_round).splitlines()[1:] == [
+        f"  llr-2017.yaml: key 'round': the round id is 300 characters long; {ROUND_ID_RULE}"
+    ]
+
+
+def test_a_round_id_of_64_characters_with_every_allowed_character_is_accepted(example_round):
+    round_id = "Llr_2017.v2-" + "x" * 52
+    example_round.edit_parameters("round: llr-2017", f"round: {round_id}")
+    assert load_round(example_round.parameters).id == round_id
+
+
 def test_duplicate_areas_are_refused(example_round):
     example_round.edit_parameters(
         "areas: [Leicester, Leicestershire, Rutland]", "areas: [Leicester, Leicestershire, Rutland, Leicester]"
@@ -198,6 +233,104 @@ def test_a_codebook_that_does_not_exist_is_named(example_round):
     message = parameters_error(example_round)
     assert "instruments → survey → codebook names" in message
     assert "toolkit_surveys.yaml, which does not exist." in message
+
+
+SURVEY_DATA = "../data_templates/examples/llr-2017-survey.csv"
+
+
+def test_a_folder_given_as_data_is_named_as_a_folder(example_round):
+    example_round.edit_parameters(SURVEY_DATA, "../data_templates/examples")
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → data names {example_round.root / 'data_templates' / 'examples'}, "
+        f"which is a folder, not a regular file."
+    )
+
+
+def test_a_named_pipe_given_as_data_is_named_without_being_opened(example_round):
+    os.mkfifo(example_round.root / "data_templates" / "examples" / "pipe.csv")
+    example_round.edit_parameters(SURVEY_DATA, "../data_templates/examples/pipe.csv")
+    started = time.monotonic()
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → data names "
+        f"{example_round.root / 'data_templates' / 'examples' / 'pipe.csv'}, which is a named pipe (FIFO), "
+        f"not a regular file."
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_dev_zero_given_as_data_is_named_as_a_device(example_round):
+    example_round.edit_parameters(SURVEY_DATA, "/dev/zero")
+    assert parameters_error(example_round) == (
+        "llr-2017.yaml: instruments → survey → data names /dev/zero, which is a device, not a regular file."
+    )
+
+
+def test_a_data_file_that_is_a_symbolic_link_to_itself_is_named(example_round):
+    loop = example_round.root / "data_templates" / "examples" / "loop.csv"
+    loop.symlink_to(loop)
+    example_round.edit_parameters(SURVEY_DATA, "../data_templates/examples/loop.csv")
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → data names {loop}, which is a symbolic link that loops back on "
+        f"itself, not a regular file."
+    )
+
+
+def test_a_nul_character_in_a_data_path_is_named(example_round):
+    example_round.edit_parameters(SURVEY_DATA, '"../data_templates/examples/a\\0b.csv"')
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → data names {example_round.root / 'data_templates' / 'examples'}"
+        f"/a\\0b.csv, which holds a NUL character (\\0), not allowed in a file name."
+    )
+
+
+def test_a_folder_given_as_a_codebook_is_named_as_a_folder(example_round):
+    example_round.edit_parameters("../data_templates/toolkit_survey.yaml", "../data_templates")
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → codebook names {example_round.root / 'data_templates'}, "
+        f"which is a folder, not a regular file."
+    )
+
+
+def test_a_codebook_that_is_a_symbolic_link_loop_is_named(example_round):
+    loop = example_round.root / "data_templates" / "loop.yaml"
+    loop.symlink_to(loop)
+    example_round.edit_parameters("../data_templates/toolkit_survey.yaml", "../data_templates/loop.yaml")
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: instruments → survey → codebook names {loop}, which is a symbolic link that loops back "
+        f"on itself, not a regular file."
+    )
+
+
+def test_a_parameters_file_that_is_a_symbolic_link_loop_is_named(tmp_path):
+    loop = tmp_path / "llr-2017.yaml"
+    loop.symlink_to(loop)
+    with pytest.raises(ParametersError) as caught:
+        load_round(loop)
+    assert str(caught.value) == (
+        f"The parameters file {loop} is a symbolic link that loops back on itself, not a regular file."
+    )
+
+
+def test_a_parameters_path_with_a_nul_character_is_named(tmp_path):
+    with pytest.raises(ParametersError) as caught:
+        load_round(tmp_path / "llr\x00.yaml")
+    assert str(caught.value) == (
+        f"The parameters file {tmp_path}/llr\\0.yaml holds a NUL character (\\0), not allowed in a file name."
+    )
+
+
+def test_an_indicator_table_given_a_device_as_data_names_it(example_round):
+    parameters = example_round.root / "parameters" / "lancashire-2018.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    parameters.write_text(
+        text.replace("../data_templates/examples/lancashire-cp-plans-by-year.csv", "/dev/zero"), "utf-8"
+    )
+    with pytest.raises(ParametersError) as caught:
+        load_round(parameters)
+    assert str(caught.value) == (
+        "lancashire-2018.yaml: indicator_tables → cp_plans_neglect → data names /dev/zero, which is a device, "
+        "not a regular file."
+    )
 
 
 def test_a_data_file_with_a_txt_suffix_is_refused(example_round):
@@ -253,6 +386,27 @@ def test_a_recommendation_with_an_unknown_placeholder_is_refused(example_round):
     message = parameters_error(example_round)
     assert "briefing → recommendations → deep_dive.toolkit_used uses {area}, which is not a placeholder" in message
     assert "allowed: {label}, {numerator}, {denominator}, {percent}, {ci_low}, {ci_high}" in message
+
+
+PLAIN_PLACEHOLDERS = "{label}, {numerator}, {denominator}, {percent}, {ci_low}, {ci_high}"
+
+
+@pytest.mark.parametrize("placeholder", ["{percent:>999999999}", "{percent!r}", "{percent[0]}", "{percent.real}"])
+def test_a_recommendation_with_a_format_or_conversion_is_refused(example_round, placeholder):
+    example_round.edit_parameters("Every partner agency should", f"{placeholder} Every partner agency should")
+    assert parameters_error(example_round) == (
+        f"llr-2017.yaml: briefing → recommendations → deep_dive.toolkit_used uses {placeholder}, which is not a "
+        f"plain placeholder: a placeholder takes no format, conversion, index or attribute; allowed: "
+        f"{PLAIN_PLACEHOLDERS}."
+    )
+
+
+def test_a_format_on_an_unknown_placeholder_names_it_as_written(example_round):
+    example_round.edit_parameters("Every partner agency should", "{area:>9} Every partner agency should")
+    assert parameters_error(example_round) == (
+        "llr-2017.yaml: briefing → recommendations → deep_dive.toolkit_used uses {area:>9}, which is not a "
+        f"placeholder; allowed: {PLAIN_PLACEHOLDERS}."
+    )
 
 
 def test_a_bare_item_id_is_accepted_when_only_one_instrument_has_it(example_round):

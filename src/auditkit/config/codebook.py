@@ -15,6 +15,7 @@ from typing import Literal
 
 import pydantic
 
+from auditkit.config.input_files import resolve_path
 from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError
@@ -41,15 +42,30 @@ SUMMARY_PLACEHOLDERS = ("records", "complete", "by_area", "noun")
 
 
 def check_placeholders(text: str, allowed: tuple[str, ...]) -> None:
-    """Raise ValueError naming the first placeholder in ``text`` that is not in ``allowed``."""
+    """Raise ValueError naming the first placeholder in ``text`` that is not one of ``allowed``, written plain.
+
+    Only ``{name}`` is allowed: a format specification (``{percent:>999999999}`` asks for a field a billion
+    characters wide), a conversion (``{percent!r}``), an index or an attribute (``{percent[0]}``) is refused.
+    """
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+        fields = [
+            (field, conversion, spec)
+            for _, field, spec, conversion in string.Formatter().parse(text)
+            if field is not None
+        ]
     except ValueError as exc:
         raise ValueError(f"{exc} in {text!r}") from None
-    unknown = [field for field in fields if field not in allowed]
-    if unknown:
-        names = ", ".join("{" + name + "}" for name in allowed)
-        raise ValueError(f"uses {{{unknown[0]}}}, which is not a placeholder; allowed: {names}")
+    names = ", ".join("{" + name + "}" for name in allowed)
+    for field, conversion, spec in fields:
+        written = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if field in allowed and not conversion and not spec:
+            continue
+        if field in allowed or field.split("[", 1)[0].split(".", 1)[0] in allowed:
+            raise ValueError(
+                f"uses {written}, which is not a plain placeholder: a placeholder takes no format, conversion, "
+                f"index or attribute; allowed: {names}"
+            )
+        raise ValueError(f"uses {written}, which is not a placeholder; allowed: {names}")
 
 
 def _default_label(code: str) -> str:
@@ -256,7 +272,7 @@ def load_codebook(path: str | Path) -> Codebook:
     Codebook
         The instrument, its ``path`` set to the file's resolved path.
     """
-    path = Path(path).resolve()
+    path = resolve_path(path)
     raw = read_yaml(path, CodebookError, "codebook")
     if isinstance(raw, dict) and "path" in raw:
         raise CodebookError(f"The codebook file {path.name} may not set 'path'.")

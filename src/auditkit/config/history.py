@@ -6,6 +6,7 @@ name its own, and so on. Every round in the chain is computed from its own data.
 
 from __future__ import annotations
 
+from auditkit.config.input_files import file_problem, shown_path
 from auditkit.config.round import Round, load_round
 from auditkit.errors import AuditkitError, ParametersError
 
@@ -43,8 +44,9 @@ def load_history(round_: Round) -> tuple[Round, ...]:
         if path in visited:
             loop = " → ".join(p.name for p in [*visited[visited.index(path) :], path])
             raise ParametersError(f"{current.path.name}: the baselines form a loop ({loop}).")
-        if not path.is_file():
-            raise ParametersError(f"{current.path.name}: baseline names {path}, which does not exist.")
+        problem = file_problem(path)
+        if problem is not None:
+            raise ParametersError(f"{current.path.name}: baseline names {shown_path(path)}, which {problem}.")
         try:
             earlier = load_round(path)
         except AuditkitError as exc:

@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import pydantic
 
+from auditkit.config.input_files import resolve_path
 from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError
@@ -207,7 +208,7 @@ def load_indicator_codebook(path: str | Path) -> IndicatorCodebook:
     IndicatorCodebook
         The measure, its ``path`` set to the file's resolved path.
     """
-    path = Path(path).resolve()
+    path = resolve_path(path)
     raw = read_yaml(path, CodebookError, "indicator codebook")
     if isinstance(raw, dict) and "path" in raw:
         raise CodebookError(f"The indicator codebook file {path.name} may not set 'path'.")

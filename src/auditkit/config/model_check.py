@@ -30,6 +30,11 @@ _EXPECTED = {
     "int_parsing": "a whole number",
 }
 
+#: What a name must be, by the pattern a model gives it (codebook and item ids are the one pattern used).
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "a name of lower-case letters a-z, digits and '_', starting with a letter, with no spaces",
+}
+
 
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc]
@@ -46,10 +51,8 @@ def _sentence(error: dict[str, Any]) -> str:
     if kind in _EXPECTED:
         return f"key '{where}' has {error['input']!r}; it must be {_EXPECTED[kind]}."
     if kind == "string_pattern_mismatch":
-        return (
-            f"key '{where}' has {error['input']!r}; it must be a short name of letters, digits, '-' or '_', "
-            f"with no spaces."
-        )
+        rule = _PATTERNS.get(error["ctx"]["pattern"], "a short name of letters, digits, '-' or '_', with no spaces")
+        return f"key '{where}' has {error['input']!r}; it must be {rule}."
     message = error["msg"].removeprefix("Value error, ").rstrip(".")
     return f"key '{where}': {message}."
 

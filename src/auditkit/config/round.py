@@ -21,6 +21,7 @@ from auditkit.config.actions import Action, parse_actions
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
+from auditkit.config.input_files import file_problem, resolve_path, shown_path
 from auditkit.config.model_check import check_model
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
@@ -33,6 +34,8 @@ __all__ = [
     "IndicatorTable",
     "Instrument",
     "KeyFinding",
+    "ROUND_ID_MAX_LENGTH",
+    "ROUND_ID_PATTERN",
     "Round",
     "load_round",
     "read_areas_and_period",
@@ -44,6 +47,22 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 FORMAT_NAME_PATTERN = r"^[a-z_]+$"
 #: The data format an instrument has when its entry names none: a table with item ids as headers.
 DEFAULT_FORMAT = "table"
+#: What a round id may be: letters, digits, '-', '_' and '.', starting with a letter or digit.
+ROUND_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+#: The longest round id, in characters: it names the report's folder, and a file name may have at most 255.
+ROUND_ID_MAX_LENGTH = 64
+_ROUND_ID_RULE = (
+    f"a round id is at most {ROUND_ID_MAX_LENGTH} characters long and holds only letters (a-z, A-Z), digits, "
+    f"'-', '_' and '.', starting with a letter or digit (no spaces)"
+)
+
+
+def _round_id(value: str) -> str:
+    if len(value) > ROUND_ID_MAX_LENGTH:
+        raise ValueError(f"the round id is {len(value)} characters long; {_ROUND_ID_RULE}")
+    if not re.fullmatch(ROUND_ID_PATTERN, value):
+        raise ValueError(f"{value!r} is not a round id; {_ROUND_ID_RULE}")
+    return value
 
 
 def _format_name(name: str) -> str:
@@ -117,7 +136,7 @@ class _Briefing(_Strict):
 
 
 class _ParametersFile(_Strict):
-    round: str = pydantic.Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    round: Annotated[str, pydantic.AfterValidator(_round_id)]
     title: str
     partnership: str
     published: dt.date | None = None
@@ -147,7 +166,7 @@ def read_areas_and_period(path: str | Path) -> tuple[tuple[str, ...], dt.date, d
     -------
     tuple of (areas, period start, period end)
     """
-    parameters = _read_parameters_file(Path(path).expanduser().resolve())
+    parameters = _read_parameters_file(resolve_path(path))
     return parameters.areas, parameters.period.start, parameters.period.end
 
 
@@ -219,9 +238,11 @@ class Round:
         return tuple(files)
 
 
-def _resolve(base: Path, raw: str) -> Path:
-    path = Path(raw).expanduser()
-    return path if path.is_absolute() else (base / path).resolve()
+def _check_file(where: str, path: Path) -> None:
+    """Refuse a path that is not a readable regular file, saying what it is instead (never opening it)."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise ParametersError(f"{where} names {shown_path(path)}, which {problem}.")
 
 
 def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrument:
@@ -231,14 +252,10 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
             raise ParametersError(
                 f"{path.name}: instruments → {name} → {key} is empty; fill in the path to this round's {key} file."
             )
-    codebook_path = _resolve(base, entry.codebook)
-    data_path = _resolve(base, entry.data)
-    if not codebook_path.is_file():
-        raise ParametersError(
-            f"{path.name}: instruments → {name} → codebook names {codebook_path}, which does not exist."
-        )
-    if not data_path.is_file():
-        raise ParametersError(f"{path.name}: instruments → {name} → data names {data_path}, which does not exist.")
+    codebook_path = resolve_path(entry.codebook, base)
+    data_path = resolve_path(entry.data, base)
+    _check_file(f"{path.name}: instruments → {name} → codebook", codebook_path)
+    _check_file(f"{path.name}: instruments → {name} → data", data_path)
     if data_path.suffix.lower() not in DATA_SUFFIXES:
         raise ParametersError(
             f"{path.name}: instruments → {name} → data names {data_path.name}; "
@@ -253,14 +270,12 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
 
 def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) -> IndicatorTable:
     where = f"{path.name}: indicator_tables → {name}"
-    codebook_path = _resolve(path.parent, entry.codebook)
-    if not codebook_path.is_file():
-        raise ParametersError(f"{where} → codebook names {codebook_path}, which does not exist.")
+    codebook_path = resolve_path(entry.codebook, path.parent)
+    _check_file(f"{where} → codebook", codebook_path)
     data = (entry.data,) if isinstance(entry.data, str) else entry.data
-    paths = tuple(_resolve(path.parent, item) for item in data)
+    paths = tuple(resolve_path(item, path.parent) for item in data)
     for data_path in paths:
-        if not data_path.is_file():
-            raise ParametersError(f"{where} → data names {data_path}, which does not exist.")
+        _check_file(f"{where} → data", data_path)
         if data_path.suffix.lower() not in DATA_SUFFIXES:
             raise ParametersError(f"{where} → data names {data_path.name}; data files must be CSV or Excel (.xlsx).")
     try:
@@ -330,7 +345,7 @@ def load_round(path: str | Path) -> Round:
     Round
         The round, its paths resolved against the parameters file's folder.
     """
-    path = Path(path).expanduser().resolve()
+    path = resolve_path(path)
     parameters = _read_parameters_file(path)
     repeated = sorted({area for area in parameters.areas if parameters.areas.count(area) > 1})
     if repeated:
@@ -356,7 +371,7 @@ def load_round(path: str | Path) -> Round:
         published=parameters.published,
         period_start=parameters.period.start,
         period_end=parameters.period.end,
-        baseline=_resolve(path.parent, parameters.baseline) if parameters.baseline else None,
+        baseline=resolve_path(parameters.baseline, path.parent) if parameters.baseline else None,
         areas=parameters.areas,
         instruments=MappingProxyType(instruments),
         indicator_tables=MappingProxyType(indicator_tables),
