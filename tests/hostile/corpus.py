@@ -365,7 +365,6 @@ CASES: tuple[Case, ...] = (
         "a 300-character round id",
         _parameters("round: llr-2017", "round: " + "r" * 300),
         refusal="round",
-        pending=True,
     ),
     Case(
         "round-id-characters",
@@ -461,7 +460,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: None,
         refusal="/proc/auditkit",
         command=("run", "{parameters}", "--out", "/proc/auditkit"),
-        pending=True,
     ),
     Case(
         "out-is-a-file",
@@ -470,7 +468,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: (ws.root / "a-file").write_text("x"),
         refusal="a-file",
         command=("run", "{parameters}", "--out", "{root}/a-file"),
-        pending=True,
     ),
     Case(
         "findings-out-is-a-file",
@@ -479,7 +476,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: (ws.root / "a-file").write_text("x"),
         refusal="a-file",
         command=("findings", "{parameters}", "--out", "{root}/a-file"),
-        pending=True,
     ),
     # ------------------------------------------------------------------ issue 15: verify checks the outputs
     Case(
@@ -489,6 +485,13 @@ CASES: tuple[Case, ...] = (
         _edited_findings,
         refusal="findings.json",
         command=("verify", "{root}/reports/llr-2017"),
-        pending=True,
+    ),
+    Case(
+        "verify-deleted-pdf",
+        15,
+        "a published briefing.pdf deleted after the run",
+        lambda ws: (ws.report / "briefing.pdf").unlink(),
+        refusal="briefing.pdf",
+        command=("verify", "{root}/reports/llr-2017"),
     ),
 )
