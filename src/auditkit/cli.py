@@ -186,7 +186,12 @@ def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: i
 @main.command()
 @click.argument("report", type=click.Path(path_type=Path, file_okay=False))
 def verify(report: Path) -> None:
-    """Check that a report's input files are unchanged since it was produced."""
+    """Check that a report's input files, and its own files listed in its manifest, are unchanged since it was
+    produced.
+
+    This catches accidental change (data or a published file edited, replaced or lost), not tampering by
+    someone who can also rewrite manifest.json.
+    """
     from auditkit.run.summaries import describe_verification
 
     lines, changed = describe_verification(report)
