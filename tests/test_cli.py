@@ -128,6 +128,32 @@ def test_run_refuses_to_replace_a_folder_that_is_not_a_report(example_round: Rou
     assert sorted(path.name for path in precious.iterdir()) == ["letter.docx"]
 
 
+def test_run_refuses_an_out_that_is_a_file_with_a_sentence_and_exit_1(tmp_path: Path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    result = invoke("run", "--quiet", str(EXAMPLE_PARAMETERS), "--out", str(a_file))
+    assert result.exit_code == 1  # as `auditkit findings --out FILE`, not click's usage error (2)
+    assert result.output == (
+        f"Error: The output {a_file} is a file, not a folder; choose another output folder.\nNothing was written.\n"
+    )
+    assert a_file.read_text() == "x"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_batch_with_an_out_that_is_a_file_names_it_for_each_round(tmp_path: Path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    result = invoke("run", "--quiet", str(EXAMPLE_PARAMETERS), str(EXAMPLE_PARAMETERS), "--out", str(a_file))
+    assert result.exit_code == 1
+    refusal = (
+        f"The report cannot be written to {a_file / 'llr-2017'}: part of that path is a file, not a folder; "
+        "choose another folder with --out."
+    )
+    assert result.output.count(refusal) == 2
+    assert result.output.rstrip().endswith("0 of 2 rounds written; 2 failed.")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
+
+
 def test_a_bug_is_not_disguised_as_a_user_error(monkeypatch: pytest.MonkeyPatch):
     def broken(parameters):
         raise RuntimeError("a bug in auditkit")

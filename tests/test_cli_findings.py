@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ import auditkit
 from auditkit.cli import main
 
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
+AUDITKIT = Path(sys.executable).with_name("auditkit")
 
 
 def invoke(*args: str):
@@ -153,6 +156,83 @@ def test_a_missing_parameters_file_is_named(tmp_path: Path):
     assert "nowhere.yaml" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_out_that_is_a_file_is_refused_with_a_sentence_and_exit_1(tmp_path: Path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    result = invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(a_file))
+    assert result.exit_code == 1  # as `auditkit run --out FILE`, not click's usage error (2)
+    assert result.output == (
+        f"Error: The output {a_file} is a file, not a folder; choose another output folder.\nNothing was written.\n"
+    )
+    assert a_file.read_text() == "x"
+
+
+def test_verify_names_a_findings_file_edited_after_it_was_written(tmp_path: Path):
+    out = tmp_path / "out"
+    assert invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out)).exit_code == 0
+    result = invoke("verify", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"  unchanged {out / 'findings.json'}\n  unchanged {out / 'findings.csv'}\n" in result.output
+    assert result.output.endswith(
+        f"{out} matches its data: every input file is unchanged. Its 2 published file(s) listed in manifest.json "
+        "are as auditkit wrote them.\n"
+    )
+    findings = out / "findings.json"
+    findings.write_text(findings.read_text(encoding="utf-8").replace('"records": 61', '"records": 62', 1))
+    (out / "findings.csv").unlink()
+    result = invoke("verify", str(out))
+    assert result.exit_code == 1
+    assert f"  changed   {out / 'findings.json'}\n  missing   {out / 'findings.csv'}\n" in result.output
+    assert result.output.endswith(
+        f"Error: {out} is not as auditkit wrote it: 2 of its own file(s) changed or missing since it was written "
+        "(findings.json, findings.csv). Rerun it with --force to bring it up to date.\n"
+    )
+
+
+#: Holds the lock a run holds on the folder named by its argument, until it reads a line.
+HOLD = """
+import sys
+from pathlib import Path
+from auditkit.run.report_lock import report_lock
+with report_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_run_into_a_folder_another_run_is_writing_is_refused(tmp_path: Path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        result = invoke("findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out), "--force")
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: Another auditkit run (process {holder.pid}) is writing {out} now. Wait for it to finish, then run "
+        "again.\nNothing was written.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_runs_of_the_same_round_at_once_never_both_write_it(tmp_path: Path):
+    out = tmp_path / "out"
+    command = [str(AUDITKIT), "findings", str(REPO / "parameters" / "llr-2017.yaml"), "--out", str(out)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = sorted((run.wait(timeout=120), run.communicate()[1]) for run in runs)
+    assert [code for code, _ in outcomes] == [0, 1]
+    refusal = outcomes[1][1]
+    busy = f"is writing {out} now. Wait for it to finish, then run again."  # the two overlapped
+    written = f"The report {out} already exists. Run again with --force"  # the first had finished
+    assert busy in refusal or written in refusal, refusal
+    assert refusal.rstrip().endswith("Nothing was written.")
+    assert invoke("verify", str(out)).exit_code == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
 
 
 # --- a large generated round, checked against an independent computation ------------------------------

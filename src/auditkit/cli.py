@@ -23,6 +23,9 @@ from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # 
 __all__ = ["actions", "findings", "main", "new_round", "run", "template", "validate", "verify"]
 
 _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
+#: A report's folder. Not ``file_okay=False``: click would refuse a file with a usage error (exit 2), while
+#: run/ refuses it, as everything else it cannot write, with a sentence and exit 1.
+_OUT = click.Path(path_type=Path)
 
 
 class _Group(click.Group):
@@ -75,7 +78,7 @@ def validate(parameters: Path) -> None:
 @click.option(
     "--out",
     "output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=_OUT,
     help="Folder to write to (default: reports/<round> in the project folder). "
     "With several rounds, each goes to a folder inside it named after its parameters file.",
 )
@@ -138,7 +141,7 @@ def run(
 @click.option(
     "--out",
     "output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=_OUT,
     help="Folder to write to (default: reports/<round> in the project folder).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing report (only once the new findings are complete).")
@@ -183,7 +186,12 @@ def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: i
 @main.command()
 @click.argument("report", type=click.Path(path_type=Path, file_okay=False))
 def verify(report: Path) -> None:
-    """Check that a report's input files are unchanged since it was produced."""
+    """Check that a report's input files, and its own files listed in its manifest, are unchanged since it was
+    produced.
+
+    This catches accidental change (data or a published file edited, replaced or lost), not tampering by
+    someone who can also rewrite manifest.json.
+    """
     from auditkit.run.summaries import describe_verification
 
     lines, changed = describe_verification(report)

@@ -25,9 +25,11 @@ __all__ = [
     "ExportReadAsTableError",
     "NotebookError",
     "NothingWrittenError",
+    "OutputError",
     "ParametersError",
     "Problem",
     "RenderError",
+    "ReportBusyError",
     "ReportChangedError",
     "ReportError",
     "ScreenshotError",
@@ -182,19 +184,53 @@ class ReportError(AuditkitError):
 
 
 class ReportChangedError(AuditkitError):
-    """A report no longer matches its data: the ``report`` folder and the ``changed`` (or missing) input paths."""
+    """A report no longer matches its data or its own manifest.
 
-    def __init__(self, report: Path, changed: Sequence[str]):
+    Fields: the ``report`` folder, the ``changed`` (or missing) input paths, and the ``outputs``: the report's
+    own files, named as its manifest names them, that changed or are missing.
+    """
+
+    def __init__(self, report: Path, changed: Sequence[str], outputs: Sequence[str] = ()):
         self.report = Path(report)
         self.changed = tuple(changed)
-        super().__init__(report, self.changed)
+        self.outputs = tuple(outputs)
+        super().__init__(report, self.changed, self.outputs)
 
     def __str__(self) -> str:
-        names = ", ".join(Path(path).name for path in self.changed)
-        return (
-            f"{self.report} no longer matches its data: {len(self.changed)} input file(s) changed or missing "
-            f"since it was produced ({names}). Rerun it with --force to bring it up to date."
-        )
+        what = []
+        if self.changed:
+            names = ", ".join(Path(path).name for path in self.changed)
+            what.append(f"{len(self.changed)} input file(s) changed or missing since it was produced ({names})")
+        if self.outputs:
+            names = ", ".join(self.outputs)
+            what.append(f"{len(self.outputs)} of its own file(s) changed or missing since it was written ({names})")
+        verdict = "no longer matches its data" if self.changed else "is not as auditkit wrote it"
+        return f"{self.report} {verdict}: {' and '.join(what)}. Rerun it with --force to bring it up to date."
+
+
+class OutputError(AuditkitError):
+    """A report cannot be written where it should go: the ``folder`` and the ``reason`` (what to do included)."""
+
+    def __init__(self, folder: Path, reason: str):
+        self.folder = Path(folder)
+        self.reason = reason
+        super().__init__(folder, reason)
+
+    def __str__(self) -> str:
+        return f"The report cannot be written to {self.folder}: {self.reason}"
+
+
+class ReportBusyError(AuditkitError):
+    """Another run is writing the same report now: the report's ``folder`` and that run's ``pid`` when known."""
+
+    def __init__(self, folder: Path, pid: int | None):
+        self.folder = Path(folder)
+        self.pid = pid
+        super().__init__(folder, pid)
+
+    def __str__(self) -> str:
+        who = "Another auditkit run" + (f" (process {self.pid})" if self.pid is not None else "")
+        return f"{who} is writing {self.folder} now. Wait for it to finish, then run again."
 
 
 class NothingWrittenError(AuditkitError):

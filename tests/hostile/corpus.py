@@ -486,7 +486,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: None,
         refusal="/proc/auditkit",
         command=("run", "{parameters}", "--out", "/proc/auditkit"),
-        pending=True,
     ),
     Case(
         "out-is-a-file",
@@ -495,7 +494,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: (ws.root / "a-file").write_text("x"),
         refusal="a-file",
         command=("run", "{parameters}", "--out", "{root}/a-file"),
-        pending=True,
     ),
     Case(
         "findings-out-is-a-file",
@@ -504,7 +502,6 @@ CASES: tuple[Case, ...] = (
         lambda ws: (ws.root / "a-file").write_text("x"),
         refusal="a-file",
         command=("findings", "{parameters}", "--out", "{root}/a-file"),
-        pending=True,
     ),
     # ------------------------------------------------------------------ issue 15: verify checks the outputs
     Case(
@@ -514,6 +511,13 @@ CASES: tuple[Case, ...] = (
         _edited_findings,
         refusal="findings.json",
         command=("verify", "{root}/reports/llr-2017"),
-        pending=True,
+    ),
+    Case(
+        "verify-deleted-pdf",
+        15,
+        "a published briefing.pdf deleted after the run",
+        lambda ws: (ws.report / "briefing.pdf").unlink(),
+        refusal="briefing.pdf",
+        command=("verify", "{root}/reports/llr-2017"),
     ),
 )

@@ -96,6 +96,72 @@ def test_verify_says_the_report_matches_then_names_a_changed_file(project: Round
         project.cases.write_bytes(original)
 
 
+def test_the_manifest_lists_every_published_file_but_itself(project: RoundCopy):
+    report = project.reports / "llr-2017"
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    outputs = {item["path"]: item["sha256"] for item in manifest["outputs"]}
+    assert list(outputs) == ["briefing.html", "briefing.pdf", "briefing.ipynb", "findings.json", "findings.csv"]
+    published = {path.name for path in report.iterdir() if path.is_file()} - {"manifest.json"}
+    assert set(outputs) == published
+    for name, sha256 in outputs.items():
+        assert sha256 == hashlib.sha256((report / name).read_bytes()).hexdigest(), name
+
+
+def test_verify_names_each_file_of_the_report_that_changed_or_is_missing(project: RoundCopy):
+    report = project.reports / "llr-2017"
+    result = invoke("verify", str(report))
+    assert result.exit_code == 0, result.output
+    for name in ("briefing.html", "briefing.pdf", "briefing.ipynb", "findings.json", "findings.csv"):
+        assert f"  unchanged {report / name}\n" in result.output
+    assert result.output.endswith(
+        f"{report} matches its data: every input file is unchanged. Its 5 published file(s) listed in manifest.json "
+        "are as auditkit wrote them.\n"
+    )
+    findings, pdf = report / "findings.json", report / "briefing.pdf"
+    originals = findings.read_bytes(), pdf.read_bytes()
+    try:
+        findings.write_text(findings.read_text(encoding="utf-8").replace('"records": 61', '"records": 62', 1))
+        pdf.unlink()
+        result = invoke("verify", str(report))
+    finally:
+        findings.write_bytes(originals[0])
+        pdf.write_bytes(originals[1])
+    assert result.exit_code == 1
+    assert f"  changed   {findings}\n" in result.output and f"  missing   {pdf}\n" in result.output
+    assert result.output.endswith(
+        f"Error: {report} is not as auditkit wrote it: 2 of its own file(s) changed or missing since it was written "
+        "(briefing.pdf, findings.json). Rerun it with --force to bring it up to date.\n"
+    )
+    assert invoke("verify", str(report)).exit_code == 0
+
+
+def test_verify_names_changed_inputs_and_changed_files_of_the_report_together(project: RoundCopy):
+    report = project.reports / "llr-2017"
+    findings = report / "findings.csv"
+    originals = project.cases.read_bytes(), findings.read_bytes()
+    try:
+        project.edit_cases("DD17-L02,Leicester,04/04/2017,2-4,yes", "DD17-L02,Leicester,04/04/2017,2-4,no")
+        findings.write_bytes(originals[1] + b"\n")
+        result = invoke("verify", str(report))
+    finally:
+        project.cases.write_bytes(originals[0])
+        findings.write_bytes(originals[1])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"Error: {report} no longer matches its data: 1 input file(s) changed or missing since it was produced "
+        "(llr-2017-cases.csv) and 1 of its own file(s) changed or missing since it was written (findings.csv). "
+        "Rerun it with --force to bring it up to date.\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["../elsewhere.txt", "/etc/hostname", ""])
+def test_verify_refuses_a_manifest_naming_a_file_outside_the_report(tmp_path: Path, name: str):
+    (tmp_path / "manifest.json").write_text(json.dumps({"inputs": [], "outputs": [{"path": name, "sha256": "0"}]}))
+    result = invoke("verify", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path} has a manifest.json that is not a readable auditkit manifest.\n"
+
+
 def test_verify_refuses_a_folder_that_is_not_a_report(tmp_path: Path):
     result = invoke("verify", str(tmp_path))
     assert result.exit_code == 1

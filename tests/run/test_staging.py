@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import pickle
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -13,7 +16,7 @@ import pytest
 from conftest import REPO, RoundCopy
 
 from auditkit.config.round import load_round
-from auditkit.errors import ParametersError
+from auditkit.errors import OutputError, ParametersError, ReportBusyError
 from auditkit.run import staging
 from auditkit.run.staging import (
     check_replaceable,
@@ -150,7 +153,7 @@ def test_an_earlier_report_is_replaced_whole(tmp_path: Path):
     target.mkdir()
     (target / "findings.json").write_text("old")
     (target / "stale.txt").write_text("from an older run")
-    with staged_folder(target) as folder:
+    with staged_folder(target, force=True) as folder:
         (folder / "findings.json").write_text("new")
     assert files(target) == {"findings.json": "new"}
     assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
@@ -160,7 +163,7 @@ def test_a_failure_leaves_the_earlier_report_as_it_was_and_no_partial_folder(tmp
     target = tmp_path / "llr-2017"
     target.mkdir()
     (target / "findings.json").write_text("old")
-    with pytest.raises(RuntimeError, match="the PDF failed"), staged_folder(target) as folder:
+    with pytest.raises(RuntimeError, match="the PDF failed"), staged_folder(target, force=True) as folder:
         (folder / "findings.json").write_text("half-written")
         raise RuntimeError("the PDF failed")
     assert files(target) == {"findings.json": "old"}
@@ -191,6 +194,251 @@ def test_the_next_run_clears_a_killed_runs_folder(tmp_path: Path):
     leftover.mkdir()
     (leftover / ".auditkit-run").write_text(str(dead_pid()))
     (leftover / "briefing.html").write_text("half")
+    with staged_folder(target) as folder:
+        (folder / "findings.json").write_text("{}")
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+# --- one run at a time ----------------------------------------------------------------------------------
+
+
+def test_a_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp_path: Path):
+    target = tmp_path / "llr-2017"
+    with staged_folder(target) as first:
+        (first / "findings.json").write_text("first")
+        with pytest.raises(ReportBusyError) as caught, staged_folder(target, force=True):
+            pass
+        assert str(caught.value) == (
+            f"Another auditkit run (process {os.getpid()}) is writing {target} now. Wait for it to finish, "
+            "then run again."
+        )
+    assert files(target) == {"findings.json": "first"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+def test_a_run_that_waited_for_the_lock_still_needs_force(tmp_path: Path):
+    target = tmp_path / "llr-2017"
+    with staged_folder(target) as first:
+        (first / "findings.json").write_text("first")
+    with pytest.raises(ParametersError, match="already exists. Run again with --force"), staged_folder(target):
+        pass
+    assert files(target) == {"findings.json": "first"}
+
+
+# --- who may read what, and when -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_umask():
+    """A umask that would make every new file its owner's only: the report's modes must not depend on it."""
+    before = os.umask(0o077)
+    yield
+    os.umask(before)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_staging_folder_is_its_owners_only_and_the_report_readable_once_in_place(tmp_path: Path, private_umask):
+    target = tmp_path / "llr-2017"
+    with staged_folder(target) as folder:
+        assert mode(folder) == 0o700
+        (folder / "findings.json").write_text("{}")
+        (folder / "charts").mkdir()
+        (folder / "charts" / "a.png").write_bytes(b"png")
+        (folder / "internal").mkdir(mode=0o700)
+        (folder / "internal" / "findings-unsuppressed.json").write_text("{}")
+    assert mode(target) == 0o755
+    assert mode(target / "findings.json") == 0o644
+    assert mode(target / "charts") == 0o755 and mode(target / "charts" / "a.png") == 0o644
+    assert mode(target / "internal") == 0o700
+    assert mode(target / "internal" / "findings-unsuppressed.json") == 0o600
+
+
+# --- a run killed while moving its report into place -----------------------------------------------------
+
+#: Runs staged_folder(argv[1], force=True) and kills itself at argv[2]: "between" the two renames of the
+#: final move, or "after" both, before the earlier report it set aside is removed.
+KILL_MID_MOVE = """
+import os, shutil, signal, sys
+from pathlib import Path
+from auditkit.run import staging
+
+def kill(real, when):
+    def wrapped(*args, **kwargs):
+        if when():
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return wrapped
+
+renames = []
+os.replace = kill(os.replace, lambda: renames.append(1) or (sys.argv[2] == "between" and len(renames) == 2))
+staging.shutil.rmtree = kill(shutil.rmtree, lambda: sys.argv[2] == "after")
+with staging.staged_folder(Path(sys.argv[1]), force=True) as folder:
+    (folder / "findings.json").write_text("new")
+"""
+
+
+def kill_mid_move(target: Path, moment: str) -> None:
+    killed = subprocess.run([sys.executable, "-c", KILL_MID_MOVE, str(target), moment], check=False)
+    assert killed.returncode == -signal.SIGKILL
+
+
+def earlier_report(tmp_path: Path) -> Path:
+    target = tmp_path / "llr-2017"
+    target.mkdir()
+    (target / "findings.json").write_text("old")
+    (target / "briefing.html").write_text("<p>old</p>")
+    return target
+
+
+def test_a_run_killed_between_the_two_renames_leaves_the_earlier_report_restorable(tmp_path: Path):
+    target = earlier_report(tmp_path)
+    kill_mid_move(target, "between")
+    assert not target.exists()
+    (retired,) = tmp_path.glob(".llr-2017.old-*")
+    assert files(retired / "llr-2017") == {"briefing.html": "<p>old</p>", "findings.json": "old"}
+    (staged,) = tmp_path.glob(".llr-2017.partial-*")
+    assert mode(staged) == 0o700  # the new report, never published, is its owner's only
+
+
+def test_the_next_run_restores_the_earlier_report_before_anything_else(tmp_path: Path):
+    target = earlier_report(tmp_path)
+    kill_mid_move(target, "between")
+    # Restored before the check: without --force the next run is refused, as it would have been before the kill.
+    with pytest.raises(ParametersError, match="already exists. Run again with --force"), staged_folder(target):
+        pass
+    assert files(target) == {"briefing.html": "<p>old</p>", "findings.json": "old"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+def test_the_next_run_restores_the_earlier_report_even_when_it_then_fails(tmp_path: Path):
+    target = earlier_report(tmp_path)
+    kill_mid_move(target, "between")
+    with pytest.raises(RuntimeError, match="the PDF failed"), staged_folder(target, force=True):
+        raise RuntimeError("the PDF failed")
+    assert files(target) == {"briefing.html": "<p>old</p>", "findings.json": "old"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+def test_a_run_killed_after_both_renames_leaves_its_report_and_the_next_run_clears_the_old_one(tmp_path: Path):
+    target = earlier_report(tmp_path)
+    kill_mid_move(target, "after")
+    assert files(target) == {"findings.json": "new"}
+    assert len(list(tmp_path.glob(".llr-2017.old-*"))) == 1
+    with staged_folder(target, force=True) as folder:
+        (folder / "findings.json").write_text("newer")
+    assert files(target) == {"findings.json": "newer"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+def test_a_failed_second_rename_puts_the_earlier_report_back(tmp_path: Path, monkeypatch):
+    target = earlier_report(tmp_path)
+    real = os.replace
+
+    def replace(source, destination):
+        if Path(source).name.startswith(".llr-2017.partial-"):
+            raise OSError(errno.EIO, "Input/output error", str(source))
+        return real(source, destination)
+
+    monkeypatch.setattr(staging.os, "replace", replace)
+    with pytest.raises(OutputError), staged_folder(target, force=True) as folder:
+        (folder / "findings.json").write_text("new")
+    assert files(target) == {"briefing.html": "<p>old</p>", "findings.json": "old"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+# --- a folder that cannot be written --------------------------------------------------------------------
+
+
+def test_a_full_disk_is_a_sentence_and_leaves_the_earlier_report_and_nothing_else(tmp_path: Path):
+    target = earlier_report(tmp_path)
+    with pytest.raises(OutputError) as caught, staged_folder(target, force=True) as folder:
+        (folder / "findings.json").write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert str(caught.value) == (
+        f"The report cannot be written to {target}: the disk is full; free some space or choose another folder "
+        "with --out."
+    )
+    assert files(target) == {"briefing.html": "<p>old</p>", "findings.json": "old"}
+    assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]
+
+
+def test_a_read_only_folder_is_a_sentence(tmp_path: Path, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".llr-2017.partial-x"))
+
+    monkeypatch.setattr(staging.tempfile, "mkdtemp", read_only)
+    with pytest.raises(OutputError) as caught, staged_folder(tmp_path / "llr-2017"):
+        pass
+    assert str(caught.value) == (
+        f"The report cannot be written to {tmp_path / 'llr-2017'}: the file system there is read-only; choose "
+        "another folder with --out."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_one_may_not_write_is_a_sentence(tmp_path: Path):
+    target = tmp_path / "llr-2017"
+    with pytest.raises(OutputError) as caught, staged_folder(target) as folder:
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder / "briefing.pdf"))
+    assert str(caught.value) == (
+        f"The report cannot be written to {target}: you are not allowed to write there; choose another folder "
+        "with --out."
+    )
+
+
+def test_a_refused_permission_on_another_file_is_not_blamed_on_the_output(tmp_path: Path):
+    with pytest.raises(PermissionError), staged_folder(tmp_path / "llr-2017"):
+        raise PermissionError(errno.EACCES, "Permission denied", "/somewhere/else/llr-2017-cases.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_through_a_file_is_a_sentence(tmp_path: Path):
+    (tmp_path / "a-file").write_text("x")
+    target = tmp_path / "a-file" / "llr-2017"
+    with pytest.raises(OutputError) as caught, staged_folder(target):
+        pass
+    assert str(caught.value) == (
+        f"The report cannot be written to {target}: part of that path is a file, not a folder; choose another "
+        "folder with --out."
+    )
+    assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_an_output_error_crosses_to_the_process_that_reports_it(tmp_path: Path):
+    error = OutputError(tmp_path, "the disk is full; free some space or choose another folder with --out.")
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def test_a_round_id_too_long_to_name_a_folder_is_refused_before_anything_is_written(example_round: RoundCopy):
+    example_round.edit_parameters("round: llr-2017", "round: " + "r" * 300)
+    with pytest.raises(ParametersError) as caught:
+        default_output_folder(load_round(example_round.parameters))
+    assert str(caught.value) == (
+        "The round id in llr-2017.yaml is 300 characters long, too long to name its report's folder (at most 237); "
+        "shorten it, or choose a folder with --out."
+    )
+
+
+def test_the_longest_round_id_still_names_a_folder(example_round: RoundCopy):
+    example_round.edit_parameters("round: llr-2017", "round: " + "r" * 237)
+    with staged_folder(default_output_folder(load_round(example_round.parameters))) as folder:
+        (folder / "findings.json").write_text("{}")
+    assert [path.name for path in example_round.reports.iterdir()] == ["r" * 237]
+
+
+def test_under_the_lock_every_leftover_is_cleared_even_one_naming_a_live_process(tmp_path: Path):
+    # A killed run's process id may name a live process later (in a container, the same id after a restart).
+    target = tmp_path / "llr-2017"
+    leftover = tmp_path / ".llr-2017.partial-reused"
+    leftover.mkdir(mode=0o700)
+    (leftover / ".auditkit-run").write_text(str(os.getpid()))
+    (leftover / "findings-unsuppressed.json").write_text("{}")
+    assert remove_abandoned_folders(target, locked=True) == [leftover]
+    leftover.mkdir(mode=0o700)
+    (leftover / ".auditkit-run").write_text(str(os.getpid()))
     with staged_folder(target) as folder:
         (folder / "findings.json").write_text("{}")
     assert [path.name for path in tmp_path.iterdir()] == ["llr-2017"]

@@ -1,8 +1,11 @@
 """Where a report came from: ``manifest.json``, the data fingerprint, and ``auditkit verify``.
 
 The manifest records the SHA-256 of every input (parameters, codebooks and data of the
-round and of every baseline), the resolved parameters, the software that produced the
-report and when. ``verify_report`` re-hashes the inputs and names every file that changed.
+round and of every baseline), of every published file of the report (not of itself), the
+resolved parameters, the software that produced the report and when. ``verify_report``
+re-hashes the inputs and the report's own files and names every file that changed. That finds
+accidental change (a file edited, replaced or lost after the run), not tampering: whoever can
+rewrite a report's files can rewrite its manifest too.
 """
 
 from __future__ import annotations
@@ -150,24 +153,43 @@ def write_manifest(manifest: dict[str, Any], folder: Path) -> Path:
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of re-hashing a report's inputs: one status per file."""
+    """The result of re-hashing a report's inputs and its own files: one status per file."""
 
     report: Path
     statuses: tuple[tuple[str, str], ...]
+    #: The report's own files its manifest lists, each with its status, paths relative to ``report``.
+    outputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def matches(self) -> bool:
-        """Whether every input is unchanged."""
-        return all(status == "unchanged" for _, status in self.statuses)
+        """Whether every input and every file of the report is unchanged."""
+        return all(status == "unchanged" for _, status in (*self.statuses, *self.outputs))
+
+
+def _status(path: Path, sha256: str) -> str:
+    if not path.is_file():
+        return "missing"
+    return "unchanged" if hash_file(path) == sha256 else "changed"
+
+
+def _own_file(folder: Path, name: str) -> Path:
+    """A file the manifest says the report holds; a name that leaves the report's folder is not a manifest's."""
+    path = Path(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(name)
+    return folder / path
 
 
 def verify_report(folder: str | Path) -> Verification:
-    """Re-hash every input a report's manifest names; raises :class:`ReportError` when it has no readable manifest.
+    """Re-hash every input and every file of the report that its manifest names.
+
+    Raises :class:`ReportError` when the report has no readable manifest, or one naming a file outside the report.
 
     Returns
     -------
     Verification
-        The report and each input's path with its status: ``unchanged``, ``changed`` or ``missing``.
+        The report, each input's path with its status (``unchanged``, ``changed`` or ``missing``) in
+        ``statuses``, and each of the report's own files, named relative to it, with its status in ``outputs``.
     """
     folder = Path(folder)
     path = folder / MANIFEST
@@ -175,16 +197,12 @@ def verify_report(folder: str | Path) -> Verification:
         raise ReportError(folder, f"has no {MANIFEST}; it is not an auditkit report, or it predates manifests.")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        inputs = manifest["inputs"]
+        inputs = [(item["path"], Path(item["path"]), item["sha256"]) for item in manifest["inputs"]]
+        outputs = [(item["path"], _own_file(folder, item["path"]), item["sha256"]) for item in manifest["outputs"]]
     except (ValueError, KeyError, TypeError):
         raise ReportError(folder, f"has a {MANIFEST} that is not a readable auditkit manifest.") from None
-    statuses = []
-    for item in inputs:
-        source = Path(item["path"])
-        if not source.is_file():
-            statuses.append((item["path"], "missing"))
-        elif hash_file(source) != item["sha256"]:
-            statuses.append((item["path"], "changed"))
-        else:
-            statuses.append((item["path"], "unchanged"))
-    return Verification(report=folder, statuses=tuple(statuses))
+    return Verification(
+        report=folder,
+        statuses=tuple((name, _status(source, sha256)) for name, source, sha256 in inputs),
+        outputs=tuple((name, _status(source, sha256)) for name, source, sha256 in outputs),
+    )

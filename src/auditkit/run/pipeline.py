@@ -24,9 +24,10 @@ from auditkit.run.forked import alongside
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
 from auditkit.run.staging import (
     BRIEFING_NOTEBOOK,
-    check_replaceable,
+    INTERNAL,
     default_output_folder,
     find_project_folder,
+    output_errors,
     staged_folder,
 )
 
@@ -48,13 +49,14 @@ __all__ = [
 NOTEBOOKS = {"analysis.ipynb": "internal", "briefing.ipynb": "."}
 #: The screenshot ``--screenshot`` writes beside the briefing.
 SCREENSHOT = "briefing.png"
-#: The report's folder for files that must not be published.
-INTERNAL = "internal"
 _INTERNAL_README = (
     "INTERNAL: do not publish anything in this folder.\n\n"
     "analysis.ipynb is the analyst's workbook and findings-unsuppressed.* hold every figure before disclosure\n"
     "control. They may show small counts that could identify a child. Publish only the files one folder up.\n"
 )
+
+#: The published files a run's manifest lists (and ``auditkit verify`` re-hashes), when the run wrote them.
+_PUBLISHED = ("briefing.html", "briefing.pdf", SCREENSHOT, BRIEFING_NOTEBOOK, "findings.json", "findings.csv")
 
 #: The parameter every notebook takes: the path of the round's parameters file.
 PARAMETER_NAME = "parameters_path"
@@ -133,25 +135,25 @@ def run_round(
     round_ = analysis.round
     project = find_project_folder(round_)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-    check_replaceable(target, force)
-    with staged_folder(target) as staging:
+    with staged_folder(target, force) as staging:
         internal = staging / INTERNAL
-        internal.mkdir()
+        internal.mkdir(mode=0o700)
         (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
         write_findings(analysis, staging)
         write_findings(analysis, internal, published=False)
         parameters = {PARAMETER_NAME: str(round_.path)}
         workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
+
+        def execute_workbooks() -> None:
+            # In a second process: an error of writing must reach this one as a sentence, not a traceback.
+            with output_errors(target, staging):
+                for name in workbooks:
+                    execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters, engine)
+
         if engine == "inprocess":
             progress("drawing the charts")
             prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
-        with alongside(
-            lambda: [
-                execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters, engine)
-                for name in workbooks
-            ],
-            parallel=parallel,
-        ):
+        with alongside(execute_workbooks, parallel=parallel):
             progress(
                 f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
             )
@@ -166,7 +168,7 @@ def run_round(
         if chromium is not None:
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
-        outputs = [staging / name for name in ("briefing.html", "briefing.pdf", "findings.json", "findings.csv")]
+        outputs = [staging / name for name in _PUBLISHED if (staging / name).is_file()]
         manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
         write_manifest(manifest, staging)
     return RunResult(
@@ -210,8 +212,7 @@ def write_round_findings(
     analysis = analyse_round(parameters, reuse=False)  # analysed once here: nothing to keep in the memo
     round_ = analysis.round
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-    check_replaceable(target, force)
-    with staged_folder(target) as staging:
+    with staged_folder(target, force) as staging:
         outputs = list(write_findings(analysis, staging))
         # git finds the commit from any folder inside the project, and a parameters file given with
         # --out need not be inside a project folder at all.

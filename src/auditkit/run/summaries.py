@@ -87,20 +87,26 @@ def describe_actions(parameters: str | Path) -> list[str]:
 
 
 def describe_verification(report: str | Path) -> tuple[list[str], ReportChangedError | None]:
-    """``auditkit verify``: each input's status, and the error to raise when the report no longer matches.
+    """``auditkit verify``: each input's and each report file's status, and the error to raise when any changed.
 
     Returns
     -------
     tuple of (list of str, ReportChangedError or None)
-        One line per input (``unchanged``, ``changed`` or ``missing`` and its path), then the verdict
-        when every input is unchanged; the error naming the changed inputs otherwise.
+        One line per input (``unchanged``, ``changed`` or ``missing`` and its path), one per file of the report
+        its manifest lists, then the verdict when every one is unchanged; the error naming the changed inputs
+        and files otherwise.
     """
     result = verify_report(report)
     lines = [f"  {status:9} {path}" for path, status in result.statuses]
+    lines.extend(f"  {status:9} {Path(report) / path}" for path, status in result.outputs)
     if not result.matches:
         changed = [path for path, status in result.statuses if status != "unchanged"]
-        return lines, ReportChangedError(Path(report), changed)
-    lines.append(f"{report} matches its data: every input file is unchanged.")
+        outputs = [path for path, status in result.outputs if status != "unchanged"]
+        return lines, ReportChangedError(Path(report), changed, outputs)
+    lines.append(
+        f"{report} matches its data: every input file is unchanged. Its {len(result.outputs)} published file(s) "
+        "listed in manifest.json are as auditkit wrote them."
+    )
     return lines, None
 
 
