@@ -134,7 +134,6 @@ CASES: tuple[Case, ...] = (
         "a consented comment names a case reference",
         _quote("We discussed DD17-L01 at length in supervision and agreed the plan was working well."),
         token="DD17-L01",
-        pending=True,
     ),
     Case(
         "quote-case-ref-varied",
@@ -142,7 +141,6 @@ CASES: tuple[Case, ...] = (
         "a case reference in other letter case, spaced",
         _quote("We discussed dd17 l01 at length in supervision and agreed the plan was working well."),
         token="dd17 l01",
-        pending=True,
     ),
     Case(
         "quote-response-id",
@@ -150,7 +148,6 @@ CASES: tuple[Case, ...] = (
         "a consented comment names a response id",
         _quote("As I said in response R1000, the toolkit made the next steps obvious to the family."),
         token="R1000",
-        pending=True,
     ),
     Case(
         "quote-name-age",
@@ -158,7 +155,6 @@ CASES: tuple[Case, ...] = (
         "a child's first name with an age",
         _quote("Using the toolkit with Tyler (age 4) and his mum made the home conditions clear to everyone."),
         token="Tyler",
-        pending=True,
     ),
     Case(
         "quote-address",
@@ -166,7 +162,6 @@ CASES: tuple[Case, ...] = (
         "a street address",
         _quote("The visit to 12 Acacia Avenue showed how useful the scores are for explaining concerns."),
         token="Acacia Avenue",
-        pending=True,
     ),
     Case(
         "quote-obfuscated-email",
@@ -174,7 +169,6 @@ CASES: tuple[Case, ...] = (
         "an email address written with (at) and (dot)",
         _quote("Anyone wanting the forms can ask me at jane(at)example(dot)com and I will send them over."),
         token="jane(at)example",
-        pending=True,
     ),
     Case(
         "quote-postcode",
@@ -200,7 +194,6 @@ CASES: tuple[Case, ...] = (
         _append_parameters("\nredact: [a]\n"),
         refusal="redact",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "redact-common-word",
@@ -209,7 +202,6 @@ CASES: tuple[Case, ...] = (
         _append_parameters("\nredact: [the]\n"),
         refusal="redact",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quotes-from-identifying-item",
@@ -219,7 +211,6 @@ CASES: tuple[Case, ...] = (
         token="R1014",
         refusal="identifying",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quotes-from-internal-item",
@@ -229,7 +220,6 @@ CASES: tuple[Case, ...] = (
         token="Toolkit scores shared at core group",
         refusal="internal",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quote-too-long",
@@ -237,7 +227,6 @@ CASES: tuple[Case, ...] = (
         "a consented comment of over 1,000 characters",
         _quote("The toolkit helped. " * 40 + "ZQXLONGQUOTE " + "It really did. " * 30),
         token="ZQXLONGQUOTE",
-        pending=True,
     ),
     # ------------------------------------------------------------------ issue 14: nothing injectable
     Case(
