@@ -11,10 +11,11 @@ A regular expression would do the same, one alternative per identifier with an o
 every two characters; a survey of 50,000 responses would make that expression enormous and slow. Looking
 each stretch of words up in a set, as here, takes the same time however many identifiers there are.
 
-An identifier of fewer than :data:`MIN_IDENTIFIER_CHARACTERS` letters and digits, or that is a common English
-word (:data:`auditkit.config.common_words.COMMON_WORDS`: a note that says only "None"), is not looked for:
-such a value cannot single a record out, and looking for it would blank every "7" or "none" in every quote.
-The round's ``redact`` list follows the same rule (:mod:`auditkit.config.redact_list`).
+An identifier of fewer than :data:`MIN_IDENTIFIER_CHARACTERS` letters and digits, a common English word
+(:data:`auditkit.config.common_words.COMMON_WORDS`: a note that says only "Yes"), or a word that stands for
+no value (a note that says "None", "N/A", "Unknown" or "TBC") is not looked for: such a value cannot single
+a record out, and looking for it would blank every "7" or "none" in every quote. The round's ``redact`` list
+follows the same rule (:mod:`auditkit.config.redact_list`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ __all__ = ["MIN_IDENTIFIER_CHARACTERS", "IdentifierIndex", "compact_form", "find
 MIN_IDENTIFIER_CHARACTERS = 3
 
 _RUN = re.compile(r"[^\W_]+")
+
+# Compact forms of what a spreadsheet cell holds when it holds no value.
+_NO_VALUE = frozenset({"none", "nil", "null", "unknown", "notknown", "notapplicable", "tbc", "tba", "nan"})
 
 
 def compact_form(text: str) -> str:
@@ -60,8 +64,8 @@ class IdentifierIndex:
 def index_identifiers(values: Iterable[str]) -> IdentifierIndex:
     """The compact forms of ``values`` worth looking for, ready for :func:`find_identifiers`.
 
-    Values with fewer than :data:`MIN_IDENTIFIER_CHARACTERS` letters and digits, and common English
-    words, are left out (see the module's note).
+    Values with fewer than :data:`MIN_IDENTIFIER_CHARACTERS` letters and digits, common English words
+    and words that stand for no value ("None", "N/A") are left out (see the module's note).
 
     Returns
     -------
@@ -76,7 +80,7 @@ def index_identifiers(values: Iterable[str]) -> IdentifierIndex:
         if not isinstance(value, str):
             raise TypeError(f"each identifier must be a string, not {type(value).__name__}: {value!r}")
         form = compact_form(value)
-        if len(form) >= MIN_IDENTIFIER_CHARACTERS and form not in COMMON_WORDS:
+        if len(form) >= MIN_IDENTIFIER_CHARACTERS and form not in COMMON_WORDS and form not in _NO_VALUE:
             forms.add(form)
     return IdentifierIndex(forms=frozenset(forms), lengths=frozenset(map(len, forms)))
 

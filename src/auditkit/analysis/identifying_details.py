@@ -10,6 +10,7 @@ innocent word is blanked, and a published address cannot be taken back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from auditkit.config.common_words import COMMON_WORDS
 
@@ -229,22 +230,34 @@ def find_details(text: str) -> list[tuple[int, int, str]]:
     """
     spans: list[tuple[int, int, str]] = []
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            if pattern is _POSTCODE and not _is_postcode(match.group()):
-                continue
-            if pattern is _OBFUSCATED_EMAIL and not _is_obfuscated_email(match):
-                continue
-            spans.append((*match.span(), kind))
+        spans.extend((*match.span(), kind) for match in _matches(pattern, text))
     spans.extend((start, stop, "child_name") for start, stop in _child_names(text))
     return spans
 
 
-def _is_postcode(candidate: str) -> bool:
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Like ``pattern.finditer(text)``, less the matches that a pattern's check turns down.
+
+    After a match is turned down the search goes on from its second character, not its end, so
+    that "me at jane.smith at example.org" still finds the address after "me at".
+    """
+    check = _CHECKS.get(pattern)
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        if check is None or check(match):
+            yield match
+            position = max(match.end(), match.start() + 1)
+        else:
+            position = match.start() + 1
+
+
+def _is_postcode(match: re.Match[str]) -> bool:
     """False for a school year or key stage and an ordinal: "Y1 2nd", "KS2 3rd".
 
     A lower-case ordinal after an outward code with a capital letter is read as words; a
     candidate wholly in lower case is still taken as a postcode typed carelessly.
     """
+    candidate = match.group()
     inward = candidate[-3:]
     outward = candidate[:-3]
     return not (_LOWER_ORDINAL.fullmatch(inward) and not outward.islower())
@@ -255,6 +268,12 @@ def _is_obfuscated_email(match: re.Match[str]) -> bool:
     if not _PLAIN_AT.fullmatch(match.group("at")) or _SPELT_DOT.search(match.group()):
         return True
     return match.group("local").casefold() not in COMMON_WORDS
+
+
+_CHECKS: dict[re.Pattern[str], Callable[[re.Match[str]], bool]] = {
+    _POSTCODE: _is_postcode,
+    _OBFUSCATED_EMAIL: _is_obfuscated_email,
+}
 
 
 def _child_names(text: str) -> list[tuple[int, int]]:
