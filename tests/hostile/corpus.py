@@ -228,6 +228,35 @@ CASES: tuple[Case, ...] = (
         _quote("The toolkit helped. " * 40 + "ZQXLONGQUOTE " + "It really did. " * 30),
         token="ZQXLONGQUOTE",
     ),
+    Case(
+        "quote-name-age-repeated",
+        14,
+        "a child's first name with an age, then the name alone",
+        _quote("Tyler (aged 4) was cold at home; Tyler's nan found the scores easy to follow, and so did his mum."),
+        token="Tyler's nan",
+    ),
+    Case(
+        "quote-obfuscated-email-words",
+        14,
+        "an email address spelt out in words",
+        _quote("Anyone wanting the forms can ask zqxjane at example dot com and I will send them over."),
+        token="zqxjane",
+    ),
+    Case(
+        "quote-internal-note",
+        14,
+        "a consented comment repeats an auditor's internal note",
+        _quote("As we heard at the audit, toolkit scores shared at core group: that is what made the difference."),
+        token="scores shared at core group",
+    ),
+    Case(
+        "redact-two-letters",
+        14,
+        "a redact entry of two letters would blank every 'Jo' and 'jo'",
+        _append_parameters("\nredact: [Kayden Smith, Jo]\n"),
+        refusal="'Jo', which has only two letters",
+        command=VALIDATE,
+    ),
     # ------------------------------------------------------------------ issue 14: nothing injectable
     Case(
         "link-javascript",
