@@ -20,6 +20,7 @@ R = REDACTED
 MESSAGE = "looks like a pasted email or message"
 URL = "contains a web address"
 SHORT = "fewer than four words of its own once redactions are left out"
+LONG = "longer than 1,000 characters"
 
 
 def redacts(id_, text, expected, kinds, names=()):
@@ -277,6 +278,10 @@ UNTOUCHED = [
     pytest.param("With regards to the toolkit, oh dear, it is long", id="regards-and-dear-in-passing"),
     pytest.param("Practitioners used it for about 24/7 support and 50/50 splits", id="ratios"),
     pytest.param("A number like 12345678901 or 94 347 65919 is not a known form", id="other-digit-runs"),
+    pytest.param("We agreed a Flat rate for the sessions with the family", id="flat-rate"),
+    pytest.param("The plan was age-appropriate for Tyler and his sister", id="age-appropriate"),
+    pytest.param("It is a 5 minute drive from the office to the estate", id="minute-drive"),
+    pytest.param("Have a look at gov.uk for the guidance on neglect", id="look-at-a-site"),
 ]
 
 
@@ -366,6 +371,7 @@ HELD_BACK = [
         id="possessive-does-not-count-as-a-word",
     ),
     pytest.param("Very useful tool.", (), "Very useful tool.", SHORT, id="short-without-redaction"),
+    pytest.param("word " * 200 + "x", (), "word " * 200 + "x", LONG, id="longer-than-1000-characters"),
     pytest.param("", (), "", SHORT, id="empty"),
     pytest.param("  \n\t ", (), "", SHORT, id="whitespace-only"),
 ]
@@ -466,3 +472,74 @@ def test_a_single_string_of_quotes_is_refused():
 def test_public_names():
     assert sorted(screening.__all__) == ["REDACTED", "ScreenedQuote", "screen_quote", "screen_quotes"]
     assert REDACTED == "[redacted]"
+
+
+# --- Issue 14: the round's identifiers, children's names, overlaps and long quotes -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We discussed DD17-L01 at length in supervision", f"We discussed {R} at length in supervision"),
+        ("We discussed dd17 l01 at length in supervision", f"We discussed {R} at length in supervision"),
+        ("We discussed DD17L01 at length in supervision", f"We discussed {R} at length in supervision"),
+        ("We discussed dd-17-l01 at length in supervision", f"We discussed {R} at length in supervision"),
+        ("As I said in response R1000, the toolkit helped", f"As I said in response {R}, the toolkit helped"),
+        ("Response r 1000's answer was the same as ours", f"Response {R}'s answer was the same as ours"),
+    ],
+)
+def test_the_rounds_identifiers_are_redacted(text, expected):
+    screened = screen_quote(text, identifiers=["DD17-L01", "R1000"])
+    assert screened == ScreenedQuote(text=expected, redactions=("identifier",), held_back=None)
+
+
+def test_other_numbers_are_not_identifiers():
+    text = "We saw R10000 and 1000 families in DD17 alone"
+    assert screen_quote(text, identifiers=["DD17-L01", "R1000"]).text == text
+
+
+def test_every_use_of_a_childs_name_given_with_an_age_is_redacted():
+    screened = screen_quote("Tyler (age 4) was cold at home; Tyler's mum agreed and we hope it helps")
+    assert screened.text == f"{R} (age 4) was cold at home; {R}'s mum agreed and we hope it helps"
+    assert screened.redactions == ("child_name", "child_name")
+
+
+def test_a_childs_name_that_is_a_word_is_redacted_only_as_written():
+    screened = screen_quote("We saw Hope (aged 2) at home; we hope Hope is safer now")
+    assert screened.text == f"We saw {R} (aged 2) at home; we hope {R} is safer now"
+
+
+def test_an_address_and_an_obfuscated_email_are_redacted():
+    screened = screen_quote("The visit to Flat 3, 14 Mill Lane went well; ask jane(at)example(dot)com for the forms")
+    assert screened.text == f"The visit to {R} went well; ask {R} for the forms"
+    assert screened.redactions == ("address", "email")
+
+
+def test_overlapping_details_are_redacted_as_one():
+    # The date claims "03/03/2015" and the identifier "2015-ABC": one redaction covers both.
+    screened = screen_quote("The file 03/03/2015-ABC was open for many months", identifiers=["2015-ABC"])
+    assert screened == ScreenedQuote(text=f"The file {R} was open for many months", redactions=("date",))
+    # A redact name inside an address goes with the address.
+    screened = screen_quote("The family at 12 Acacia Avenue were seen weekly", names=["Acacia Avenue"])
+    assert screened == ScreenedQuote(text=f"The family at {R} were seen weekly", redactions=("address",))
+
+
+def test_a_quote_of_1000_characters_is_kept_and_one_of_1001_held_back():
+    exactly = ("word " * 200)[:-1] + "s"
+    assert len(exactly) == 1000
+    assert screen_quote(exactly).held_back is None
+    assert screen_quote(exactly + "s").held_back == LONG
+    # Whitespace is collapsed before counting.
+    assert screen_quote(exactly.replace(" ", "   \n")).held_back is None
+
+
+def test_screen_quotes_uses_the_same_identifiers_for_each():
+    texts = ["We discussed DD17-L01 at length in supervision", "Response R1000 said the same as we did"]
+    assert screen_quotes(texts, identifiers=["DD17-L01", "R1000"]) == tuple(
+        screen_quote(text, identifiers=["DD17-L01", "R1000"]) for text in texts
+    )
+
+
+def test_identifiers_must_be_strings():
+    with pytest.raises(TypeError, match="each identifier must be a string"):
+        screen_quote("We discussed DD17-L01 at length in supervision", identifiers=["DD17-L01", None])

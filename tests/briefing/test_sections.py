@@ -32,3 +32,17 @@ def test_a_round_without_actions_has_no_actions_section(example_round: RoundCopy
     document.pop("actions")
     example_round.parameters.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     assert auditkit.render_section("actions", auditkit.analyse_round(example_round.parameters)).html.strip() == ""
+
+
+# --- quotes --------------------------------------------------------------------------------------------
+
+
+def test_a_quote_over_1000_characters_is_counted_with_those_held_back(example_round: RoundCopy):
+    start = "Went through the home conditions section with a mum and her health visitor"
+    text = example_round.survey.read_text(encoding="utf-8")
+    assert start in text
+    example_round.survey.write_text(text.replace(start, "The toolkit helped. " * 60 + "ZQXLONG", 1), "utf-8")
+    section = auditkit.render_section("quotes", auditkit.analyse_round(example_round.parameters))
+    words = re.sub(r"\s+", " ", section.html)
+    assert "ZQXLONG" not in words
+    assert "To protect children and families, 1 comment was held back." in words

@@ -330,6 +330,34 @@ def test_quotes_naming_a_missing_item_are_refused(tmp_path):
     assert "quotes → text names 'comment', which is not an item" in message
 
 
+@pytest.mark.parametrize(
+    ("quotes", "role", "item", "marks"),
+    [
+        ("{text: case_ref, consent: toolkit_used}", "text", "case_ref", "identifying"),
+        ("{text: notes, consent: toolkit_used}", "text", "notes", "internal"),
+        ("{text: comment, consent: case_ref}", "consent", "case_ref", "identifying"),
+        ("{text: both, consent: toolkit_used}", "text", "both", "identifying and internal"),
+    ],
+)
+def test_quotes_from_an_identifying_or_internal_item_are_refused(tmp_path, quotes, role, item, marks):
+    extra = (
+        "    required: true\n    identifying: true\n"
+        "  - id: notes\n    question: Notes\n    type: text\n    internal: true\n"
+        "  - id: comment\n    question: Comment\n    type: text\n"
+        "  - id: both\n    question: Both\n    type: text\n    identifying: true\n    internal: true\n"
+    )
+    path = write_tiny(tmp_path, "    required: true\n", extra)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("records: cases audited", f"records: cases audited\nquotes: {quotes}"),
+        encoding="utf-8",
+    )
+    assert codebook_error(path) == (
+        f"The codebook file {path.resolve()} has 1 problem(s):\n"
+        f"  tiny.yaml: key 'the top level': quotes → {role} names '{item}', which is marked {marks} and so is never "
+        f"published; a quote's text and consent must be items that are neither identifying nor internal."
+    )
+
+
 def test_a_codebook_may_not_set_its_own_path(tmp_path):
     message = codebook_error(write_tiny(tmp_path, "codebook: tiny", "codebook: tiny\npath: elsewhere.yaml"))
     assert message == "The codebook file tiny.yaml may not set 'path'."

@@ -139,7 +139,6 @@ CASES: tuple[Case, ...] = (
         "a consented comment names a case reference",
         _quote("We discussed DD17-L01 at length in supervision and agreed the plan was working well."),
         token="DD17-L01",
-        pending=True,
     ),
     Case(
         "quote-case-ref-varied",
@@ -147,7 +146,6 @@ CASES: tuple[Case, ...] = (
         "a case reference in other letter case, spaced",
         _quote("We discussed dd17 l01 at length in supervision and agreed the plan was working well."),
         token="dd17 l01",
-        pending=True,
     ),
     Case(
         "quote-response-id",
@@ -155,7 +153,6 @@ CASES: tuple[Case, ...] = (
         "a consented comment names a response id",
         _quote("As I said in response R1000, the toolkit made the next steps obvious to the family."),
         token="R1000",
-        pending=True,
     ),
     Case(
         "quote-name-age",
@@ -163,7 +160,6 @@ CASES: tuple[Case, ...] = (
         "a child's first name with an age",
         _quote("Using the toolkit with Tyler (age 4) and his mum made the home conditions clear to everyone."),
         token="Tyler",
-        pending=True,
     ),
     Case(
         "quote-address",
@@ -171,7 +167,6 @@ CASES: tuple[Case, ...] = (
         "a street address",
         _quote("The visit to 12 Acacia Avenue showed how useful the scores are for explaining concerns."),
         token="Acacia Avenue",
-        pending=True,
     ),
     Case(
         "quote-obfuscated-email",
@@ -179,7 +174,6 @@ CASES: tuple[Case, ...] = (
         "an email address written with (at) and (dot)",
         _quote("Anyone wanting the forms can ask me at jane(at)example(dot)com and I will send them over."),
         token="jane(at)example",
-        pending=True,
     ),
     Case(
         "quote-postcode",
@@ -205,7 +199,6 @@ CASES: tuple[Case, ...] = (
         _append_parameters("\nredact: [a]\n"),
         refusal="redact",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "redact-common-word",
@@ -214,7 +207,6 @@ CASES: tuple[Case, ...] = (
         _append_parameters("\nredact: [the]\n"),
         refusal="redact",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quotes-from-identifying-item",
@@ -224,7 +216,6 @@ CASES: tuple[Case, ...] = (
         token="R1014",
         refusal="identifying",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quotes-from-internal-item",
@@ -234,7 +225,6 @@ CASES: tuple[Case, ...] = (
         token="Toolkit scores shared at core group",
         refusal="internal",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "quote-too-long",
@@ -242,7 +232,35 @@ CASES: tuple[Case, ...] = (
         "a consented comment of over 1,000 characters",
         _quote("The toolkit helped. " * 40 + "ZQXLONGQUOTE " + "It really did. " * 30),
         token="ZQXLONGQUOTE",
-        pending=True,
+    ),
+    Case(
+        "quote-name-age-repeated",
+        14,
+        "a child's first name with an age, then the name alone",
+        _quote("Tyler (aged 4) was cold at home; Tyler's nan found the scores easy to follow, and so did his mum."),
+        token="Tyler's nan",
+    ),
+    Case(
+        "quote-obfuscated-email-words",
+        14,
+        "an email address spelt out in words",
+        _quote("Anyone wanting the forms can ask zqxjane at example dot com and I will send them over."),
+        token="zqxjane",
+    ),
+    Case(
+        "quote-internal-note",
+        14,
+        "a consented comment repeats an auditor's internal note",
+        _quote("As we heard at the audit, toolkit scores shared at core group: that is what made the difference."),
+        token="scores shared at core group",
+    ),
+    Case(
+        "redact-two-letters",
+        14,
+        "a redact entry of two letters would blank every 'Jo' and 'jo'",
+        _append_parameters("\nredact: [Kayden Smith, Jo]\n"),
+        refusal="'Jo', which has only two letters",
+        command=VALIDATE,
     ),
     # ------------------------------------------------------------------ issue 14: nothing injectable
     Case(

@@ -22,7 +22,7 @@ from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
 from auditkit.analysis.memo import MEMO, memo_key
-from auditkit.analysis.quotes import QuoteSelection, select_quotes
+from auditkit.analysis.quotes import QuoteSelection, identifying_values, select_quotes
 from auditkit.analysis.trend import TREND_COLUMNS, trend_over_rounds
 from auditkit.config.build_time import run_time
 from auditkit.config.history import load_history
@@ -156,13 +156,13 @@ def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindin
     return MappingProxyType(summaries)
 
 
-def _analyse_alone(round_: Round) -> Analysis:
+def _analyse_alone(round_: Round, earlier_identifiers: frozenset[str] = frozenset()) -> Analysis:
     records = load_round_records(round_)
     return Analysis(
         round=round_,
         records=records,
         findings=compute_findings(round_, records),
-        quotes=select_quotes(round_, records),
+        quotes=select_quotes(round_, records, earlier_identifiers),
         indicator_tables=analyse_indicator_tables(round_),
     )
 
@@ -194,7 +194,14 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
 
 
 def _analyse_history(history: tuple[Round, ...]) -> Analysis:
-    analyses = [_analyse_alone(earlier) for earlier in history]
+    # A comment may name a case audited in an earlier round: each round's quotes are screened for its
+    # own identifiers and those of every round before it.
+    analyses: list[Analysis] = []
+    identifiers: frozenset[str] = frozenset()
+    for round_ in history:
+        analyses.append(_analyse_alone(round_, identifiers))
+        if round_ is not history[-1]:
+            identifiers |= identifying_values(round_, analyses[-1].records)
     current = analyses[-1]
     comparison = None
     if len(analyses) > 1:

@@ -223,6 +223,13 @@ class Codebook(pydantic.BaseModel):
             for role, item_id in (("text", self.quotes.text), ("consent", self.quotes.consent)):
                 if item_id not in ids:
                     raise ValueError(f"quotes → {role} names '{item_id}', which is not an item")
+                item = self.items[ids.index(item_id)]
+                marks = [mark for mark in ("identifying", "internal") if getattr(item, mark)]
+                if marks:
+                    raise ValueError(
+                        f"quotes → {role} names '{item_id}', which is marked {' and '.join(marks)} and so is never "
+                        f"published; a quote's text and consent must be items that are neither identifying nor internal"
+                    )
         return self
 
     @cached_property

@@ -23,6 +23,7 @@ from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
 from auditkit.config.input_files import file_problem, resolve_path, shown_path
 from auditkit.config.model_check import check_model
+from auditkit.config.redact_list import check_redact_list
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
 
@@ -376,7 +377,7 @@ def load_round(path: str | Path) -> Round:
         instruments=MappingProxyType(instruments),
         indicator_tables=MappingProxyType(indicator_tables),
         disclosure=DisclosureRule(min_count=parameters.disclosure.min_count, symbol=parameters.disclosure.symbol),
-        redact=tuple(name for name in parameters.redact if name.strip()),
+        redact=check_redact_list(path, parameters.redact),
         briefing=parameters.briefing,
         key_findings=_key_findings(path, parameters.briefing, instruments),
         actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
