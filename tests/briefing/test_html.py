@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import RoundCopy
 
 import auditkit
 from auditkit.briefing.html import SECTION_NAMES, Section, prepare_sections, render_section
 from auditkit.briefing.sections import SECTIONS
+from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 
 SUMMARY = "summary: >-\n    This briefing brings together"
 
@@ -104,3 +107,53 @@ def test_another_analysis_is_rendered_afresh(example_round: RoundCopy, monkeypat
     assert calls["title"] == 2
     assert "<h1>Neglect toolkit survey and deep dive audit</h1>" in before
     assert "<h1>Neglect toolkit audit, second look</h1>" in after
+
+
+# --- nothing injectable ---------------------------------------------------------------------------------
+
+
+def test_further_information_links_are_written_as_checked(example_round: RoundCopy):
+    example_round.edit_parameters('url: "https://example.org/llr/audits"', 'url: " HTTPS://example.org/llr/audits"')
+    html = render_section("further_information", auditkit.analyse_round(example_round.parameters)).html
+    assert '<li><a href="https://example.org/llr/audits">Multi-agency audit summaries</a></li>' in html
+
+
+def test_a_link_that_escaped_the_parameters_check_is_not_written(example_round: RoundCopy):
+    analysis = auditkit.analyse_round(example_round.parameters)
+    briefing = analysis.round.briefing
+    links = (briefing.further_information[0].model_copy(update={"url": "javascript:alert(1)"}),)
+    tampered = dataclasses.replace(
+        analysis,
+        round=dataclasses.replace(analysis.round, briefing=briefing.model_copy(update={"further_information": links})),
+    )
+    with pytest.raises(ValueError) as caught:
+        render_section("further_information", tampered)
+    assert str(caught.value) == (
+        "the link 'Neglect toolkit' uses the scheme javascript:, which a briefing may not publish; "
+        "a link must start with one of https:, http:, mailto:"
+    )
+
+
+def test_invisible_characters_leave_every_section(example_round: RoundCopy):
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit \u202esurvey\u2066 audit\u2069"
+    )
+    example_round.edit_parameters("partnership: Leicester,", "partnership: Leic\u200bester\ufeff,")
+    analysis = auditkit.analyse_round(example_round.parameters)
+    for name in SECTION_NAMES:
+        html = render_section(name, analysis).html
+        assert not set(html) & set(INVISIBLE_CHARACTERS), name
+    assert "<h1>Neglect toolkit survey audit</h1>" in render_section("title", analysis).html
+
+
+def test_markdown_links_in_the_parameters_file_keep_only_allowed_schemes(example_round: RoundCopy):
+    example_round.edit_parameters(
+        SUMMARY,
+        "summary: >-\n    See [the audits](https://example.org/a), [us](mailto:lscb@example.org),"
+        " [x]( JavaScript:alert(1)), [y](data:text/html,z), [z](ftp://example.org/f) and [w](notes.html)."
+        " This briefing brings together",
+    )
+    html = render_section("title", auditkit.analyse_round(example_round.parameters)).html
+    assert '<a href="https://example.org/a">the audits</a>, <a href="mailto:lscb@example.org">us</a>' in html
+    hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
+    assert hrefs == ["https://example.org/a", "mailto:lscb@example.org", *["#harmful-link"] * 4]

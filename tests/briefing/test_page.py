@@ -21,6 +21,7 @@ import auditkit
 from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
 from auditkit.config.round import load_round
 from auditkit.errors import RenderError
+from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 
 SECTION = '<section class="background"><h2 id="background">Background</h2><p>Neglect was a priority.</p></section>'
 PAGE = (
@@ -113,6 +114,19 @@ def test_text_from_the_parameters_file_is_escaped_in_the_head(example_round: Rou
     html = render_briefing_html(executed_notebook(), load_round(example_round.parameters))
     assert "<title>Neglect &lt;b&gt;toolkit&lt;/b&gt; &amp; audit: Leicester," in html
     assert "<b>toolkit</b>" not in html
+
+
+def test_invisible_characters_leave_the_page(example_round: RoundCopy):
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit \u202esurvey"
+    )
+    example_round.edit_parameters("partnership: Leicester,", "partnership: Leic\u200bester,")
+    notebook = executed_notebook()
+    notebook.cells[2].outputs[1]["data"]["text/html"] = SECTION.replace("Neglect", "Neg\u2067lect\u2069")
+    html = render_briefing_html(notebook, load_round(example_round.parameters))
+    assert not set(html) & set(INVISIBLE_CHARACTERS)
+    assert "<title>Neglect toolkit survey: Leicester, Leicestershire" in html
+    assert SECTION in html
 
 
 # --- the PDF --------------------------------------------------------------------------------------------

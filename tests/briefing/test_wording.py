@@ -149,6 +149,37 @@ def test_describe_finding_statement_starting_with_a_number_placeholder():
     )
 
 
+def hidden_row(item: Item, denominator: int) -> dict:
+    """A row whose numerator disclosure control hid, as a protected analysis gives it."""
+    row = finding_row(item, 3, denominator)
+    row.update(numerator=None, proportion=None, ci_low=None, ci_high=None, suppressed=True)
+    return row
+
+
+@pytest.mark.parametrize("symbol", ["c", "x", "[c]", "ⓒ"])
+def test_describe_finding_keeps_a_symbol_that_starts_the_sentence_as_declared(symbol):
+    item = load_codebook(SURVEY).item("attended_launch")
+    sentence = describe_finding(item, hidden_row(item, 35), symbol)
+    assert sentence == (
+        f"{symbol} of the 35 practitioners who answered had attended the toolkit launch (the exact figure is not "
+        "published because the numbers are small)."
+    )
+
+
+def test_describe_finding_capitalises_a_label_that_starts_with_the_symbols_letter():
+    item = Item(
+        id="seen",
+        question="Seen?",
+        label="child seen alone",
+        type="choice",
+        values=["yes", "no"],
+        met=["yes"],
+        statement="{label} in {numerator} of {denominator} cases",
+    )
+    sentence = describe_finding(item, hidden_row(item, 35), "c")
+    assert sentence.startswith("Child seen alone in c of 35 cases (the exact figure")
+
+
 def test_describe_finding_without_a_statement_uses_the_label():
     item = Item(id="seen", question="Was the child seen?", type="choice", values=["yes", "no"], met=["yes"])
     sentence = describe_finding(item, finding_row(item, 1, 2))

@@ -211,6 +211,48 @@ def test_methodology_for_an_unknown_instrument_is_refused(example_round):
     assert "allowed: deep_dive, survey." in message
 
 
+def test_a_javascript_link_is_refused_naming_the_file_the_title_and_the_scheme(example_round):
+    example_round.edit_parameters('url: "https://example.org/llr/audits"', 'url: " Java\tScript:alert(1)"')
+    assert parameters_error(example_round) == (
+        f"The parameters file {example_round.parameters} has 1 problem(s):\n"
+        "  llr-2017.yaml: key 'briefing → further_information → item 4 → url': the link 'Multi-agency audit "
+        "summaries' uses the scheme javascript:, which a briefing may not publish; a link must start with one of "
+        "https:, http:, mailto:."
+    )
+
+
+def test_a_link_without_a_scheme_is_refused(example_round):
+    example_round.edit_parameters('url: "https://example.org/llr/audits"', 'url: "example.org/llr/audits"')
+    assert parameters_error(example_round).endswith(
+        "  llr-2017.yaml: key 'briefing → further_information → item 4 → url': the link 'Multi-agency audit "
+        "summaries' has the address 'example.org/llr/audits', which does not start with a scheme; a link must "
+        "start with one of https:, http:, mailto:."
+    )
+
+
+def test_links_are_kept_as_checked(example_round):
+    example_round.edit_parameters('url: "https://example.org/llr/audits"', 'url: " HTTPS://example.org/llr/audits"')
+    links = load_round(example_round.parameters).briefing.further_information
+    assert links[3].url == "https://example.org/llr/audits"
+
+
+@pytest.mark.parametrize("symbol", ["5", "0", "1.5", "\u0663", "c1"])
+def test_a_disclosure_symbol_that_is_a_number_is_refused(example_round, symbol):
+    example_round.edit_parameters("  min_count: 0", f'  min_count: 5\n  symbol: "{symbol}"')
+    assert parameters_error(example_round).endswith(
+        f"  llr-2017.yaml: key 'disclosure → symbol': the symbol {symbol!r} is or holds a number, which a reader "
+        "would take for a count; choose a letter or a sign, such as c, x or *."
+    )
+
+
+def test_a_blank_disclosure_symbol_is_refused_with_a_sentence(example_round):
+    example_round.edit_parameters("  min_count: 0", '  min_count: 5\n  symbol: " "')
+    assert parameters_error(example_round).endswith(
+        "  llr-2017.yaml: key 'disclosure → symbol': the symbol ' ' is blank; choose a letter or a sign, such as "
+        "c, x or *."
+    )
+
+
 # --- files ----------------------------------------------------------------------------------------------
 
 

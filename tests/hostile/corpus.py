@@ -18,6 +18,17 @@ from workspace import Workspace
 
 RUN = ("run", "{parameters}", "--force")
 VALIDATE = ("validate", "{parameters}")
+FINDINGS = ("findings", "{parameters}", "--force")
+#: The survey's data-entry workbook, written into the report's folder so that the runner looks at it.
+TEMPLATE = (
+    "template",
+    "{root}/data_templates/toolkit_survey.yaml",
+    "--out",
+    "{root}/reports/llr-2017/template.xlsx",
+    "--params",
+    "{parameters}",
+    "--force",
+)
 
 
 @dataclass(frozen=True)
@@ -271,7 +282,6 @@ CASES: tuple[Case, ...] = (
         token="javascript:",
         refusal="link",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "link-data",
@@ -281,7 +291,6 @@ CASES: tuple[Case, ...] = (
         token="ZQXDATA",
         refusal="link",
         command=VALIDATE,
-        pending=True,
     ),
     Case(
         "bidi-override-in-title",
@@ -289,7 +298,6 @@ CASES: tuple[Case, ...] = (
         "a right-to-left override in the title",
         _parameters("title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit \u202esurvey"),
         token="\u202e",
-        pending=True,
     ),
     Case(
         "zero-width-in-partnership",
@@ -297,7 +305,6 @@ CASES: tuple[Case, ...] = (
         "a zero-width space in the partnership's name",
         _parameters("partnership: Leicester,", "partnership: Leic\u200bester,"),
         token="\u200b",
-        pending=True,
     ),
     Case(
         "symbol-is-a-digit",
@@ -306,7 +313,36 @@ CASES: tuple[Case, ...] = (
         _parameters("  min_count: 0", '  min_count: 5\n  symbol: "5"'),
         refusal="symbol",
         command=VALIDATE,
-        pending=True,
+    ),
+    Case(
+        "formula-label-in-findings-csv",
+        14,
+        "a DDE formula as an item's label, reaching findings.csv",
+        lambda ws: ws.replace(
+            ws.survey_codebook, "label: Attended the toolkit launch", "label: \"=cmd|' /C calc'!A0\""
+        ),
+        # The label as a live CSV cell: right after the separator, no quote before it (the runner's
+        # find_formulas also judges every CSV cell).
+        token=",=cmd|",
+        command=FINDINGS,
+    ),
+    Case(
+        "formula-labels-in-template",
+        14,
+        "HYPERLINK and DDE formulas as labels, reaching the data-entry workbook's Codebook and Lists sheets",
+        lambda ws: (
+            ws.replace(
+                ws.survey_codebook,
+                "label: Attended the toolkit launch",
+                'label: \'=HYPERLINK("https://example.org/ZQXTEMPLATE","Open")\'',
+            ),
+            ws.replace(
+                ws.survey_codebook, "{code: police, label: Police}", "{code: police, label: \"=cmd|' /C calc'!A0\"}"
+            ),
+        ),
+        # A workbook's text is zipped, so the token is a marker only: the runner's find_formulas judges its cells.
+        token="ZQXTEMPLATE",
+        command=TEMPLATE,
     ),
     # ------------------------------------------------------------------ issue 15: nothing hangs
     Case(

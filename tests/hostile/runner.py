@@ -4,7 +4,9 @@ The outcome is one of:
 
 - ``refused``: exit 1 with plain sentences (no traceback) that contain the case's expected words;
 - ``published``: exit 0, and the case's planted token appears in no published file;
-- ``leak``: a published file (anything in the report outside ``internal/``) holds the token;
+- ``leak``: a published file (anything in the report outside ``internal/``) holds the token, or a CSV or
+  workbook cell anywhere in the report (``internal/`` too: staff open those) is a live formula
+  (:func:`find_formulas`);
 - ``traceback``: any other exit, or a traceback printed for bad input;
 - ``wrong-words``: a refusal that does not say what the case expects;
 - ``hang``: still running after the time limit (30 s), so it was killed;
@@ -14,8 +16,10 @@ The outcome is one of:
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
+import io
 import os
 import signal
 import subprocess
@@ -92,6 +96,49 @@ def find_leaks(report: Path, token: str) -> list[str]:
     return leaks
 
 
+#: What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def find_formulas(report: Path) -> list[str]:
+    """Cells of the CSV files and workbooks in ``report`` that a spreadsheet would run as formulas.
+
+    A CSV cell is one when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
+    number; a workbook cell when openpyxl reads it as a formula (``data_type == 'f'``).
+    """
+    from openpyxl import load_workbook
+
+    found = []
+    for path in sorted(report.rglob("*")):
+        name = str(path.relative_to(report))
+        if path.suffix == ".csv" and path.is_file():
+            rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8", errors="replace")))
+            found += [
+                f"{name} row {number} {cell!r}"
+                for number, row in enumerate(rows, start=1)
+                for cell in row
+                if cell.startswith(_FORMULA_STARTS) and not _is_number(cell)
+            ]
+        elif path.suffix == ".xlsx" and path.is_file():
+            sheets = load_workbook(path).worksheets
+            found += [
+                f"{name} {sheet.title}!{cell.coordinate} {cell.value!r}"
+                for sheet in sheets
+                for row in sheet.iter_rows()
+                for cell in row
+                if cell.data_type == "f"
+            ]
+    return found
+
+
 def run_case(case: Case, workspace: Workspace) -> Outcome:
     """Plant the case in ``workspace``, run its command, and judge what happened."""
     case.plant(workspace)
@@ -133,6 +180,9 @@ def run_case(case: Case, workspace: Workspace) -> Outcome:
         leaks = find_leaks(workspace.report, case.token) if case.token else []
         detail = f"ran, but should refuse ({case.refusal!r})" + (f"; published in {leaks}" if leaks else "")
         return Outcome(case.id, "leak" if leaks else "wrong-words", code, seconds, peak, detail)
+    formulas = find_formulas(workspace.report)
+    if formulas:
+        return Outcome(case.id, "leak", code, seconds, peak, f"live formula in {', '.join(formulas[:3])}")
     leaks = find_leaks(workspace.report, case.token) if case.token else []
     if leaks:
         return Outcome(case.id, "leak", code, seconds, peak, f"{case.token!r} published in {', '.join(leaks)}")

@@ -17,6 +17,7 @@ from conftest import EXAMPLE_PARAMETERS, REPO
 import auditkit
 from auditkit.publish.findings_files import write_findings
 from auditkit.publish.protection import protect_analysis
+from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 
 CASES_CSV = REPO / "data_templates" / "examples" / "llr-2017-cases.csv"
 
@@ -174,6 +175,55 @@ def test_same_inputs_give_byte_identical_findings(tmp_path):
         json_path, csv_path = write_findings(auditkit.analyse_round(EXAMPLE_PARAMETERS), folder)
         outputs.append((json_path.read_bytes(), csv_path.read_bytes()))
     assert outputs[0] == outputs[1]
+
+
+# --- nothing injectable --------------------------------------------------------------------------------
+
+
+def test_a_formula_label_is_written_as_text_in_the_published_and_the_internal_csv(example_round, tmp_path):
+    codebook = example_round.root / "data_templates" / "toolkit_survey.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    codebook.write_text(text.replace("label: Attended the toolkit launch", 'label: "=1+1"'), encoding="utf-8")
+    analysis = auditkit.analyse_round(example_round.parameters)
+    for published in (True, False):
+        folder = tmp_path / str(published)
+        folder.mkdir()
+        json_path, csv_path = write_findings(analysis, folder, published=published)
+        rows = [row for row in read_rows(csv_path) if row["item"] == "attended_launch"]
+        assert {row["label"] for row in rows} == {"'=1+1"}
+        assert all(row["numerator"].isdigit() for row in rows)
+        item = json.loads(json_path.read_text(encoding="utf-8"))["instruments"]["survey"]["indicators"][
+            "attended_launch"
+        ]
+        labels = {entry["label"] for entry in item["by_area"].values()}
+        assert labels == {"=1+1"}, "JSON is no spreadsheet: the label stays as written"
+
+
+def test_a_negative_figure_stays_a_number_in_findings_csv(tmp_path):
+    _, csv_path = write_findings(auditkit.analyse_round(FOLLOWUP), tmp_path)
+    differences = [row["difference"] for row in read_rows(csv_path) if row["section"] == "comparison"]
+    negative = [value for value in differences if value.startswith("-")]
+    assert negative and all(float(value) < 0 for value in negative)
+
+
+def test_invisible_characters_leave_findings_json_and_csv(example_round, tmp_path):
+    example_round.edit_parameters(
+        "title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit \u202esurvey"
+    )
+    example_round.edit_parameters("partnership: Leicester,", "partnership: Leic\u200bester,")
+    codebook = example_round.root / "data_templates" / "toolkit_survey.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    replaced = text.replace("label: Attended the toolkit launch", 'label: "Attended the \u2066toolkit\u2069 launch"')
+    codebook.write_text(replaced, encoding="utf-8")
+    json_path, csv_path = write_findings(auditkit.analyse_round(example_round.parameters), tmp_path)
+    for path in (json_path, csv_path):
+        assert not set(path.read_text(encoding="utf-8")) & set(INVISIBLE_CHARACTERS), path.name
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    assert document["round"]["title"] == "Neglect toolkit survey"
+    assert document["round"]["partnership"].startswith("Leicester, Leicestershire")
+    assert {row["label"] for row in read_rows(csv_path) if row["item"] == "attended_launch"} == {
+        "Attended the toolkit launch"
+    }
 
 
 # --- the actions ----------------------------------------------------------------------------------------

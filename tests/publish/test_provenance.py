@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from conftest import REPO, RoundCopy
 
 from auditkit.cli import main
+from auditkit.publish.provenance import verify_report, write_manifest
+from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 from auditkit.read.fingerprints import fingerprint
 
 pytestmark = pytest.mark.slow
@@ -167,6 +169,18 @@ def test_verify_refuses_a_folder_that_is_not_a_report(tmp_path: Path):
     assert result.exit_code == 1
     assert "has no manifest.json" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_manifest_writes_invisible_characters_as_escapes_and_verify_still_finds_the_file(tmp_path: Path):
+    data = tmp_path / "sur\u202evey\u200b.csv"
+    data.write_text("response_id\n", encoding="utf-8")
+    manifest = {"inputs": [{"path": str(data), "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}]}
+    manifest["parameters"] = [{"title": "Neglect toolkit \u202esurvey"}]
+    text = write_manifest(manifest, tmp_path).read_text(encoding="utf-8")
+    assert not set(text) & set(INVISIBLE_CHARACTERS)
+    assert "Neglect toolkit \\u202esurvey" in text and "sur\\u202evey\\u200b.csv" in text
+    assert json.loads(text) == manifest
+    assert verify_report(tmp_path).statuses == ((str(data), "unchanged"),)
 
 
 def test_force_replaces_the_report_once_the_new_one_is_complete(project: RoundCopy):

@@ -262,6 +262,37 @@ def test_the_empty_template_reads_as_a_header_of_item_ids(template, deep_dive):
     assert [header_text(cell) for cell in rows[0]] == [item.id for item in deep_dive.items]
 
 
+def test_formulas_in_a_codebook_reach_the_workbook_as_text_and_the_lists_still_work(tmp_path):
+    text = SURVEY.read_text(encoding="utf-8")
+    for old, new in (
+        ("label: Attended the toolkit launch", 'label: \'=HYPERLINK("https://example.org","Open")\''),
+        ("{code: police, label: Police}", "{code: police, label: \"=cmd|' /C calc'!A0\"}"),
+        ("question: Did you attend the neglect toolkit launch event?", "question: '@SUM(1+1)'"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    codebook_path = tmp_path / "toolkit_survey.yaml"
+    codebook_path.write_text(text, encoding="utf-8")
+    settings = RoundSettings(areas=("+1+1", "Rutland"), period=(dt.date(2016, 7, 1), dt.date(2017, 4, 30)))
+    workbook = openpyxl.load_workbook(write_template(load_codebook(codebook_path), tmp_path / "survey.xlsx", settings))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    as_text = {(cell.parent.title, cell.value) for cell in cells if cell.quotePrefix}
+    assert as_text == {
+        ("Codebook", '=HYPERLINK("https://example.org","Open")'),
+        ("Codebook", "@SUM(1+1)"),
+        ("Instructions", "@SUM(1+1)"),
+        ("Lists", "=cmd|' /C calc'!A0"),
+        ("Lists", "+1+1"),
+    }
+    lists = workbook["Lists"]
+    assert all(cell.data_type == "s" for row in lists.iter_rows() for cell in row if cell.value is not None)
+    checks = validations(workbook["Data"])
+    assert list_labels(workbook, checks["B"].formula1)[4] == "=cmd|' /C calc'!A0"
+    assert list_labels(workbook, checks["C"].formula1) == ["+1+1", "Rutland", "Other or several areas"]
+    assert checks["B"].type == "list" and checks["B"].formula1.startswith("'Lists'!$")
+
+
 # --- where it is written ---------------------------------------------------------------------------------
 
 

@@ -20,11 +20,25 @@ from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.charts import Chart
 from auditkit.briefing.sections import SECTION_NAMES, SECTIONS
 from auditkit.briefing.wording import format_interval, format_percent
+from auditkit.config.links import checked_url
 from auditkit.publish.protection import protect_analysis
+from auditkit.publish.safe_text import strip_invisible
 
 __all__ = ["Section", "chart_html", "prepare_sections", "render_section"]
 
-_MARKDOWN = mistune.create_markdown(escape=True)
+
+class _CheckedLinks(mistune.HTMLRenderer):
+    """Markdown's HTML, with the address of every link and image checked as ``further_information``'s are."""
+
+    def sanitize_url(self, url: str) -> str:
+        try:
+            checked_url(url, "")
+        except ValueError:
+            return "#harmful-link"  # what mistune writes in place of a javascript: link
+        return super().sanitize_url(url)
+
+
+_MARKDOWN = mistune.create_markdown(escape=True, renderer=_CheckedLinks(escape=True))
 
 
 def _markdown(text: str) -> Markup:
@@ -56,7 +70,10 @@ _ENVIRONMENT = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,
 )
-_ENVIRONMENT.filters.update(markdown=_markdown, percent=format_percent, interval=format_interval, chart_html=chart_html)
+# ``link_url`` checks a link's address again as it is written, so a template never emits an unchecked one.
+_ENVIRONMENT.filters.update(
+    markdown=_markdown, percent=format_percent, interval=format_interval, chart_html=chart_html, link_url=checked_url
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,8 @@ def render_section(name: str, analysis: Analysis) -> Section:
 
     Disclosure control is applied here whatever the caller passes, so a briefing section can
     never show a figure the round's rule hides. A section is rendered once per analysis kept in
-    :data:`auditkit.analysis.memo.MEMO`: the analyst's workbook and the briefing show the same charts.
+    :data:`auditkit.analysis.memo.MEMO`: the analyst's workbook and the briefing show the same charts. The HTML
+    has no invisible characters (:func:`auditkit.publish.safe_text.strip_invisible`).
 
     Returns
     -------
@@ -97,4 +115,5 @@ def prepare_sections(analysis: Analysis) -> None:
 def _render(name: str, published: Analysis) -> Section:
     context = SECTIONS[name](published)
     html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
-    return Section(name=name, html=html)
+    # The whole section at once: its text, attributes, alt text and captions lose their invisible characters.
+    return Section(name=name, html=strip_invisible(html))

@@ -16,6 +16,7 @@ import nbformat
 import auditkit
 from auditkit.config.round import Round
 from auditkit.errors import RenderError
+from auditkit.publish.safe_text import strip_invisible
 
 __all__ = [
     "LANGUAGE",
@@ -46,7 +47,8 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
     str
         The whole page from the :data:`TEMPLATE_NAME` template, ``<!DOCTYPE html>`` on, in :data:`LANGUAGE`, titled
         ``'<round title>: <partnership>'``, such as ``'Neglect toolkit survey and deep dive audit: Leicester,
-        Leicestershire and Rutland Safeguarding Children Boards'``.
+        Leicestershire and Rutland Safeguarding Children Boards'``; without invisible characters
+        (:func:`auditkit.publish.safe_text.strip_invisible`), so the PDF made from it has none either.
     """
     from nbconvert import HTMLExporter
 
@@ -67,7 +69,8 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
         }
     }
     html, _ = exporter.from_notebook_node(notebook, resources=resources)
-    return html
+    # The whole page at once (its title and metadata come from the parameters, not from the sections).
+    return strip_invisible(html)
 
 
 def _weasyprint():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -120,6 +121,12 @@ def finding_values(row: Mapping[str, Any], symbol: str = "c") -> dict[str, Any]:
     }
 
 
+def _starts_with_symbol(statement: str, values: Mapping[str, Any], symbol: str) -> bool:
+    """Whether a statement opens with a placeholder that the disclosure symbol fills in."""
+    literal, field, _, _ = next(iter(string.Formatter().parse(statement)), ("", None, "", None))
+    return not literal and field is not None and field != "label" and values[field] == symbol
+
+
 def describe_finding(item: Item, row: Mapping[str, Any], symbol: str = "c") -> str:
     """A finding as a sentence with its figure and interval.
 
@@ -130,16 +137,19 @@ def describe_finding(item: Item, row: Mapping[str, Any], symbol: str = "c") -> s
     -------
     str
         The item's ``statement`` (by default ``'{label}: {numerator} of {denominator}'``) filled in with
-        :func:`finding_values`, its first letter capitalised, followed by ``' (20%; 95% CI 6% to 51%).'``
-        (the row's Wilson interval); for a hidden count by ``' (the exact figure is not published because the
-        numbers are small).'``; with no applicable answers, ``'<item title>: no applicable answers were recorded.'``
+        :func:`finding_values`, its first letter capitalised unless it is the disclosure symbol standing for a
+        hidden figure (``'c of the 35 cases…'`` keeps the symbol as declared), followed by
+        ``' (20%; 95% CI 6% to 51%).'`` (the row's Wilson interval); for a hidden count by ``' (the exact figure
+        is not published because the numbers are small).'``; with no applicable answers,
+        ``'<item title>: no applicable answers were recorded.'``
     """
     values = finding_values(row, symbol)
     if values["denominator"] == "0":
         return f"{item.title}: no applicable answers were recorded."
     statement = item.statement or "{label}: {numerator} of {denominator}"
     sentence = statement.format(**values)
-    sentence = sentence[0].upper() + sentence[1:]
+    if not _starts_with_symbol(statement, values, symbol):
+        sentence = sentence[0].upper() + sentence[1:]
     if row.get("suppressed", False):
         return f"{sentence} (the exact figure is not published because the numbers are small)."
     return f"{sentence} ({values['percent']}; 95% CI {values['ci_low']} to {values['ci_high']})."

@@ -9,7 +9,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DisclosureRule"]
+__all__ = ["DisclosureRule", "check_symbol"]
+
+
+def check_symbol(symbol: str) -> str:
+    """A disclosure symbol as a round may declare it, or a ValueError saying why not.
+
+    The symbol stands for a hidden count, so it may not be blank, and it may not be or hold a number
+    (``'5'``, ``'0'``, ``'1.5'``, ``'٣'``): a reader would take it for the count itself.
+
+    Returns
+    -------
+    str
+        ``symbol``, unchanged.
+    """
+    if not isinstance(symbol, str):
+        raise ValueError(f"symbol must be a string, not {symbol!r}")
+    if not symbol.strip():
+        raise ValueError(f"the symbol {symbol!r} is blank; choose a letter or a sign, such as c, x or *")
+    if any(character.isnumeric() for character in symbol):
+        raise ValueError(
+            f"the symbol {symbol!r} is or holds a number, which a reader would take for a count; "
+            "choose a letter or a sign, such as c, x or *"
+        )
+    return symbol
 
 
 @dataclass(frozen=True)
@@ -17,7 +40,8 @@ class DisclosureRule:
     """Which counts a published briefing hides, and the symbol shown in their place.
 
     Counts from 1 to ``min_count`` are suppressed; ``min_count = 0`` suppresses nothing (a
-    briefing for practitioners inside the partnership, not for wider publication).
+    briefing for practitioners inside the partnership, not for wider publication). The symbol is
+    never a number (:func:`check_symbol`).
     """
 
     min_count: int = 5
@@ -28,8 +52,7 @@ class DisclosureRule:
             raise ValueError(f"min_count must be a whole number, not {self.min_count!r}")
         if self.min_count < 0:
             raise ValueError(f"min_count must be 0 or more, not {self.min_count}")
-        if not isinstance(self.symbol, str) or not self.symbol.strip():
-            raise ValueError(f"symbol must be a non-empty string, not {self.symbol!r}")
+        check_symbol(self.symbol)
 
     @property
     def active(self) -> bool:

@@ -19,9 +19,10 @@ import pydantic
 
 from auditkit.config.actions import Action, parse_actions
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
-from auditkit.config.disclosure_rule import DisclosureRule
+from auditkit.config.disclosure_rule import DisclosureRule, check_symbol
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
 from auditkit.config.input_files import file_problem, resolve_path, shown_path
+from auditkit.config.links import checked_url
 from auditkit.config.model_check import check_model
 from auditkit.config.redact_list import check_redact_list
 from auditkit.config.yaml_reader import read_yaml
@@ -118,10 +119,15 @@ class _Link(_Strict):
     title: str
     url: str
 
+    @pydantic.field_validator("url")
+    @classmethod
+    def _allowed_scheme(cls, url: str, info: pydantic.ValidationInfo) -> str:
+        return checked_url(url, info.data.get("title", ""))
+
 
 class _Disclosure(_Strict):
     min_count: int = pydantic.Field(default=5, ge=0)
-    symbol: str = pydantic.Field(default="c", min_length=1)
+    symbol: Annotated[str, pydantic.AfterValidator(check_symbol)] = "c"
 
 
 class _Briefing(_Strict):

@@ -1,7 +1,8 @@
 """``findings.json`` and ``findings.csv`` written into a report, published or (for ``internal/``) not.
 
 :mod:`auditkit.publish.findings_json` and :mod:`auditkit.publish.findings_csv` give the two shapes; both
-carry full precision and are byte-identical for the same inputs.
+carry full precision and are byte-identical for the same inputs. Both are written through
+:mod:`auditkit.publish.safe_text`: no invisible characters, and no CSV cell a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from auditkit.analysis.round_analysis import Analysis
 from auditkit.publish.findings_csv import CSV_COLUMNS, analysis_to_table
 from auditkit.publish.findings_json import analysis_to_dict
 from auditkit.publish.protection import protect_analysis
+from auditkit.publish.safe_text import safe_cells, strip_invisible_in
 
 __all__ = ["CSV_COLUMNS", "analysis_to_dict", "analysis_to_table", "write_findings"]
 
@@ -34,7 +36,7 @@ def write_findings(analysis: Analysis, folder: str | Path, published: bool = Tru
         analysis = protect_analysis(analysis)
     stem = "findings" if published else "findings-unsuppressed"
     json_path, csv_path = folder / f"{stem}.json", folder / f"{stem}.csv"
-    text = json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(strip_invisible_in(analysis_to_dict(analysis)), indent=2, ensure_ascii=False, allow_nan=False)
     json_path.write_text(text + "\n", encoding="utf-8")
-    analysis_to_table(analysis).to_csv(csv_path, index=False, lineterminator="\n")
+    safe_cells(analysis_to_table(analysis)).to_csv(csv_path, index=False, lineterminator="\n")
     return json_path, csv_path

@@ -23,6 +23,7 @@ from typing import Any
 
 from auditkit.config.round import Round
 from auditkit.errors import ReportError
+from auditkit.publish.safe_text import escape_invisible
 from auditkit.read.fingerprints import fingerprint, hash_file, list_inputs
 
 __all__ = ["KEY_PACKAGES", "MANIFEST", "Verification", "build_manifest", "verify_report", "write_manifest"]
@@ -141,13 +142,16 @@ def build_manifest(
 def write_manifest(manifest: dict[str, Any], folder: Path) -> Path:
     """Write a manifest as :data:`MANIFEST` in a report's folder, as indented UTF-8 JSON.
 
+    Invisible characters (:data:`~auditkit.publish.safe_text.INVISIBLE_CHARACTERS`) are written as JSON escapes,
+    not removed: the manifest keeps every input's path exactly, so that :func:`verify_report` finds it again.
+
     Returns
     -------
     Path
         The file written.
     """
     path = folder / MANIFEST
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(escape_invisible(json.dumps(manifest, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
     return path
 
 

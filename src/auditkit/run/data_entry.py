@@ -11,6 +11,8 @@ The workbook's sheets:
 * **Codebook**: every item with its values, as the codebook defines them.
 * **Lists** (hidden, and so never read as data): the labels the drop-down lists offer.
 
+No cell holds a formula: a label such as ``=HYPERLINK(…)`` is stored, shown and edited as text (OWASP's advice).
+
 With a round's parameters file the area column lists the round's areas, and dates that must fall
 within the round's period are checked against it.
 """
@@ -36,6 +38,7 @@ from auditkit.config.codebook import Codebook, Item, Value
 from auditkit.config.round import read_areas_and_period
 from auditkit.errors import TemplateError
 from auditkit.formatting import format_date
+from auditkit.publish.safe_text import is_formula, neutralise_formula
 from auditkit.read.tables import DATA_SHEET
 
 __all__ = [
@@ -55,7 +58,6 @@ LIST_SHEET = "Lists"
 _LAST_ROW = 1_048_576  # Excel's last row: checks cover the whole column below the header
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_TYPE_NAMES = {"choice": "one value from a list", "area": "an area", "date": "a date", "text": "text"}
 
 
 @dataclass(frozen=True)
@@ -358,6 +360,9 @@ def build_workbook(codebook: Codebook, settings: RoundSettings = RoundSettings()
     _codebook_sheet(codebook_sheet, codebook)
     for sheet in (instructions, codebook_sheet):
         _print_on_one_page_wide(sheet)
+    for cell in (cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row):
+        if isinstance(cell.value, str) and is_formula(cell.value):  # a text cell, with Excel's quote prefix
+            cell.data_type, cell.quotePrefix = "s", True
     workbook.active = 0
     return workbook
 
@@ -371,7 +376,7 @@ def csv_header(codebook: Codebook) -> str:
         The item ids in codebook order, as one CSV row ending in CRLF.
     """
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([item.id for item in codebook.items])
+    csv.writer(out, lineterminator="\r\n").writerow([neutralise_formula(item.id) for item in codebook.items])
     return out.getvalue()
 
 
