@@ -23,6 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import qr, solve_triangular
 from scipy.optimize import linprog
 
 __all__ = ["Sum", "determined_sums", "explaining_sums", "feasible_range", "forced_zero"]
@@ -65,10 +66,11 @@ def feasible_range(values: np.ndarray, published: Sequence[Sum], hidden: Sum) ->
     return float(round(low.fun, 6)), float(upper if np.isinf(upper) else round(upper, 6))
 
 
-def forced_zero(matrix: np.ndarray, totals: np.ndarray) -> np.ndarray:
+def forced_zero(matrix: np.ndarray, totals: np.ndarray, positive: np.ndarray | None = None) -> np.ndarray:
     """Which cells are 0 in every non-negative solution of ``matrix @ cells == totals``.
 
-    Each round maximises, over the cells not yet seen positive, the sum of ``t`` with ``0 <= t <= cells``
+    ``positive`` marks cells already known to be positive in some solution. Each round maximises, over the
+    cells not yet seen positive, the sum of ``t`` with ``0 <= t <= cells``
     and ``t <= 1``; the cells positive at the optimum can be positive, and an optimum of 0 proves the
     rest are 0 in every solution. A few rounds settle a table.
 
@@ -78,7 +80,8 @@ def forced_zero(matrix: np.ndarray, totals: np.ndarray) -> np.ndarray:
         Booleans, one per cell.
     """
     size = matrix.shape[1]
-    unknown = np.ones(size, dtype=bool)
+    # A cell known to be positive in one solution (the true counts are one) is not forced to 0.
+    unknown = np.ones(size, dtype=bool) if positive is None else ~np.asarray(positive, dtype=bool)
     while unknown.any():
         count = int(unknown.sum())
         # variables: the cells, then one t per unknown cell
@@ -98,6 +101,17 @@ def forced_zero(matrix: np.ndarray, totals: np.ndarray) -> np.ndarray:
     return unknown
 
 
+def _row_space(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An orthonormal basis of the span of ``matrix``'s rows, from a QR decomposition with column pivoting
+    of its transpose: the basis, the triangular factor and the rows it keeps (one per dimension)."""
+    if matrix.size == 0:
+        return np.zeros((matrix.shape[1], 0)), np.zeros((0, 0)), np.zeros(0, dtype=int)
+    basis, triangle, pivots = qr(matrix.T, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(triangle))
+    rank = int((diagonal > 1e-9 * max(diagonal[0], 1.0)).sum()) if len(diagonal) else 0
+    return basis[:, :rank], triangle[:rank, :rank], pivots[:rank]
+
+
 def determined_sums(
     values: np.ndarray, published: Sequence[Sum], sensitive: Sequence[Sum], min_count: int
 ) -> list[Sum]:
@@ -105,7 +119,7 @@ def determined_sums(
 
     A sum is determined when it takes one value on the whole feasible region: with the cells that are 0 in
     every solution (:func:`forced_zero`) set aside, that is when it is a linear combination of the published
-    sums (a least-squares residual of zero). A sensitive sum that is itself published is not checked here
+    sums (no residual once projected on their span). A sensitive sum that is itself published is not checked here
     (it must not be published at all when it is small: primary suppression).
 
     Returns
@@ -129,30 +143,37 @@ def determined_sums(
     if not published:
         return []
     matrix, totals = _constraints(size, published, values)
-    free = ~forced_zero(matrix, totals)
+    free = ~forced_zero(matrix, totals, values > 0)
     forms, matrix = forms[:, free], matrix[:, free]
     if not free.any():
         return list(candidates)
-    weights, *_ = np.linalg.lstsq(matrix.T, forms.T, rcond=None)
-    residual = np.abs(forms.T - matrix.T @ weights).max(axis=0)
+    basis, _, _ = _row_space(matrix)
+    residual = np.abs(forms - (forms @ basis) @ basis.T).max(axis=1)
     return [candidate for candidate, left in zip(candidates, residual) if left < 1e-7]
 
 
-def explaining_sums(values: np.ndarray, published: Sequence[Sum], target: Sum) -> list[Sum]:
-    """The published sums a reader combines to work out ``target`` (non-zero weight in its least-squares
-    combination, cells that are 0 in every solution set aside): hiding one of them is what can stop it.
+def explaining_sums(values: np.ndarray, published: Sequence[Sum], targets: Sequence[Sum]) -> list[list[Sum]]:
+    """For each target, the published sums a reader combines to work it out (non-zero weight in its
+    least-squares combination, cells that are 0 in every solution set aside): hiding one of them is what
+    can stop it.
 
     Returns
     -------
-    list of Sum
-        In the order given; empty when ``target`` is not such a combination.
+    list of list of Sum
+        One list per target, in the order given; empty for a target that is not such a combination.
     """
     values = np.asarray(values, dtype=np.int64)
-    if not published:
-        return []
+    if not published or not targets:
+        return [[] for _ in targets]
     matrix, totals = _constraints(len(values), published, values)
-    free = ~forced_zero(matrix, totals)
-    form = np.zeros(len(values))
-    form[list(target.cells)] = 1.0
-    weights, *_ = np.linalg.lstsq(matrix[:, free].T, form[free], rcond=None)
-    return [known for known, weight in zip(published, weights) if abs(weight) > 1e-9]
+    free = ~forced_zero(matrix, totals, values > 0)
+    forms = np.zeros((len(targets), len(values)))
+    for row, target in enumerate(targets):
+        forms[row, list(target.cells)] = 1.0
+    basis, triangle, pivots = _row_space(matrix[:, free])
+    if not len(pivots):
+        return [[] for _ in targets]
+    # The targets as combinations of the independent published rows the pivoting kept.
+    weights = solve_triangular(triangle, basis.T @ forms[:, free].T)
+    kept = [published[index] for index in pivots]
+    return [[known for known, weight in zip(kept, column) if abs(weight) > 1e-9] for column in weights.T]

@@ -86,20 +86,17 @@ def _without(hidden: set, key: tuple) -> set:
     return hidden | more
 
 
-def _choose(values: np.ndarray, published: list[Sum], hidden: set, target: Sum) -> tuple:
-    """The published count to hide so that ``target`` can no longer be worked out: of the counts a reader
-    combines to get it, the first in the order of :data:`_HIDE_FIRST`, then smallest non-zero first (the
-    audit goes on until ``target`` is undetermined)."""
+def _choose(values: np.ndarray, published: list[Sum], hidden: set, targets: list[Sum]) -> set:
+    """The published counts to hide so that the ``targets`` can no longer be worked out: for each, of the
+    counts a reader combines to get it, the first in the order of :data:`_HIDE_FIRST`, then smallest non-zero
+    first (the audit goes on until every target is undetermined)."""
     shown = [known for known in published if known.key not in hidden]
-    used = explaining_sums(values, shown, target) or shown
-    return min(
-        used,
-        key=lambda known: (
-            _HIDE_FIRST[known.key[0]],
-            values[list(known.cells)].sum() == 0,
-            values[list(known.cells)].sum(),
-        ),
-    ).key
+
+    def rank(known: Sum) -> tuple:
+        total = values[list(known.cells)].sum()
+        return _HIDE_FIRST[known.key[0]], total == 0, total
+
+    return {min(used or shown, key=rank).key for used in explaining_sums(values, shown, targets)}
 
 
 def _audit_item(cells: pd.DataFrame, item: Item, record_areas: list[str], hidden: set, rule: DisclosureRule) -> set:
@@ -107,12 +104,13 @@ def _audit_item(cells: pd.DataFrame, item: Item, record_areas: list[str], hidden
     published, sensitive = _item_sums(cells, item, record_areas)
     hidden = set(hidden)
     # Hiding a count only ever widens what the others allow, so once a sum is undetermined it stays so:
-    # after the first full audit only the sums found determined need checking again.
-    found = determined_sums(
-        values, [known for known in published if known.key not in hidden], sensitive, rule.min_count
-    )
+    # after the first full audit only the sums found determined need checking again. Each round hides
+    # one count for every sum still determined.
+    shown = [known for known in published if known.key not in hidden]
+    found = determined_sums(values, shown, sensitive, rule.min_count)
     while found:
-        hidden = _without(hidden, _choose(values, published, hidden, found[0]))
+        for key in sorted(_choose(values, published, hidden, found), key=str):
+            hidden = _without(hidden, key)
         shown = [known for known in published if known.key not in hidden]
         found = determined_sums(values, shown, found, rule.min_count)
     return hidden
