@@ -174,7 +174,7 @@ def test_verify_refuses_a_folder_that_is_not_a_report(tmp_path: Path):
 def test_the_manifest_writes_invisible_characters_as_escapes_and_verify_still_finds_the_file(tmp_path: Path):
     data = tmp_path / "sur\u202evey\u200b.csv"
     data.write_text("response_id\n", encoding="utf-8")
-    manifest = {"inputs": [{"path": str(data), "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}]}
+    manifest = {"inputs": [{"path": str(data), "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}], "outputs": []}
     manifest["parameters"] = [{"title": "Neglect toolkit \u202esurvey"}]
     text = write_manifest(manifest, tmp_path).read_text(encoding="utf-8")
     assert not set(text) & set(INVISIBLE_CHARACTERS)
