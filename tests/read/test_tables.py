@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
-from auditkit.read.tables import column_letter, read_table
+from auditkit.read.tables import read_table
 
 
 def write_xlsx(path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> None:
@@ -252,8 +252,3 @@ def test_xlsx_numbers_and_dates_read_as_the_text_a_user_would_type(tmp_path):
     table = read_table(path)
     assert table.loc[2].tolist() == ["1017", "2017-04-03", "2.5"]
     assert isinstance(table, pd.DataFrame)
-
-
-@pytest.mark.parametrize(("index", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
-def test_column_letters_are_as_excel_shows_them(index, letter):
-    assert column_letter(index) == letter

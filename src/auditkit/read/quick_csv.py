@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditkit.read.tables import ROW, TOTALS_WORDS, first_record, header_text, sniff_separator
+from auditkit.read.csv_files import first_record, sniff_separator
+from auditkit.read.tables import ROW, TOTALS_WORDS, header_text
 
 __all__ = ["TRIMMED", "read_csv_quickly"]
 
