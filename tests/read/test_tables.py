@@ -128,7 +128,7 @@ def test_empty_columns_without_a_header_are_ignored(tmp_path):
 
 def test_values_in_a_column_without_a_header_are_an_error_naming_the_column_and_row(tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_text("case_ref,area\nC1,Leicester\nC2,Rutland,checked\n", encoding="utf-8")
+    path.write_text("case_ref,area,\nC1,Leicester,\nC2,Rutland,checked\n", encoding="utf-8")
     assert read_error(path) == (
         "cases.csv: column C has no header in row 1 but holds data (first in row 3); give it its item id as a "
         "header, or delete the column."

@@ -7,10 +7,16 @@ table built from their rows (:mod:`auditkit.read.tables`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["cell_name", "cell_text", "column_letter"]
+from auditkit.errors import DataError
+
+__all__ = ["CELL_LIMIT", "cell_name", "cell_text", "cell_too_long", "column_letter", "header_text"]
+
+#: The most characters a cell may hold: Excel's own limit, so that every value fits in a workbook.
+CELL_LIMIT = 32_767
 
 
 def column_letter(index: int) -> str:
@@ -57,3 +63,31 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def header_text(value: object) -> str:
+    """A header cell's column name (a template's header shows the question below it).
+
+    Returns
+    -------
+    str
+        The cell's first non-blank line, trimmed; empty for a blank cell.
+    """
+    lines = [line.strip() for line in cell_text(value).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def cell_too_long(path: Path, row: int, column: str, length: int, hint: str = "Shorten it.") -> DataError:
+    """The error for a cell longer than :data:`CELL_LIMIT`: its file, row, column and length.
+
+    Returns
+    -------
+    DataError
+        "row 5, column 'comment' holds 40,000 characters; a cell may hold at most 32,767 (Excel's limit)." and
+        ``hint``.
+    """
+    return DataError(
+        path,
+        f"row {row}, column '{column}' holds {length:,} characters; a cell may hold at most {CELL_LIMIT:,} "
+        f"(Excel's limit). {hint}",
+    )

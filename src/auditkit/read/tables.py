@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from auditkit.errors import DataError
-from auditkit.read.cells import cell_text, column_letter
+from auditkit.read.cells import CELL_LIMIT, cell_text, cell_too_long, column_letter, header_text
 from auditkit.read.csv_files import read_csv_rows
 from auditkit.read.xlsx_files import DATA_SHEET, read_xlsx_rows
 
@@ -91,18 +91,6 @@ def column_texts(rows: list[list[object]], column: int, start: int) -> list[str]
     return [_text(value) for value in values]
 
 
-def header_text(value: object) -> str:
-    """A header cell's column name (a template's header shows the question below it).
-
-    Returns
-    -------
-    str
-        The cell's first non-blank line, trimmed; empty for a blank cell.
-    """
-    lines = [line.strip() for line in cell_text(value).splitlines() if line.strip()]
-    return lines[0] if lines else ""
-
-
 def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
     """Which values are empty or only spaces; computed once per distinct value.
 
@@ -137,17 +125,30 @@ def _totals_rows(first: np.ndarray) -> np.ndarray:
     return totals[codes]
 
 
+def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> None:
+    """Refuse the first cell (by row, then column) longer than :data:`CELL_LIMIT`."""
+    long = [(index, column) for index, column in enumerate(columns) if max(map(len, column), default=0) > CELL_LIMIT]
+    if not long:
+        return
+    row, index = min(
+        (next(row for row, cell in enumerate(column) if len(cell) > CELL_LIMIT), index) for index, column in long
+    )
+    raise cell_too_long(path, first_row + row, names[index], len(columns[index][row]))
+
+
 def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
     """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``.
 
     Blank rows are dropped and the others keep their row number. Totals rows after the last
-    data row are left out; a totals row with data below it is an error naming its row.
+    data row are left out; a totals row with data below it is an error naming its row, as is a
+    cell longer than Excel allows (:data:`~auditkit.read.cells.CELL_LIMIT` characters).
 
     Returns
     -------
     pandas.DataFrame
         A column per name, of text, indexed by :data:`ROW`.
     """
+    _check_cell_lengths(path, names, columns, first_row)
     length = len(columns[0]) if columns else 0
     table = pd.DataFrame({index: column for index, column in enumerate(columns)}, dtype=object)
     table.columns = names

@@ -1,7 +1,10 @@
 """Reading a workbook's data sheet (XLSX) as rows of values, with python-calamine.
 
-The data is on the visible sheet named "Data" (any case), or on the workbook's only visible sheet.
-Merged cells are refused outside the header rows: each row needs its own value in each column.
+The archive is checked first (:mod:`auditkit.read.xlsx_archive`: its expansion, document type
+declarations). The data is on the visible sheet named "Data" (any case), or on the workbook's only
+visible sheet. Merged cells are refused outside the header rows: each row needs its own value in
+each column; and so are formula cells saved without their values, which would read as blanks.
+Cells formatted as dates are read as dates, so an Excel date serial number shows as the date it is.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from pathlib import Path
 
 from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
+from auditkit.read.xlsx_archive import scan_archive
 
 __all__ = ["DATA_SHEET", "read_xlsx_rows"]
 
@@ -59,6 +63,20 @@ def _check_merged(path: Path, sheet, header_rows: int) -> None:
     )
 
 
+def _check_calculated(path: Path, sheet: str, uncalculated: tuple[str, int] | None) -> None:
+    """Formula cells saved without their values would read as blanks: name the first."""
+    if uncalculated is None:
+        return
+    cell, count = uncalculated
+    more = f" (and {count - 1} more {'cell' if count == 2 else 'cells'} like it)" if count > 1 else ""
+    raise DataError(
+        path,
+        f"the workbook was saved without calculated values: cell {cell} of the sheet '{sheet}' holds a formula but "
+        f"no value{more}. It was probably written by a program that does not calculate formulas; open it in Excel "
+        f"or LibreOffice and save it again, so that each formula's value is saved with it.",
+    )
+
+
 def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
     """Every row of a workbook's data sheet, as calamine reads its values.
 
@@ -71,11 +89,13 @@ def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
     """
     from python_calamine import CalamineWorkbook
 
+    scan = scan_archive(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
     name = _data_sheet(path, workbook)
+    _check_calculated(path, name, scan.uncalculated_cells(name))
     sheet = workbook.get_sheet_by_name(name)
     _check_merged(path, sheet, header_rows)
     rows = sheet.to_python(skip_empty_area=False)
