@@ -178,3 +178,51 @@ def test_random_rectangular_files_are_read_quickly_and_the_same(tmp_path: Path):
         outcomes.append("read" if isinstance(outcome, pd.DataFrame) else outcome)
     assert outcomes.count("read") > 300
     assert outcomes.count(REFUSED) >= 20  # rows cut short, named as the careful reader names them
+
+
+# --- rows too short, cells too long: refused as the careful reader refuses them -------------------------
+
+
+@pytest.mark.parametrize("short", [10, 30_000])
+def test_a_short_row_in_either_half_of_a_large_file_is_named_by_its_row(tmp_path: Path, monkeypatch, short: int):
+    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+    rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else ''}" for number in range(50_000)]
+    rows[short] = f"R{short:05d},Area 1"
+    path = tmp_path / "large.csv"
+    path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_csv_quickly(path, text_columns=frozenset({"id"}))
+    assert str(caught.value) == (
+        f"large.csv: row {short + 2} has 2 cells; the header has 3. Every row needs a cell for each column, even an "
+        "empty one: the row may have been cut short, or lost a comma."
+    )
+    assert assert_same_or_none(path, {"id"}) == REFUSED
+
+
+@pytest.mark.parametrize("column", ["id", "q"])  # text, and answers read as categories
+def test_a_cell_longer_than_excel_allows_is_named_by_the_quick_reader(tmp_path: Path, column: str):
+    path = tmp_path / "survey.csv"
+    long = "x" * 33_000
+    path.write_text(f"id,q\nR1,yes\n{long if column == 'id' else 'R2'},{long if column == 'q' else 'no'}\n")
+    with pytest.raises(DataError) as caught:
+        read_csv_quickly(path, text_columns=frozenset({"id"}))
+    assert str(caught.value) == (
+        f"survey.csv: row 3, column '{column}' holds 33,000 characters; a cell may hold at most 32,767 (Excel's "
+        'limit). Shorten it; if it should be several cells, a double quote (") left open has run them together.'
+    )
+    assert assert_same_or_none(path, {"id"}) == REFUSED
+
+
+def test_a_cell_longer_than_the_csv_module_reads_is_left_to_the_careful_reader(tmp_path: Path):
+    path = tmp_path / "survey.csv"
+    path.write_text("id,q\nR1,yes\nR2," + "x" * 200_000 + "\n")
+    assert read_csv_quickly(path) is None
+
+
+def test_a_long_comment_in_a_large_file_is_read_without_a_text_array_of_its_width(tmp_path: Path):
+    rows = [f"R{number:05d},{'' if number % 3 else 'fine'}" for number in range(20_000)]
+    rows[7] = "R00007," + "x" * 32_000  # as numpy text: 20,000 values of 32,000 characters, 2.5 GB
+    path = tmp_path / "survey.csv"
+    path.write_text("id,comment\n" + "\n".join(rows) + "\n")
+    table = assert_same_or_none(path, {"id", "comment"})
+    assert isinstance(table, pd.DataFrame) and len(table.loc[9, "comment"]) == 32_000

@@ -5,7 +5,7 @@ writes: UTF-8 or Windows-1252, every cell quoted or none) in two halves on two t
 answers as categoricals. For anything unusual it
 returns None and :func:`auditkit.read.tables.read_table` reads the file as before, so every file
 gives the same table, and every error the same message, whichever path reads it
-(``tests/test_read_csv_quickly.py`` checks this on hundreds of random files).
+(``tests/read/test_quick_csv.py`` checks this on hundreds of random files).
 """
 
 from __future__ import annotations
@@ -197,8 +197,10 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     each distinct value is stored once and checked once). The file needs the careful reader when it
     is neither UTF-8 nor Windows-1252 throughout, or has an Excel separator line, a header cell over
     several lines or a blank name in the header, a line ending in a lone carriage return, a row
-    longer than the header, quoted text left open at the end, or a totals row. That reader then
-    gives the same table, or names the problem.
+    longer than the header, quoted text left open at the end, a totals row, or a cell longer than
+    the csv module reads. That reader then gives the same table, or names the problem. A row shorter
+    than the header (and not blank) and a cell longer than Excel allows are refused here, in the
+    careful reader's words.
 
     Returns
     -------

@@ -38,12 +38,9 @@ _CHUNK = 1 << 20
 _OVERLAP = 1 << 16  # bytes of one chunk searched again with the next, so that nothing is missed at the seam
 _XML = (".xml", ".rels", ".vml")
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
-_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
-#: A cell whose formula (<f>, or a shared formula's <f .../>) is followed by no value, or an empty one.
-_UNCALCULATED = re.compile(
-    rb"<" + _PREFIX + rb"c\b([^>]*)>\s*<" + _PREFIX + rb"f\b[^>]*?(?:/>|>[^<]*</" + _PREFIX + rb"f>)\s*"
-    rb"(<" + _PREFIX + rb"v\s*/>|<" + _PREFIX + rb"v\s*>\s*</" + _PREFIX + rb"v>)?\s*</" + _PREFIX + rb"c>"
-)
+_KEPT = 16 << 20  # the most of a workbook part kept to find its sheets (a real one holds a few KB)
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
+_WINDOW = 256  # bytes after a formula in which its value, or the end of its cell, is looked for
 _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
 _TEXT_TYPE = re.compile(rb"""\bt\s*=\s*["']str["']""")
 
@@ -73,16 +70,26 @@ def _unopenable(path: Path, reason: object) -> DataError:
 
 
 def _check_declarations(path: Path, part: str, buffer: bytes) -> None:
-    at = buffer.find(b"<!")
+    at = buffer.find(b"!")  # one byte: found far quicker than "<!"
     while at >= 0:
-        if buffer[at + 2 : at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+        if at and buffer[at - 1] == ord("<") and buffer[at + 1 : at + 8].upper().startswith((b"DOCTYPE", b"ENTITY")):
             raise DataError(
                 path,
                 f"the workbook's part {part} contains a document type declaration, which Excel never writes and "
                 f"which can make a file expand without bound; it was refused unread. Open the file in Excel or "
                 f"LibreOffice and save it again as an Excel workbook (.xlsx).",
             )
-        at = buffer.find(b"<!", at + 2)
+        at = buffer.find(b"!", at + 1)
+
+
+class _Names:
+    """A worksheet's element names as its XML writes them, with the namespace prefix it uses (``x:``), if any."""
+
+    def __init__(self, prefix: bytes = b"") -> None:
+        self.formula, self.formula_end = b"<" + prefix + b"f", b"</" + prefix + b"f>"
+        self.cell, self.cell_end, self.value = b"<" + prefix + b"c", b"</" + prefix + b"c>", b"<" + prefix + b"v"
+        escaped = re.escape(prefix)
+        self.empty_value = re.compile(rb"<" + escaped + rb"v\s*(?:/>|>\s*</" + escaped + rb"v>)\s*")
 
 
 def _scan_part(
@@ -97,40 +104,80 @@ def _scan_part(
     del capped.CRC  # a part cut off at the budget fails its checksum: its size is the error to report
     xml = info.filename.lower().endswith(_XML)
     sheet = xml and info.filename.startswith("xl/worksheets/")
-    wide = False  # UTF-16: searched with its NUL bytes taken out
-    expanded, tail, seen, chunks = 0, b"", -1, []
+    expanded, read, tail, seen, chunks = 0, 0, b"", -1, []
+    wide, formulas, names = False, False, _Names()
     with archive.open(capped) as part:
         while chunk := part.read(_CHUNK):
-            wide = wide or (not expanded and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]))
+            if not expanded:
+                wide = chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]  # UTF-16: NULs taken out
+                root = _ROOT.search(chunk.replace(b"\x00", b"")[:4096])
+                names = _Names((root.group(1) if root else None) or b"")
             expanded += len(chunk)
             if expanded > budget:
                 return expanded
-            buffer = tail + chunk
-            if xml:
-                _check_declarations(path, info.filename, buffer.replace(b"\x00", b"") if wide else buffer)
-            if sheet and (b"<f" in buffer or b":f" in buffer):
-                seen = _find_uncalculated(buffer, expanded - len(buffer), seen, info.filename, scan)
-            if info.filename in _WORKBOOK_PARTS and expanded <= _CHUNK * 16:  # a real one is a few KB
+            if info.filename in _WORKBOOK_PARTS and expanded <= _KEPT:
                 chunks.append(chunk)
-            tail = buffer[-_OVERLAP:]
-    if chunks and expanded <= _CHUNK * 16:
+            text = chunk.replace(b"\x00", b"") if wide else chunk
+            if xml and (b"!" in text or b"!" in tail[-16:]):
+                _check_declarations(path, info.filename, tail[-16:] + text)
+            # A sheet's first formula (a shared formula's first cell holds its text) comes before any that refers to
+            # it: from then on every chunk is searched for formula cells without a value.
+            closing = names.formula_end
+            formulas = formulas or (sheet and (closing in text or closing in tail[-8:] + text[:8]))
+            if formulas:
+                seen = _find_uncalculated(tail + text, read - len(tail), seen, names, info.filename, scan)
+            read += len(text)
+            tail = text[-_OVERLAP:]
+    if formulas:
+        _find_uncalculated(tail, read - len(tail), seen, names, info.filename, scan, final=True)
+    if chunks and expanded <= _KEPT:
         kept[info.filename] = b"".join(chunks)
     return expanded
 
 
-def _find_uncalculated(buffer: bytes, offset: int, seen: int, part: str, scan: ArchiveScan) -> int:
-    """Count the cells of ``buffer`` (at ``offset`` in the part) whose formula has no value, past offset ``seen``."""
-    for found in _UNCALCULATED.finditer(buffer):
-        if offset + found.start() <= seen:
-            continue
-        seen = offset + found.start()
-        attributes = found.group(1)
-        if found.group(2) is not None and _TEXT_TYPE.search(attributes):
-            continue  # a formula whose value is empty text, as Excel saves ""
-        reference = _REFERENCE.search(attributes)
-        first, count = scan.uncalculated.get(part, (reference.group(1).decode() if reference else "?", 0))
-        scan.uncalculated[part] = (first, count + 1)
+def _find_uncalculated(
+    buffer: bytes, offset: int, seen: int, names: _Names, part: str, scan: ArchiveScan, final: bool = False
+) -> int:
+    """Count the formula cells of ``buffer`` (at ``offset`` in the part) past offset ``seen`` that have no value.
+
+    Returns the offset of the last formula looked at; one too near the end of ``buffer`` to be seen
+    whole is left for the next buffer, unless this is the ``final`` one.
+    """
+    opening, closing, skip = names.formula, names.formula_end, len(names.formula)
+    at = buffer.find(opening)
+    while at >= 0:
+        if buffer[at + skip : at + skip + 1] in (b" ", b">", b"/", b"\t", b"\r", b"\n"):  # not <filter…> and such
+            start_end = buffer.find(b">", at)
+            if start_end >= 0 and buffer[start_end - 1] == 0x2F:  # "/": a shared formula's other cells
+                after = start_end + 1
+            else:
+                closed = buffer.find(closing, start_end) if start_end >= 0 else -1
+                after = closed + len(closing) if closed >= 0 else -1
+            if after < 0 or (after + _WINDOW > len(buffer) and not final):
+                break  # not whole in this buffer
+            if offset + at > seen:
+                seen = offset + at
+                if not buffer.startswith(names.value, after) or names.empty_value.match(buffer, after):
+                    _weigh_formula(buffer, at, after, names, part, scan)
+        at = buffer.find(opening, at + 1)
     return seen
+
+
+def _weigh_formula(buffer: bytes, at: int, after: int, names: _Names, part: str, scan: ArchiveScan) -> None:
+    """Count the formula at ``at`` if what follows it (from ``after``) shows its cell has no value."""
+    rest = buffer[after : after + _WINDOW].lstrip()
+    empty = names.empty_value.match(rest)
+    if empty is None and rest.startswith(names.value):
+        return  # a value
+    if not rest.startswith(names.cell_end, empty.end() if empty else 0):
+        return  # something else follows: not a cell saved without a value
+    cell = buffer.rfind(names.cell, max(0, at - _WINDOW * 4), at)
+    attributes = buffer[cell:at] if cell >= 0 else b""
+    if empty is not None and _TEXT_TYPE.search(attributes):
+        return  # a formula whose value is empty text, as Excel saves ""
+    reference = _REFERENCE.search(attributes)
+    first, count = scan.uncalculated.get(part, (reference.group(1).decode() if reference else "?", 0))
+    scan.uncalculated[part] = (first, count + 1)
 
 
 def _sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
@@ -150,6 +197,10 @@ def _sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
     return parts
 
 
+def _size(count: int) -> str:
+    return f"{count >> 30} GiB" if count % (1 << 30) == 0 else f"{count:,} bytes"
+
+
 def _too_large(path: Path, limit: int, size: int) -> DataError:
     if limit < MOST_EXPANDED:
         return DataError(
@@ -160,7 +211,7 @@ def _too_large(path: Path, limit: int, size: int) -> DataError:
         )
     return DataError(
         path,
-        f"the workbook expands to more than {MOST_EXPANDED >> 30} GiB once unzipped, more than auditkit reads, so it "
+        f"the workbook expands to more than {_size(MOST_EXPANDED)} once unzipped, more than auditkit reads, so it "
         f"was refused unread. Save the data as CSV (CSV UTF-8) instead.",
     )
 
