@@ -8,11 +8,14 @@ Three things are refused here, each before python-calamine parses anything:
   stops as soon as the count passes the limit;
 * a part whose XML declares a document type or an entity (``<!DOCTYPE``, ``<!ENTITY``): Excel never
   writes one, and entities can expand without bound. The bytes are searched; no XML parser reads them;
-* (reported, not refused) formula cells saved without a value: a program that writes formulas
-  without calculating them (openpyxl, for one) leaves them empty, and the reader would see blanks.
+
+and one thing is found for the reader to refuse (:mod:`auditkit.read.xlsx_files`, for the sheet it reads):
+formula cells saved without a value, which a program that writes formulas without calculating them
+(openpyxl, for one) leaves empty, and which would read as blanks.
 
 Written by hand because the XML parsers that refuse declarations (defusedxml) are not among the
-project's dependencies and would parse every sheet a second time; the zip module reads the parts.
+project's dependencies and would parse every sheet a second time; the zip module reads the parts,
+and the searches are for bytes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -40,19 +43,21 @@ _XML = (".xml", ".rels", ".vml")
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _KEPT = 16 << 20  # the most of a workbook part kept to find its sheets (a real one holds a few KB)
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
+#: A worksheet part → its first formula cell saved without a value and how many there are.
+_Found = dict[str, tuple[str, int]]
 _WINDOW = 256  # bytes after a formula in which its value, or the end of its cell, is looked for
 _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
 _TEXT_TYPE = re.compile(rb"""\bt\s*=\s*["']str["']""")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ArchiveScan:
     """What :func:`scan_archive` found: the worksheets' parts by sheet name, and their formulas without values."""
 
     #: Each sheet's name → the archive path of its XML part.
-    sheets: dict[str, str] = field(default_factory=dict)
+    sheets: dict[str, str]
     #: A worksheet part → its first formula cell saved without a value (as "D2") and how many there are.
-    uncalculated: dict[str, tuple[str, int]] = field(default_factory=dict)
+    uncalculated: dict[str, tuple[str, int]]
 
     def uncalculated_cells(self, sheet: str) -> tuple[str, int] | None:
         """The first formula cell of ``sheet`` saved without a value, and how many there are.
@@ -93,7 +98,7 @@ class _Names:
 
 
 def _scan_part(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, scan: ArchiveScan, kept: dict
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, found: _Found, kept: dict
 ) -> int:
     """Read one part, checking it; returns how many bytes it expanded to (past ``budget``: stops there).
 
@@ -125,18 +130,18 @@ def _scan_part(
             closing = names.formula_end
             formulas = formulas or (sheet and (closing in text or closing in tail[-8:] + text[:8]))
             if formulas:
-                seen = _find_uncalculated(tail + text, read - len(tail), seen, names, info.filename, scan)
+                seen = _find_uncalculated(tail + text, read - len(tail), seen, names, info.filename, found)
             read += len(text)
             tail = text[-_OVERLAP:]
     if formulas:
-        _find_uncalculated(tail, read - len(tail), seen, names, info.filename, scan, final=True)
+        _find_uncalculated(tail, read - len(tail), seen, names, info.filename, found, final=True)
     if chunks and expanded <= _KEPT:
         kept[info.filename] = b"".join(chunks)
     return expanded
 
 
 def _find_uncalculated(
-    buffer: bytes, offset: int, seen: int, names: _Names, part: str, scan: ArchiveScan, final: bool = False
+    buffer: bytes, offset: int, seen: int, names: _Names, part: str, found: _Found, final: bool = False
 ) -> int:
     """Count the formula cells of ``buffer`` (at ``offset`` in the part) past offset ``seen`` that have no value.
 
@@ -158,12 +163,12 @@ def _find_uncalculated(
             if offset + at > seen:
                 seen = offset + at
                 if not buffer.startswith(names.value, after) or names.empty_value.match(buffer, after):
-                    _weigh_formula(buffer, at, after, names, part, scan)
+                    _weigh_formula(buffer, at, after, names, part, found)
         at = buffer.find(opening, at + 1)
     return seen
 
 
-def _weigh_formula(buffer: bytes, at: int, after: int, names: _Names, part: str, scan: ArchiveScan) -> None:
+def _weigh_formula(buffer: bytes, at: int, after: int, names: _Names, part: str, found: _Found) -> None:
     """Count the formula at ``at`` if what follows it (from ``after``) shows its cell has no value."""
     rest = buffer[after : after + _WINDOW].lstrip()
     empty = names.empty_value.match(rest)
@@ -176,8 +181,8 @@ def _weigh_formula(buffer: bytes, at: int, after: int, names: _Names, part: str,
     if empty is not None and _TEXT_TYPE.search(attributes):
         return  # a formula whose value is empty text, as Excel saves ""
     reference = _REFERENCE.search(attributes)
-    first, count = scan.uncalculated.get(part, (reference.group(1).decode() if reference else "?", 0))
-    scan.uncalculated[part] = (first, count + 1)
+    first, count = found.get(part, (reference.group(1).decode() if reference else "?", 0))
+    found[part] = (first, count + 1)
 
 
 def _sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
@@ -229,22 +234,23 @@ def scan_archive(path: str | Path) -> ArchiveScan:
     path = Path(path)
     size = path.stat().st_size
     limit = min(EXPANSION_RATIO * size, MOST_EXPANDED)
-    scan, kept = ArchiveScan(), {}
+    found: _Found = {}
+    kept: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = 0
             for info in archive.infolist():
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     raise _unopenable(path, f"its part {info.filename} is compressed in a way Excel does not use")
-                expanded += _scan_part(path, archive, info, limit - expanded, scan, kept)
+                expanded += _scan_part(path, archive, info, limit - expanded, found, kept)
                 if expanded > limit:
                     raise _too_large(path, limit, size)
-        if len(kept) == len(_WORKBOOK_PARTS):
-            scan.sheets = _sheet_parts(*(kept[name] for name in _WORKBOOK_PARTS))
     except DataError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         raise _unopenable(path, exc) from None
+    try:
+        sheets = _sheet_parts(*(kept[name] for name in _WORKBOOK_PARTS)) if len(kept) == len(_WORKBOOK_PARTS) else {}
     except ElementTree.ParseError:
-        pass  # calamine names what is wrong with the workbook
-    return scan
+        sheets = {}  # calamine names what is wrong with the workbook
+    return ArchiveScan(sheets, found)
