@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from pathlib import Path
 
@@ -21,8 +23,20 @@ def careful(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | None:
-    quick = read_csv_quickly(path, text_columns=frozenset(text_columns))
+#: What :func:`assert_same_or_none` returns for a file the quick reader refused (in the careful reader's words).
+REFUSED = "refused"
+
+
+def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | str | None:
+    """The quick table, checked against the careful one; None when the quick reader steps aside, REFUSED when it
+    refuses the file, as the careful reader does and in the same words."""
+    try:
+        quick = read_csv_quickly(path, text_columns=frozenset(text_columns))
+    except DataError as refused:
+        with pytest.raises(DataError) as caught:
+            read_table(path)
+        assert str(refused) == str(caught.value)
+        return REFUSED
     if quick is None:
         return None
     expected = careful(path)
@@ -38,7 +52,8 @@ def assert_same_or_none(path: Path, text_columns=frozenset()) -> pd.DataFrame | 
         (b"id,area,q\nR1,Leicester,yes\nR2,Rutland,no\n", True),
         (b"\xef\xbb\xbfid,area,q\r\nR1,Leicester,yes\r\nR2,Rutland,no\r\n", True),
         (b"id,area,q\nR1,Leicester,yes\n\n , ,\nR2,Rutland,no\n\n", True),
-        (b"id,area,q\nR1,Leicester\nR2,Rutland,no", True),
+        (b"id,area,q\nR1,Leicester\nR2,Rutland,no", False),  # a short row: refused by both readers
+        (b"id,area,q\nR1,Leicester,\nR2,Rutland,no", True),
         (b'id,area,q\nR1,"Leicester, city","say ""yes"""\nR2,Rutland,"two\nlines"\n', True),
         (b"id;area;q\nR1;Leicester;yes\n", True),
         (b"id\tarea\tq\nR1\tLeicester\tyes\n", True),
@@ -64,7 +79,7 @@ def test_reads_a_plain_csv_as_the_careful_reader_does(tmp_path: Path, content: b
     path = tmp_path / "data.csv"
     path.write_bytes(content)
     quick = assert_same_or_none(path, {"id"})
-    assert (quick is not None) == read_quickly
+    assert isinstance(quick, pd.DataFrame) == read_quickly
 
 
 @pytest.mark.parametrize("blank", [24_990, 24_999, 25_000, 25_001])
@@ -72,7 +87,7 @@ def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monke
     monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
     rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else 'no'}" for number in range(50_000)]
     rows[blank] = ""  # a blank row near the middle
-    rows[blank + 2] = "R99999,Area 1"  # a short row
+    rows[blank + 2] = "R99999,Area 1,"  # a row whose last cell is empty
     path = tmp_path / "large.csv"
     path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
     quick = assert_same_or_none(path, {"id"})
@@ -130,4 +145,84 @@ def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: 
         path = tmp_path / f"case{case}.csv"
         path.write_bytes(text.encode(generator.choice(["utf-8", "cp1252"])))
         read += assert_same_or_none(path, {"id"}) is not None
-    assert read > 50  # most quoted and ragged files are read quickly, and each the same as the careful reader
+    # most quoted and ragged files are read quickly, or refused (most rows here are too short), each the same as the
+    # careful reader
+    assert read > 150
+
+
+def random_rectangular_file(generator: random.Random, case: int) -> str:
+    """A CSV whose rows all have the header's three cells (some blank lines too), with random quoting; every tenth
+    file has a row cut short."""
+    tokens = ["", "", "a", "yes", " ", "x,y", 'say "hi"', "two\nlines", "Total", "é", "€", ";", "\t"]
+    rows = [["id", "area", "q"]]
+    for number in range(generator.randint(1, 30)):
+        rows.append([f"R{number}"] + [generator.choice(tokens) for _ in range(2)])
+        if generator.random() < 0.1:
+            rows.append([])
+    if case % 10 == 0:
+        cut = generator.randrange(1, len(rows))
+        rows[cut] = rows[cut][: generator.randint(1, 2)]
+    quoting = generator.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
+    out = io.StringIO()
+    csv.writer(out, quoting=quoting, lineterminator=generator.choice(["\n", "\r\n"])).writerows(rows)
+    return out.getvalue()
+
+
+def test_random_rectangular_files_are_read_quickly_and_the_same(tmp_path: Path):
+    generator = random.Random(11)
+    outcomes = []
+    for case in range(400):
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(random_rectangular_file(generator, case).encode(generator.choice(["utf-8", "cp1252"])))
+        outcome = assert_same_or_none(path, {"id"})
+        outcomes.append("read" if isinstance(outcome, pd.DataFrame) else outcome)
+    assert outcomes.count("read") > 300
+    assert outcomes.count(REFUSED) >= 20  # rows cut short, named as the careful reader names them
+
+
+# --- rows too short, cells too long: refused as the careful reader refuses them -------------------------
+
+
+@pytest.mark.parametrize("short", [10, 30_000])
+def test_a_short_row_in_either_half_of_a_large_file_is_named_by_its_row(tmp_path: Path, monkeypatch, short: int):
+    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+    rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else ''}" for number in range(50_000)]
+    rows[short] = f"R{short:05d},Area 1"
+    path = tmp_path / "large.csv"
+    path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_csv_quickly(path, text_columns=frozenset({"id"}))
+    assert str(caught.value) == (
+        f"large.csv: row {short + 2} has 2 cells; the header has 3. Every row needs a cell for each column, even an "
+        "empty one: the row may have been cut short, or lost a comma."
+    )
+    assert assert_same_or_none(path, {"id"}) == REFUSED
+
+
+@pytest.mark.parametrize("column", ["id", "q"])  # text, and answers read as categories
+def test_a_cell_longer_than_excel_allows_is_named_by_the_quick_reader(tmp_path: Path, column: str):
+    path = tmp_path / "survey.csv"
+    long = "x" * 33_000
+    path.write_text(f"id,q\nR1,yes\n{long if column == 'id' else 'R2'},{long if column == 'q' else 'no'}\n")
+    with pytest.raises(DataError) as caught:
+        read_csv_quickly(path, text_columns=frozenset({"id"}))
+    assert str(caught.value) == (
+        f"survey.csv: row 3, column '{column}' holds 33,000 characters; a cell may hold at most 32,767 (Excel's "
+        'limit). Shorten it; if it should be several cells, a double quote (") left open has run them together.'
+    )
+    assert assert_same_or_none(path, {"id"}) == REFUSED
+
+
+def test_a_cell_longer_than_the_csv_module_reads_is_left_to_the_careful_reader(tmp_path: Path):
+    path = tmp_path / "survey.csv"
+    path.write_text("id,q\nR1,yes\nR2," + "x" * 200_000 + "\n")
+    assert read_csv_quickly(path) is None
+
+
+def test_a_long_comment_in_a_large_file_is_read_without_a_text_array_of_its_width(tmp_path: Path):
+    rows = [f"R{number:05d},{'' if number % 3 else 'fine'}" for number in range(20_000)]
+    rows[7] = "R00007," + "x" * 32_000  # as numpy text: 20,000 values of 32,000 characters, 2.5 GB
+    path = tmp_path / "survey.csv"
+    path.write_text("id,comment\n" + "\n".join(rows) + "\n")
+    table = assert_same_or_none(path, {"id", "comment"})
+    assert isinstance(table, pd.DataFrame) and len(table.loc[9, "comment"]) == 32_000

@@ -235,6 +235,44 @@ def test_other_date_spellings_are_not_dates(example_round, text):
     ]
 
 
+NUMBER_NOT_DATE = (
+    "'42829' is a number, not a date; if it is an Excel date serial, format the column as a date, or write dates as "
+    "2017-04-30 or 30/04/2017."
+)
+
+
+@pytest.mark.parametrize("number", ["42829", "42829.5"])
+def test_a_number_in_a_csv_date_column_is_named_as_a_possible_excel_date_serial(example_round, number):
+    example_round.edit_cases("2017-04-03", number)
+    assert messages(validation_problems(example_round)) == [
+        "llr-2017-cases.csv, row 2, column 'audit_date': " + NUMBER_NOT_DATE.replace("42829", number, 1)
+    ]
+
+
+def test_a_number_in_an_xlsx_date_column_not_formatted_as_a_date_is_named_likewise(example_round):
+    xlsx = example_round.cases.with_suffix(".xlsx")
+    write_xlsx_from_csv(example_round.cases, xlsx, date_column="audit_date")
+    workbook = openpyxl.load_workbook(xlsx)
+    workbook["Data"]["C2"] = 42829  # a number cell, as a date pasted as a value shows
+    workbook["Data"]["C2"].number_format = "General"
+    workbook.save(xlsx)
+    example_round.edit_parameters(CASES, "llr-2017-cases.xlsx")
+    assert messages(validation_problems(example_round)) == [
+        "llr-2017-cases.xlsx, row 2, column 'audit_date': " + NUMBER_NOT_DATE
+    ]
+
+
+def test_a_date_serial_in_an_xlsx_cell_formatted_as_a_date_is_that_date(example_round):
+    xlsx = example_round.cases.with_suffix(".xlsx")
+    write_xlsx_from_csv(example_round.cases, xlsx, date_column="audit_date")
+    workbook = openpyxl.load_workbook(xlsx)
+    workbook["Data"]["C2"] = 42828  # 3 April 2017, as Excel counts days
+    workbook["Data"]["C2"].number_format = "dd/mm/yyyy"
+    workbook.save(xlsx)
+    example_round.edit_parameters(CASES, "llr-2017-cases.xlsx")
+    assert load_records(example_round)["deep_dive"].loc[2, "audit_date"] == pd.Timestamp("2017-04-03")
+
+
 def test_values_in_another_case_or_spacing_are_accepted_as_codes(example_round):
     example_round.edit_cases("DD17-L03,Leicester,2017-04-05,5-11,no", "DD17-L03, leicester ,2017-04-05,5-11,  YES ")
     cases = load_records(example_round)["deep_dive"]
@@ -524,3 +562,11 @@ def test_an_xlsx_date_cell_with_a_time_of_day_is_a_date(example_round, tmp_path)
     (workbook_path.parent / "cases.xlsx").replace(example_round.root / "cases.xlsx")
     records = load_records(example_round)
     assert records["deep_dive"].loc[2, "audit_date"] == pd.Timestamp("2017-04-03")
+
+
+def test_distinct_values_of_very_different_lengths_are_trimmed_without_a_text_array_of_the_longest_width():
+    from auditkit.read.validation import _stripped_values
+
+    values = pd.Index([f" value {number} " for number in range(2000)] + ["x" * 10_000_000])
+    stripped, unchanged = _stripped_values(values)  # as one numpy text array: 2,001 values of 40 MB each
+    assert (stripped[0], len(stripped[-1]), unchanged) == ("value 0", 10_000_000, False)

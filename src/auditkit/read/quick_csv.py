@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditkit.read.tables import ROW, TOTALS_WORDS, first_record, header_text, sniff_separator
+from auditkit.errors import DataError
+from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
+from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
+from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row
+from auditkit.read.tables import ROW, TOTALS_WORDS
 
 __all__ = ["TRIMMED", "read_csv_quickly"]
 
@@ -147,15 +152,21 @@ def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
 TRIMMED = "auditkit_trimmed"
 
 
-def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """For each row: is the cell blank, and is it a totals label ("Total", "Grand total:" and so on);
-    and whether every value is already trimmed and not blank."""
+    and whether every value is already trimmed and not blank. ``longest``: the longest value's length."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, values = column.cat.codes.to_numpy(), [str(value) for value in column.cat.categories]
         blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
         totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
         return blank[codes], totals[codes], False
     values = column.to_numpy(dtype=object)
+    if len(values) * longest > _WIDEST_TEXT:  # numpy's text arrays give every value the longest one's width
+        stripped = [value.strip() for value in values]
+        blank = np.fromiter((not value for value in stripped), dtype=bool, count=len(values))
+        trimmed = not blank.any() and all(map(str.__eq__, stripped, values))
+        totals = np.fromiter((len(value) < 20 and _is_totals_word(value) for value in stripped), bool, len(values))
+        return blank, totals, trimmed
     text = values.astype(str)
     stripped = np.strings.strip(text)  # as str.strip does; the file holds no NUL character
     blank = np.strings.str_len(stripped) == 0
@@ -170,6 +181,8 @@ def _blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
     return blank, totals, trimmed
 
 
+#: Past this many characters in a column (its length times its longest value's), it is not made a numpy text array.
+_WIDEST_TEXT = 1 << 26
 _TOTALS_FIRST_LETTERS = np.array(sorted({ord(word[0]) for word in TOTALS_WORDS}), dtype=np.uint32)
 
 
@@ -184,8 +197,10 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     each distinct value is stored once and checked once). The file needs the careful reader when it
     is neither UTF-8 nor Windows-1252 throughout, or has an Excel separator line, a header cell over
     several lines or a blank name in the header, a line ending in a lone carriage return, a row
-    longer than the header, quoted text left open at the end, or a totals row. That reader then
-    gives the same table, or names the problem.
+    longer than the header, quoted text left open at the end, a totals row, or a cell longer than
+    the csv module reads. That reader then gives the same table, or names the problem. A row shorter
+    than the header (and not blank) and a cell longer than Excel allows are refused here, in the
+    careful reader's words.
 
     Returns
     -------
@@ -218,23 +233,68 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
-    whole = memoryview(raw)
     middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
-    blocks = [[whole[:middle]], [whole[: end + 1], whole[middle:]]] if middle else [[whole]]
+    blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
+    parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(names))
     if len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(lambda block: _parse_plain(block, separator, dtypes, len(names)), blocks))
+            parsed = list(pool.map(parse, blocks))
     else:
-        parts = [_parse_plain(blocks[0], separator, dtypes, len(names))]
-    del blocks, whole, raw
-    if any(part is None for part in parts):
+        parsed = [parse(blocks[0])]
+    del parse, raw
+    parts = [frame for frame, _ in parsed]
+    if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
         return None
+    # Each block's first row is the header: the first block's row p is row p + 1, the second's follow the first's.
+    shorts = [
+        (short.position + index * (len(parts[0]) - 1) + 1, short.cells)
+        for index, (_, short) in enumerate(parsed)
+        if short
+    ]
     columns = [_without_header(parts, index) for index in range(len(names))]
-    del parts
-    return _plain_table(path, names, columns)
+    del parts, parsed
+    longest = [_longest(column) for column in columns]
+    cells = first_record(header_line, separator)
+    if max(map(len, cells)) > csv.field_size_limit() or max(longest) > csv.field_size_limit():
+        return None  # the careful reader names the cell where the csv module stops
+    if shorts:
+        raise row_width_error(path, *shorts[0], len(names), separator)
+    if max(longest) > CELL_LIMIT or max(map(len, cells)) > CELL_LIMIT:
+        raise _first_long_cell(path, names, cells, columns)
+    return _plain_table(path, names, columns, longest)
 
 
-def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.DataFrame | None:
+def _parse_block(
+    raw: bytes, spans: list[tuple[int, int]], separator: str, dtypes: dict[int, str], width: int
+) -> tuple[pd.DataFrame | None, ShortRow | None]:
+    """The rows of the bytes of ``raw`` in ``spans`` (in turn) as pandas reads them, and the first one too short."""
+    whole = memoryview(raw)
+    frame = _parse_plain([whole[start:stop] for start, stop in spans], separator, dtypes, width)
+    return frame, None if frame is None else first_short_row(raw, spans, frame, separator)
+
+
+def _longest(column: pd.Series) -> int:
+    """The length of a column's longest value."""
+    values = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
+    return max(map(len, values), default=0)
+
+
+def _first_long_cell(path: Path, names: list[str], header: list[str], columns: list[pd.Series]) -> DataError:
+    """The error for the first cell (by row, then column) longer than Excel allows."""
+    found = [(1, index, len(cell)) for index, cell in enumerate(header) if len(cell) > CELL_LIMIT]
+    for index, column in enumerate(columns):
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            long = np.fromiter(map(len, column.cat.categories), np.int64, len(column.cat.categories)) > CELL_LIMIT
+            rows = np.flatnonzero(np.append(long, False)[column.cat.codes.to_numpy()])
+        else:
+            rows = np.flatnonzero(np.fromiter(map(len, column.to_numpy(dtype=object)), np.int64) > CELL_LIMIT)
+        if len(rows):
+            found.append((int(rows[0]) + 2, index, len(column.iloc[rows[0]])))
+    row, index, length = min(found)
+    return cell_too_long(path, row, names[index], length, LONG_CELL_HINT)
+
+
+def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest: list[int]) -> pd.DataFrame | None:
     """Blank rows dropped, rows numbered as Excel shows them; None when a row starts with a totals label."""
     length = len(columns[0])
     if not length:
@@ -242,10 +302,10 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series]) -> pd.D
     blank = np.ones(length, dtype=bool)
     total = np.zeros(length, dtype=bool)
     trimmed = set()
-    for name, column in zip(names, columns):
+    for name, column, width in zip(names, columns, longest):
         if isinstance(column.dtype, pd.CategoricalDtype) and not blank.any():
             continue  # every row already has a value: this column can make no row blank or a totals row
-        is_blank, is_total, clean = _blank_and_totals(column)
+        is_blank, is_total, clean = _blank_and_totals(column, width)
         total |= blank & ~is_blank & is_total
         blank &= is_blank
         if clean:

@@ -8,6 +8,7 @@ naming the file, the row as Excel shows it, the column, the value and what is al
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ from auditkit.read.tables import ROW
 
 __all__ = ["allowed_codes", "build_schema", "check_records", "load_round_records"]
 
+#: A number as a cell shows it: what an Excel date serial (42829 for 4 April 2017) looks like outside a date cell.
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+#: Past this many characters (values times the longest one's length), values are not made a numpy text array.
+_WIDEST_TEXT = 1 << 26
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
@@ -153,7 +158,12 @@ def _messages(item: Item, round_: Round, value: object) -> Mapping[str, Callable
         "allowed_area": lambda: (
             f"is not one of the round's areas; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
         ),
-        "date": lambda: "is not a date; write dates as 2017-04-30 or 30/04/2017.",
+        "date": lambda: (
+            "is a number, not a date; if it is an Excel date serial, format the column as a date, or write dates "
+            "as 2017-04-30 or 30/04/2017."
+            if _NUMBER.fullmatch(str(value))
+            else "is not a date; write dates as 2017-04-30 or 30/04/2017."
+        ),
         "within_period": lambda: f"is outside the round's period ({period}).",
         "not_nullable": lambda: "is blank, but this item is required.",
         "field_uniqueness": lambda: f"appears more than once; each {item.id} must be unique in a round.",
@@ -238,7 +248,12 @@ def _stripped_values(values: pd.Index, trimmed: bool = False) -> tuple[np.ndarra
     """
     if trimmed:
         return values.to_numpy(dtype=object), True
-    if len(values) > 1000 and values.inferred_type == "string" and "\x00" not in "".join(values):
+    if (
+        len(values) > 1000
+        and values.inferred_type == "string"
+        and len(values) * max(map(len, values)) <= _WIDEST_TEXT  # numpy gives each value the longest one's width
+        and "\x00" not in "".join(values)
+    ):
         text = values.to_numpy(dtype=str)
         trimmed = np.strings.strip(text)  # as str.strip does, in C
         blank = np.strings.str_len(trimmed) == 0

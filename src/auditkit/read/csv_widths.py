@@ -1,0 +1,179 @@
+"""Finding the rows of a CSV that are shorter than its header, after pandas' C parser has read it.
+
+pandas pads a row with fewer cells than the header with empty cells and says nothing, while the
+careful reader (:func:`auditkit.read.csv_files.check_row_widths`) refuses it. A short row's last
+cell is empty, so only the rows whose last cell is empty need a look, and most of those can be
+cleared without reading them again: a record whose bytes add up to its cells' bytes plus one
+separator between each pair (or, every cell quoted, two quotes a cell and a separator between) has
+every cell. The rest are parsed one by one with the csv module, as the careful reader would.
+
+Written by hand because no CSV library reports how many cells each record had: pandas' C
+parser pads short rows silently, and the csv module is what the quick path exists to avoid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from auditkit.read.csv_files import first_record
+
+__all__ = ["UNMATCHED", "ShortRow", "first_short_row"]
+
+_CHUNK = 1 << 18  # bytes: a chunk and its comparison stay in the processor's cache
+_NEWLINE, _RETURN, _QUOTE = 10, 13, 34
+#: Past this many rows to look at, quotes are counted for all records at once rather than one record at a time.
+_ONE_BY_ONE = 5000
+
+
+@dataclass(frozen=True)
+class ShortRow:
+    """A row of a parsed block with fewer cells than the header: its ``position`` in the block, its ``cells``."""
+
+    position: int
+    cells: int
+
+
+#: The block's records could not be matched to the parser's rows: the careful reader must read the file.
+UNMATCHED = ShortRow(-1, -1)
+
+
+def _positions(raw: bytes, start: int, end: int, byte: int) -> np.ndarray:
+    """Where ``byte`` occurs in ``raw[start:end]`` (offsets in ``raw``), found a chunk at a time."""
+    found = [np.empty(0, dtype=np.int64)]
+    for low in range(start, end, _CHUNK):
+        block = np.frombuffer(raw, dtype=np.uint8, count=min(_CHUNK, end - low), offset=low)
+        found.append(np.flatnonzero(block == byte) + low)
+    return np.concatenate(found)
+
+
+def _count(raw: bytes, spans: list[tuple[int, int]], byte: int) -> int:
+    """How many times ``byte`` occurs in the bytes of ``raw`` in ``spans``, counted a chunk at a time."""
+    return sum(
+        int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8, count=min(_CHUNK, end - low), offset=low) == byte))
+        for start, end in spans
+        for low in range(start, end, _CHUNK)
+    )
+
+
+def _counts_before(raw: bytes, start: int, end: int, byte: int, offsets: np.ndarray) -> np.ndarray:
+    """For each of the sorted ``offsets``, how many times ``byte`` occurs in ``raw[start:offset]``."""
+    counts = np.empty(len(offsets), dtype=np.int64)
+    carry = 0
+    for low in range(start, end, _CHUNK):
+        high = min(low + _CHUNK, end)
+        block = np.frombuffer(raw, dtype=np.uint8, count=high - low, offset=low)
+        found = np.flatnonzero(block == byte) + low
+        first, last = np.searchsorted(offsets, [low, high])
+        counts[first:last] = carry + np.searchsorted(found, offsets[first:last])
+        carry += len(found)
+    counts[offsets >= end] = carry
+    return counts
+
+
+def _records(
+    raw: bytes, spans: list[tuple[int, int]], rows: int, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first byte of each ``wanted`` record, and the byte after its last (its line ending left out).
+
+    A record is a line when the block has as many lines as the parser found rows; otherwise it ends
+    at a line ending preceded by an even number of quotes. None when that count differs too.
+    """
+    lines = []
+    for start, end in spans:
+        ends = _positions(raw, start, end, _NEWLINE)
+        lines.append(ends if start == end or raw[end - 1] == _NEWLINE else np.append(ends, end))
+    if sum(len(ends) for ends in lines) != rows:
+        for index, (start, end) in enumerate(spans):
+            if raw.find(b'"', start, end) >= 0:
+                ends = lines[index]
+                lines[index] = ends[(_counts_before(raw, start, end, _QUOTE, ends) % 2 == 0) | (ends == end)]
+        if sum(len(ends) for ends in lines) != rows:
+            return None
+    every_end = np.concatenate(lines)
+    starts, ends = every_end[np.maximum(wanted - 1, 0)] + 1, every_end[wanted]
+    first = 0
+    for (start, _), found in zip(spans, lines):  # a span's first record starts with the span
+        starts[wanted == first] = start
+        first += len(found)
+    whole = np.frombuffer(raw, dtype=np.uint8)
+    return starts, ends - ((ends > starts) & (whole[np.maximum(ends - 1, 0)] == _RETURN))
+
+
+def _empty_last_cells(column: pd.Series) -> np.ndarray:
+    """The rows (after the block's header row) whose cell in ``column`` is empty."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        found = column.cat.categories.get_indexer([""])[0]
+        rows = np.flatnonzero(column.cat.codes.to_numpy() == found) if found >= 0 else np.empty(0, dtype=np.int64)
+    else:
+        rows = np.flatnonzero(column.to_numpy(dtype=object) == "")
+    return rows[rows > 0]
+
+
+def _cell_bytes(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """For each of ``rows``, how many bytes its cells take in UTF-8."""
+    total = np.zeros(len(rows), dtype=np.int64)
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()[rows]
+            used = np.unique(codes)
+            sizes = np.zeros(len(column.cat.categories), dtype=np.int64)
+            sizes[used] = [len(str(value).encode()) for value in column.cat.categories[used]]
+            total += sizes[codes]
+        else:
+            total += np.fromiter((len(value.encode()) for value in column.to_numpy(dtype=object)[rows]), np.int64)
+    return total
+
+
+def first_short_row(raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFrame, separator: str) -> ShortRow | None:
+    """The first row of a parsed block with fewer cells than the header that is not blank.
+
+    ``frame`` is what pandas read from the bytes of ``raw`` in ``spans`` (in turn), its first row
+    the header, its columns numbered from 0; ``separator`` is one byte in UTF-8.
+
+    Returns
+    -------
+    ShortRow or None
+        The row's position in ``frame`` and its number of cells; None when every row has as many
+        cells as the header or is blank; :data:`UNMATCHED` when the records cannot be matched to
+        the rows with certainty.
+    """
+    width = frame.shape[1]
+    rows = _empty_last_cells(frame[width - 1])
+    if not len(rows):
+        return None
+    quoted_text = any(raw.find(b'"', start, end) >= 0 for start, end in spans)
+    if not quoted_text and _count(raw, spans, ord(separator)) == len(frame) * (width - 1):
+        return None  # without quotes every separator parts two cells: each row has them all (none has more)
+    records = _records(raw, spans, len(frame), rows)
+    if records is None:
+        return UNMATCHED
+    starts, ends = records
+    if not quoted_text:
+        quotes = np.zeros(len(rows), dtype=np.int64)
+    elif len(rows) <= _ONE_BY_ONE:
+        quotes = np.fromiter((raw.count(b'"', start, end) for start, end in zip(starts, ends)), np.int64, len(rows))
+    else:
+        quotes = np.zeros(len(rows), dtype=np.int64)
+        for start, end in spans:
+            inside = (starts >= start) & (ends <= end)
+            edges = np.column_stack([starts[inside], ends[inside]]).ravel()  # in order: records do not overlap
+            counted = _counts_before(raw, start, end, _QUOTE, edges)
+            quotes[inside] = counted[1::2] - counted[0::2]
+    length, cells = ends - starts, _cell_bytes(frame, rows)
+    plain = (quotes == 0) & (length == cells + width - 1)
+    quoted = (quotes == 2 * width) & (length == cells + 3 * width - 1)
+    unsure = ~(plain | quoted)
+    for position, start, end in zip(rows[unsure], starts[unsure], ends[unsure]):
+        record = first_record(raw[start:end].decode("utf-8"), separator)
+        if len(record) == width:
+            continue
+        row = [str(value) for value in frame.iloc[position]]
+        if len(record) > width or record + [""] * (width - len(record)) != row:
+            return UNMATCHED  # the parser and the csv module disagree, or the record is not that row
+        if any(cell.strip() for cell in record):
+            return ShortRow(int(position), len(record))
+    return None

@@ -1,0 +1,106 @@
+"""Reading a workbook's data sheet (XLSX) as rows of values, with python-calamine.
+
+The archive is checked first (:mod:`auditkit.read.xlsx_archive`: its expansion, document type
+declarations). The data is on the visible sheet named "Data" (any case), or on the workbook's only
+visible sheet. Merged cells are refused outside the header rows: each row needs its own value in
+each column; and so are formula cells saved without their values, which would read as blanks.
+Cells formatted as dates are read as dates, so an Excel date serial number shows as the date it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditkit.errors import DataError
+from auditkit.read.cells import cell_name, cell_text
+from auditkit.read.xlsx_archive import scan_archive
+
+__all__ = ["DATA_SHEET", "read_xlsx_rows"]
+
+#: The sheet of a workbook that holds the data, when there is more than one visible sheet.
+DATA_SHEET = "Data"
+
+
+def _data_sheet(path: Path, workbook) -> str:
+    """The visible sheet named "Data" (any case), or the workbook's only visible sheet."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = [sheet for sheet in workbook.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
+    visible = [sheet.name for sheet in sheets if sheet.visible == SheetVisibleEnum.Visible]
+    named = [sheet for sheet in sheets if sheet.name.strip().casefold() == DATA_SHEET.casefold()]
+    if named and named[0].visible == SheetVisibleEnum.Visible:
+        return named[0].name
+    if named:
+        raise DataError(
+            path,
+            f"the sheet '{named[0].name}' is hidden; unhide it (right-click a sheet tab, Unhide) "
+            "so that it can be read.",
+        )
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        raise DataError(path, "the workbook has no visible worksheet.")
+    raise DataError(
+        path,
+        f"the workbook has no sheet named '{DATA_SHEET}' and more than one sheet ({', '.join(visible)}); "
+        f"name the sheet that holds the data '{DATA_SHEET}'.",
+    )
+
+
+def _check_merged(path: Path, sheet, header_rows: int) -> None:
+    """Merged cells are allowed only within the header rows of an export that has two."""
+    ranges = [
+        (start, end) for start, end in sheet.merged_cell_ranges or () if not (header_rows > 1 and end[0] < header_rows)
+    ]
+    if not ranges:
+        return
+    names = ", ".join(f"{cell_name(*start)}:{cell_name(*end)}" for start, end in sorted(ranges)[:5])
+    more = f" and {len(ranges) - 5} more" if len(ranges) > 5 else ""
+    raise DataError(
+        path,
+        f"the sheet '{sheet.name}' has merged cells ({names}{more}). Unmerge them and fill in every cell: each row "
+        f"needs its own value in each column, and each column its own header.",
+    )
+
+
+def _check_calculated(path: Path, sheet: str, uncalculated: tuple[str, int] | None) -> None:
+    """Formula cells saved without their values would read as blanks: name the first."""
+    if uncalculated is None:
+        return
+    cell, count = uncalculated
+    more = f" (and {count - 1} more {'cell' if count == 2 else 'cells'} like it)" if count > 1 else ""
+    raise DataError(
+        path,
+        f"the workbook was saved without calculated values: cell {cell} of the sheet '{sheet}' holds a formula but "
+        f"no value{more}. It was probably written by a program that does not calculate formulas; open it in Excel "
+        f"or LibreOffice and save it again, so that each formula's value is saved with it.",
+    )
+
+
+def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
+    """Every row of a workbook's data sheet, as calamine reads its values.
+
+    ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
+
+    Returns
+    -------
+    list of list
+        The rows from row 1 on, each a list of its cells' values (text, numbers, dates), all of one length.
+    """
+    from python_calamine import CalamineWorkbook
+
+    scan = scan_archive(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every unreadable file
+        raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
+    name = _data_sheet(path, workbook)
+    _check_calculated(path, name, scan.uncalculated_cells(name))
+    sheet = workbook.get_sheet_by_name(name)
+    _check_merged(path, sheet, header_rows)
+    rows = sheet.to_python(skip_empty_area=False)
+    if not any(cell_text(cell).strip() for cell in (rows[0] if rows else ())):
+        if not any(cell_text(cell).strip() for row in rows for cell in row):
+            raise DataError(path, f"the sheet '{name}' is empty: it has no header row and no data.")
+        raise DataError(path, f"row 1 of the sheet '{name}' is blank; the header (the item ids) must be in row 1.")
+    return rows

@@ -1,0 +1,66 @@
+"""Finding rows shorter than the header after pandas has read a CSV (pandas pads them without a word)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row
+
+
+def parsed(text: str) -> tuple[bytes, pd.DataFrame]:
+    raw = text.encode()
+    frame = pd.read_csv(io.BytesIO(raw), header=None, dtype="category", na_filter=False, skip_blank_lines=False)
+    return raw, frame
+
+
+def short_row(text: str) -> ShortRow | None:
+    raw, frame = parsed(text)
+    return first_short_row(raw, [(0, len(raw))], frame, ",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,area,q\nR1,Leicester,yes\nR2,Rutland,no\n",  # no empty last cell: nothing to look at
+        "id,area,q\nR1,Leicester,\nR2,,\n",  # empty last cells, every cell there
+        'id,area,q\n"R1","Leicester",""\n"R2","Rut""land",""\n',  # every cell quoted
+        'id,area,q\nR1,"Leicester, city",\nR2,"two\nlines",\n',  # quoted here and there, a record over two lines
+        "id,area,q\r\nR1,Leicester,\r\n\r\n , \r\nR2,Rutland,",  # blank rows, Windows line endings, no last one
+    ],
+)
+def test_files_whose_rows_all_have_every_cell_have_no_short_row(text):
+    assert short_row(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id,area,q\nR1,Leicester,\nR2,Rutland\nR3\n", ShortRow(2, 2)),
+        ('id,area,q\n"R1","Leicester",""\n"R2","Rutland"\n', ShortRow(2, 2)),
+        ('id,area,q\nR1,"a ""quoted"" word",\nR2,"x,y"\n', ShortRow(2, 2)),
+        ("id,area,q\nR1,Leicester,\n\nR3\n", ShortRow(3, 1)),
+    ],
+)
+def test_the_first_short_row_is_found_with_its_cells(text, expected):
+    assert short_row(text) == expected
+
+
+def test_a_short_row_among_records_over_several_lines_is_found_when_its_cells_match():
+    assert short_row('id,area,q\nR1,"two\nlines",\nR2,"x"\n') == ShortRow(2, 2)
+
+
+def test_records_the_parser_and_the_csv_module_split_differently_are_left_to_the_careful_reader():
+    # a quote inside an unquoted cell: line endings can no longer be told from quoted ones by counting quotes
+    assert short_row('id,area,q\nR1,5" screen,"two\nlines"\nR2,"x"\n') is UNMATCHED
+
+
+def test_many_rows_to_look_at_are_weighed_all_at_once(tmp_path):
+    rows = [["id", "area", "q"]] + [[f"R{number}", f"Area {number % 7}", ""] for number in range(6000)]
+    rows[4000] = ["R4000", "Rutland"]
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    assert short_row(out.getvalue()) == ShortRow(4000, 2)
