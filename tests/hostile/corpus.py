@@ -620,6 +620,17 @@ CASES: tuple[Case, ...] = (
         refusal="a-file",
         command=("findings", "{parameters}", "--out", "{root}/a-file"),
     ),
+    # Two runs of one round at once: the second is refused while the first holds the report's lock, and the
+    # earlier report stays as it was. (A run killed between the two renames of its final move, and a disk that
+    # fills up, cannot be planted as one command: tests/run/test_staging.py and test_pipeline.py kill real
+    # processes mid-move and fake a full disk.)
+    Case(
+        "two-runs-at-once",
+        15,
+        "a second run of the same round while the first is writing its report",
+        lambda ws: ws.hold_lock(),
+        refusal="Another auditkit run",
+    ),
     # ------------------------------------------------------------------ issue 15: verify checks the outputs
     Case(
         "verify-edited-findings",

@@ -142,6 +142,13 @@ def find_formulas(report: Path) -> list[str]:
 def run_case(case: Case, workspace: Workspace) -> Outcome:
     """Plant the case in ``workspace``, run its command, and judge what happened."""
     case.plant(workspace)
+    try:
+        return _run_planted(case, workspace)
+    finally:
+        workspace.stop_background()
+
+
+def _run_planted(case: Case, workspace: Workspace) -> Outcome:
     before = _state(workspace.report)
     arguments = [part.format(parameters=workspace.parameters, root=workspace.root) for part in case.command]
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as measured:
@@ -167,7 +174,12 @@ def run_case(case: Case, workspace: Workspace) -> Outcome:
     code = process.returncode
     if peak > MEMORY_LIMIT_MIB:
         return Outcome(case.id, "memory", code, seconds, peak, f"peak {peak:.0f} MiB")
-    leftovers = [path.name for path in (workspace.root / "reports").iterdir() if path.name.startswith(".")]
+    # A lock file another run holds is not a leftover of this one.
+    leftovers = [
+        path.name
+        for path in (workspace.root / "reports").iterdir()
+        if path.name.startswith(".") and not path.name.endswith(".lock")
+    ]
     if code != 0 and (_state(workspace.report) != before or leftovers):
         return Outcome(case.id, "lost", code, seconds, peak, f"earlier report changed or left {leftovers}")
     if "Traceback (most recent call last)" in output or code not in (0, 1):

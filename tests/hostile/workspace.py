@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from dataclasses import dataclass
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,9 +22,10 @@ ROUND = "llr-2017"
 
 @dataclass
 class Workspace:
-    """A copy of the example project in ``root``."""
+    """A copy of the example project in ``root``, and any process a case leaves running beside its command."""
 
     root: Path
+    background: list[subprocess.Popen] = field(default_factory=list)
 
     @property
     def parameters(self) -> Path:
@@ -79,6 +83,28 @@ class Workspace:
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(rows)
         path.write_text(out.getvalue(), encoding="utf-8")
+
+    def hold_lock(self) -> None:
+        """Start a process that holds the report's lock, as a run of the same round in progress does."""
+        lock = self.report.parent / f".{self.report.name}.lock"
+        holder = (
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "os.write(fd, str(os.getpid()).encode())\n"
+            "print('held', flush=True)\n"
+            "time.sleep(120)\n"
+        )
+        process = subprocess.Popen([sys.executable, "-c", holder, str(lock)], stdout=subprocess.PIPE, text=True)
+        self.background.append(process)
+        deadline = time.monotonic() + 20
+        while process.stdout.readline().strip() != "held" and time.monotonic() < deadline:
+            pass
+
+    def stop_background(self) -> None:
+        for process in self.background:
+            process.kill()
+            process.wait()
 
     def quote(self, text: str, response: str = "R1014") -> None:
         """Make ``text`` a consented comment of the survey response ``response``."""
