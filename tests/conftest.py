@@ -52,6 +52,30 @@ class RoundCopy:
         self.cases.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def followup_of(copy: RoundCopy) -> Path:
+    """The follow-up round's parameters file in a copy of the example project."""
+    return copy.root / "parameters" / "llr-2017-followup.yaml"
+
+
+def examples_of(copy: RoundCopy) -> Path:
+    """The example data folder in a copy of the example project."""
+    return copy.root / "data_templates" / "examples"
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a text file; the test is wrong if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def copy_as(source: Path, name: str) -> Path:
+    """A copy of ``source`` beside it, named ``name``."""
+    target = source.with_name(name)
+    shutil.copyfile(source, target)
+    return target
+
+
 @pytest.fixture
 def example_round(tmp_path: Path) -> RoundCopy:
     """A private copy of the example round, its codebooks and notebooks, safe to edit."""

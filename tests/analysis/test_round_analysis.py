@@ -10,14 +10,13 @@ import csv
 import html
 import json
 import math
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
-from conftest import REPO, RoundCopy
+from conftest import REPO, RoundCopy, copy_as, edit_text, examples_of, followup_of
 
 import auditkit
 from auditkit.publish.findings_files import analysis_to_dict, analysis_to_table, write_findings
@@ -61,26 +60,6 @@ ITEMS = {"deep_dive": DEEP_DIVE, "survey": SURVEY}
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def followup_of(copy: RoundCopy) -> Path:
-    return copy.root / "parameters" / "llr-2017-followup.yaml"
-
-
-def examples_of(copy: RoundCopy) -> Path:
-    return copy.root / "data_templates" / "examples"
-
-
-def edit_text(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def copy_as(source: Path, name: str) -> Path:
-    target = source.with_name(name)
-    shutil.copyfile(source, target)
-    return target
 
 
 def rewrite_parameters(path: Path, change: Callable[[dict], None]) -> None:

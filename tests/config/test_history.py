@@ -6,12 +6,11 @@ The errors are checked as the library raises them and as `auditkit run` and `aud
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, RoundCopy
+from conftest import REPO, RoundCopy, copy_as, edit_text, examples_of, followup_of
 
 import auditkit
 from auditkit.cli import main
@@ -23,26 +22,6 @@ FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def followup_of(copy: RoundCopy) -> Path:
-    return copy.root / "parameters" / "llr-2017-followup.yaml"
-
-
-def examples_of(copy: RoundCopy) -> Path:
-    return copy.root / "data_templates" / "examples"
-
-
-def edit_text(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def copy_as(source: Path, name: str) -> Path:
-    target = source.with_name(name)
-    shutil.copyfile(source, target)
-    return target
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -254,25 +254,31 @@ class TableFormat(SurveyFormat):
         return table_from_rows(path, rows)
 
 
-class SurveyMonkeyFormat(SurveyFormat):
-    """SurveyMonkey's "All individual responses" export (CSV or XLSX, expanded columns).
+class _SurveyExportFormat(SurveyFormat):
+    """A survey tool's export, read by :func:`auditkit.read.surveys.read_export`: its questions are matched to the
+    codebook's items by their ``source``. Subclasses name the format and recognise its header."""
 
-    See :mod:`auditkit.read.surveys` for how its questions are matched to the codebook's items.
-    """
-
-    name = "surveymonkey"
-    title = "SurveyMonkey"
+    #: The row of the export's first response, as Excel numbers it.
+    first_row = 2
 
     def read(self, path: str | Path, codebook: Codebook) -> pd.DataFrame:
-        """Read a SurveyMonkey export.
+        """Read the export.
 
         Returns
         -------
         pandas.DataFrame
             A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them
-            (responses start in row 3).
+            (responses start in row :attr:`first_row`).
         """
         return read_export(path, codebook, self.name)
+
+
+class SurveyMonkeyFormat(_SurveyExportFormat):
+    """SurveyMonkey's "All individual responses" export (CSV or XLSX, expanded columns)."""
+
+    name = "surveymonkey"
+    title = "SurveyMonkey"
+    first_row = 3
 
     def detect(self, path: str | Path, header: list[str]) -> bool:
         """Whether the first row has SurveyMonkey's ``Respondent ID`` column.
@@ -285,25 +291,11 @@ class SurveyMonkeyFormat(SurveyFormat):
         return is_surveymonkey_header(header)
 
 
-class MicrosoftFormsFormat(SurveyFormat):
-    """Microsoft Forms' Excel download of its responses.
-
-    See :mod:`auditkit.read.surveys` for how its questions are matched to the codebook's items.
-    """
+class MicrosoftFormsFormat(_SurveyExportFormat):
+    """Microsoft Forms' Excel download of its responses."""
 
     name = "msforms"
     title = "Microsoft Forms"
-
-    def read(self, path: str | Path, codebook: Codebook) -> pd.DataFrame:
-        """Read a Microsoft Forms export.
-
-        Returns
-        -------
-        pandas.DataFrame
-            A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them
-            (responses start in row 2).
-        """
-        return read_export(path, codebook, self.name)
 
     def detect(self, path: str | Path, header: list[str]) -> bool:
         """Whether the first row has Forms' ``ID``, ``Start time`` and ``Completion time`` columns.
