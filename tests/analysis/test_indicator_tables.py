@@ -156,6 +156,8 @@ def test_suppression_symbols_and_blanks_are_missing_never_zero(tmp_path, codeboo
     assert checks.to_dict("records") == [
         {
             "row": 3,
+            "period": "2018",
+            "area": "A",
             "check": "missing",
             "message": "A, 2018: the number of children on a plan due to neglect is shown as 'x' (withheld) and the number of "
             "children on a child protection plan is shown as 'c' (withheld to protect confidentiality), so they are "
@@ -163,12 +165,16 @@ def test_suppression_symbols_and_blanks_are_missing_never_zero(tmp_path, codeboo
         },
         {
             "row": 4,
+            "period": "2018",
+            "area": "B",
             "check": "missing",
             "message": "B, 2018: the number of children on a plan due to neglect is shown as ':' (not available), so it is left "
             "out, not counted as zero; this row has no percentage (row 4 of table.csv).",
         },
         {
             "row": 5,
+            "period": "2018",
+            "area": "C",
             "check": "missing",
             "message": "C, 2018: the number of children on a plan due to neglect is blank and the number of children on a child "
             "protection plan is shown as 'Z' (not applicable), so they are left out, not counted as zero; this row "
@@ -434,8 +440,10 @@ def test_json_has_exactly_the_shape_issue_4_asks_for(lancashire):
             "funnel",
         ]
     ] * 13
-    assert list(document["trend"]) == ["z", "p_value"]
-    assert all(list(check) == ["row", "check", "message"] for check in document["checks"])
+    # Issue 14 added the trend's area and each check's period and area, so the disclosure audit can tell
+    # which rows a test or a note rests on.
+    assert list(document["trend"]) == ["area", "z", "p_value"]
+    assert all(list(check) == ["row", "period", "area", "check", "message"] for check in document["checks"])
     west = next(row for row in document["rows"] if row["area"] == "West Lancs")
     assert west == {
         "period": "2018",

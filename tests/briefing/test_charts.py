@@ -36,6 +36,14 @@ def test_chart_alt_text_says_what_is_plotted_with_the_highest_and_lowest_and_the
     assert 'alt="Chart of the case audit' in html and "<figcaption>" in html
 
 
+def test_chart_alt_text_of_one_standard_names_it_once():
+    alt = describe_chart(_rows().iloc[[0]], "the case audit")
+    assert alt == (
+        "Chart of the case audit: the percentage meeting one standard, with its 95% confidence interval: "
+        "Toolkit used, 20% (2 of 10; 95% CI 6% to 51%)."
+    )
+
+
 def _contrast(colour) -> float:
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4

@@ -23,7 +23,8 @@ from auditkit.config.indicator_codebook import load_indicator_codebook
 from auditkit.errors import ParametersError
 from auditkit.publish.disclosure import DisclosureRule
 from auditkit.publish.findings_files import write_findings
-from auditkit.publish.protection import protect_analysis, protect_indicator_table
+from auditkit.publish.indicator_protection import protect_indicator_table
+from auditkit.publish.protection import protect_analysis
 
 LANCASHIRE = REPO / "parameters" / "lancashire-2018.yaml"
 WEST_LANCS = (

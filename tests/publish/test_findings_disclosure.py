@@ -1,222 +1,214 @@
-"""No hidden count from 1 to 5 can be worked out from what findings.json and findings.csv publish (issue 14).
+"""No hidden count from 1 to 5 can be worked out from anything a round publishes (issue 14).
 
-The audit here is independent of auditkit's own: it reads the published findings.json, counts the cells
-(records per area and answer) from the raw data with pandas, writes every published count as a sum of
-cells, and asks an integer programme (scipy.optimize.milp) for the smallest and largest value of every
-hidden count that is truly 1 to 5: they must differ. Every number of findings.json must be one it knows
-how to read (a new kind of published number fails the test until it is taught here), and every count in
-findings.csv must also be in findings.json.
+The audit (``published_numbers.py`` beside this file) is independent of auditkit's own: it counts cells from
+the validated records with pandas, reads every leaf of the published ``findings.json`` (failing on any it
+cannot place), and asks scipy's integer programme whether a hidden small count has one value only. The CSV
+and the briefing publish no number that findings.json does not (checked here and in
+``tests/end_to_end/test_briefing_numbers.py``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from conftest import REPO
-from scipy.optimize import LinearConstraint, milp
+from publish.published_numbers import Audit, leaves, read_published
 
 import auditkit
-from auditkit.config.codebook import load_codebook
+from auditkit.config.history import load_history
+from auditkit.read.validation import load_round_records
 
-#: Keys of an indicator entry that are not counts, and the figures computed from its counts.
-_NOT_COUNTS = {"label", "lower_is_better", "suppressed", "proportion", "ci_low", "ci_high"}
-
-
-def _cells(data: Path, codebook_path: Path, area_item: str, item: str) -> pd.Series:
-    """Records per (area, answer) of ``item``, blanks as '' and records without an area under ''."""
-    table = pd.read_csv(data, dtype=str, keep_default_na=False)
-    return table.groupby([table[area_item].str.strip(), table[item].str.strip()]).size()
+MIN_COUNT = 5
 
 
-def _range(cells: pd.Series, published: list[tuple[list, int]], hidden: list) -> tuple[int, int]:
-    index = {key: position for position, key in enumerate(cells.index)}
-    size = len(index)
-    matrix = np.zeros((len(published), size))
-    totals = np.zeros(len(published))
-    for row, (keys, value) in enumerate(published):
-        matrix[row, [index[key] for key in keys if key in index]] = 1
-        totals[row] = value
-    objective = np.zeros(size)
-    objective[[index[key] for key in hidden if key in index]] = 1
-    cap = (0, int(cells.sum()) * 2 + 10)
-    constraints = [LinearConstraint(matrix, totals, totals)]
-    low = milp(objective, constraints=constraints, integrality=np.ones(size), bounds=cap)
-    high = milp(-objective, constraints=constraints, integrality=np.ones(size), bounds=cap)
-    return round(low.fun), round(-high.fun)
+def project_with_rule(tmp_path: Path) -> Path:
+    """A copy of the example project with the DfE rule (counts 1 to 5 hidden) in every parameters file."""
+    for folder in ("parameters", "data_templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    for path in (tmp_path / "parameters").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("min_count: 0", f"min_count: {MIN_COUNT}"), "utf-8")
+    return tmp_path / "parameters"
 
 
-def _entry_counts(entry: dict) -> dict:
-    """The counts of one indicator entry, refusing any key it does not know."""
-    unknown = set(entry) - _NOT_COUNTS - {"numerator", "denominator", "distribution", "by_area"}
-    assert not unknown, f"a published number this audit cannot read: {sorted(unknown)}"
-    if entry["numerator"] is None:  # a hidden numerator hides everything computed from it
-        assert all(entry[key] is None for key in ("proportion", "ci_low", "ci_high"))
-    return entry
+def audit_round(parameters: Path, out: Path) -> tuple[Audit, dict]:
+    """The published findings of a round, written to ``out`` and read back by the independent audit."""
+    analysis = auditkit.analyse_round(parameters, reuse=False)
+    out.mkdir()
+    auditkit.write_findings(analysis, out)
+    document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    records = {round_.id: load_round_records(round_) for round_ in load_history(analysis.round)}
+    codebooks = {name: instrument.codebook for name, instrument in analysis.round.instruments.items()}
+    tables = {name: (table.rows, table.codebook.total_area) for name, table in analysis.indicator_tables.items()}
+    return read_published(document, records, codebooks, tables), document
 
 
-def audit_instrument(
-    document: dict, name: str, data: Path, codebook_path: Path, min_count: int, also: dict | None = None
-) -> list[str]:
-    """Every hidden count of the instrument from 1 to ``min_count`` that the published counts pin down.
+#: Columns of findings.csv that hold names or settings, not figures of the data: a period such as 2015 is a
+#: name, and a benchmark's value is the indicator codebook's (England's published figure).
+_LABEL_COLUMNS = {
+    "section", "period", "instrument", "item", "label", "area", "test", "verdict", "caution", "benchmark",
+    "benchmark_value",
+}  # fmt: skip
 
-    ``also`` adds counts published elsewhere about the same data (a comparison's), by item.
-    """
-    codebook = load_codebook(codebook_path)
-    area_item = next(item.id for item in codebook.items if item.type == "area")
-    published_instrument = document["instruments"][name]
-    assert set(published_instrument) <= {"title", "records", "complete", "by_area", "indicators", "area_tests"}
+
+def csv_numbers_not_in_the_json(out: Path, document: dict) -> list[str]:
+    """Numbers of findings.csv that findings.json does not publish (to 1e-9)."""
+    published = sorted(
+        float(value) for _, value in leaves(document) if isinstance(value, (int, float)) and not isinstance(value, bool)
+    )
+    table = pd.read_csv(out / "findings.csv", dtype=str, keep_default_na=False)
     found = []
-    for item_id, entry in published_instrument["indicators"].items():
-        entry = _entry_counts(entry)
-        item = codebook.by_id[item_id]
-        cells = _cells(data, codebook_path, area_item, item_id)
-        areas = sorted({area for area, _ in cells.index})
-        met = set(item.met)
-        applicable = {value.code for value in item.values} - set(item.not_applicable)
-
-        def keys(area=None, answers=None, index=cells.index):
-            return [(a, v) for a, v in index if (area is None or a == area) and (answers is None or v in answers)]
-
-        sums = {("records", "all"): keys(), ("numerator", "all"): keys(None, met)}
-        sums[("denominator", "all")] = keys(None, applicable)
-        for area in areas:
-            sums[("records", area)] = keys(area)
-            sums[("numerator", area)] = keys(area, met)
-            sums[("denominator", area)] = keys(area, applicable)
-            sums[("not met", area)] = keys(area, applicable - met)
-            sums[("not answered", area)] = [key for key in keys(area) if key[1] not in applicable]
-        for value in entry["distribution"]:
-            sums[("value", value)] = keys(None, {value})
-        for key in cells.index:
-            sums[("cell", *key)] = [key]
-        published = []
-        shown = {("records", "all"): published_instrument["records"]}
-        shown |= {("records", area): count for area, count in published_instrument["by_area"].items()}
-        shown |= {("numerator", "all"): entry["numerator"], ("denominator", "all"): entry["denominator"]}
-        for area, figures in entry["by_area"].items():
-            _entry_counts(figures)
-            shown |= {("numerator", area): figures["numerator"], ("denominator", area): figures["denominator"]}
-        shown |= {("value", value): count for value, count in entry["distribution"].items()}
-        for key, value in ((also or {}).get(item_id) or {}).items():
-            if value is not None:
-                assert shown.get(key) in (None, value), (item_id, key)
-                shown[key] = value
-        for key, value in shown.items():
-            if value is not None:
-                published.append((sums.get(key, []), value))
-        for key, members in sums.items():
-            truth = int(sum(cells.get(member, 0) for member in members))
-            if shown.get(key) is not None or not 1 <= truth <= min_count:
+    for column in set(table.columns) - _LABEL_COLUMNS:
+        for position, text in enumerate(table[column]):
+            try:
+                number = float(text)
+            except ValueError:
                 continue
-            low, high = _range(cells, published, members)
-            if low == high:
-                found.append(f"{name}.{item_id} {key} = {truth}")
+            if math.isfinite(number) and not any(math.isclose(number, value, rel_tol=1e-9) for value in published):
+                found.append(f"row {position + 2}, {column}: {text}")
     return found
 
 
-def _project_with_rule(tmp_path: Path, parameters: str) -> Path:
-    for folder in ("parameters", "data_templates"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    path = tmp_path / "parameters" / parameters
-    path.write_text(path.read_text(encoding="utf-8").replace("min_count: 0", "min_count: 5"), encoding="utf-8")
-    return path
+def assert_nothing_given_away(audit: Audit, document: dict, out: Path) -> None:
+    assert audit.unplaced(document) == [], "a published number this audit cannot place"
+    assert audit.figures_over_hidden_counts() == []
+    assert audit.determined(MIN_COUNT) == []
+    assert csv_numbers_not_in_the_json(out, document) == []
 
 
-def _published(parameters: Path, out: Path) -> dict:
-    out.mkdir()
-    auditkit.write_findings(auditkit.analyse_round(parameters, reuse=False), out)
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
-
-
-def _csv_counts_are_in_the_json(out: Path, document: dict) -> None:
-    table = pd.read_csv(out / "findings.csv", dtype=str, keep_default_na=False)
-    rows = table[table["section"] == "indicator"]
-    for row in rows.itertuples():
-        entry = document["instruments"][row.instrument]["indicators"][row.item]
-        figures = entry if row.area == "all" else entry["by_area"][row.area]
-        for column in ("numerator", "denominator"):
-            published = figures[column]
-            assert getattr(row, column) == ("c" if published is None else str(published)), (row, column)
-
-
-@pytest.mark.parametrize("parameters", ["llr-2017.yaml", "llr-2017-surveymonkey.yaml"])
+@pytest.mark.parametrize(
+    "parameters", ["llr-2017.yaml", "llr-2017-surveymonkey.yaml", "llr-2017-followup.yaml", "lancashire-2018.yaml"]
+)
 def test_the_example_rounds_under_the_dfe_rule_give_no_hidden_count_away(tmp_path: Path, parameters: str):
-    path = _project_with_rule(tmp_path, parameters)
-    document = _published(path, tmp_path / "out")
-    _csv_counts_are_in_the_json(tmp_path / "out", document)
-    round_ = auditkit.load_round(path)
-    found = []
-    for name, instrument in round_.instruments.items():
-        if instrument.data.suffix == ".csv" and instrument.format == "table":
-            found += audit_instrument(document, name, instrument.data, instrument.codebook.path, 5)
-    assert found == []
+    folder = project_with_rule(tmp_path)
+    audit, document = audit_round(folder / parameters, tmp_path / "out")
+    assert audit.counts, "the audit read no count"
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
+def test_the_audit_finds_what_table_by_table_suppression_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Without the linked audit, the same reading finds determined counts: the audit can fail."""
+    import auditkit.publish.protection as protection
+
+    monkeypatch.setattr(protection, "protect_linked_counts", _nothing_more_hidden(protection.protect_linked_counts))
+    folder = project_with_rule(tmp_path)
+    audit, _ = audit_round(folder / "llr-2017-followup.yaml", tmp_path / "out")
+    assert audit.determined(MIN_COUNT) != []
+
+
+def _nothing_more_hidden(linked):
+    def protect(cells, indicators, distributions, counts, items, rule):
+        return linked(cells, indicators, distributions, counts, items, rule.__class__(min_count=0))
+
+    return protect
+
+
+def _survey_codebook() -> Path:
+    return auditkit.load_round(REPO / "parameters" / "llr-2017.yaml").instruments["survey"].codebook.path
 
 
 def _random_survey(path: Path, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    codebook = load_codebook(REPO / "data_templates" / "toolkit_survey.yaml")
+    codebook = auditkit.load_codebook(_survey_codebook())
     rows = []
     for number in range(int(rng.integers(12, 40))):
         row = {"response_id": f"R{number}", "agency": "health", "area": rng.choice(["Leicester", "Rutland", "other"])}
         for item in codebook.indicators:
             codes = [value.code for value in item.values]
             blank = not item.required and rng.random() < 0.2
-            row[item.id] = (
-                ""
-                if blank
-                else rng.choice(codes, p=np.random.default_rng(seed + len(codes)).dirichlet(np.ones(len(codes))))
-            )
+            weights = np.random.default_rng(seed + len(codes)).dirichlet(np.ones(len(codes)))
+            row[item.id] = "" if blank else rng.choice(codes, p=weights)
         rows.append(row)
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
+def _random_chain(folder: Path, seed: int, rounds: int) -> Path:
+    """``rounds`` survey-only rounds of random small data, each the baseline of the next; the last's path."""
+    shutil.copyfile(_survey_codebook(), folder / "survey.yaml")
+    previous = None
+    for number in range(rounds):
+        _random_survey(folder / f"survey-{number}.csv", seed * 10 + number)
+        parameters = {
+            "round": f"random-{number}",
+            "title": f"Random round {number}",
+            "partnership": "Test partnership",
+            "period": {"start": f"{2017 + number}-01-01", "end": f"{2017 + number}-06-30"},
+            "areas": ["Leicester", "Rutland"],
+            "disclosure": {"min_count": MIN_COUNT},
+            "instruments": {"survey": {"codebook": "survey.yaml", "data": f"survey-{number}.csv"}},
+        }
+        if previous:
+            parameters["baseline"] = previous
+        previous = f"random-{number}.yaml"
+        (folder / previous).write_text(yaml.safe_dump(parameters), encoding="utf-8")
+    return folder / previous
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_small_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int):
-    path = _project_with_rule(tmp_path, "llr-2017.yaml")
-    survey = tmp_path / "data_templates" / "examples" / "llr-2017-survey.csv"
-    _random_survey(survey, seed)
-    document = _published(path, tmp_path / "out")
-    _csv_counts_are_in_the_json(tmp_path / "out", document)
-    codebook = REPO / "data_templates" / "toolkit_survey.yaml"
-    assert audit_instrument(document, "survey", survey, codebook, 5) == []
+    audit, document = audit_round(_random_chain(tmp_path, seed, 1), tmp_path / "out")
+    assert_nothing_given_away(audit, document, tmp_path / "out")
 
 
-def _comparison_counts(document: dict, side: str) -> dict:
-    """The counts a comparison publishes about one round (``baseline`` or ``followup``), by instrument and item."""
-    counts: dict = {}
-    for entry in document["comparison"]["items"]:
-        assert set(entry) <= {
-            "instrument", "item", "label", "lower_is_better", "baseline", "followup", "difference", "diff_ci_low",
-            "diff_ci_high", "p_value", "p_adjusted", "test", "verdict", "caution", "paired", "mann_whitney",
-        }, f"a published number this audit cannot read: {sorted(entry)}"  # fmt: skip
-        figures = {("numerator", "all"): entry[side]["numerator"], ("denominator", "all"): entry[side]["denominator"]}
-        if entry["mann_whitney"]:
-            shares = entry["mann_whitney"][f"{side}_distribution"]
-            figures |= {("value", value): count for value, count in shares.items()}
-        if entry["paired"]:
-            for key in ("pairs", "b", "c"):  # counts of re-audited cases: never from 1 to 5
-                assert entry["paired"][key] is None or not 1 <= entry["paired"][key] <= 5
-        counts.setdefault(entry["instrument"], {})[entry["item"]] = figures
-    return counts
+@pytest.mark.parametrize("seed", range(3))
+def test_random_chains_of_three_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int):
+    audit, document = audit_round(_random_chain(tmp_path, seed, 3), tmp_path / "out")
+    assert "comparison" in document and "trend" in document
+    assert_nothing_given_away(audit, document, tmp_path / "out")
 
 
-def test_a_follow_up_and_its_baseline_under_the_dfe_rule_give_no_hidden_count_away(tmp_path: Path):
-    followup = _project_with_rule(tmp_path, "llr-2017-followup.yaml")
-    baseline = tmp_path / "parameters" / "llr-2017.yaml"
-    baseline.write_text(baseline.read_text(encoding="utf-8").replace("min_count: 0", "min_count: 5"), "utf-8")
-    document = _published(followup, tmp_path / "out")
-    baseline_document = _published(baseline, tmp_path / "baseline")
-    found = []
-    for round_, published, side in (
-        (auditkit.load_round(followup), document, "followup"),
-        (auditkit.load_round(baseline), baseline_document, "baseline"),
-    ):
-        also = _comparison_counts(document, side)
-        for name, instrument in round_.instruments.items():
-            found += audit_instrument(published, name, instrument.data, instrument.codebook.path, 5, also.get(name, {}))
-    assert found == []
+def _random_indicator_round(folder: Path, seed: int, large: bool = False) -> Path:
+    """Five districts and their county total over three years, with small counts (or, when ``large``, none
+    below 10), some totals that miss a few children, and some stated percentages that disagree with the counts
+    (data-quality notes)."""
+    rng = np.random.default_rng(seed)
+    example = auditkit.load_round(REPO / "parameters" / "lancashire-2018.yaml")
+    codebook = example.indicator_tables["cp_plans_neglect"].codebook.path
+    districts = ["Burnley", "Fylde & Wyre", "Lancaster", "Pendle", "Preston"]
+    rows = []
+    for period in ("2016", "2017", "2018"):
+        met = rng.integers(10, 40, size=len(districts)) if large else rng.integers(0, 12, size=len(districts))
+        total = met + (rng.integers(10, 40, size=len(districts)) if large else rng.integers(0, 15, size=len(districts)))
+        for district, numerator, denominator in zip(districts, met, total):
+            stated = 100 * numerator / denominator if denominator else 0
+            stated += 10 if rng.random() < 0.2 else 0
+            rows.append((period, district, denominator, numerator, f"{stated:.1f}%"))
+        missing = (3, 0) if large else rng.integers(0, 4, size=2) if rng.random() < 0.5 else (0, 0)
+        county = (met.sum() + missing[0], total.sum() + missing[0] + missing[1])
+        rows.append((period, "Lancashire", county[1], county[0], f"{100 * county[0] / county[1]:.1f}%"))
+    frame = pd.DataFrame(rows, columns=["period", "area", "denominator", "numerator", "stated_percent"])
+    frame.to_csv(folder / "table.csv", index=False)
+    shutil.copyfile(codebook, folder / "codebook.yaml")
+    parameters = {
+        "round": f"random-table-{seed}",
+        "title": "Random indicator table",
+        "partnership": "Test partnership",
+        "period": {"start": "2015-04-01", "end": "2018-03-31"},
+        "areas": districts,
+        "disclosure": {"min_count": MIN_COUNT},
+        "indicator_tables": {"cp_plans_neglect": {"codebook": "codebook.yaml", "data": ["table.csv"]}},
+    }
+    (folder / "round.yaml").write_text(yaml.safe_dump(parameters), encoding="utf-8")
+    return folder / "round.yaml"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_indicator_tables_give_no_hidden_count_away(tmp_path: Path, seed: int):
+    audit, document = audit_round(_random_indicator_round(tmp_path, seed), tmp_path / "out")
+    assert document["indicator_tables"]["cp_plans_neglect"]["checks"], "the random table raised no check"
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
+def test_a_total_that_misses_a_few_children_of_its_areas_is_hidden(tmp_path: Path):
+    """The total less its areas is the number of children in no area shown: 3 here, so the total goes."""
+    audit, document = audit_round(_random_indicator_round(tmp_path, 0, large=True), tmp_path / "out")
+    rows = document["indicator_tables"]["cp_plans_neglect"]["rows"]
+    assert [row["numerator"] is None for row in rows if row["area"] == "Lancashire"] == [True, True, True]
+    assert all(row["numerator"] is not None for row in rows if row["area"] != "Lancashire")
+    assert_nothing_given_away(audit, document, tmp_path / "out")

@@ -66,6 +66,8 @@ def test_west_lancs_is_named_with_what_its_figures_imply(codebook):
     assert checks.to_dict("records") == [
         {
             "row": 10,
+            "period": "2018",
+            "area": "West Lancs",
             "check": "stated_percent",
             "message": "West Lancs, 2018: the table says 23.4%, but 22 children on a plan due to neglect out of 22 children on a "
             "child protection plan is 100.0%. At least one of these three figures is wrong; check the source before "
@@ -79,6 +81,8 @@ def test_districts_against_the_county_total_report_both_gaps(lancashire):
     assert gaps.to_dict("records") == [
         {
             "row": 5,
+            "period": "2018",
+            "area": None,
             "check": "parts_vs_total",
             "message": "2018: the 9 districts add up to 1,127 children on a child protection plan, but the Lancashire total is "
             "1,243: 116 fewer. The districts may not cover everyone counted in the total, or a figure is wrong "
@@ -86,6 +90,8 @@ def test_districts_against_the_county_total_report_both_gaps(lancashire):
         },
         {
             "row": 5,
+            "period": "2018",
+            "area": None,
             "check": "parts_vs_total",
             "message": "2018: the 9 districts add up to 363 children on a plan due to neglect, but the Lancashire total is 375: "
             "12 fewer. The districts may not cover everyone counted in the total, or a figure is wrong (row 5 of "
@@ -134,18 +140,24 @@ def test_impossible_counts_are_checks_and_get_no_statistics(tmp_path, codebook):
     assert checks.to_dict("records") == [
         {
             "row": 2,
+            "period": "2018",
+            "area": "D",
             "check": "numerator_exceeds_denominator",
             "message": "D, 2018: 25 children on a plan due to neglect is more than the 20 children on a child protection plan, "
             "which cannot be; one of the figures is wrong, and this row has no percentage (row 2 of table.csv).",
         },
         {
             "row": 3,
+            "period": "2018",
+            "area": "E",
             "check": "not_whole",
             "message": "E, 2018: 20.5 children on a child protection plan is not a whole number, which a count must be; this row "
             "has no percentage (row 3 of table.csv).",
         },
         {
             "row": 4,
+            "period": "2018",
+            "area": "F",
             "check": "zero_denominator",
             "message": "F, 2018: there were no children on a child protection plan, so this row has no percentage (row 4 of "
             "table.csv).",

@@ -90,6 +90,11 @@ def describe_chart(rows: pd.DataFrame, subject: str) -> str:
             f"{int(row['denominator'])}; 95% CI {format_interval(row['ci_low'], row['ci_high'])})"
         )
 
+    if len(shown) == 1:
+        return (
+            f"Chart of {subject}: the percentage meeting one standard, with its 95% confidence interval: "
+            f"{one(highest)}."
+        )
     return (
         f"Chart of {subject}: the percentage meeting each of {len(shown)} standards, each with its 95% "
         f"confidence interval. Highest: {one(highest)}. Lowest: {one(lowest)}."
@@ -188,6 +193,11 @@ def describe_change_chart(items: pd.DataFrame, subject: str, baseline: str, foll
             f"{format_percent(row['followup_proportion'])} ({format_points(row['difference'])} percentage points)"
         )
 
+    if len(shown) == 1:
+        return (
+            f"Chart of {subject}: the percentage meeting one standard in {baseline} (grey square) and in {followup} "
+            f"(blue circle), each with its 95% confidence interval: {one(shown.iloc[0])}."
+        )
     rise = shown.loc[shown["difference"].idxmax()]
     fall = shown.loc[shown["difference"].idxmin()]
     most = "Largest rise" if rise["difference"] > 0 else "Smallest fall"

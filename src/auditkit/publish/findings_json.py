@@ -99,9 +99,9 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     """The ``findings.json`` entry of one indicator table, exactly the shape issue 4 asks for.
 
     ``{"rows": [{"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
-    "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"z", "p_value"}, "checks": [{"row",
-    "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's period (empty when none);
-    a verdict, a figure or a funnel label that could not be computed is null. Full precision.
+    "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"area", "z", "p_value"}, "checks":
+    [{"row", "period", "area", "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's
+    period (empty when none); a verdict, a figure or a funnel label that could not be computed is null. Full precision.
 
     Returns
     -------
@@ -109,9 +109,10 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
         Keys ``rows`` (one dict per row of :attr:`IndicatorTableFindings.rows`, in its order: the columns of
         :data:`~auditkit.analysis.indicator_tables.ROW_COLUMNS` up to ``ci99_high`` with whole counts as ints,
         ``verdicts`` as ``{benchmark: one of VERDICTS or None}`` and ``funnel`` as one of
-        :data:`~auditkit.stats.funnel.FUNNEL_LABELS` or None), ``trend`` (``z`` and ``p_value`` of the
-        Cochran–Armitage test for trend, R ``prop.trend.test``; None without a test) and ``checks`` (one dict per
-        row of :attr:`IndicatorTableFindings.checks`, keys as :data:`~auditkit.read.indicator_checks.CHECK_COLUMNS`).
+        :data:`~auditkit.stats.funnel.FUNNEL_LABELS` or None), ``trend`` (the ``area`` tested, ``z`` and
+        ``p_value`` of the Cochran–Armitage test for trend, R ``prop.trend.test``; None without a test) and
+        ``checks`` (one dict per row of :attr:`IndicatorTableFindings.checks`, keys as
+        :data:`~auditkit.read.indicator_checks.CHECK_COLUMNS`).
     """
     verdicts: dict[tuple[str, str], dict[str, Any]] = {}
     for row in findings.verdicts.itertuples(index=False):
@@ -131,9 +132,19 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     trend = findings.trend.iloc[0]
     return {
         "rows": rows,
-        "trend": {"z": json_scalar(trend["z"]), "p_value": json_scalar(trend["p_value"])},
+        "trend": {
+            "area": json_scalar(trend["area"]),
+            "z": json_scalar(trend["z"]),
+            "p_value": json_scalar(trend["p_value"]),
+        },
         "checks": [
-            {"row": json_scalar(row.row), "check": row.check, "message": row.message}
+            {
+                "row": json_scalar(row.row),
+                "period": json_scalar(row.period),
+                "area": json_scalar(row.area),
+                "check": row.check,
+                "message": row.message,
+            }
             for row in findings.checks.itertuples(index=False)
         ],
     }

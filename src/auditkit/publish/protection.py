@@ -18,18 +18,17 @@ import pandas as pd
 
 from auditkit.analysis.comparison import Comparison
 from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
-from auditkit.analysis.indicator_tables import IndicatorTableFindings, funnel_curves
 from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.config.disclosure_rule import DisclosureRule
 from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
+from auditkit.publish.indicator_protection import protect_indicator_table
 from auditkit.publish.linked_tables import LinkedHidden, protect_linked_counts
 
 __all__ = [
     "SUPPRESSED",
     "protect_analysis",
     "protect_findings",
-    "protect_indicator_table",
 ]
 
 #: The verdict shown where a comparison rests on a suppressed count.
@@ -228,87 +227,6 @@ def _protect_trend(trend: pd.DataFrame, history: list[Findings]) -> pd.DataFrame
             [None if mask[index] else value for value in values] for index, values in enumerate(trend[column])
         ]
     return protected
-
-
-def _hidden_indicator_rows(
-    rows: pd.DataFrame, total_area: str | None, rule: DisclosureRule
-) -> tuple[np.ndarray, set[str]]:
-    """Which rows of an aggregate indicator table to hide: per period, the areas' met and not-met
-    counts go through :func:`suppress_table` (their sums are published totals); the stated total
-    row is hidden when its own counts are small or when the areas' totals are. Also returns the
-    periods whose areas' totals (their met or not-met counts added up) are hidden."""
-    hidden = np.zeros(len(rows), dtype=bool)
-    sums_hidden: set[str] = set()
-    if not rule.active:
-        return hidden, sums_hidden
-    counted = rows["numerator"].notna() & rows["denominator"].notna()
-    for period, group in rows[counted].groupby("period", sort=False):
-        positions = [rows.index.get_loc(index) for index in group.index]
-        is_total = (group["area"] == total_area).to_numpy()
-        met = group["numerator"].astype(int).to_numpy()
-        not_met = group["denominator"].astype(int).to_numpy() - met
-        small = ((met >= 1) & (met <= rule.min_count)) | ((not_met >= 1) & (not_met <= rule.min_count))
-        parts = ~is_total
-        if parts.any():
-            cells = pd.DataFrame({"met": met[parts], "not_met": not_met[parts]})
-            mask = suppress_table(cells, rule).to_numpy()
-            part_positions = [position for position, part in zip(positions, parts) if part]
-            hidden[part_positions] = mask[:-1, :2].any(axis=1)
-            small = small | (is_total & mask[-1, :2].any())
-            if mask[-1, :2].any():
-                sums_hidden.add(period)
-        hidden[[position for position, flag in zip(positions, small & is_total) if flag]] = True
-    return hidden, sums_hidden
-
-
-def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRule) -> IndicatorTableFindings:
-    """An indicator table with small counts, and everything computed from them, hidden.
-
-    Hidden rows lose their figures, benchmark verdicts and funnel positions; the trend loses its test
-    when its area has a hidden row. A period's funnel target is withheld when it rests on a hidden
-    total (the stated total row, or the sum of the areas' counts), and with it that period's funnel
-    positions and limits, which would bound it. The funnel limits of the other periods are worked out
-    again (:func:`auditkit.analysis.indicator_tables.funnel_curves`) over the areas that keep a
-    position, as the published funnel plot draws them.
-
-    Returns
-    -------
-    IndicatorTableFindings
-        The same frames and columns (``rows`` with one more, ``suppressed``, True where hidden).
-    """
-    total_area = findings.codebook.total_area
-    hidden, sums_hidden = _hidden_indicator_rows(findings.rows, total_area, rule)
-    rows = findings.rows.copy()
-    rows["suppressed"] = hidden
-    figures = ["numerator", "proportion", "ci_low", "ci_high", "ci99_low", "ci99_high"]
-    rows[figures] = rows[figures].astype(float)
-    rows.loc[hidden, figures] = np.nan
-    rows["funnel"] = rows["funnel"].astype(object)
-    rows.loc[hidden, "funnel"] = None
-    targets = findings.funnel_targets
-    totals_hidden = set(rows.loc[hidden & (rows["area"] == total_area).to_numpy(), "period"])
-    withheld = np.where(
-        targets["basis"] == "total", targets["period"].isin(totals_hidden), targets["period"].isin(sums_hidden)
-    ).astype(bool)
-    rows.loc[rows["period"].isin(targets.loc[withheld, "period"]), "funnel"] = None
-    targets = targets[~withheld].reset_index(drop=True)
-    keys = set(zip(rows.loc[hidden, "period"], rows.loc[hidden, "area"]))
-    verdicts = findings.verdicts.copy()
-    verdicts["verdict"] = verdicts["verdict"].astype(object)
-    verdicts.loc[[key in keys for key in zip(verdicts["period"], verdicts["area"])], "verdict"] = None
-    trend = findings.trend.copy()
-    if keys and not trend.empty:
-        tested = trend["area"].isin([area for _, area in keys])
-        trend.loc[tested, ["z", "chi2", "p_value"]] = np.nan
-        trend.loc[tested, "significant"] = pd.NA
-    return dataclasses.replace(
-        findings,
-        rows=rows,
-        verdicts=verdicts,
-        trend=trend,
-        funnel_targets=targets,
-        funnel_curve=funnel_curves(rows, targets),
-    )
 
 
 def protect_analysis(analysis: Analysis) -> Analysis:

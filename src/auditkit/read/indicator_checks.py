@@ -21,6 +21,7 @@ from auditkit.config.indicator_codebook import IndicatorCodebook
 
 __all__ = [
     "CHECK_COLUMNS",
+    "CHECK_SUMMARIES",
     "CHECKS",
     "SUPPRESSION_SYMBOLS",
     "check_indicator_table",
@@ -31,8 +32,9 @@ __all__ = [
 ]
 
 #: Columns of the checks frame, in order: the row as Excel shows it (of the total's row for
-#: ``parts_vs_total``), a short code for the kind of check, and the message.
-CHECK_COLUMNS = ("row", "check", "message")
+#: ``parts_vs_total``), the period and area the check is about (no area for ``parts_vs_total``, which is
+#: about a period's areas and its total), a short code for the kind of check, and the message.
+CHECK_COLUMNS = ("row", "period", "area", "check", "message")
 
 #: The codes of the ``check`` column, in the order rows are checked.
 CHECKS = (
@@ -44,6 +46,19 @@ CHECKS = (
     "stated_percent_truncated",
     "parts_vs_total",
 )
+
+#: What each check found, in words without figures: the note a published briefing shows in place of the
+#: message when the row's counts are hidden under the disclosure rule.
+CHECK_SUMMARIES = {
+    "missing": "a count is not given in the source, so this row has no percentage",
+    "not_whole": "a count is not a whole number, so this row has no percentage",
+    "numerator_exceeds_denominator": "the counts cannot both be right, so this row has no percentage",
+    "zero_denominator": "there was no one to count, so this row has no percentage",
+    "stated_percent": "the stated percentage does not match the counts; check the source before relying on this row",
+    "stated_percent_truncated": "the stated percentage looks cut off rather than rounded; the percentage used here "
+    "is worked out from the counts",
+    "parts_vs_total": "the areas do not add up to the total",
+}
 
 #: Symbols that published statistics print instead of a figure, read as missing (DfE conventions).
 SUPPRESSION_SYMBOLS = {
@@ -219,7 +234,7 @@ def _row_checks(record, codebook: IndicatorCodebook) -> list[tuple[str, str]]:
     return [stated] if stated else []
 
 
-def _total_checks(table: pd.DataFrame, codebook: IndicatorCodebook) -> list[tuple[int | None, str, str]]:
+def _total_checks(table: pd.DataFrame, codebook: IndicatorCodebook) -> list[tuple[int | None, str, None, str, str]]:
     """Parts against the stated total, for each period that has both the total area and other areas."""
     total = codebook.total_area
     checks = []
@@ -243,6 +258,8 @@ def _total_checks(table: pd.DataFrame, codebook: IndicatorCodebook) -> list[tupl
                     checks.append(
                         (
                             row,
+                            period,
+                            None,
                             "parts_vs_total",
                             f"{period}: even without the figures not published, the {noun_areas} add up to "
                             f"{_count_text(known)} {noun}, more than the {total} total of "
@@ -265,7 +282,7 @@ def _total_checks(table: pd.DataFrame, codebook: IndicatorCodebook) -> list[tupl
                     f"total of {_count_text(stated)}: {_count_text(gap)} too many. A figure is wrong, or some "
                     f"are counted in two {codebook.area}s{_where(record)}."
                 )
-            checks.append((row, "parts_vs_total", message))
+            checks.append((row, period, None, "parts_vs_total", message))
     return checks
 
 
@@ -284,13 +301,17 @@ def check_indicator_table(table: pd.DataFrame, codebook: IndicatorCodebook) -> p
     -------
     pandas.DataFrame
         One row per problem found (none when the table is sound), columns in :data:`CHECK_COLUMNS`: row
-        (nullable integer), check (a code in :data:`CHECKS`), message.
+        (nullable integer), period, area (None for ``parts_vs_total``), check (a code in :data:`CHECKS`),
+        message.
     """
-    rows: list[tuple[int | None, str, str]] = []
+    rows: list[tuple[int | None, str, str | None, str, str]] = []
     for record in table.itertuples(index=False):
         row = None if pd.isna(record.row) else int(record.row)
-        rows.extend((row, check, message) for check, message in _row_checks(record, codebook))
+        rows.extend(
+            (row, record.period, record.area, check, message) for check, message in _row_checks(record, codebook)
+        )
     rows.extend(_total_checks(table, codebook))
     frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
+    frame["area"] = frame["area"].astype(object).where(frame["area"].notna(), None)
     return frame

@@ -1,0 +1,417 @@
+"""Every number a round publishes, read back as a reader would, and audited for hidden counts (issue 14).
+
+This audit is independent of auditkit's own (``publish/linked_tables.py``). It walks ``findings.json`` leaf
+by leaf, and each leaf must be one of:
+
+- a **count**: a sum of *cells*, the records of an area with an answer to an item (an indicator table's met
+  and not-met figures of a row). Its published value must equal the sum counted here from the records,
+  which proves the reading right;
+- a **figure computed from counts** (a percentage, an interval, a difference, a p-value, a test statistic,
+  a verdict, a funnel position, an action's "20% → 75%", a data-quality note's figures): published only when
+  every count it is computed from is published, so it tells a reader nothing those counts do not (this is
+  stricter than asking which numerators an interval allows, and implies it);
+- a **label or setting** (an id, a title, a period, the rule's ``min_count``, a source row number).
+
+A leaf it cannot place fails the audit, so a new published number must be taught here before it ships.
+Then every count of a round (each instrument of this round, its baseline's and earlier rounds' as the
+comparison and trend publish them, and each indicator table) becomes a linear equation over whole-number
+cells of at least 0; the records of an area are the same for every item. For each hidden count, cell, not-met
+and unanswered count that is truly 1 to ``min_count``, scipy's integer programme (HiGHS ``milp``) looks for
+a second value that fits everything published: there must be one.
+
+Not modelled: a Benjamini–Hochberg adjusted p-value depends on the other p-values of its family; it is
+checked like its own p-value (published only beside published counts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import LinearConstraint, milp
+
+from auditkit.config.codebook import Codebook
+
+__all__ = ["Audit", "leaves", "read_published"]
+
+Path = tuple
+Key = tuple
+
+#: Strings that may hold digits because an author wrote them (parameters, codebooks) or they are settings.
+_AUTHORED = re.compile(
+    r"^(round/(id|title|partnership|period/(start|end))"
+    r"|instruments/[^/]+/(title|indicators/[^/]+/(label|by_area/[^/]+/label))"
+    r"|disclosure/(rule|symbol)"
+    r"|comparison/(baseline/(id|title)|items/\d+/(label|instrument|item|test|verdict|caution)"
+    r"|only_in_baseline/\d+|only_in_followup/\d+)"
+    r"|instruments/[^/]+/area_tests/[^/]+/(test|areas/\d+)"
+    r"|actions/\d+/(ref|instrument|item|action|who|by_when|status|note|verdict)"
+    r"|trend/\d+/(instrument|item|rounds/\d+)"
+    r"|indicator_tables/[^/]+/(rows/\d+/(period|area)|checks/\d+/(row|check|period|area)|trend/area))$"
+)
+
+
+def leaves(document: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
+    """Every leaf of a JSON document with its path (keys and list positions)."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(document, list):
+        for position, value in enumerate(document):
+            yield from leaves(value, (*path, position))
+    else:
+        yield path, document
+
+
+def _text(path: Path) -> str:
+    return "/".join(map(str, path))
+
+
+@dataclass
+class Universe:
+    """Cells that share equations: one instrument of one round, or one indicator table."""
+
+    truth: dict[Key, int] = field(default_factory=dict)
+    equal: list[tuple[list[Key], list[Key]]] = field(default_factory=list)
+    shown: dict[Path, tuple[tuple[Key, ...], object]] = field(default_factory=dict)
+    sensitive: dict[object, tuple[Key, ...]] = field(default_factory=dict)
+
+    def value(self, keys) -> int:
+        return int(sum(self.truth[key] for key in keys))
+
+
+@dataclass
+class Audit:
+    """What a reader can read from one findings.json: counts by universe, computed figures and their inputs."""
+
+    universes: dict[object, Universe] = field(default_factory=dict)
+    counts: dict[Path, object] = field(default_factory=dict)
+    computed: list[tuple[Path, object, list[Path], tuple[str, ...]]] = field(default_factory=list)
+    placed: set[Path] = field(default_factory=set)
+    differences: dict[Path, int] = field(default_factory=dict)
+
+    def count(self, path: Path, universe: object, keys, value: object) -> None:
+        world = self.universes[universe]
+        keys = tuple(keys)
+        assert value is None or value == world.value(keys), (
+            f"{_text(path)}: published {value}, counted {world.value(keys)}"
+        )
+        world.shown[path] = (keys, value)
+        world.sensitive[path] = keys
+        self.counts[path] = value
+        self.placed.add(path)
+
+    def figure(self, path: Path, value: object, inputs: list[Path], names: tuple[str, ...] = ()) -> None:
+        """A figure computed from the counts at ``inputs``; in a text, the ``names`` (a period, an area) are not
+        figures."""
+        self.computed.append((path, value, inputs, names))
+        self.placed.add(path)
+
+    def unplaced(self, document: dict) -> list[str]:
+        """Leaves with a number (or a digit in their text) that the reading did not place."""
+        found = []
+        for path, value in leaves(document):
+            if path in self.placed or isinstance(value, bool) or value is None:
+                continue
+            if isinstance(value, (int, float)) or (isinstance(value, str) and re.search(r"\d", value)):
+                if not _AUTHORED.match(_text(path)):
+                    found.append(f"{_text(path)} = {value!r}")
+        return found
+
+    def figures_over_hidden_counts(self) -> list[str]:
+        """Computed figures published although a count they rest on is hidden."""
+        found = []
+        for path, value, inputs, names in self.computed:
+            text = value
+            for name in names if isinstance(value, str) else ():
+                text = text.replace(name, "")
+            shows = value is not None and (
+                not isinstance(value, str) or re.search(r"\d", text) or path[-1] == "verdict"
+            )
+            hidden = [_text(source) for source in inputs if self.counts.get(source, None) is None]
+            if shows and hidden and value not in ("", "suppressed"):
+                found.append(f"{_text(path)} = {value!r} rests on hidden {hidden[0]}")
+        return found
+
+    def determined(self, min_count: int) -> list[str]:
+        """Hidden counts from 1 to ``min_count`` that only one whole-number solution allows."""
+        found = [f"{_text(path)} = {value}" for path, value in self.differences.items() if 1 <= value <= min_count]
+        for name, world in self.universes.items():
+            found += [f"{name}: {key}" for key in _determined(world, min_count)]
+        return found
+
+
+def _determined(world: Universe, min_count: int) -> list[object]:
+    keys = list(world.truth)
+    index = {key: position for position, key in enumerate(keys)}
+    rows, low, high = [], [], []
+
+    def row(plus, minus=()):
+        vector = np.zeros(len(keys))
+        for key in plus:
+            vector[index[key]] += 1
+        for key in minus:
+            vector[index[key]] -= 1
+        return vector
+
+    for cells, value in world.shown.values():
+        if value is not None:
+            rows.append(row(cells))
+            low.append(value)
+            high.append(value)
+    for left, right in world.equal:
+        rows.append(row(left, right))
+        low.append(0)
+        high.append(0)
+    constraints = [LinearConstraint(np.array(rows), low, high)] if rows else []
+    shown = {tuple(sorted(cells)) for cells, value in world.shown.values() if value is not None}
+    bounds = (0, sum(world.truth.values()) + 1)
+    found = []
+    for name, cells in world.sensitive.items():
+        truth = world.value(cells)
+        if not 1 <= truth <= min_count or tuple(sorted(cells)) in shown:
+            continue
+        objective = row(cells)
+        for sign in (1, -1):
+            result = milp(sign * objective, constraints=constraints, integrality=np.ones(len(keys)), bounds=bounds)
+            assert result.success, result.message
+            if round(sign * result.fun) != truth:
+                break
+        else:
+            found.append(name)
+    return found
+
+
+def _instrument_universe(records: pd.DataFrame, codebook: Codebook, areas: list[str]) -> tuple[Universe, dict]:
+    """Cells (item, area, answer) counted from the records; '' is a blank answer or a record without an area."""
+    area_item = next(item.id for item in codebook.items if item.type == "area")
+    world = Universe()
+    area_of = records[area_item].astype(object).fillna("").astype(str).str.strip()
+    items = {item.id: item for item in codebook.items if item.met}
+    every_area = sorted(set(areas) | set(area_of) | {""})
+    for item_id, item in items.items():
+        answers = records[item_id].astype(object).fillna("").astype(str).str.strip()
+        counted = pd.crosstab(area_of, answers)
+        for area in every_area:
+            for code in [*(value.code for value in item.values), ""]:
+                world.truth[(item_id, area, code)] = (
+                    int(counted.at[area, code]) if area in counted.index and code in counted.columns else 0
+                )
+    first = next(iter(items))
+    for item_id, item in items.items():
+        for area in every_area:
+            cells = [key for key in world.truth if key[0] == item_id and key[1] == area]
+            if item_id != first:
+                world.equal.append((cells, [key for key in world.truth if key[0] == first and key[1] == area]))
+            applicable = {value.code for value in item.values} - set(item.not_applicable)
+            world.sensitive[("not met", item_id, area)] = tuple(k for k in cells if k[2] in applicable - set(item.met))
+            world.sensitive[("not answered", item_id, area)] = tuple(k for k in cells if k[2] not in applicable)
+            for key in cells:
+                world.sensitive[("cell", *key)] = (key,)
+    return world, items
+
+
+def read_published(
+    document: dict,
+    records: Mapping[str, Mapping[str, pd.DataFrame]],
+    codebooks: Mapping[str, Codebook],
+    tables: Mapping[str, tuple[pd.DataFrame, str | None]] | None = None,
+) -> Audit:
+    """Read a findings.json as a reader would.
+
+    ``records`` gives each round's validated records by instrument (this round's and every earlier one the
+    document compares or trends with), keyed by round id; ``codebooks`` the instruments' codebooks;
+    ``tables`` each indicator table's unprotected rows (period, area, numerator, denominator) and total area.
+    """
+    audit = Audit()
+    round_id = document["round"]["id"]
+    items_of = {}
+    for round_key, instruments in records.items():
+        for name, frame in instruments.items():
+            areas = list(document["instruments"].get(name, {}).get("by_area", {}))
+            world, items = _instrument_universe(frame, codebooks[name], areas)
+            audit.universes[(round_key, name)] = world
+            items_of[name] = items
+    for name, published in document["instruments"].items():
+        _read_instrument(audit, (round_id, name), ("instruments", name), published, items_of[name])
+    if "comparison" in document:
+        _read_comparison(audit, document, items_of)
+    for position, entry in enumerate(document.get("trend", [])):
+        _read_trend(audit, position, entry, items_of[entry["instrument"]])
+    for position, action in enumerate(document.get("actions", [])):
+        inputs = [
+            ("comparison", "items", number, side, key)
+            for number, entry in enumerate(document.get("comparison", {}).get("items", []))
+            if (entry["instrument"], entry["item"]) == (action["instrument"], action["item"])
+            for side in ("baseline", "followup")
+            for key in ("numerator", "denominator")
+        ]
+        audit.figure(("actions", position, "change"), action["change"], inputs)
+        audit.figure(("actions", position, "verdict"), action["verdict"], inputs)
+    for name, table in document.get("indicator_tables", {}).items():
+        _read_indicator_table(audit, name, table, *(tables or {})[name])
+    audit.placed.add(("disclosure", "min_count"))
+    return audit
+
+
+def _sums(items: dict, item_id: str, area: str | None, world: Universe) -> dict[str, list]:
+    item = items[item_id]
+    applicable = {value.code for value in item.values} - set(item.not_applicable)
+    cells = [key for key in world.truth if key[0] == item_id and (area is None or key[1] == area)]
+    return {
+        "records": cells,
+        "numerator": [key for key in cells if key[2] in item.met],
+        "denominator": [key for key in cells if key[2] in applicable],
+    }
+
+
+def _read_indicator(audit: Audit, universe, path: Path, entry: dict, sums: dict) -> None:
+    for key in ("numerator", "denominator"):
+        audit.count((*path, key), universe, sums[key], entry[key])
+    for key in ("proportion", "ci_low", "ci_high"):
+        if key in entry:
+            audit.figure((*path, key), entry[key], [(*path, "numerator"), (*path, "denominator")])
+
+
+def _read_instrument(audit: Audit, universe, path: Path, published: dict, items: dict) -> None:
+    world = audit.universes[universe]
+    first = next(iter(items))
+    audit.count((*path, "records"), universe, _sums(items, first, None, world)["records"], published["records"])
+    # Responses that answered every required question: not a sum of one item's cells, so not in the equations;
+    # beside the records it gives the incomplete responses away, which must then not be 1 to min_count.
+    audit.placed.add((*path, "complete"))
+    if published["complete"] is not None and published["records"] is not None:
+        audit.differences[(*path, "records less complete")] = published["records"] - published["complete"]
+    for area, value in published["by_area"].items():
+        audit.count((*path, "by_area", area), universe, _sums(items, first, area, world)["records"], value)
+    for item_id, entry in published["indicators"].items():
+        here = (*path, "indicators", item_id)
+        _read_indicator(audit, universe, here, entry, _sums(items, item_id, None, world))
+        for code, value in entry.get("distribution", {}).items():
+            cells = [key for key in world.truth if key[0] == item_id and key[2] == code]
+            audit.count((*here, "distribution", code), universe, cells, value)
+        for area, figures in entry.get("by_area", {}).items():
+            _read_indicator(audit, universe, (*here, "by_area", area), figures, _sums(items, item_id, area, world))
+    for item_id, test in published.get("area_tests", {}).items():
+        inputs = [
+            (*path, "indicators", item_id, "by_area", area, key)
+            for area in published["indicators"][item_id].get("by_area", {})
+            for key in ("numerator", "denominator")
+        ]
+        for key in ("p_value", "p_adjusted"):
+            audit.figure((*path, "area_tests", item_id, key), test[key], inputs)
+
+
+def _read_comparison(audit: Audit, document: dict, items_of: dict) -> None:
+    rounds = {"baseline": document["comparison"]["baseline"]["id"], "followup": document["round"]["id"]}
+    for number, entry in enumerate(document["comparison"]["items"]):
+        path = ("comparison", "items", number)
+        inputs = []
+        for side, round_key in rounds.items():
+            universe = (round_key, entry["instrument"])
+            sums = _sums(items_of[entry["instrument"]], entry["item"], None, audit.universes[universe])
+            for key in ("numerator", "denominator"):
+                audit.count((*path, side, key), universe, sums[key], entry[side][key])
+                inputs.append((*path, side, key))
+            audit.figure((*path, side, "proportion"), entry[side]["proportion"], inputs[-2:])
+            if entry["mann_whitney"]:
+                for code, value in entry["mann_whitney"][f"{side}_distribution"].items():
+                    world = audit.universes[universe]
+                    cells = [key for key in world.truth if key[0] == entry["item"] and key[2] == code]
+                    audit.count((*path, "mann_whitney", f"{side}_distribution", code), universe, cells, value)
+                    inputs.append((*path, "mann_whitney", f"{side}_distribution", code))
+        for key in ("difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "verdict"):
+            audit.figure((*path, key), entry[key], inputs)
+        if entry["mann_whitney"]:
+            for key in ("u", "p_value", "p_adjusted"):
+                audit.figure((*path, "mann_whitney", key), entry["mann_whitney"][key], inputs)
+        if entry["paired"]:
+            pairs = [(*path, "paired", key) for key in ("pairs", "b", "c")]
+            for source in pairs:  # re-audited cases: counts across two rounds, published only when not 1 to 5
+                value = entry["paired"][source[-1]]
+                assert value is None or not 1 <= value <= 5, f"{_text(source)} = {value}"
+                audit.counts[source] = value
+                audit.placed.add(source)
+            for key in ("p_value", "p_adjusted"):
+                audit.figure((*path, "paired", key), entry["paired"][key], pairs)
+
+
+def _read_trend(audit: Audit, position: int, entry: dict, items: dict) -> None:
+    path = ("trend", position)
+    inputs = []
+    for number, round_key in enumerate(entry["rounds"]):
+        universe = (round_key, entry["instrument"])
+        sums = _sums(items, entry["item"], None, audit.universes[universe])
+        for key in ("numerators", "denominators"):
+            audit.count((*path, key, number), universe, sums[key[:-1]], entry[key][number])
+            inputs.append((*path, key, number))
+    for number in range(len(entry.get("proportions", []))):
+        audit.figure((*path, "proportions", number), entry["proportions"][number], inputs)
+    for key in ("z", "p_value", "p_adjusted"):
+        audit.figure((*path, key), entry[key], inputs)
+
+
+def _read_indicator_table(audit: Audit, name: str, table: dict, truth: pd.DataFrame, total: str | None) -> None:
+    world = Universe()
+    audit.universes[("table", name)] = world
+    known = truth.dropna(subset=["numerator", "denominator"])
+    for row in known.itertuples():
+        met = int(row.numerator)
+        world.truth[(row.period, row.area, "met")] = met
+        world.truth[(row.period, row.area, "not met")] = int(row.denominator) - met
+        world.sensitive[("met", row.period, row.area)] = ((row.period, row.area, "met"),)
+        world.sensitive[("not met", row.period, row.area)] = ((row.period, row.area, "not met"),)
+    for period, rows in known.groupby("period", sort=False):
+        parts = rows[rows["area"] != total]
+        if (
+            total not in set(rows["area"])
+            or parts.empty
+            or len(parts) < len(truth[(truth["period"] == period) & (truth["area"] != total)])
+        ):
+            continue
+        for kind in ("met", "not met"):
+            gap = world.truth[(period, total, kind)] - sum(world.truth[(period, area, kind)] for area in parts["area"])
+            if gap < 0:
+                continue
+            # The total's records not in any area published: a reader who sees every area and the total knows it.
+            world.truth[(period, "(not in an area)", kind)] = gap
+            world.sensitive[(kind, period, "(not in an area)")] = ((period, "(not in an area)", kind),)
+            world.equal.append(
+                (
+                    [(period, total, kind)],
+                    [*((period, area, kind) for area in parts["area"]), (period, "(not in an area)", kind)],
+                )
+            )
+    rows_at = {}
+    for position, row in enumerate(table["rows"]):
+        path = ("indicator_tables", name, "rows", position)
+        key = (row["period"], row["area"])
+        rows_at[key] = path
+        if (*key, "met") in world.truth:
+            audit.count((*path, "numerator"), ("table", name), [(*key, "met")], row["numerator"])
+            audit.count((*path, "denominator"), ("table", name), [(*key, "met"), (*key, "not met")], row["denominator"])
+        inputs = [(*path, "numerator"), (*path, "denominator")]
+        for figure in ("proportion", "ci_low", "ci_high", "ci99_low", "ci99_high", "funnel"):
+            audit.figure((*path, figure), row[figure], inputs)
+        for benchmark, verdict in row["verdicts"].items():
+            audit.figure((*path, "verdicts", benchmark), verdict, inputs)
+    trend_inputs = [
+        (*path, key)
+        for (period, area), path in rows_at.items()
+        if area == table["trend"].get("area")
+        for key in ("numerator", "denominator")
+    ]
+    for key in ("z", "p_value"):
+        audit.figure(("indicator_tables", name, "trend", key), table["trend"][key], trend_inputs)
+    for position, check in enumerate(table["checks"]):
+        inputs = [
+            (*path, key)
+            for (period, area), path in rows_at.items()
+            if period == check["period"] and (check["area"] is None or area == check["area"])
+            for key in ("numerator", "denominator")
+        ]
+        names = tuple(str(name) for name in (check["period"], check["area"]) if name)
+        audit.figure(("indicator_tables", name, "checks", position, "message"), check["message"], inputs, names)
