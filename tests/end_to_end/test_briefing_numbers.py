@@ -73,13 +73,46 @@ def _static_texts() -> list[str]:
     return found
 
 
-def _authored_numbers(parameters: Path) -> set[str]:
-    """Every number written in the round's parameters file and its instruments' codebooks."""
+_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty"
+).split()
+
+
+def _authored_texts(parameters: Path) -> list[str]:
+    """The round's parameters file and its instruments' codebooks, as written."""
     round_ = auditkit.load_round(parameters)
     texts = [parameters.read_text(encoding="utf-8")]
     texts += [instrument.codebook.path.read_text(encoding="utf-8") for instrument in round_.instruments.values()]
     texts += [table.codebook.path.read_text(encoding="utf-8") for table in round_.indicator_tables.values()]
-    return {match.group(1).replace(",", "") for text in texts for match in _NUMBER.finditer(text)}
+    return texts
+
+
+def _authored_numbers(parameters: Path) -> set[str]:
+    """Every number written in the round's parameters file and its instruments' codebooks."""
+    return {match.group(1).replace(",", "") for text in _authored_texts(parameters) for match in _NUMBER.finditer(text)}
+
+
+def _counts_in_words(text: str, parameters: Path) -> list[tuple[str, int]]:
+    """Numbers written as words before a record noun ("seven cases"), with their values; those an author
+    wrote in the parameters file or a codebook are left out."""
+    round_ = auditkit.load_round(parameters)
+    nouns = {
+        noun
+        for instrument in round_.instruments.values()
+        for noun in (instrument.codebook.record, instrument.codebook.plural)
+    }
+    if not nouns:
+        return []
+    pattern = re.compile(rf"\b({'|'.join(_WORDS)})\s+(?:{'|'.join(map(re.escape, nouns))})\b", re.IGNORECASE)
+    authored = {
+        match.group(0).lower() for written in _authored_texts(parameters) for match in pattern.finditer(written)
+    }
+    return [
+        (match.group(0), _WORDS.index(match.group(1).lower()) + 1)
+        for match in pattern.finditer(text)
+        if match.group(0).lower() not in authored
+    ]
 
 
 def _sizes(document: object) -> set[int]:
@@ -122,7 +155,7 @@ def unexplained_numbers(html: str, document: dict, parameters: Path, quote_count
     authored = _authored_numbers(parameters)
     # Benchmarks are written as fractions (0.475) and printed as percentages.
     fractions = [float(value) for value in numbers] + [float(value) for value in authored]
-    found = []
+    found = [f"{words!r}" for words, value in _counts_in_words(text, parameters) if value not in counts]
     for match in _NUMBER.finditer(text):
         token, unit, noun = match.group(1).replace(",", "").replace("−", "-"), match.group(2), match.group(3)
         value = float(token)
@@ -179,6 +212,10 @@ def test_every_number_in_the_briefing_is_one_findings_json_publishes(project: Pa
 def test_the_check_finds_a_number_findings_json_does_not_publish(project: Path, tmp_path: Path):
     """A number the briefing prints but findings.json hides is caught: the test can fail."""
     html, document, path = _render(project, "llr-2017-followup.yaml", tmp_path / "out")
-    planted = html.replace("</main>", "<p>Escalation was timely in 3 of the cases (27%).</p></main>")
+    published = {value for _, value in leaves(document) if isinstance(value, int)}
+    word = next(word for value, word in enumerate(_WORDS, start=1) if value not in published)
+    planted = html.replace(
+        "</main>", f"<p>Escalation was timely in 3 of the cases (27%), and late in {word} cases.</p></main>"
+    )
     found = unexplained_numbers(planted, document, path, {0, 1})
-    assert [entry.split(" in ")[0] for entry in found] == ["'3'", "'27%'"]
+    assert [entry.split(" in ")[0] for entry in found] == [f"'{word} cases'", "'3'", "'27%'"]

@@ -45,12 +45,20 @@ _AUTHORED = re.compile(
     r"^(round/(id|title|partnership|period/(start|end))"
     r"|instruments/[^/]+/(title|indicators/[^/]+/(label|by_area/[^/]+/label))"
     r"|disclosure/(rule|symbol)"
-    r"|comparison/(baseline/(id|title)|items/\d+/(label|instrument|item|test|verdict|caution)"
+    r"|comparison/(baseline/(id|title)|items/\d+/(label|instrument|item|test|verdict)"
     r"|only_in_baseline/\d+|only_in_followup/\d+)"
     r"|instruments/[^/]+/area_tests/[^/]+/(test|areas/\d+)"
     r"|actions/\d+/(ref|instrument|item|action|who|by_when|status|note|verdict)"
     r"|trend/\d+/(instrument|item|rounds/\d+)"
     r"|indicator_tables/[^/]+/(rows/\d+/(period|area)|checks/\d+/(row|check|period|area)|trend/area))$"
+)
+
+
+#: A figure in a text: a digit, or a number written as a word ("seven cases: indicative only").
+_FIGURE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty)\b",
+    re.IGNORECASE,
 )
 
 
@@ -111,12 +119,12 @@ class Audit:
         self.placed.add(path)
 
     def unplaced(self, document: dict) -> list[str]:
-        """Leaves with a number (or a digit in their text) that the reading did not place."""
+        """Leaves with a number (or a figure in their text) that the reading did not place."""
         found = []
         for path, value in leaves(document):
             if path in self.placed or isinstance(value, bool) or value is None:
                 continue
-            if isinstance(value, (int, float)) or (isinstance(value, str) and re.search(r"\d", value)):
+            if isinstance(value, (int, float)) or (isinstance(value, str) and _FIGURE.search(value)):
                 if not _AUTHORED.match(_text(path)):
                     found.append(f"{_text(path)} = {value!r}")
         return found
@@ -128,9 +136,7 @@ class Audit:
             text = value
             for name in names if isinstance(value, str) else ():
                 text = text.replace(name, "")
-            shows = value is not None and (
-                not isinstance(value, str) or re.search(r"\d", text) or path[-1] == "verdict"
-            )
+            shows = value is not None and (not isinstance(value, str) or _FIGURE.search(text) or path[-1] == "verdict")
             hidden = [_text(source) for source in inputs if self.counts.get(source, None) is None]
             if shows and hidden and value not in ("", "suppressed"):
                 found.append(f"{_text(path)} = {value!r} rests on hidden {hidden[0]}")
@@ -325,6 +331,8 @@ def _read_comparison(audit: Audit, document: dict, items_of: dict) -> None:
                     inputs.append((*path, "mann_whitney", f"{side}_distribution", code))
         for key in ("difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "verdict"):
             audit.figure((*path, key), entry[key], inputs)
+        # The caution names the smaller number of answers in words.
+        audit.figure((*path, "caution"), entry["caution"], [(*path, side, "denominator") for side in rounds])
         if entry["mann_whitney"]:
             for key in ("u", "p_value", "p_adjusted"):
                 audit.figure((*path, "mann_whitney", key), entry["mann_whitney"][key], inputs)

@@ -108,6 +108,21 @@ def test_a_comparison_resting_on_a_suppressed_count_is_suppressed(example_round:
     assert "Not compared here, because the numbers are too small to publish: toolkit use;" in html
 
 
+def test_a_caution_does_not_name_a_hidden_number_of_answers(example_round: RoundCopy):
+    followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
+    for path in (followup, example_round.parameters):
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", ""), "utf-8")
+    analysis = auditkit.analyse_round(followup)
+    # Conference notice: 7 cases needed one at baseline (3 of 10 not applicable, a count from 1 to 5).
+    assert analysis.comparison.items.set_index("item").loc["conference_notice", "caution"] == (
+        "seven cases: indicative only"
+    )
+    items = protect_analysis(analysis).comparison.items.set_index("item")
+    assert pd.isna(items.loc["conference_notice", "baseline_denominator"])
+    assert items.loc["conference_notice", "caution"] == "few cases: indicative only"
+    assert items.loc["toolkit_used", "caution"] == "ten cases: indicative only"  # 10 and 12 are published
+
+
 def test_a_suppressed_comparison_hides_the_intervals_of_its_proportions(example_round: RoundCopy):
     followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
     for path in (followup, example_round.parameters):

@@ -114,14 +114,19 @@ def decide_verdict(difference_low: float, difference_high: float, lower_is_bette
     return NO_CLEAR_CHANGE
 
 
-def describe_caution(smallest: int, codebook: Codebook) -> str:
+def describe_caution(smallest: int | None, codebook: Codebook) -> str:
     """'ten cases: indicative only' when a round has fewer than :data:`SMALL_DENOMINATOR` answers.
+
+    ``smallest`` is None when the smaller number is hidden under the disclosure rule: the caution then
+    says so without it (``'few cases: indicative only'``), since the number in words would give it away.
 
     Returns
     -------
     str
         Such as ``'one case: indicative only'`` (the codebook's record noun, plural but for one); ``''`` from 20 on.
     """
+    if smallest is None:
+        return f"few {codebook.plural}: indicative only"
     if smallest >= SMALL_DENOMINATOR:
         return ""
     noun = codebook.record if smallest == 1 else codebook.plural

@@ -16,7 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from auditkit.analysis.comparison import Comparison
+from auditkit.analysis.comparison import Comparison, describe_caution
 from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
 from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
@@ -187,6 +187,11 @@ def _protect_comparison(comparison: Comparison, before: Findings, after: Finding
         gone = rows[(rows["area"] == ALL_AREAS) & rows["denominator_suppressed"].astype(bool)]
         hidden_denominators = set(zip(gone["instrument"], gone["item"]))
         items.loc[np.array([key in hidden_denominators for key in keys], dtype=bool), f"{side}_denominator"] = pd.NA
+    # The caution names the smaller number of answers in words ("seven cases"): not when it is hidden.
+    vague = (items["baseline_denominator"].isna() | items["followup_denominator"].isna()) & items["caution"].ne("")
+    items.loc[vague, "caution"] = [
+        describe_caution(None, after.round.instruments[name].codebook) for name in items.loc[vague, "instrument"]
+    ]
     small = [
         rule.active
         and any(
