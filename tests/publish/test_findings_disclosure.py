@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import INSTRUMENTS, REPO
 from scipy.optimize import LinearConstraint, milp
 
 import auditkit
@@ -159,7 +159,7 @@ def test_the_example_rounds_under_the_dfe_rule_give_no_hidden_count_away(tmp_pat
 
 def _random_survey(path: Path, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    codebook = load_codebook(REPO / "data_templates" / "toolkit_survey.yaml")
+    codebook = load_codebook(INSTRUMENTS / "toolkit_survey.yaml")
     rows = []
     for number in range(int(rng.integers(12, 40))):
         row = {"response_id": f"R{number}", "agency": "health", "area": rng.choice(["Leicester", "Rutland", "other"])}
@@ -182,7 +182,7 @@ def test_random_small_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int
     _random_survey(survey, seed)
     document = _published(path, tmp_path / "out")
     _csv_counts_are_in_the_json(tmp_path / "out", document)
-    codebook = REPO / "data_templates" / "toolkit_survey.yaml"
+    codebook = INSTRUMENTS / "toolkit_survey.yaml"
     assert audit_instrument(document, "survey", survey, codebook, 5) == []
 
 
