@@ -34,8 +34,15 @@ _NOT_SOURCE = shutil.ignore_patterns(
 
 
 def _environment() -> dict[str, str]:
-    """This process's environment without PYTHONPATH, which points the tests at src/."""
-    return {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
+    """This process's environment without PYTHONPATH, which points the tests at src/.
+
+    The new environment reuses this one's packages but not the data files they install beside them: nbconvert's
+    base templates are in this environment's share/jupyter, which JUPYTER_PATH names.
+    """
+    environment = {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
+    shared = os.path.join(sys.prefix, "share", "jupyter")
+    environment["JUPYTER_PATH"] = os.pathsep.join(filter(None, [shared, environment.get("JUPYTER_PATH")]))
+    return environment
 
 
 def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
