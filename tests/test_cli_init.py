@@ -121,3 +121,4 @@ def test_a_new_workbook_filled_in_with_the_example_data_validates_and_runs(tmp_p
     page = (report / "briefing.html").read_text(encoding="utf-8")
     assert "Leicester, Leicestershire and Rutland" in page
     assert "DD17-L01" not in page  # case references never leave the building
+    assert 'id="background"' not in page  # the first round has no background yet: no empty heading
