@@ -58,6 +58,17 @@ def test_validate_names_an_unknown_key_in_the_parameters_file(example_round: Rou
     assert "Traceback" not in result.output
 
 
+def test_validate_names_an_unknown_codebook_name_and_the_names_known(example_round: RoundCopy):
+    example_round.edit_parameters("codebook: neglect_deep_dive", "codebook: neglect_deepdive")
+    result = invoke("validate", str(example_round.parameters))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: llr-2017.yaml: instruments → deep_dive → codebook names the codebook 'neglect_deepdive', which is not "
+        f"in {example_round.root / 'data_templates'}/ nor among auditkit's own instruments; known: cp_plans_neglect, "
+        "lancashire_cp_plans, neglect_deep_dive, toolkit_survey. Did you mean 'neglect_deep_dive'?\n"
+    )
+
+
 def test_validate_says_when_the_parameters_file_does_not_exist(tmp_path: Path):
     result = invoke("validate", str(tmp_path / "nowhere.yaml"))
     assert result.exit_code == 1
