@@ -90,7 +90,9 @@ def auditkit_run(folder: Path, *parameters: Path, jobs: int = 1) -> float:
 def _batch_rounds(folder: Path, count: int) -> list[Path]:
     """Copies of the example round, each with its own id, in a copy of the project."""
     project = folder / "project"
-    for name in ("parameters", "data_templates", "notebooks"):
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "auditkit.yaml", project / "auditkit.yaml")
+    for name in ("parameters", "data_templates"):
         shutil.copytree(REPO / name, project / name, dirs_exist_ok=True)
     text = (project / "parameters" / "llr-2017.yaml").read_text(encoding="utf-8")
     paths = []

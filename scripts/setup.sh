@@ -48,6 +48,11 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 echo "Installing auditkit and its dependencies into .venv/ (pinned in constraints.txt)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+# auditkit was once installed here under the distribution name "auditkit" (now neglect-auditkit): remove that
+# editable install of this folder first, so that one distribution owns the package and the command.
+if .venv/bin/python -m pip show auditkit 2>/dev/null | grep -qx "Editable project location: $PWD"; then
+    .venv/bin/python -m pip uninstall --quiet --yes --disable-pip-version-check auditkit
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
 
 if [[ $render == yes ]]; then

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from auditkit.config.codebook import Codebook
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_PARAMETERS = REPO / "parameters" / "llr-2017.yaml"
+#: What auditkit ships inside its package: the standard instruments and the notebooks.
+INSTRUMENTS = REPO / "src" / "auditkit" / "instruments"
+NOTEBOOKS = REPO / "src" / "auditkit" / "notebooks"
+DEEP_DIVE_CODEBOOK = INSTRUMENTS / "neglect_deep_dive.yaml"
+SURVEY_CODEBOOK = INSTRUMENTS / "toolkit_survey.yaml"
 SHARED_STATS = REPO.parent / "shared" / "reference" / "stats"
 #: The Lancashire example: an indicator codebook and its tables by year and by district.
 LANCASHIRE_CODEBOOK = REPO / "data_templates" / "lancashire_cp_plans.yaml"
@@ -19,9 +31,22 @@ LANCASHIRE_BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-p
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+#: The example workbook's own files (the repository's root): its marker, its rounds and its data.
+WORKBOOK_FILES = ("auditkit.yaml", "parameters", "data_templates")
+
+
+def copy_workbook(root: Path) -> Path:
+    """A copy of the example workbook in ``root``: ``auditkit.yaml``, ``parameters/``, ``data_templates/``."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "auditkit.yaml", root / "auditkit.yaml")
+    for folder in WORKBOOK_FILES[1:]:
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
 @dataclass
 class RoundCopy:
-    """A copy of the example round laid out as a project: parameters/, data_templates/, notebooks/."""
+    """A copy of the example workbook: auditkit.yaml, parameters/, data_templates/ (its notebooks are auditkit's)."""
 
     root: Path
 
@@ -51,6 +76,39 @@ class RoundCopy:
         assert old in text, f"{old!r} is not in the example cases"
         self.cases.write_text(text.replace(old, new, 1), encoding="utf-8")
 
+    def own_codebook(self, name: str) -> Path:
+        """The workbook's own copy of a packaged codebook (``toolkit_survey``), which the rounds naming it then use."""
+        path = self.root / "data_templates" / f"{name}.yaml"
+        if not path.exists():
+            shutil.copyfile(INSTRUMENTS / f"{name}.yaml", path)
+        return path
+
+    def own_notebooks(self) -> Path:
+        """The workbook's own copies of the notebooks, which ``auditkit run`` then executes instead of auditkit's."""
+        folder = self.root / "notebooks"
+        if not folder.exists():
+            shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        return folder
+
+
+def fill_template(template: Path, codebook: Codebook, data_csv: Path, out: Path) -> Path:
+    """Fill a template's Data sheet from a CSV of codes as a person would: labels, and dates as date cells."""
+    import openpyxl
+
+    records = list(csv.DictReader(io.StringIO(data_csv.read_text(encoding="utf-8"))))
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook["Data"]
+    for row, record in enumerate(records, start=2):
+        for column, item in enumerate(codebook.items, start=1):
+            value: object = record.get(item.id, "")
+            if value and item.type == "date":
+                value = dt.datetime.strptime(str(value), "%Y-%m-%d" if "-" in str(value) else "%d/%m/%Y")
+            elif value and item.type == "choice":
+                value = item.label_of(str(value))
+            sheet.cell(row=row, column=column, value=value or None)
+    workbook.save(out)
+    return out
+
 
 def followup_of(copy: RoundCopy) -> Path:
     """The follow-up round's parameters file in a copy of the example project."""
@@ -78,11 +136,9 @@ def copy_as(source: Path, name: str) -> Path:
 
 @pytest.fixture
 def example_round(tmp_path: Path) -> RoundCopy:
-    """A private copy of the example round, its codebooks and notebooks, safe to edit."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "parameters", root / "parameters")
-    shutil.copytree(REPO / "data_templates", root / "data_templates")
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    """A private copy of the example workbook, safe to edit; its codebooks and notebooks are auditkit's own until
+    :meth:`RoundCopy.own_codebook` or :meth:`RoundCopy.own_notebooks` copies them in."""
+    root = copy_workbook(tmp_path / "project")
     (root / "reports").mkdir()
     return RoundCopy(root)
 
@@ -93,9 +149,7 @@ def earlier_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("earlier")
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root = copy_workbook(tmp_path_factory.mktemp("earlier"))
     auditkit = Path(sys.executable).with_name("auditkit")
     subprocess.run([auditkit, "run", str(root / "parameters" / "llr-2017.yaml"), "--quiet"], check=True, cwd=root)
     return root / "reports" / "llr-2017"

@@ -58,6 +58,17 @@ def test_validate_names_an_unknown_key_in_the_parameters_file(example_round: Rou
     assert "Traceback" not in result.output
 
 
+def test_validate_names_an_unknown_codebook_name_and_the_names_known(example_round: RoundCopy):
+    example_round.edit_parameters("codebook: neglect_deep_dive", "codebook: neglect_deepdive")
+    result = invoke("validate", str(example_round.parameters))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: llr-2017.yaml: instruments → deep_dive → codebook names the codebook 'neglect_deepdive', which is not "
+        f"in {example_round.root / 'data_templates'}/ nor among auditkit's own instruments; known: cp_plans_neglect, "
+        "lancashire_cp_plans, neglect_deep_dive, toolkit_survey. Did you mean 'neglect_deep_dive'?\n"
+    )
+
+
 def test_validate_says_when_the_parameters_file_does_not_exist(tmp_path: Path):
     result = invoke("validate", str(tmp_path / "nowhere.yaml"))
     assert result.exit_code == 1
@@ -99,7 +110,7 @@ def test_run_with_bad_data_leaves_an_earlier_report_untouched(example_round: Rou
 
 @pytest.mark.slow
 def test_a_failing_notebook_is_named_with_its_cell_and_nothing_is_written(example_round: RoundCopy):
-    briefing = example_round.root / "notebooks" / "briefing.ipynb"
+    briefing = example_round.own_notebooks() / "briefing.ipynb"
     notebook = nbformat.read(briefing, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell('auditkit.render_section("summary_table", analysis)'))
     nbformat.write(notebook, briefing)
@@ -143,13 +154,16 @@ def test_run_refuses_an_out_that_is_a_file_with_a_sentence_and_exit_1(tmp_path: 
 def test_a_batch_with_an_out_that_is_a_file_names_it_for_each_round(tmp_path: Path):
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
-    result = invoke("run", "--quiet", str(EXAMPLE_PARAMETERS), str(EXAMPLE_PARAMETERS), "--out", str(a_file))
+    # Two rounds of their own ids: one round given twice would write one report, and is refused before running.
+    followup = EXAMPLE_PARAMETERS.with_name("llr-2017-followup.yaml")
+    result = invoke("run", "--quiet", str(EXAMPLE_PARAMETERS), str(followup), "--out", str(a_file))
     assert result.exit_code == 1
-    refusal = (
-        f"The report cannot be written to {a_file / 'llr-2017'}: part of that path is a file, not a folder; "
-        "choose another folder with --out."
-    )
-    assert result.output.count(refusal) == 2
+    for round_id in ("llr-2017", "llr-2017-followup"):
+        refusal = (
+            f"The report cannot be written to {a_file / round_id}: part of that path is a file, not a folder; "
+            "choose another folder with --out."
+        )
+        assert result.output.count(refusal) == 1
     assert result.output.rstrip().endswith("0 of 2 rounds written; 2 failed.")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, RoundCopy
+from conftest import REPO, RoundCopy, copy_workbook
 
 import auditkit
 from auditkit.cli import main
@@ -58,8 +57,7 @@ def test_writes_the_published_findings_of_the_example_round(tmp_path: Path):
 
 def test_its_output_can_be_verified_against_its_data(tmp_path: Path):
     project = tmp_path / "project"
-    shutil.copytree(REPO / "parameters", project / "parameters")
-    shutil.copytree(REPO / "data_templates", project / "data_templates")
+    copy_workbook(project)
     out = tmp_path / "out"
     assert invoke("findings", str(project / "parameters" / "llr-2017.yaml"), "--out", str(out)).exit_code == 0
     assert invoke("verify", str(out)).exit_code == 0

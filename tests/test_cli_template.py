@@ -6,11 +6,11 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from conftest import EXAMPLE_PARAMETERS, REPO
+from conftest import EXAMPLE_PARAMETERS, INSTRUMENTS
 
 from auditkit.cli import main
 
-DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
+DEEP_DIVE = INSTRUMENTS / "neglect_deep_dive.yaml"
 NEXT_STEP = (
     "Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
     "auditkit validate PARAMETERS\n"
@@ -94,3 +94,29 @@ def test_template_needs_somewhere_to_write(tmp_path: Path):
     result = invoke("template", DEEP_DIVE)
     assert result.exit_code == 2
     assert "Missing option '--out'" in result.output
+
+
+def test_a_codebook_may_be_named_the_workbooks_own_copy_first(example_round, tmp_path: Path, monkeypatch):
+    own = example_round.own_codebook("toolkit_survey")
+    own.write_text(own.read_text(encoding="utf-8").replace("id: agency", "id: agency_type"), encoding="utf-8")
+    monkeypatch.chdir(example_round.root / "parameters")  # the workbook is found from the working directory
+    result = invoke("template", "toolkit_survey", "--out", tmp_path / "survey.csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "survey.csv").read_text(encoding="utf-8").startswith("response_id,agency_type,area,")
+    elsewhere = invoke(
+        "template", "toolkit_survey", "--out", tmp_path / "elsewhere.csv", "--params", EXAMPLE_PARAMETERS
+    )
+    assert elsewhere.exit_code == 0, elsewhere.output  # with --params, that round's workbook: auditkit's own codebook
+    assert (tmp_path / "elsewhere.csv").read_text(encoding="utf-8").startswith("response_id,agency,area,")
+
+
+def test_an_unknown_codebook_name_lists_the_names_known(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("template", "toolkit_surveys", "--out", tmp_path / "survey.xlsx")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: auditkit template names the codebook 'toolkit_surveys', which is not among auditkit's own instruments "
+        "(outside a workbook, no data_templates/ is looked in); known: cp_plans_neglect, neglect_deep_dive, "
+        "toolkit_survey. Did you mean 'toolkit_survey'?\n"
+    )
+    assert not (tmp_path / "survey.xlsx").exists()

@@ -11,7 +11,8 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
-    __version__ = version("auditkit")
+    # The distribution's name (pyproject.toml): "auditkit" on the package index is another project.
+    __version__ = version("neglect-auditkit")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
@@ -34,6 +35,7 @@ _EXPORTS = {
     "analysis_to_table": "auditkit.publish.findings_csv",
     "write_findings": "auditkit.publish.findings_files",
     "load_round_records": "auditkit.read.validation",
+    "workbook_file": "auditkit.config.workbook",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -1,5 +1,6 @@
-"""The ``auditkit`` command: lets a user validate a round's data, run it into a briefing, write its
-findings, verify a report, list its actions, scaffold the next round or make a data-entry template.
+"""The ``auditkit`` command: lets a user write a workbook of their own, validate a round's data, run it into a
+briefing, write its findings, verify a report, list its actions, scaffold the next round or make a data-entry
+template.
 
 Each command parses its arguments and calls :mod:`auditkit.run`. A user's mistake (an :class:`AuditkitError`)
 is printed as plain sentences and exits 1 without a traceback; anything else is a bug and keeps its traceback.
@@ -20,7 +21,7 @@ import click  # noqa: E402
 import auditkit  # noqa: E402
 from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # noqa: E402
 
-__all__ = ["actions", "findings", "main", "new_round", "run", "template", "validate", "verify"]
+__all__ = ["actions", "findings", "init", "main", "new_round", "run", "template", "validate", "verify"]
 
 _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
 #: A report's folder. Not ``file_okay=False``: click would refuse a file with a usage error (exit 2), while
@@ -79,8 +80,8 @@ def validate(parameters: Path) -> None:
     "--out",
     "output",
     type=_OUT,
-    help="Folder to write to (default: reports/<round> in the project folder). "
-    "With several rounds, each goes to a folder inside it named after its parameters file.",
+    help="Folder to write to (default: reports/<round> in the parameters file's workbook). "
+    "With several rounds, each goes to a folder inside it named after its round id.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing report (only once the new one is complete).")
 @click.option(
@@ -142,7 +143,7 @@ def run(
     "--out",
     "output",
     type=_OUT,
-    help="Folder to write to (default: reports/<round> in the project folder).",
+    help="Folder to write to (default: reports/<round> in the parameters file's workbook).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing report (only once the new findings are complete).")
 def findings(parameters: Path, output: Path | None, force: bool) -> None:
@@ -230,6 +231,22 @@ def new_round(parameters: Path, output: Path) -> None:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--partnership", help="The partnership's name, as its briefings name their publisher (default: FOLDER's)."
+)
+@click.option("--notebooks", is_flag=True, help="Also copy the notebooks into the workbook, to customise them.")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty, keeping every file already there.")
+def init(folder: Path, partnership: str | None, notebooks: bool, force: bool) -> None:
+    """Write a workbook of your own: a first round to fill in, the codebooks and their data-entry workbooks."""
+    from auditkit.run.new_workbook import write_workbook
+    from auditkit.run.summaries import describe_new_workbook
+
+    for line in describe_new_workbook(write_workbook(folder, partnership, notebooks=notebooks, force=force)):
+        click.echo(line)
+
+
+@main.command()
 @click.argument("codebook", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--out",
@@ -246,7 +263,10 @@ def new_round(parameters: Path, output: Path) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def template(codebook: Path, output: Path, parameters: Path | None, force: bool) -> None:
-    """Write a data-entry template for a codebook: a workbook with drop-down lists, or a CSV header row."""
+    """Write a data-entry template for a codebook: a workbook with drop-down lists, or a CSV header row.
+
+    CODEBOOK is a codebook file, or a codebook's name (toolkit_survey): the workbook's own, else auditkit's.
+    """
     from auditkit.run.summaries import write_data_entry_template
 
     written, book = write_data_entry_template(codebook, output, parameters, force=force)

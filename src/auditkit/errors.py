@@ -21,9 +21,11 @@ __all__ = [
     "CommandError",
     "DataError",
     "DataValidationError",
+    "DuplicateRoundError",
     "ExactTestTooLarge",
     "ExportReadAsTableError",
     "NotebookError",
+    "NoWorkbookError",
     "NothingWrittenError",
     "OutputError",
     "ParametersError",
@@ -34,6 +36,9 @@ __all__ = [
     "ReportError",
     "ScreenshotError",
     "TemplateError",
+    "UnknownCodebookError",
+    "WorkbookError",
+    "WorkbookPathError",
     "WorkerError",
 ]
 
@@ -242,6 +247,101 @@ class NothingWrittenError(AuditkitError):
 
     def __str__(self) -> str:
         return f"{self.cause}\nNothing was written."
+
+
+def _shown(text: object) -> str:
+    """Text as a sentence may show it: a NUL character written ``\\0``, so that the terminal shows it."""
+    return str(text).replace("\0", "\\0")
+
+
+class UnknownCodebookError(AuditkitError):
+    """A round names a codebook that is neither in its workbook nor among auditkit's own.
+
+    Fields: ``where`` (the parameters file and key), the ``name`` given, the ``workbook`` (None outside one),
+    the names ``known`` and the nearest of them, ``suggestion`` (None when none is near).
+    """
+
+    def __init__(self, where: str, name: str, workbook: Path | None, known: Sequence[str], suggestion: str | None):
+        self.where = where
+        self.name = name
+        self.workbook = Path(workbook) if workbook is not None else None
+        self.known = tuple(known)
+        self.suggestion = suggestion
+        super().__init__(where, name, workbook, self.known, suggestion)
+
+    def __str__(self) -> str:
+        if self.workbook is not None:
+            looked = f"is not in {self.workbook / 'data_templates'}/ nor among auditkit's own instruments"
+        else:
+            looked = "is not among auditkit's own instruments (outside a workbook, no data_templates/ is looked in)"
+        hint = f" Did you mean '{self.suggestion}'?" if self.suggestion else ""
+        known = ", ".join(self.known)
+        return f"{self.where} names the codebook '{_shown(self.name)}', which {looked}; known: {known}.{hint}"
+
+
+class NoWorkbookError(AuditkitError):
+    """A round's report has no default folder: its ``parameters`` file is in no workbook, and no --out was given."""
+
+    def __init__(self, parameters: Path):
+        self.parameters = Path(parameters)
+        super().__init__(parameters)
+
+    def __str__(self) -> str:
+        return (
+            f"{_shown(self.parameters)} is in no auditkit workbook (no folder above it holds auditkit.yaml or "
+            f"parameters/), so its report has no reports/ folder to go to; choose the folder to write to with --out."
+        )
+
+
+class WorkbookPathError(AuditkitError):
+    """A notebook names a ``path`` inside a workbook, but no workbook holds the folder it runs in (``start``)."""
+
+    def __init__(self, path: str, start: Path):
+        self.path = path
+        self.start = Path(start)
+        super().__init__(path, start)
+
+    def __str__(self) -> str:
+        return (
+            f"'{_shown(self.path)}' is a path inside an auditkit workbook, but no folder at or above {self.start} "
+            f"holds auditkit.yaml or parameters/; open the notebook inside a workbook, or give the parameters "
+            f"file's full path."
+        )
+
+
+class WorkbookError(AuditkitError):
+    """``auditkit init`` cannot write a workbook: the ``folder`` and the ``reason`` (what to do included)."""
+
+    def __init__(self, folder: Path, reason: str):
+        self.folder = Path(folder)
+        self.reason = reason
+        super().__init__(folder, reason)
+
+    def __str__(self) -> str:
+        return f"The workbook cannot be written to {self.folder}: {self.reason}"
+
+
+class DuplicateRoundError(AuditkitError):
+    """Rounds of one batch would write the same report: ``clashes``, each a round id, its parameters files and
+    the folder they would all write. Found before any round runs."""
+
+    def __init__(self, clashes: Sequence[tuple[str, Sequence[Path], Path]]):
+        self.clashes = tuple(
+            (round_id, tuple(Path(p) for p in files), Path(folder)) for round_id, files, folder in clashes
+        )
+        super().__init__(self.clashes)
+
+    def __str__(self) -> str:
+        sentences = []
+        for round_id, files, folder in self.clashes:
+            names = [path.name for path in files]
+            shown = names if len(set(names)) == len(names) else [str(path) for path in files]
+            both = "both" if len(shown) == 2 else "all"
+            listed = ", ".join(shown[:-1]) + " and " + shown[-1]
+            sentences.append(
+                f"{listed} {both} have the round id '{round_id}', so they would write the same report, {folder}."
+            )
+        return " ".join(sentences) + " Give each round its own id (the round: key); no round was run."
 
 
 class ExactTestTooLarge(ValueError):

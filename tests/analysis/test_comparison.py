@@ -35,8 +35,8 @@ FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 BASELINE = REPO / "parameters" / "llr-2017.yaml"
 EXAMPLES = REPO / "data_templates" / "examples"
 
-# Met and not-applicable codes, copied by hand from data_templates/neglect_deep_dive.yaml and
-# data_templates/toolkit_survey.yaml; with the measure each item's sentence uses.
+# Met and not-applicable codes, copied by hand from src/auditkit/instruments/neglect_deep_dive.yaml and
+# src/auditkit/instruments/toolkit_survey.yaml; with the measure each item's sentence uses.
 DEEP_DIVE = {
     "toolkit_used": ({"yes"}, set(), "Toolkit use"),
     "drift_evident": ({"yes"}, set(), "Drift or delay"),

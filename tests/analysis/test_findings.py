@@ -26,7 +26,7 @@ SURVEY_CSV = REPO / "data_templates" / "examples" / "llr-2017-survey.csv"
 ENTRY_KEYS = {"label", "numerator", "denominator", "proportion", "ci_low", "ci_high"}
 
 
-# Met and not-applicable codes, copied from the codebooks in data_templates/ for independent counting.
+# Met and not-applicable codes, copied from the codebooks in src/auditkit/instruments/ for independent counting.
 SURVEY_MET = {
     "attended_launch": {"yes"},
     "aware_of_toolkit": {"yes"},

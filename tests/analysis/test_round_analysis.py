@@ -26,8 +26,8 @@ from auditkit.stats.inference import cochran_armitage_trend
 FOLLOWUP = REPO / "parameters" / "llr-2017-followup.yaml"
 
 
-# Met and not-applicable codes, copied by hand from data_templates/neglect_deep_dive.yaml and
-# data_templates/toolkit_survey.yaml.
+# Met and not-applicable codes, copied by hand from src/auditkit/instruments/neglect_deep_dive.yaml and
+# src/auditkit/instruments/toolkit_survey.yaml.
 AGREE = {"agree", "strongly_agree"}
 
 

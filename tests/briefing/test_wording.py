@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import INSTRUMENTS
 
 from auditkit import load_codebook
 from auditkit.briefing.wording import (
@@ -22,8 +22,8 @@ from auditkit.briefing.wording import (
 from auditkit.config.codebook import Item
 from auditkit.stats.proportions import proportion_ci
 
-DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
-SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"
+DEEP_DIVE = INSTRUMENTS / "neglect_deep_dive.yaml"
+SURVEY = INSTRUMENTS / "toolkit_survey.yaml"
 
 
 def finding_row(item: Item, numerator: int, denominator: int) -> dict:

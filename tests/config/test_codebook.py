@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import INSTRUMENTS
 
 from auditkit.config.codebook import load_codebook
 from auditkit.errors import CodebookError
 
-TEMPLATES = REPO / "data_templates"
+TEMPLATES = INSTRUMENTS
 
 YES_NO = ["yes", "no"]
 AGREEMENT = ["strongly_disagree", "disagree", "neutral", "agree", "strongly_agree"]

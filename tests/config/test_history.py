@@ -163,12 +163,9 @@ def test_a_round_id_repeated_further_back_is_refused(example_round: RoundCopy):
 
 
 def test_a_baseline_using_another_codebook_for_an_instrument_is_refused(example_round: RoundCopy):
-    codebooks = example_round.root / "data_templates"
-    other = copy_as(codebooks / "toolkit_survey.yaml", "toolkit_survey_v2.yaml")
+    other = copy_as(example_round.own_codebook("toolkit_survey"), "toolkit_survey_v2.yaml")
     edit_text(other, "codebook: toolkit_survey", "codebook: toolkit_survey_v2")
-    example_round.edit_parameters(
-        "codebook: ../data_templates/toolkit_survey.yaml", "codebook: ../data_templates/toolkit_survey_v2.yaml"
-    )
+    example_round.edit_parameters("codebook: toolkit_survey", "codebook: toolkit_survey_v2")
     message = history_error(followup_of(example_round))
     assert message.startswith("llr-2017-followup.yaml: the instrument 'survey' uses the codebook 'toolkit_survey'")
     assert "its baseline llr-2017.yaml uses 'toolkit_survey_v2'" in message
@@ -178,11 +175,8 @@ def test_a_baseline_using_another_codebook_for_an_instrument_is_refused(example_
 
 
 def test_the_same_codebook_in_another_file_is_accepted(example_round: RoundCopy):
-    codebooks = example_round.root / "data_templates"
-    copy_as(codebooks / "toolkit_survey.yaml", "toolkit_survey_copy.yaml")  # same codebook id
-    example_round.edit_parameters(
-        "codebook: ../data_templates/toolkit_survey.yaml", "codebook: ../data_templates/toolkit_survey_copy.yaml"
-    )
+    copy_as(example_round.own_codebook("toolkit_survey"), "toolkit_survey_copy.yaml")  # same codebook id
+    example_round.edit_parameters("codebook: toolkit_survey", "codebook: ../data_templates/toolkit_survey_copy.yaml")
     history = load_history(load_round(followup_of(example_round)))
     assert [round_.id for round_ in history] == ["llr-2017", "llr-2017-followup"]
 

@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import INSTRUMENTS
 
 from auditkit.config.round import load_round
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import ParametersError
 
 SECOND_DEEP_DIVE = """  deep_dive_2:
-    codebook: ../data_templates/neglect_deep_dive.yaml
+    codebook: neglect_deep_dive
     data: ../data_templates/examples/llr-2017-cases.csv
   survey:
 """
@@ -68,7 +69,7 @@ def test_relative_paths_resolve_against_the_parameters_folder_not_the_working_di
     round_ = load_round(example_round.parameters)
     deep_dive = round_.instruments["deep_dive"]
     assert deep_dive.data == example_round.cases.resolve()
-    assert deep_dive.codebook.path == (example_round.root / "data_templates" / "neglect_deep_dive.yaml").resolve()
+    assert deep_dive.codebook.path == (INSTRUMENTS / "neglect_deep_dive.yaml").resolve()  # named: auditkit's own
     assert round_.instruments["survey"].data == example_round.survey.resolve()
 
 
@@ -83,8 +84,8 @@ def test_absolute_paths_are_used_as_they_are(example_round, tmp_path, monkeypatc
     elsewhere = tmp_path / "shared drive"
     elsewhere.mkdir()
     cases = shutil.copy(example_round.cases, elsewhere / "cases 2017.csv")
-    codebook = shutil.copy(example_round.root / "data_templates" / "neglect_deep_dive.yaml", elsewhere / "dd.yaml")
-    example_round.edit_parameters("../data_templates/neglect_deep_dive.yaml", f"'{Path(codebook).resolve()}'")
+    codebook = shutil.copy(INSTRUMENTS / "neglect_deep_dive.yaml", elsewhere / "dd.yaml")
+    example_round.edit_parameters("codebook: neglect_deep_dive", f"codebook: '{Path(codebook).resolve()}'")
     example_round.edit_parameters("../data_templates/examples/llr-2017-cases.csv", f"'{Path(cases).resolve()}'")
     monkeypatch.chdir(example_round.root)
     round_ = load_round(example_round.parameters)
@@ -271,7 +272,7 @@ def test_a_data_file_that_does_not_exist_is_named(example_round):
 
 
 def test_a_codebook_that_does_not_exist_is_named(example_round):
-    example_round.edit_parameters("toolkit_survey.yaml", "toolkit_surveys.yaml")
+    example_round.edit_parameters("codebook: toolkit_survey", "codebook: ../data_templates/toolkit_surveys.yaml")
     message = parameters_error(example_round)
     assert "instruments → survey → codebook names" in message
     assert "toolkit_surveys.yaml, which does not exist." in message
@@ -326,7 +327,7 @@ def test_a_nul_character_in_a_data_path_is_named(example_round):
 
 
 def test_a_folder_given_as_a_codebook_is_named_as_a_folder(example_round):
-    example_round.edit_parameters("../data_templates/toolkit_survey.yaml", "../data_templates")
+    example_round.edit_parameters("codebook: toolkit_survey", "codebook: ../data_templates")
     assert parameters_error(example_round) == (
         f"llr-2017.yaml: instruments → survey → codebook names {example_round.root / 'data_templates'}, "
         f"which is a folder, not a regular file."
@@ -336,7 +337,7 @@ def test_a_folder_given_as_a_codebook_is_named_as_a_folder(example_round):
 def test_a_codebook_that_is_a_symbolic_link_loop_is_named(example_round):
     loop = example_round.root / "data_templates" / "loop.yaml"
     loop.symlink_to(loop)
-    example_round.edit_parameters("../data_templates/toolkit_survey.yaml", "../data_templates/loop.yaml")
+    example_round.edit_parameters("codebook: toolkit_survey", "codebook: ../data_templates/loop.yaml")
     assert parameters_error(example_round) == (
         f"llr-2017.yaml: instruments → survey → codebook names {loop}, which is a symbolic link that loops back "
         f"on itself, not a regular file."
@@ -392,7 +393,7 @@ def test_an_xlsx_data_file_is_accepted(example_round):
 
 
 def test_a_broken_codebook_is_reported_through_the_parameters_file(example_round):
-    codebook = example_round.root / "data_templates" / "neglect_deep_dive.yaml"
+    codebook = example_round.own_codebook("neglect_deep_dive")
     codebook.write_text(codebook.read_text(encoding="utf-8").replace("partial_records:", "partial_record:"), "utf-8")
     message = parameters_error(example_round)
     assert "instruments → deep_dive → codebook" in message

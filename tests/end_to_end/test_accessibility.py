@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_workbook
 
 from auditkit.run.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
 
@@ -48,8 +47,7 @@ def _run(parameters: Path, *extra: str, env: dict[str, str] | None = None) -> su
 
 
 def _project(root: Path) -> Path:
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    copy_workbook(root)
     (root / "reports").mkdir()
     return root
 

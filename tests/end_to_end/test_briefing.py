@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, RoundCopy
+from conftest import REPO, RoundCopy, copy_workbook
 
 pytestmark = pytest.mark.slow
 
@@ -87,9 +87,7 @@ def _run(parameters: Path, cwd: Path, *extra: str) -> subprocess.CompletedProces
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example round run twice: into reports/ from an unrelated folder, and again with --out."""
-    root = tmp_path_factory.mktemp("rendered") / "project"
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_workbook(tmp_path_factory.mktemp("rendered") / "project")
     (root / "reports").mkdir()
     project = RoundCopy(root)
     elsewhere = tmp_path_factory.mktemp("elsewhere")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import LANCASHIRE_CODEBOOK, REPO
+from conftest import LANCASHIRE_CODEBOOK, REPO, copy_workbook
 
 import auditkit
 from auditkit.analysis.indicator_tables import summarise_indicator_table
@@ -35,10 +34,8 @@ WEST_LANCS = (
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's parameters and data, safe to edit."""
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
+    """A copy of the example workbook's parameters and data, safe to edit."""
+    return copy_workbook(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO
+from conftest import NOTEBOOKS as SHIPPED
+from conftest import REPO, RoundCopy
 
 from auditkit.run.engines import execute_notebook
 from auditkit.run.pipeline import NOTEBOOKS, PARAMETER_NAME
 
-NOTEBOOK_PATHS = sorted((REPO / "notebooks").glob("*.ipynb"))
+#: The notebooks auditkit ships, inside the package; a workbook may keep its own copies in notebooks/.
+NOTEBOOK_PATHS = sorted(SHIPPED.glob("*.ipynb"))
 
 #: Syntax a thin notebook may not contain: logic belongs in src/auditkit.
 FORBIDDEN = {
@@ -74,7 +76,8 @@ def test_notebook_has_one_parameters_cell_naming_the_example_round(path: Path):
     tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert ast.parse(tagged[0].source).body[0].targets[0].id == PARAMETER_NAME
-    assert "../parameters/llr-2017.yaml" in tagged[0].source
+    # A path inside the workbook, found from the folder the notebook runs in (auditkit.workbook_file).
+    assert tagged[0].source == f'{PARAMETER_NAME} = "parameters/llr-2017.yaml"'
 
 
 @pytest.mark.slow
@@ -91,3 +94,36 @@ def test_notebook_runs_top_to_bottom_with_its_default_parameters(path: Path, tmp
     assert errors == []
     displayed = [cell for cell in executed.cells if cell.cell_type == "code" and cell.outputs]
     assert displayed, "the notebook displayed nothing"
+
+
+def _errors(executed: nbformat.NotebookNode) -> list:
+    return [
+        output
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
+    ]
+
+
+@pytest.mark.slow
+def test_papermill_run_from_the_workbook_root_finds_the_default_round(tmp_path: Path, monkeypatch):
+    import papermill
+
+    from auditkit.run.inprocess_engine import ENGINE_NAME
+
+    monkeypatch.chdir(REPO)  # as `papermill src/auditkit/notebooks/briefing.ipynb out.ipynb` from the root runs it
+    executed = papermill.execute_notebook(
+        str(SHIPPED / "briefing.ipynb"), str(tmp_path / "out.ipynb"), engine_name=ENGINE_NAME, progress_bar=False
+    )
+    assert _errors(executed) == []
+
+
+@pytest.mark.slow
+def test_a_workbooks_own_notebook_runs_from_its_notebooks_folder(example_round: RoundCopy, tmp_path: Path):
+    example_round.edit_parameters("title: Neglect toolkit survey", "title: ZQX workbook toolkit survey")
+    source = example_round.own_notebooks() / "briefing.ipynb"
+    executed = execute_notebook(source, tmp_path / "out.ipynb", {})  # in its own folder, as JupyterLab runs it
+    assert _errors(executed) == []
+    shown = "".join(str(output.get("data", {})) for cell in executed.cells for output in cell.get("outputs", []))
+    assert "ZQX workbook toolkit survey" in shown  # the round of the workbook it runs in

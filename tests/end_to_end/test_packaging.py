@@ -50,3 +50,37 @@ def test_reports_are_ignored_by_git_except_the_readme():
     kept = subprocess.run(["git", "check-ignore", "-q", "reports/README.md"], cwd=REPO, check=False)
     assert ignored.returncode == 0
     assert kept.returncode == 1
+
+
+def test_the_distribution_has_a_name_of_its_own_and_auditkit_looks_up_its_version_by_it():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    # "auditkit" on the package index is an unrelated project; the command and the import name stay auditkit.
+    assert project["name"] == "neglect-auditkit"
+    assert project["scripts"] == {"auditkit": "auditkit.cli:main"}
+    assert f'version("{project["name"]}")' in (REPO / "src" / "auditkit" / "__init__.py").read_text(encoding="utf-8")
+    from auditkit.publish.provenance import KEY_PACKAGES
+
+    assert project["name"] in KEY_PACKAGES and "auditkit" not in KEY_PACKAGES
+
+
+def test_the_readme_never_installs_by_a_bare_name_and_shows_a_partnership_its_own_workbook():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"pip install (-U |--upgrade )?(neglect-)?auditkit\b", readme)
+    section = readme.split("## Use it for your own partnership", 1)[1].split("\n## ", 1)[0]
+    assert readme.index("## Use it for your own partnership") > readme.index(".venv/bin/python -m pytest")
+    for command in ("pip install", "auditkit init", "auditkit validate", "auditkit run"):
+        assert command in section, command
+
+
+def test_each_shipped_file_lives_once_in_git():
+    # The notebooks and the standard instruments are package data under src/auditkit/ only: no copy elsewhere.
+    assert not (REPO / "notebooks").exists()
+    shipped = [*(REPO / "src" / "auditkit" / "instruments").glob("*.yaml")]
+    shipped += [*(REPO / "src" / "auditkit" / "notebooks").glob("*.ipynb")]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    for path in shipped:
+        content = path.read_bytes()
+        copies = [name for name in tracked if (REPO / name).is_file() and (REPO / name).read_bytes() == content]
+        assert copies == [str(path.relative_to(REPO))], copies

@@ -167,7 +167,7 @@ def _fifo(ws: Workspace) -> None:
 
 def _codebook_fifo(ws: Workspace) -> None:
     os.mkfifo(ws.root / "data_templates" / "pipe.yaml")
-    ws.replace(ws.parameters, "../data_templates/toolkit_survey.yaml", "../data_templates/pipe.yaml")
+    ws.replace(ws.parameters, "codebook: toolkit_survey", "codebook: ../data_templates/pipe.yaml")
 
 
 def _edited_findings(ws: Workspace) -> None:
@@ -177,6 +177,18 @@ def _edited_findings(ws: Workspace) -> None:
 
 def _survey_row(ws: Workspace, old: str, new: str) -> None:
     ws.replace(ws.survey, old, new)
+
+
+def _round_outside_any_workbook(ws: Workspace) -> None:
+    """The example round copied to a folder beside the workspace, in no workbook, its data named by full paths."""
+    folder = ws.root.parent / f"{ws.root.name}-elsewhere"
+    folder.mkdir()
+    text = ws.parameters.read_text(encoding="utf-8").replace("../data_templates/", f"{ws.root}/data_templates/")
+    (folder / "round.yaml").write_text(text, encoding="utf-8")
+
+
+def _same_round_twice(ws: Workspace) -> None:
+    (ws.root / "parameters" / "llr-2017-copy.yaml").write_text(ws.parameters.read_text(encoding="utf-8"), "utf-8")
 
 
 CASES: tuple[Case, ...] = (
@@ -647,5 +659,54 @@ CASES: tuple[Case, ...] = (
         lambda ws: (ws.report / "briefing.pdf").unlink(),
         refusal="briefing.pdf",
         command=("verify", "{root}/reports/llr-2017"),
+    ),
+    # ------------------------------------------------------------------ issue 16: a workbook of one's own
+    Case(
+        "codebook-name-unknown",
+        16,
+        "a codebook named by a name no workbook or auditkit has",
+        _parameters("codebook: toolkit_survey", "codebook: toolkit_surevy"),
+        refusal="Did you mean 'toolkit_survey'",
+        command=VALIDATE,
+    ),
+    Case(
+        "codebook-name-dot-dot",
+        16,
+        "'..' given as a codebook's name",
+        _parameters("codebook: toolkit_survey", "codebook: .."),
+        refusal="known: cp_plans_neglect",
+        command=VALIDATE,
+    ),
+    Case(
+        "codebook-name-nul",
+        16,
+        "a NUL byte in a codebook's name",
+        _parameters("codebook: toolkit_survey", 'codebook: "toolkit_survey\\0"'),
+        refusal="known: cp_plans_neglect",
+        command=VALIDATE,
+    ),
+    Case(
+        "run-outside-any-workbook",
+        16,
+        "a round in no workbook run without --out, which once wrote into auditkit's own folder",
+        _round_outside_any_workbook,
+        refusal="choose the folder to write to with --out",
+        command=("run", "{root}-elsewhere/round.yaml"),
+    ),
+    Case(
+        "init-into-a-workbook",
+        16,
+        "auditkit init over a folder that already holds a workbook",
+        lambda ws: None,
+        refusal="it is not empty",
+        command=("init", "{root}"),
+    ),
+    Case(
+        "batch-same-round-id",
+        16,
+        "two rounds with one id in one batch, which would write one report",
+        _same_round_twice,
+        refusal="both have the round id 'llr-2017'",
+        command=("run", "{parameters}", "{root}/parameters/llr-2017-copy.yaml", "--out", "{root}/reports/batch"),
     ),
 )

@@ -1,6 +1,7 @@
 """A private copy of the example project that a hostile case edits, and the edits cases use.
 
-Each case gets its own copy of ``parameters/``, ``data_templates/`` and ``notebooks/`` with an earlier
+Each case gets its own copy of the example workbook (``auditkit.yaml``, ``parameters/``, ``data_templates/``,
+with copies of auditkit's codebooks there, as ``auditkit init`` makes them, for a case to edit) with an earlier
 report of the example round already in ``reports/llr-2017/``, so that a case can check that a refused
 run leaves that report as it was.
 """
@@ -113,9 +114,13 @@ class Workspace:
 
 
 def make_workspace(root: Path, earlier_report: Path | None) -> Workspace:
-    """Copy the example project into ``root``, with ``earlier_report`` as its existing report."""
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    """Copy the example workbook into ``root``, with ``earlier_report`` as its existing report."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "auditkit.yaml", root / "auditkit.yaml")
+    for folder in ("parameters", "data_templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    for codebook in (REPO / "src" / "auditkit" / "instruments").glob("*.yaml"):
+        shutil.copyfile(codebook, root / "data_templates" / codebook.name)  # the rounds name them: these copies win
     (root / "reports").mkdir()
     if earlier_report is not None:
         shutil.copytree(earlier_report, root / "reports" / ROUND)

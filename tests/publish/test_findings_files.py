@@ -181,7 +181,7 @@ def test_same_inputs_give_byte_identical_findings(tmp_path):
 
 
 def test_a_formula_label_is_written_as_text_in_the_published_and_the_internal_csv(example_round, tmp_path):
-    codebook = example_round.root / "data_templates" / "toolkit_survey.yaml"
+    codebook = example_round.own_codebook("toolkit_survey")
     text = codebook.read_text(encoding="utf-8")
     codebook.write_text(text.replace("label: Attended the toolkit launch", 'label: "=1+1"'), encoding="utf-8")
     analysis = auditkit.analyse_round(example_round.parameters)
@@ -211,7 +211,7 @@ def test_invisible_characters_leave_findings_json_and_csv(example_round, tmp_pat
         "title: Neglect toolkit survey and deep dive audit", "title: Neglect toolkit \u202esurvey"
     )
     example_round.edit_parameters("partnership: Leicester,", "partnership: Leic\u200bester,")
-    codebook = example_round.root / "data_templates" / "toolkit_survey.yaml"
+    codebook = example_round.own_codebook("toolkit_survey")
     text = codebook.read_text(encoding="utf-8")
     replaced = text.replace("label: Attended the toolkit launch", 'label: "Attended the \u2066toolkit\u2069 launch"')
     codebook.write_text(replaced, encoding="utf-8")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXAMPLE_PARAMETERS, FIXTURES, REPO, RoundCopy
+from conftest import EXAMPLE_PARAMETERS, FIXTURES, INSTRUMENTS, RoundCopy, fill_template
 
 from auditkit.config.codebook import Codebook, load_codebook
 from auditkit.config.round import load_round
@@ -20,29 +18,12 @@ from auditkit.read.tables import header_text, read_rows
 from auditkit.read.validation import load_round_records
 from auditkit.run.data_entry import RoundSettings, TemplateError, round_settings, write_template
 
-DEEP_DIVE = REPO / "data_templates" / "neglect_deep_dive.yaml"
-SURVEY = REPO / "data_templates" / "toolkit_survey.yaml"
+DEEP_DIVE = INSTRUMENTS / "neglect_deep_dive.yaml"
+SURVEY = INSTRUMENTS / "toolkit_survey.yaml"
 #: The deep-dive template (made with the example round's parameters), filled in with the example cases
 #: as a person would (labels from the lists, real date cells) and saved again by LibreOffice Calc 7.4.
 LIBREOFFICE_FILLED = FIXTURES / "llr-2017-cases-template-libreoffice.xlsx"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def fill_template(template: Path, codebook: Codebook, data_csv: Path, out: Path) -> Path:
-    """Fill a template's Data sheet from a CSV of codes as a person would: labels, and dates as date cells."""
-    records = list(csv.DictReader(io.StringIO(data_csv.read_text(encoding="utf-8"))))
-    workbook = openpyxl.load_workbook(template)
-    sheet = workbook["Data"]
-    for row, record in enumerate(records, start=2):
-        for column, item in enumerate(codebook.items, start=1):
-            value: object = record.get(item.id, "")
-            if value and item.type == "date":
-                value = dt.datetime.strptime(str(value), "%Y-%m-%d" if "-" in str(value) else "%d/%m/%Y")
-            elif value and item.type == "choice":
-                value = item.label_of(str(value))
-            sheet.cell(row=row, column=column, value=value or None)
-    workbook.save(out)
-    return out
 
 
 def use_data(example_round: RoundCopy, old: str, new: Path) -> None:

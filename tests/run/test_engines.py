@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import copy_workbook
 
 from auditkit.cli import main
 from auditkit.errors import NotebookError
@@ -17,10 +16,7 @@ from auditkit.run.engines import execute_notebook
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("engines") / "project"
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+    return copy_workbook(tmp_path_factory.mktemp("engines") / "project")
 
 
 def invoke(*args: str):

@@ -46,7 +46,7 @@ def test_new_round_scaffolds_the_next_parameters_file(example_round: RoundCopy):
         ("A4", "deep_dive.escalation", "not_started"),
         ("A5", "deep_dive.conference_notice", "not_started"),
     ]
-    assert document["instruments"]["survey"] == {"codebook": "../data_templates/toolkit_survey.yaml", "data": ""}
+    assert document["instruments"]["survey"] == {"codebook": "toolkit_survey", "data": ""}
     assert document["briefing"]["recommendations"]
     result = invoke("validate", str(target))
     assert result.exit_code == 1
@@ -106,8 +106,11 @@ def test_the_next_rounds_file_must_be_yaml(example_round: RoundCopy):
 
 
 def test_the_next_round_is_written_into_a_new_folder_with_paths_relative_to_it(example_round: RoundCopy):
+    example_round.own_codebook("neglect_deep_dive")
+    example_round.edit_parameters("codebook: neglect_deep_dive", "codebook: ../data_templates/neglect_deep_dive.yaml")
     target = example_round.root / "parameters" / "2018" / "llr-2018.yaml"
     assert write_next_round(load_round(example_round.parameters), target) == target
     document = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert document["baseline"] == "../llr-2017.yaml"
     assert document["instruments"]["deep_dive"]["codebook"] == "../../data_templates/neglect_deep_dive.yaml"
+    assert document["instruments"]["survey"]["codebook"] == "toolkit_survey"  # a name stays a name

@@ -6,7 +6,6 @@ import dataclasses
 import errno
 import os
 import pickle
-import shutil
 import signal
 import stat
 import subprocess
@@ -17,12 +16,12 @@ import pytest
 from conftest import REPO, RoundCopy
 
 from auditkit.config.round import load_round
-from auditkit.errors import OutputError, ParametersError, ReportBusyError
+from auditkit.errors import NoWorkbookError, OutputError, ParametersError, ReportBusyError
 from auditkit.run import staging
 from auditkit.run.staging import (
     check_replaceable,
+    check_report_folder_known,
     default_output_folder,
-    find_project_folder,
     remove_abandoned_folders,
     staged_folder,
 )
@@ -39,7 +38,7 @@ def dead_pid() -> int:
 
 
 def round_outside_any_project(tmp_path: Path) -> Path:
-    """The example parameters file alone in a folder of its own, its codebooks and data named by absolute paths."""
+    """The example parameters file alone in a folder of its own, its data named by absolute paths."""
     text = (REPO / "parameters" / "llr-2017.yaml").read_text(encoding="utf-8")
     text = text.replace("../data_templates/", f"{(REPO / 'data_templates').as_posix()}/")
     path = tmp_path / "elsewhere" / "llr-2017.yaml"
@@ -51,39 +50,33 @@ def round_outside_any_project(tmp_path: Path) -> Path:
 # --- where a round's report goes ------------------------------------------------------------------------
 
 
-def test_the_project_folder_is_the_one_holding_the_notebooks(example_round: RoundCopy):
-    assert find_project_folder(load_round(example_round.parameters)) == example_round.root
+def test_the_default_output_is_reports_and_the_round_id_in_the_workbook(example_round: RoundCopy):
+    assert default_output_folder(load_round(example_round.parameters)) == example_round.root / "reports" / "llr-2017"
 
 
-def test_the_nearest_folder_with_notebooks_wins(example_round: RoundCopy):
-    inner = example_round.root / "parameters"
-    (inner / "notebooks").mkdir()
-    shutil.copy(example_round.root / "notebooks" / "briefing.ipynb", inner / "notebooks" / "briefing.ipynb")
-    assert find_project_folder(load_round(example_round.parameters)) == inner
-
-
-def test_a_notebooks_folder_without_the_briefing_does_not_count(example_round: RoundCopy):
-    (example_round.root / "parameters" / "notebooks").mkdir()
-    assert find_project_folder(load_round(example_round.parameters)) == example_round.root
-
-
-def test_a_round_outside_any_project_uses_auditkits_own_notebooks(tmp_path: Path):
-    assert find_project_folder(load_round(round_outside_any_project(tmp_path))) == REPO
-
-
-def test_without_any_notebooks_the_error_says_where_to_keep_the_parameters_file(tmp_path: Path, monkeypatch):
-    parameters = round_outside_any_project(tmp_path)
-    monkeypatch.setattr(staging, "__file__", str(tmp_path / "site-packages" / "auditkit" / "run" / "staging.py"))
-    with pytest.raises(ParametersError) as caught:
-        find_project_folder(load_round(parameters))
-    assert str(caught.value) == (
-        f"No notebooks/briefing.ipynb was found in any folder above {parameters}; keep the parameters file inside "
-        "an auditkit project folder."
+def test_the_nearest_workbook_above_the_parameters_file_takes_the_report(example_round: RoundCopy):
+    (example_round.root / "parameters" / "auditkit.yaml").write_text("", encoding="utf-8")
+    assert default_output_folder(load_round(example_round.parameters)) == (
+        example_round.root / "parameters" / "reports" / "llr-2017"
     )
 
 
-def test_the_default_output_is_reports_and_the_round_id_in_the_project(example_round: RoundCopy):
-    assert default_output_folder(load_round(example_round.parameters)) == example_round.root / "reports" / "llr-2017"
+def test_a_round_outside_any_workbook_has_no_default_output_and_says_to_use_out(tmp_path: Path):
+    parameters = round_outside_any_project(tmp_path)
+    round_ = load_round(parameters)  # its codebooks are auditkit's own, found by name outside any workbook
+    with pytest.raises(NoWorkbookError) as caught:
+        default_output_folder(round_)
+    assert str(caught.value) == (
+        f"{parameters} is in no auditkit workbook (no folder above it holds auditkit.yaml or parameters/), so its "
+        f"report has no reports/ folder to go to; choose the folder to write to with --out."
+    )
+    with pytest.raises(NoWorkbookError):
+        check_report_folder_known(parameters, None)
+    check_report_folder_known(parameters, tmp_path / "out")  # with --out there is nothing to refuse
+
+
+def test_a_parameters_file_that_cannot_be_read_is_left_for_the_loader_to_name(tmp_path: Path):
+    check_report_folder_known(tmp_path / "missing.yaml", None)
 
 
 # --- what may be replaced -------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Relative paths in a parameters file are resolved against the folder that holds the
 parameters file, never against the working directory, so ``auditkit run`` works from
-anywhere. Absolute paths are used as they are.
+anywhere. Absolute paths are used as they are. A codebook may be named instead
+(``codebook: toolkit_survey``): :func:`auditkit.config.workbook.resolve_codebook` finds it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from auditkit.config.input_files import file_problem, resolve_path, shown_path
 from auditkit.config.links import checked_url
 from auditkit.config.model_check import check_model
 from auditkit.config.redact_list import check_redact_list
+from auditkit.config.workbook import resolve_codebook
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
 
@@ -41,6 +43,7 @@ __all__ = [
     "Round",
     "load_round",
     "read_areas_and_period",
+    "read_round_id",
 ]
 
 #: The suffixes a data file may have: CSV or Excel.
@@ -177,6 +180,17 @@ def read_areas_and_period(path: str | Path) -> tuple[tuple[str, ...], dt.date, d
     return parameters.areas, parameters.period.start, parameters.period.end
 
 
+def read_round_id(path: str | Path) -> str:
+    """A parameters file's round id, checked as ``auditkit validate`` checks the whole file; nothing it names is read.
+
+    Returns
+    -------
+    str
+        The ``round:`` id, which names the round's report folder.
+    """
+    return _read_parameters_file(resolve_path(path)).round
+
+
 @dataclass(frozen=True)
 class Instrument:
     """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out."""
@@ -259,7 +273,7 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
             raise ParametersError(
                 f"{path.name}: instruments → {name} → {key} is empty; fill in the path to this round's {key} file."
             )
-    codebook_path = resolve_path(entry.codebook, base)
+    codebook_path = resolve_codebook(entry.codebook, path, f"{path.name}: instruments → {name} → codebook")
     data_path = resolve_path(entry.data, base)
     _check_file(f"{path.name}: instruments → {name} → codebook", codebook_path)
     _check_file(f"{path.name}: instruments → {name} → data", data_path)
@@ -277,7 +291,7 @@ def _load_instrument(path: Path, name: str, entry: _InstrumentEntry) -> Instrume
 
 def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) -> IndicatorTable:
     where = f"{path.name}: indicator_tables → {name}"
-    codebook_path = resolve_path(entry.codebook, path.parent)
+    codebook_path = resolve_codebook(entry.codebook, path, f"{where} → codebook")
     _check_file(f"{where} → codebook", codebook_path)
     data = (entry.data,) if isinstance(entry.data, str) else entry.data
     paths = tuple(resolve_path(item, path.parent) for item in data)

@@ -30,9 +30,9 @@ __all__ = ["KEY_PACKAGES", "MANIFEST", "Verification", "build_manifest", "verify
 
 #: The manifest's file name in a report's folder.
 MANIFEST = "manifest.json"
-#: Packages whose versions a manifest records.
+#: Packages whose versions a manifest records, by distribution name (auditkit's is pyproject.toml's name).
 KEY_PACKAGES = (
-    "auditkit",
+    "neglect-auditkit",
     "pandas",
     "numpy",
     "scipy",

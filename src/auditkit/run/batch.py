@@ -4,6 +4,10 @@ The rounds run in ``N`` worker processes forked from this one after the heavy im
 every worker starts warm and each round pays only for its own work. Rounds share nothing:
 each is analysed from its own files and each notebook starts from an empty namespace. A
 round that fails is reported and the others go on.
+
+Each round's report is named by its round id, as a single run names it: ``reports/<round id>`` in its
+workbook, or ``<--out>/<round id>``. Two rounds that would write the same report (two partnerships'
+``round.yaml`` with one id, say) are refused before any round runs.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditkit.errors import AuditkitError
+from auditkit.config.input_files import resolve_path
+from auditkit.config.round import read_round_id
+from auditkit.config.workbook import REPORTS_FOLDER, workbook_of
+from auditkit.errors import AuditkitError, DuplicateRoundError
 from auditkit.run.pipeline import run_round
 
 __all__ = ["RoundOutcome", "run_rounds"]
@@ -60,9 +67,39 @@ def _run_one(parameters: Path, output: Path | None, force: bool, engine: str, ve
     return RoundOutcome(parameters, result.folder, None)
 
 
-def _output_for(parameters: Path, output: Path | None) -> Path | None:
-    """With --out, each round of a batch goes to a folder named after its parameters file inside it."""
-    return None if output is None else output / parameters.stem
+def _report_folder(parameters: Path, round_id: str, output: Path | None) -> Path | None:
+    """Where a round of a batch writes: ``<output>/<round id>``, else ``reports/<round id>`` in its workbook."""
+    if output is not None:
+        return Path(output).expanduser().resolve() / round_id
+    workbook = workbook_of(resolve_path(parameters))
+    return None if workbook is None else workbook / REPORTS_FOLDER / round_id
+
+
+def _plan(parameters: list[Path], output: Path | None) -> tuple[dict[int, Path | None], dict[int, RoundOutcome]]:
+    """Each round's ``--out`` folder (None for the default), and the rounds that failed before running.
+
+    A round whose parameters file cannot be read fails here, as it would when run. Raises
+    :class:`DuplicateRoundError` when two rounds would write the same report.
+    """
+    targets: dict[int, Path | None] = {}
+    failed: dict[int, RoundOutcome] = {}
+    writers: dict[Path, list[tuple[str, Path]]] = {}
+    for index, path in enumerate(parameters):
+        try:
+            round_id = read_round_id(path)
+        except AuditkitError as exc:
+            failed[index] = RoundOutcome(path, None, f"{exc}\nNothing was written for this round.")
+            continue
+        folder = _report_folder(path, round_id, output)
+        targets[index] = folder if output is not None else None
+        if folder is not None:
+            writers.setdefault(folder, []).append((round_id, path))
+    clashes = [
+        (rounds[0][0], [path for _, path in rounds], folder) for folder, rounds in writers.items() if len(rounds) > 1
+    ]
+    if clashes:
+        raise DuplicateRoundError(clashes)
+    return targets, failed
 
 
 def run_rounds(
@@ -77,13 +114,16 @@ def run_rounds(
     """Run every round, ``jobs`` at a time, each in a worker forked from this process.
 
     ``on_done(outcome, done, failed)`` is called as each round finishes, with how many have finished
-    and how many of those failed. A round that fails does not stop the others.
+    and how many of those failed. A round that fails does not stop the others. With ``output``, each
+    round's report goes to ``output/<round id>``. Raises :class:`DuplicateRoundError`, before any round
+    runs, when two rounds would write the same report.
 
     Returns
     -------
     list of RoundOutcome
         One per round, in the order the rounds were given.
     """
+    targets, unreadable = _plan(parameters, output)
     outcomes: dict[int, RoundOutcome] = {}
     failed = 0
 
@@ -94,16 +134,18 @@ def run_rounds(
         if on_done is not None:
             on_done(outcome, len(outcomes), failed)
 
-    if jobs <= 1 or len(parameters) <= 1:
-        for index, path in enumerate(parameters):
-            record(index, _run_one(path, _output_for(path, output), force, engine, verbose))
+    for index, outcome in unreadable.items():
+        record(index, outcome)
+    if jobs <= 1 or len(targets) <= 1:
+        for index, target in targets.items():
+            record(index, _run_one(parameters[index], target, force, engine, verbose))
         return [outcomes[index] for index in range(len(parameters))]
     _warm_up()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {
-            pool.submit(_run_one, path, _output_for(path, output), force, engine, verbose): index
-            for index, path in enumerate(parameters)
+            pool.submit(_run_one, parameters[index], target, force, engine, verbose): index
+            for index, target in targets.items()
         }
         for future in as_completed(futures):
             record(futures[future], future.result())

@@ -1,7 +1,8 @@
 """Scaffolding the next round's parameters file from the previous one (``auditkit new-round``).
 
 The new file names the previous round as its baseline, advances the period by the same
-length, carries the actions over with their status, keeps codebooks, areas and briefing text,
+length, carries the actions over with their status, keeps codebooks (a codebook named by name
+stays named, a path is re-based to the new file's folder), areas and briefing text,
 and leaves the data paths for the user to fill in. Comments say what to change.
 """
 
@@ -18,6 +19,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditkit.config.round import Round
+from auditkit.config.workbook import is_codebook_name
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import ParametersError
 
@@ -70,6 +72,14 @@ def suggest_round_id(previous: str, end: dt.date) -> str:
     return f"{previous}-next"
 
 
+def _codebook_entry(raw: object, name: str, path: Path, folder: Path) -> str:
+    """An instrument's codebook as the next round names it: by the same name, or by its path from ``folder``."""
+    given = raw.get("instruments", {}).get(name, {}).get("codebook") if isinstance(raw, dict) else None
+    if isinstance(given, str) and is_codebook_name(given):
+        return given.strip()
+    return os.path.relpath(path, folder)
+
+
 def _scaffold_next_round(previous: Round, target: Path) -> str:
     """The text of the next round's parameters file, to be saved at ``target``."""
     start, end = advance_period(previous.period_start, previous.period_end)
@@ -85,7 +95,7 @@ def _scaffold_next_round(previous: Round, target: Path) -> str:
         start=start.isoformat(),
         end=end.isoformat(),
         codebooks=[
-            (name, os.path.relpath(instrument.codebook.path, folder))
+            (name, _codebook_entry(raw, name, instrument.codebook.path, folder))
             for name, instrument in previous.instruments.items()
         ],
         actions=previous.actions,

@@ -17,16 +17,17 @@ from auditkit.analysis.round_analysis import Analysis, analyse_round
 from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
 from auditkit.config.build_time import run_time
 from auditkit.config.round import Round
+from auditkit.config.workbook import workbook_of
 from auditkit.publish.findings_files import write_findings
 from auditkit.publish.provenance import build_manifest, write_manifest
 from auditkit.run.engines import execute_notebook
 from auditkit.run.forked import alongside
+from auditkit.run.notebook_files import BRIEFING_NOTEBOOK, PARAMETER_NAME, notebook_source
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
 from auditkit.run.staging import (
-    BRIEFING_NOTEBOOK,
     INTERNAL,
+    check_report_folder_known,
     default_output_folder,
-    find_project_folder,
     output_errors,
     staged_folder,
 )
@@ -57,9 +58,6 @@ _INTERNAL_README = (
 
 #: The published files a run's manifest lists (and ``auditkit verify`` re-hashes), when the run wrote them.
 _PUBLISHED = ("briefing.html", "briefing.pdf", SCREENSHOT, BRIEFING_NOTEBOOK, "findings.json", "findings.csv")
-
-#: The parameter every notebook takes: the path of the round's parameters file.
-PARAMETER_NAME = "parameters_path"
 
 #: A progress callback: called with a short description of each stage as a run starts it.
 Progress = Callable[[str], None]
@@ -130,10 +128,11 @@ def run_round(
 
     started = run_time()
     chromium = screenshot_browser() if screenshot else None
+    check_report_folder_known(parameters, output)
     progress("validating the data")
     analysis = analyse_round(parameters)
     round_ = analysis.round
-    project = find_project_folder(round_)
+    workbook = workbook_of(round_.path)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
     with staged_folder(target, force) as staging:
         internal = staging / INTERNAL
@@ -148,7 +147,9 @@ def run_round(
             # In a second process: an error of writing must reach this one as a sentence, not a traceback.
             with output_errors(target, staging):
                 for name in workbooks:
-                    execute_notebook(project / "notebooks" / name, staging / NOTEBOOKS[name] / name, parameters, engine)
+                    execute_notebook(
+                        notebook_source(name, workbook), staging / NOTEBOOKS[name] / name, parameters, engine
+                    )
 
         if engine == "inprocess":
             progress("drawing the charts")
@@ -158,7 +159,7 @@ def run_round(
                 f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
             )
             briefing = execute_notebook(
-                project / "notebooks" / BRIEFING_NOTEBOOK, staging / BRIEFING_NOTEBOOK, parameters, engine
+                notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
             )
             progress("rendering briefing.html")
             html = render_briefing_html(briefing, round_)
@@ -169,6 +170,8 @@ def run_round(
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
         outputs = [staging / name for name in _PUBLISHED if (staging / name).is_file()]
+        # git finds the commit from any folder inside the workbook; a round given with --out may be in none.
+        project = workbook or round_.path.parent
         manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
         write_manifest(manifest, staging)
     return RunResult(
@@ -209,6 +212,7 @@ def write_round_findings(
         The round and the folder written (``findings_json``, ``findings_csv``).
     """
     started = run_time()
+    check_report_folder_known(parameters, output)
     analysis = analyse_round(parameters, reuse=False)  # analysed once here: nothing to keep in the memo
     round_ = analysis.round
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)

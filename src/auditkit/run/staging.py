@@ -25,43 +25,24 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from auditkit.config.input_files import file_problem, resolve_path
 from auditkit.config.round import Round
-from auditkit.errors import OutputError, ParametersError
+from auditkit.config.workbook import REPORTS_FOLDER, workbook_of
+from auditkit.errors import NoWorkbookError, OutputError, ParametersError
 from auditkit.run.report_lock import report_lock
 
 __all__ = [
-    "BRIEFING_NOTEBOOK",
     "INTERNAL",
     "check_replaceable",
+    "check_report_folder_known",
     "default_output_folder",
-    "find_project_folder",
     "output_errors",
     "remove_abandoned_folders",
     "staged_folder",
 ]
 
-#: The notebook whose folder marks a project folder.
-BRIEFING_NOTEBOOK = "briefing.ipynb"
 #: The report's folder for files that must not be published: it stays its owner's only (0700).
 INTERNAL = "internal"
-
-
-def find_project_folder(round_: Round) -> Path:
-    """Find the project folder a round's report belongs to; raises :class:`ParametersError` when there is none.
-
-    Returns
-    -------
-    Path
-        The nearest folder above the parameters file that holds ``notebooks/briefing.ipynb``, else auditkit's own.
-    """
-    candidates = [*round_.path.parents, Path(__file__).resolve().parents[3]]
-    for folder in candidates:
-        if (folder / "notebooks" / BRIEFING_NOTEBOOK).is_file():
-            return folder
-    raise ParametersError(
-        f"No notebooks/{BRIEFING_NOTEBOOK} was found in any folder above {round_.path}; keep the parameters "
-        f"file inside an auditkit project folder."
-    )
 
 
 #: The longest round id that names a report's folder: file systems allow 255 bytes in a name, and the
@@ -69,23 +50,38 @@ def find_project_folder(round_: Round) -> Path:
 _LONGEST_ID = 255 - 18
 
 
-def default_output_folder(round_: Round) -> Path:
-    """Where a round's report goes when no ``--out`` is given.
+def check_report_folder_known(parameters: str | Path, output: str | Path | None) -> None:
+    """Refuse a round with no ``--out`` whose parameters file is in no workbook, before anything is read.
 
-    Raises :class:`ParametersError` when the round id is too long to name a folder.
+    Raises :class:`NoWorkbookError`: such a round's report has no ``reports/`` folder to go to.
+    """
+    path = resolve_path(parameters)
+    # A parameters file that cannot be read is named as such when the round is loaded.
+    if output is None and file_problem(path) is None and workbook_of(path) is None:
+        raise NoWorkbookError(path)
+
+
+def default_output_folder(round_: Round) -> Path:
+    """Where a round's report goes when no ``--out`` is given: ``reports/<round id>`` in the round's workbook.
+
+    Raises :class:`NoWorkbookError` when the parameters file is in no workbook (auditkit never writes into
+    its own install folder), and :class:`ParametersError` when the round id is too long to name a folder.
 
     Returns
     -------
     Path
-        ``reports/<round id>`` in the project folder (:func:`find_project_folder`).
+        ``reports/<round id>`` in the workbook of the parameters file (:func:`auditkit.config.workbook.workbook_of`).
     """
+    workbook = workbook_of(round_.path)
+    if workbook is None:
+        raise NoWorkbookError(round_.path)
     if len(round_.id) > _LONGEST_ID:
         raise ParametersError(
             f"The round id in {round_.path.name} is {len(round_.id)} characters long, too long to name its report's "
             f"folder (at most {_LONGEST_ID}); shorten it, or choose a folder with --out.",
             round_.path,
         )
-    return find_project_folder(round_) / "reports" / round_.id
+    return workbook / REPORTS_FOLDER / round_.id
 
 
 #: A staging folder holds this file, naming the process that builds it, until it is complete.

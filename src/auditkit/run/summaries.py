@@ -15,11 +15,13 @@ from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
 from auditkit.publish.protection import protect_analysis
 from auditkit.publish.provenance import verify_report
+from auditkit.run.new_workbook import NewWorkbook
 from auditkit.run.pipeline import check_round
 
 __all__ = [
     "describe_actions",
     "describe_check",
+    "describe_new_workbook",
     "scaffold_next_round",
     "describe_verification",
     "write_data_entry_template",
@@ -129,14 +131,45 @@ def write_data_entry_template(
 ) -> tuple[Path, Codebook]:
     """``auditkit template``: a codebook's data-entry workbook (.xlsx) or header row (.csv).
 
+    ``codebook`` is a path or a name (``toolkit_survey``), looked for in the workbook of ``parameters``
+    (or, without it, the workbook that holds the working directory) and then among auditkit's own.
+
     Returns
     -------
     tuple of (Path, Codebook)
         The file written and the codebook it was made from.
     """
     from auditkit.config.codebook import load_codebook  # imported here: openpyxl is slow to import
+    from auditkit.config.input_files import resolve_path
+    from auditkit.config.workbook import find_codebook, find_workbook, workbook_of
     from auditkit.run.data_entry import RoundSettings, round_settings, write_template
 
-    book = load_codebook(codebook)
+    here = Path.cwd()
+    workbook = workbook_of(resolve_path(parameters)) if parameters is not None else find_workbook(here)
+    book = load_codebook(find_codebook(str(codebook), workbook, here, "auditkit template"))
     settings = round_settings(parameters) if parameters is not None else RoundSettings()
     return write_template(book, output, settings, force=force), book
+
+
+def describe_new_workbook(workbook: NewWorkbook) -> list[str]:
+    """``auditkit init``'s report on the workbook it wrote, and the commands that come next.
+
+    Returns
+    -------
+    list of str
+        Where the workbook is, what it holds (or, with ``--force``, which files were kept), then the next steps.
+    """
+    first = workbook.first_round.relative_to(workbook.folder)
+    lines = [f"Wrote the workbook {workbook.folder} for {workbook.partnership}: {len(workbook.written)} files."]
+    if workbook.kept:
+        kept = ", ".join(str(path) for path in workbook.kept)
+        lines.append(f"Kept {len(workbook.kept)} file(s) already there as they were: {kept}.")
+    lines += [
+        f"  {first}: the first round; change the lines marked CHANGE and fill in those marked FILL IN",
+        "  data_templates/: the codebooks, to change here if you need to, and a data-entry workbook for each",
+        "  README.md: what to do next",
+        "Then, from the workbook's folder:",
+        f"  auditkit validate {first}",
+        f"  auditkit run {first}",
+    ]
+    return lines
