@@ -111,3 +111,10 @@ def test_small_sample_sizes_are_fishers_exact_ones():
 def test_impossible_arguments_are_refused_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_change_smaller_than_the_search_grid_is_found_exactly():
+    # 20,000 a round at 30%: the detectable change is about 1.3 points, inside the first step of the search.
+    change = detectable_change(0.3, 20_000, 20_000)["detectable_change"].iloc[0]
+    assert change < 0.025
+    assert normal_power(0.3, 0.3 - change, 20_000, 20_000) == pytest.approx(0.8, abs=1e-8)

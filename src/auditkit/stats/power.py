@@ -159,7 +159,8 @@ def _smallest_change(power, baseline: float, target: float) -> float:
             if reached(step) >= 0:
                 from scipy.optimize import brentq  # imported when needed: scipy.optimize is slow to import
 
-                found.append(brentq(reached, before, step, xtol=1e-10) if before > 0 else step)
+                low = max(before, 1e-12)  # no change has the power of the test's level, below any target
+                found.append(brentq(reached, low, step, xtol=1e-10) if reached(low) < 0 else step)
                 break
     return min(found) if found else math.nan
 
