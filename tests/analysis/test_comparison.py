@@ -1,8 +1,13 @@
 """The shipped follow-up round against its baseline, every statistic recomputed independently.
 
 Each expected value below is computed in this file from the example CSVs (read with the csv module)
-with formulas written out here or with scipy, or is a published value cited beside it; nothing is
-compared with an earlier auditkit output.
+with formulas written out here or with scipy, or is a published value (or one computed in R) cited beside it;
+nothing is compared with an earlier auditkit output.
+
+The follow-up re-audits 6 of the baseline's 10 cases and adds 6 new ones, so every deep-dive item's rounds share
+some records: its primary test is the partially overlapping samples z-test (Derrick et al. 2015). The survey keeps
+no response id across rounds, so its items are independent samples: Fisher's exact test. The 17 primary tests are
+one Benjamini–Hochberg family, and a verdict needs an adjusted p below 0.05 (issue 18).
 """
 
 from __future__ import annotations
@@ -114,13 +119,85 @@ def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float, float]:
     return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
 
 
-def expected_verdict(low: float, high: float, lower_is_better: bool) -> str:
-    """The issue's rule: a clear change only when the interval leaves out 0, named in the item's direction."""
-    if low > 0:
-        return "worsened" if lower_is_better else "improved"
-    if high < 0:
-        return "improved" if lower_is_better else "worsened"
-    return "no clear change"
+def expected_verdict(p_adjusted: float, difference: float, lower_is_better: bool) -> str:
+    """Issue 18's rule: a clear change only when the primary test's adjusted p is below 0.05, in its direction."""
+    if not p_adjusted < 0.05 or difference == 0:
+        return "no clear change"
+    return (
+        ("worsened" if lower_is_better else "improved")
+        if difference > 0
+        else ("improved" if lower_is_better else "worsened")
+    )
+
+
+def shared_cases(item: str) -> tuple[tuple[int, int, int, int], tuple[int, int], tuple[int, int]]:
+    """The item's cases audited in both rounds (both counted): (met in both, at follow-up only, at baseline only,
+    in neither), then (met, counted) of the cases counted at follow-up only and at baseline only."""
+    met, not_applicable, _ = DEEP_DIVE[item]
+    before = {
+        r["case_ref"]: r[item].strip() in met
+        for r in rows_of("baseline", "deep_dive")
+        if applicable(r[item], not_applicable)
+    }
+    after = {
+        r["case_ref"]: r[item].strip() in met
+        for r in rows_of("followup", "deep_dive")
+        if applicable(r[item], not_applicable)
+    }
+    shared = before.keys() & after.keys()
+    cells = (
+        sum(before[ref] and after[ref] for ref in shared),
+        sum(after[ref] and not before[ref] for ref in shared),
+        sum(before[ref] and not after[ref] for ref in shared),
+        sum(not before[ref] and not after[ref] for ref in shared),
+    )
+    followup_only = [after[ref] for ref in after.keys() - shared]
+    baseline_only = [before[ref] for ref in before.keys() - shared]
+    return cells, (sum(followup_only), len(followup_only)), (sum(baseline_only), len(baseline_only))
+
+
+def overlapping_test(item: str) -> tuple[float, float, float, float]:
+    """Follow-up minus baseline with the partially overlapping samples z-test and its MOVER interval, written out.
+
+    The test: Derrick, Dobson-McKittrick, Toher and White (2015), as their R package's Prop.test computes it (r the
+    Pearson correlation of the paired answers, 0 when one round's paired answers are all alike). The interval:
+    Newcombe's square-and-add with ρ = φ·n12/sqrt(u·v), φ his continuity-corrected phi of the pairs.
+    Returns (difference, lower, upper, p).
+    """
+    (a, c, b, d), (x_f, n_f), (x_b, n_b) = shared_cases(item)  # c: met at follow-up only, b: at baseline only
+    pairs = a + b + c + d
+    u, v = pairs + n_f, pairs + n_b
+    met_f, met_b = a + c + x_f, a + b + x_b
+    p1, p2 = met_f / u, met_b / v
+    pooled = (met_f + met_b) / (u + v)
+    margins = (a + c) * (b + d) * (a + b) * (c + d)
+    r = 0.0 if margins == 0 else (a * d - b * c) / math.sqrt(margins)
+    variance = pooled * (1 - pooled) * (1 / u + 1 / v - 2 * r * pairs / (u * v))
+    p = 2 * stats.norm.sf(abs(p1 - p2) / math.sqrt(variance))
+    product = a * d - b * c
+    corrected = product - pairs / 2 if product > pairs / 2 else product if product < 0 else 0.0
+    rho = 0.0 if margins == 0 else corrected / math.sqrt(margins) * pairs / math.sqrt(u * v)
+    l1, u1 = wilson(met_f, u)
+    l2, u2 = wilson(met_b, v)
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 - 2 * rho * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 - 2 * rho * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
+    return p1 - p2, low, high, p
+
+
+def primary(instrument: str, item: str) -> tuple[float, float, float, float]:
+    """The item's primary test, computed here: (difference, lower, upper, p)."""
+    if instrument == "deep_dive":
+        return overlapping_test(item)
+    x2, n2 = counts("baseline", instrument, item)
+    x1, n1 = counts("followup", instrument, item)
+    difference, low, high = newcombe(x1, n1, x2, n2)
+    return difference, max(low, -1.0), min(high, 1.0), stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])[1]
+
+
+def adjusted_p_values() -> dict[tuple[str, str], float]:
+    """Benjamini–Hochberg over the 17 primary p-values, the comparison's one family."""
+    raw = [primary(instrument, item)[3] for instrument, item in ALL_ITEMS]
+    return dict(zip(ALL_ITEMS, benjamini_hochberg(raw)))
 
 
 def binomial_two_sided_half(k: int, n: int) -> float:
@@ -272,32 +349,52 @@ def test_toolkit_use_counts_come_from_both_rounds_data(followup):
     assert row["followup_proportion"] == pytest.approx(0.75)
 
 
-def test_toolkit_use_difference_has_the_newcombe_hybrid_interval(followup):
+def test_toolkit_use_rests_on_six_re_audited_cases_and_ten_audited_once():
+    # 6 cases audited in both rounds (5 met the standard at follow-up only, 1 in neither round), 2 of 4 cases
+    # audited at baseline only, 4 of 6 at follow-up only.
+    assert shared_cases("toolkit_used") == ((0, 5, 0, 1), (4, 6), (2, 4))
+
+
+def test_toolkit_use_difference_has_the_overlap_aware_interval(followup):
     row = comparison_row(followup, "deep_dive", "toolkit_used")
-    difference, low, high = newcombe(9, 12, 2, 10)  # follow-up minus baseline
+    difference, low, high, _ = overlapping_test("toolkit_used")
     assert difference == pytest.approx(0.55)
     assert row["difference"] == pytest.approx(difference, abs=1e-12)
     assert row["diff_ci_low"] == pytest.approx(low, abs=1e-9)
     assert row["diff_ci_high"] == pytest.approx(high, abs=1e-9)
-    # the issue's sentence prints the interval as 13 to 77 points
+    # The pairs' baseline answers are all "no", so their correlation is 0 and the interval is Newcombe's hybrid
+    # score interval of the two rounds' totals: 13 to 77 points, as the issue printed it.
+    assert (low, high) == pytest.approx(newcombe(9, 12, 2, 10)[1:], abs=1e-12)
     assert round(low * 100) == 13 and round(high * 100) == 77
 
 
-def test_toolkit_use_has_fishers_exact_p_verdict_and_caution(followup):
+def test_toolkit_use_has_the_partially_overlapping_test_and_no_clear_change(followup):
     row = comparison_row(followup, "deep_dive", "toolkit_used")
-    expected = stats.fisher_exact([[9, 12 - 9], [2, 10 - 2]], alternative="two-sided")[1]
-    assert row["p_value"] == pytest.approx(expected, rel=1e-12)
-    assert row["test"] == "Fisher's exact test"
-    assert row["verdict"] == "improved"
+    # R, Partiallyoverlapping::Prop.test(u1, u2, x3, x4) with the 0/1 answers of the 6 follow-up-only, 4
+    # baseline-only and 6 re-audited cases: statistic 2.5690465157330258, p.value 0.0101978767762402.
+    assert row["p_value"] == pytest.approx(0.0101978767762402, rel=1e-12)
+    assert row["p_value"] == pytest.approx(overlapping_test("toolkit_used")[3], rel=1e-12)
+    assert row["overlap_z"] == pytest.approx(2.5690465157330258, rel=1e-12)
+    assert (row["test"], row["primary_test"], row["overlap"]) == (
+        "partially overlapping samples z-test",
+        "partially_overlapping_z",
+        "some",
+    )
+    # One of 17 comparisons: adjusted, p = 0.087 (R: p.adjust(p, "BH") of the 17 primary p-values), so the
+    # rise is not a clear change, though its unadjusted interval leaves out 0.
+    assert row["p_adjusted"] == pytest.approx(adjusted_p_values()[("deep_dive", "toolkit_used")], rel=1e-9)
+    assert round(row["p_adjusted"], 3) == 0.087
+    assert row["verdict"] == "no clear change"
     assert row["caution"] == "ten cases: indicative only"  # the issue's wording for a denominator under 20
 
 
-def test_toolkit_use_sentence_is_the_one_in_the_issue(followup):
+def test_toolkit_use_sentence_says_the_rise_could_be_chance(followup):
     row = comparison_row(followup, "deep_dive", "toolkit_used")
-    # issue 3, "Output": the sentence the briefing prints
-    assert describe_change(row, "cases") == (
+    # Issue 18: the words follow the verdict and say when an apparent change is not significant after adjustment.
+    assert describe_change(row, "cases", 17) == (
         "Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points "
-        "(95% CI 13 to 77; Fisher's exact p = 0.030)."
+        "(95% CI 13 to 77; partially overlapping samples z-test p = 0.010, adjusted p = 0.087; "
+        "with 17 comparisons this could be chance)."
     )
 
 
@@ -325,20 +422,22 @@ def test_every_item_of_both_instruments_is_compared_once(followup):
 
 
 @pytest.mark.parametrize(("instrument", "item"), ALL_ITEMS)
-def test_every_item_has_counts_interval_fisher_p_and_verdict_from_the_data(followup, instrument, item):
+def test_every_item_has_counts_interval_primary_p_and_verdict_from_the_data(followup, instrument, item):
     row = comparison_row(followup, instrument, item)
     x2, n2 = counts("baseline", instrument, item)
     x1, n1 = counts("followup", instrument, item)
     assert (row["baseline_numerator"], row["baseline_denominator"]) == (x2, n2)
     assert (row["followup_numerator"], row["followup_denominator"]) == (x1, n1)
-    difference, low, high = newcombe(x1, n1, x2, n2)
+    difference, low, high, p = primary(instrument, item)
     assert row["difference"] == pytest.approx(difference, abs=1e-12)
-    assert row["diff_ci_low"] == pytest.approx(max(low, -1.0), abs=1e-9)
-    assert row["diff_ci_high"] == pytest.approx(min(high, 1.0), abs=1e-9)
-    assert row["p_value"] == pytest.approx(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])[1], rel=1e-12)
+    assert row["diff_ci_low"] == pytest.approx(low, abs=1e-9)
+    assert row["diff_ci_high"] == pytest.approx(high, abs=1e-9)
+    assert row["p_value"] == pytest.approx(p, rel=1e-9)
+    assert row["primary_test"] == ("partially_overlapping_z" if instrument == "deep_dive" else "fisher")
+    assert row["p_adjusted"] == pytest.approx(adjusted_p_values()[(instrument, item)], rel=1e-9)
     lower_is_better = item == "drift_evident"  # the only item marked lower_is_better in the codebooks
     assert bool(row["lower_is_better"]) is lower_is_better
-    assert row["verdict"] == expected_verdict(low, high, lower_is_better)
+    assert row["verdict"] == expected_verdict(row["p_adjusted"], difference, lower_is_better)
     assert row["measure"] == ITEMS[instrument][item][2]
 
 
@@ -399,8 +498,8 @@ def test_drift_is_lower_is_better_and_its_fall_is_not_yet_clear(followup):
     row = comparison_row(followup, "deep_dive", "drift_evident")
     assert counts("baseline", "deep_dive", "drift_evident") == (7, 10)
     assert counts("followup", "deep_dive", "drift_evident") == (5, 12)
-    _, low, high = newcombe(5, 12, 7, 10)
-    assert low < 0 < high
+    _, low, high, p = overlapping_test("drift_evident")
+    assert low < 0 < high and p > 0.05
     assert bool(row["lower_is_better"]) is True
     assert row["verdict"] == "no clear change"
     assert "Lower is better" not in describe_change(row, "cases")
@@ -410,26 +509,26 @@ def test_drift_is_lower_is_better_and_its_fall_is_not_yet_clear(followup):
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "lower_is_better", "verdict"),
+    ("p_adjusted", "difference", "lower_is_better", "verdict"),
     [
-        (0.1, 0.5, False, "improved"),  # rose clearly, higher is better
-        (0.1, 0.5, True, "worsened"),  # rose clearly, lower is better (drift)
-        (-0.5, -0.1, False, "worsened"),  # fell clearly, higher is better
-        (-0.5, -0.1, True, "improved"),  # fell clearly, lower is better (drift)
-        (-0.2, 0.3, False, "no clear change"),  # interval holds 0
-        (-0.2, 0.3, True, "no clear change"),
-        (0.0, 0.3, False, "no clear change"),  # an interval ending at 0 does not leave it out
-        (-0.3, 0.0, True, "no clear change"),
+        (0.01, 0.3, False, "improved"),  # rose clearly, higher is better
+        (0.01, 0.3, True, "worsened"),  # rose clearly, lower is better (drift)
+        (0.01, -0.3, False, "worsened"),  # fell clearly, higher is better
+        (0.01, -0.3, True, "improved"),  # fell clearly, lower is better (drift)
+        (0.2, 0.3, False, "no clear change"),  # adjusted p not below 0.05
+        (0.2, -0.3, True, "no clear change"),
+        (0.05, 0.3, False, "no clear change"),  # an adjusted p of exactly 0.05 is not below it
+        (0.001, 0.0, True, "no clear change"),  # no change at all
     ],
 )
-def test_decide_verdict_respects_direction(low, high, lower_is_better, verdict):
-    assert decide_verdict(low, high, lower_is_better) == verdict
+def test_decide_verdict_respects_direction(p_adjusted, difference, lower_is_better, verdict):
+    assert decide_verdict(p_adjusted, difference, lower_is_better) == verdict
 
 
 @pytest.mark.parametrize("lower_is_better", [False, True])
-def test_decide_verdict_without_an_interval_is_no_clear_change(lower_is_better):
-    assert decide_verdict(math.nan, math.nan, lower_is_better) == "no clear change"
-    assert decide_verdict(0.2, math.nan, lower_is_better) == "no clear change"
+def test_decide_verdict_without_a_p_value_is_no_clear_change(lower_is_better):
+    assert decide_verdict(math.nan, 0.2, lower_is_better) == "no clear change"
+    assert decide_verdict(0.01, math.nan, lower_is_better) == "no clear change"
 
 
 def _set_column(path: Path, column: str, value: str) -> None:
@@ -467,13 +566,10 @@ def test_a_clear_change_in_drift_is_judged_lower_is_better(
     if baseline_value is not None:
         _set_column(examples / "llr-2017-cases.csv", "drift_evident", baseline_value)
     _set_column(examples / "llr-2017-followup-cases.csv", "drift_evident", followup_value)
-    x2 = 7 if baseline_value is None else (10 if baseline_value == "yes" else 0)
-    x1 = 12 if followup_value == "yes" else 0
-    _, low, high = newcombe(x1, 12, x2, 10)
-    assert expected_verdict(low, high, True) == verdict  # the data really do show a clear change
-
     analysis = auditkit.analyse_round(example_round.root / "parameters" / "llr-2017-followup.yaml")
     row = comparison_row(analysis, "deep_dive", "drift_evident")
+    # the data really do show a clear change: the adjusted p of its overlap-aware test is below 0.05
+    assert row["p_adjusted"] < 0.05
     assert row["verdict"] == verdict
     sentence = describe_change(row, "cases")
     assert sentence.startswith(words)
@@ -512,10 +608,12 @@ def test_paired_pairs_leave_out_cases_not_applicable_in_either_round(followup):
 def test_survey_items_have_no_paired_result(followup, item):
     # the survey codebook has no links_rounds item, so no response is matched across rounds
     row = comparison_row(followup, "survey", item)
-    for column in ("paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted"):
+    for column in ("paired_pairs", "paired_b", "paired_c", "paired_p_value"):
         assert math.isnan(row[column]), column
+    assert (row["overlap"], row["primary_test"]) == ("none", "fisher")
     entry = next(e for e in analysis_to_dict(followup)["comparison"]["items"] if e["item"] == item)
-    assert entry["paired"] is None
+    assert entry["overlap"] is None
+    assert "mcnemar" not in entry["tests"] and entry["tests"]["fisher"]["role"] == "primary"
 
 
 # ---------------------------------------------------------------- Mann–Whitney on ordinal items
@@ -532,63 +630,67 @@ def _mann_whitney_by_hand(first: list[int], second: list[int]) -> tuple[float, f
     return u, 2 * stats.norm.sf(z)
 
 
+# R coin: pvalue(wilcox_test(y ~ g, distribution = "exact")) for the two rounds' levels; R wilcox.test(exact =
+# FALSE, correct = TRUE) for confident_recognising, whose 115 answers are past the exact test's 100.
+ORDINAL_P = {
+    "toolkit_helpful": ("exact", 0.410765483896557),
+    "confident_recognising": ("asymptotic", 0.907969919509686),
+    "confident_challenging": ("exact", 0.0476068964126476),
+}
+
+
 @pytest.mark.parametrize("item", ORDINAL)
 def test_ordinal_items_have_mann_whitney_from_the_levels(followup, item):
     row = comparison_row(followup, "survey", item)
     before, after = levels("baseline", item), levels("followup", item)
-    expected = stats.mannwhitneyu(before, after, method="asymptotic", use_continuity=True, alternative="two-sided")
-    assert row["mw_u"] == pytest.approx(expected.statistic, abs=1e-9)
-    assert row["mw_p_value"] == pytest.approx(expected.pvalue, rel=1e-9)
     u, p = _mann_whitney_by_hand(before, after)
     assert row["mw_u"] == pytest.approx(u, abs=1e-9)
-    assert row["mw_p_value"] == pytest.approx(p, rel=1e-9)
+    method, expected = ORDINAL_P[item]
+    assert row["mw_method"] == method
+    assert row["mw_p_value"] == pytest.approx(expected, rel=1e-9)
+    if method == "asymptotic":
+        assert row["mw_p_value"] == pytest.approx(p, rel=1e-9)
+    # the probability that a follow-up answer is higher than a baseline one, ties counting one half
+    assert row["mw_superiority"] == pytest.approx(1 - u / (len(before) * len(after)), abs=1e-12)
+    assert row["mw_superiority_ci_low"] < row["mw_superiority"] < row["mw_superiority_ci_high"]
 
 
 @pytest.mark.parametrize("item", ORDINAL)
 def test_ordinal_items_carry_both_distributions(followup, item):
     entry = next(e for e in analysis_to_dict(followup)["comparison"]["items"] if e["item"] == item)
     before, after = levels("baseline", item), levels("followup", item)
-    assert entry["mann_whitney"]["baseline_distribution"] == {code: before.count(i) for i, code in enumerate(LEVELS)}
-    assert entry["mann_whitney"]["followup_distribution"] == {code: after.count(i) for i, code in enumerate(LEVELS)}
+    ranks = entry["tests"]["mann_whitney"]
+    assert ranks["role"] == "secondary" and "p_adjusted" not in ranks
+    assert ranks["baseline_distribution"] == {code: before.count(i) for i, code in enumerate(LEVELS)}
+    assert ranks["followup_distribution"] == {code: after.count(i) for i, code in enumerate(LEVELS)}
 
 
 @pytest.mark.parametrize(("instrument", "item"), [(name, item) for name, item in ALL_ITEMS if item not in ORDINAL])
 def test_items_that_are_not_ordinal_have_no_mann_whitney(followup, instrument, item):
     row = comparison_row(followup, instrument, item)
-    assert math.isnan(row["mw_u"]) and math.isnan(row["mw_p_value"]) and math.isnan(row["mw_p_adjusted"])
+    assert math.isnan(row["mw_u"]) and math.isnan(row["mw_p_value"]) and row["mw_method"] == ""
     entry = next(
         e
         for e in analysis_to_dict(followup)["comparison"]["items"]
         if (e["instrument"], e["item"]) == (instrument, item)
     )
-    assert entry["mann_whitney"] is None
+    assert "mann_whitney" not in entry["tests"]
 
 
 # ---------------------------------------------------------------- Benjamini–Hochberg over the whole round
 
 
-def test_all_p_values_of_the_round_are_adjusted_together(followup):
+def test_each_family_of_the_round_is_adjusted_on_its_own(followup):
+    # Issue 18: one primary test per compared item forms the comparison's family; McNemar beside the overlap-aware
+    # test and Mann–Whitney are secondary (reported, not adjusted); the area tests are a family of their own.
     items, areas = followup.comparison.items, followup.area_tests
-    places = [
-        (items, "p_value", "p_adjusted"),
-        (items, "paired_p_value", "paired_p_adjusted"),
-        (items, "mw_p_value", "mw_p_adjusted"),
-        (areas, "p_value", "p_adjusted"),
-    ]
-    raw, adjusted = [], []
-    for frame, source, target in places:
-        for p, q in zip(frame[source].astype(float), frame[target].astype(float)):
-            if math.isnan(p):
-                assert math.isnan(q), f"{target} should stay missing where {source} is missing"
-                continue
-            raw.append(p)
-            adjusted.append(q)
-    # 17 Fisher p, 10 McNemar p, 3 Mann–Whitney p and 17 area tests
-    assert len(raw) == 17 + 10 + 3 + 17
-    assert adjusted == pytest.approx(benjamini_hochberg(raw), rel=1e-12)
-    # adjusting each family on its own would give different answers: the families really are pooled
-    alone = benjamini_hochberg(list(items["p_value"].astype(float)))
-    assert list(items["p_adjusted"]) != pytest.approx(alone, rel=1e-9)
+    assert list(items["p_adjusted"]) == pytest.approx(benjamini_hochberg(list(items["p_value"].astype(float))))
+    assert len(items) == 17
+    assert list(areas["p_adjusted"]) == pytest.approx(benjamini_hochberg(list(areas["p_value"].astype(float))))
+    assert "paired_p_adjusted" not in items and "mw_p_adjusted" not in items
+    # pooling them, as before, would give other answers
+    pooled = benjamini_hochberg(list(items["p_value"].astype(float)) + list(areas["p_value"].astype(float)))
+    assert list(items["p_adjusted"]) != pytest.approx(pooled[:17], rel=1e-9)
 
 
 # ---------------------------------------------------------------- areas against each other
@@ -629,6 +731,7 @@ def test_findings_json_has_the_comparison_in_the_issues_shape(followup):
     json.dumps(document, allow_nan=False)  # publishable as it is
     comparison = document["comparison"]
     assert comparison["baseline"] == {"id": "llr-2017", "title": "Neglect toolkit survey and deep dive audit"}
+    assert comparison["family"] == {"name": "comparison", "method": "Benjamini–Hochberg", "tests": 17, "level": 0.05}
     assert len(comparison["items"]) == len(ALL_ITEMS)
     required = {
         "instrument",
@@ -641,25 +744,60 @@ def test_findings_json_has_the_comparison_in_the_issues_shape(followup):
         "p_value",
         "p_adjusted",
         "test",
+        "primary_test",
+        "family",
         "verdict",
-        "paired",
-        "mann_whitney",
+        "overlap",
+        "tests",
+        "power",
     }
     for entry in comparison["items"]:
         assert required <= set(entry), required - set(entry)
         assert set(entry["baseline"]) == {"numerator", "denominator", "proportion"}
         assert set(entry["followup"]) == {"numerator", "denominator", "proportion"}
-        if entry["paired"] is not None:
-            assert {"pairs", "b", "c", "p_value"} <= set(entry["paired"])
-        if entry["mann_whitney"] is not None:
-            assert {"u", "p_value"} <= set(entry["mann_whitney"])
+        primary = entry["tests"][entry["primary_test"]]
+        assert primary["role"] == "primary" and entry["family"] == "comparison"
+        # the primary's p-values stay where they were, and are the same figures
+        assert (primary["p_value"], primary["p_adjusted"]) == (entry["p_value"], entry["p_adjusted"])
+        assert all(test["role"] == "secondary" for key, test in entry["tests"].items() if key != entry["primary_test"])
     toolkit = next(e for e in comparison["items"] if e["item"] == "toolkit_used")
     assert toolkit["baseline"] == {"numerator": 2, "denominator": 10, "proportion": pytest.approx(0.2)}
     assert toolkit["followup"] == {"numerator": 9, "denominator": 12, "proportion": pytest.approx(0.75)}
-    assert toolkit["verdict"] == "improved"
-    assert {k: toolkit["paired"][k] for k in ("pairs", "b", "c")} == {"pairs": 6, "b": 0, "c": 5}
-    assert toolkit["paired"]["p_value"] == pytest.approx(0.0625)  # 2 · (1/2)^5
+    assert toolkit["verdict"] == "no clear change"
+    assert toolkit["primary_test"] == "partially_overlapping_z"
+    assert toolkit["overlap"] == {
+        "shared": "some",
+        "pairs": 6,
+        "met_in_both": 0,
+        "met_at_baseline_only": 0,
+        "met_at_followup_only": 5,
+        "met_in_neither": 1,
+        "baseline_only": {"numerator": 2, "denominator": 4},
+        "followup_only": {"numerator": 4, "denominator": 6},
+    }
+    assert set(toolkit["tests"]) == {"partially_overlapping_z", "mcnemar"}
+    mcnemar = toolkit["tests"]["mcnemar"]
+    assert mcnemar["p_value"] == pytest.approx(0.0625)  # 2 · (1/2)^5
+    assert mcnemar["statistic"] == 5  # R binom.test(5, 5): number of successes = 5
     assert "trend" not in document  # two rounds only
+
+
+def test_findings_json_gives_the_power_of_the_rounds(followup):
+    document = analysis_to_dict(followup)
+    assert {key: document["power"][key] for key in ("power", "significance", "change")} == {
+        "power": 0.8,
+        "significance": 0.05,
+        "change": 0.2,
+    }
+    # 20% of 10 cases at baseline, 12 at follow-up: Fisher's exact test reaches 80% power only for a rise to about
+    # 80.7% (R, by enumeration with fisher.test: 0.79999997), 61 points.
+    toolkit = next(e for e in document["comparison"]["items"] if e["item"] == "toolkit_used")
+    assert toolkit["power"]["detectable_change"] == pytest.approx(0.6069898, abs=1e-6)
+    assert toolkit["power"]["method"] == "exact"
+    # From this round's 75% (9 of 12), a rise or fall of 20 points: Fisher's exact test keeps 80% power from 98 cases
+    # a round (R power.prop.test(p1 = 0.75, p2 = 0.55, power = 0.8)$n = 88.09 for the normal approximation).
+    assert document["power"]["next_round"]["deep_dive"]["toolkit_used"] == {"n_per_round": 98, "method": "exact"}
+    assert set(document["power"]["next_round"]) == set(ITEMS)
 
 
 def test_findings_json_has_area_tests_per_instrument(followup):
@@ -683,7 +821,18 @@ def test_findings_csv_has_one_comparison_row_per_compared_item(followup):
     low, high = wilson(9, 12)  # the follow-up's own Wilson interval
     assert toolkit["ci_low"] == pytest.approx(low, abs=1e-9)
     assert toolkit["ci_high"] == pytest.approx(high, abs=1e-9)
-    assert toolkit["verdict"] == "improved"
+    assert toolkit["verdict"] == "no clear change"
+    assert toolkit["test"] == "partially overlapping samples z-test"
+    tests = table[(table["section"] == "test") & (table["item"] == "toolkit_used")]
+    assert list(zip(tests["test"], tests["role"])) == [
+        ("partially overlapping samples z-test", "primary"),
+        ("McNemar's exact test", "secondary"),
+    ]
+    assert tests["p_value"].tolist() == pytest.approx([0.0101978767762402, 0.0625])
+    assert tests["statistic"].tolist() == pytest.approx([2.5690465157330258, 5])
+    # every compared item has one primary test row, and the three ordinal items a Mann–Whitney row
+    assert (table[table["section"] == "test"]["role"] == "primary").sum() == 17
+    assert (table[table["section"] == "test"]["test"] == "Mann–Whitney U test").sum() == 3
 
 
 def test_a_single_round_has_no_comparison_and_no_trend(single):
@@ -701,30 +850,36 @@ def test_a_single_round_has_no_comparison_and_no_trend(single):
 # ---------------------------------------------------------------- the briefing
 
 
-def test_change_section_heads_and_lists_the_toolkit_sentence(followup):
+def test_change_section_heads_and_lists_the_toolkit_sentence_as_possibly_chance(followup):
     text = html.unescape(auditkit.render_section("change", followup).html)
     assert '<h2 id="change">Change since Neglect toolkit survey and deep dive audit</h2>' in text
     assert (
         "<li>Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points "
-        "(95% CI 13 to 77; Fisher's exact p = 0.030)." in text
+        "(95% CI 13 to 77; partially overlapping samples z-test p = 0.010, adjusted p = 0.087; "
+        "with 17 comparisons this could be chance)." in text
     )
+    assert "These changes look large on their own, but not once the number of standards compared is allowed for" in text
 
 
 def test_change_section_lists_every_unclear_item_under_no_clear_change(followup):
     text = html.unescape(auditkit.render_section("change", followup).html)
     listed = [part for found in re.findall(r"No clear change in: ([^<]*)\.</p>", text) for part in found.split("; ")]
-    expected, clear = [], []
+    adjusted = adjusted_p_values()
+    expected, shown = [], []
     for instrument, items in ITEMS.items():
         for item, (_, _, measure) in items.items():
-            x2, n2 = counts("baseline", instrument, item)
-            x1, n1 = counts("followup", instrument, item)
-            _, low, high = newcombe(x1, n1, x2, n2)
-            verdict = expected_verdict(low, high, item == "drift_evident")
-            (expected if verdict == "no clear change" else clear).append(measure[0].lower() + measure[1:])
+            difference, _, _, p = primary(instrument, item)
+            verdict = expected_verdict(adjusted[(instrument, item)], difference, item == "drift_evident")
+            apparent = p < 0.05 and adjusted[(instrument, item)] >= 0.05
+            (expected if verdict == "no clear change" and not apparent else shown).append(
+                measure[0].lower() + measure[1:]
+            )
     assert listed == expected
     assert "drift or delay" in listed
-    for measure in clear:
+    for measure in shown:
         assert measure not in listed
+    # no standard changed clearly; toolkit use (cases) and use of the toolkit (survey) only apparently
+    assert sorted(shown) == ["toolkit use", "use of the toolkit"]
 
 
 def test_change_section_is_empty_for_a_single_round(single):
@@ -733,6 +888,9 @@ def test_change_section_is_empty_for_a_single_round(single):
 
 def test_key_findings_give_the_change_since_the_baseline(followup, single):
     assert "Since April 2017: Toolkit use rose from 2 of 10 cases" in html.unescape(
+        auditkit.render_section("key_findings", followup).html
+    )
+    assert "with 17 comparisons this could be chance)." in html.unescape(
         auditkit.render_section("key_findings", followup).html
     )
     # drift did not change clearly, so its key finding has no "Since" sentence

@@ -145,7 +145,7 @@ def test_survey_has_blank_answers_to_leave_out(findings):
 def test_findings_dict_shape(as_dict, round_):
     # Keys from the brief; beyond it the implementation also writes round.partnership, instrument.title,
     # and per indicator lower_is_better and distribution. Pinned here so an unexpected key (a leak) fails.
-    assert set(as_dict) == {"round", "instruments", "disclosure", "actions"}
+    assert set(as_dict) == {"round", "instruments", "disclosure", "actions", "power"}
     assert set(as_dict["round"]) == {"id", "title", "period", "partnership"}
     assert as_dict["round"]["id"] == "llr-2017"
     assert as_dict["round"]["title"] == "Neglect toolkit survey and deep dive audit"

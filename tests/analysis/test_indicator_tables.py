@@ -297,6 +297,16 @@ def test_benchmark_verdict_follows_fingertips(benchmark, polarity, verdict):
     assert benchmark_verdict(0.2, 0.4, benchmark, polarity) == verdict
 
 
+@pytest.mark.parametrize("polarity", ["higher_better", "Higher_is_better", ""])
+def test_benchmark_verdict_refuses_an_unknown_polarity_naming_the_allowed_ones(polarity):
+    # Issue 18: 'higher_better' silently gave "higher", as if the measure had no polarity.
+    with pytest.raises(ValueError) as caught:
+        benchmark_verdict(0.2, 0.4, 0.1, polarity)
+    assert str(caught.value) == (
+        f"polarity must be one of higher_is_better, lower_is_better, neither, not {polarity!r}"
+    )
+
+
 def test_a_benchmark_exactly_on_a_rows_interval_bound_is_similar(lancashire, codebook):
     county = lancashire.rows[(lancashire.rows["period"] == "2018") & (lancashire.rows["area"] == "Lancashire")].iloc[0]
     table, _ = read_indicator_table(BY_YEAR, codebook)

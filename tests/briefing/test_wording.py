@@ -12,11 +12,14 @@ from conftest import INSTRUMENTS
 from auditkit import load_codebook
 from auditkit.briefing.wording import (
     describe_areas,
+    describe_change,
     describe_finding,
+    describe_power,
     format_date,
     format_interval,
     format_month,
     format_percent,
+    is_apparent,
     join_words,
 )
 from auditkit.config.codebook import Item
@@ -194,3 +197,67 @@ def test_describe_finding_zero_denominator_says_no_applicable_answers():
     assert "no applicable answers" in sentence
     assert "n/a" not in sentence and "%" not in sentence
     assert sentence == "Sufficient notice of conferences: no applicable answers were recorded."
+
+
+# --- the comparison: words that follow the verdict (issue 18) --------------------------------------------
+
+
+def _change(**figures) -> dict:
+    row = {
+        "measure": "Toolkit use",
+        "baseline_numerator": 2,
+        "baseline_denominator": 10,
+        "baseline_proportion": 0.2,
+        "followup_numerator": 9,
+        "followup_denominator": 12,
+        "followup_proportion": 0.75,
+        "difference": 0.55,
+        "diff_ci_low": 0.1308,
+        "diff_ci_high": 0.7656,
+        "p_value": 0.0102,
+        "p_adjusted": 0.0867,
+        "primary_test": "partially_overlapping_z",
+        "lower_is_better": False,
+        "verdict": "no clear change",
+    }
+    return {**row, **figures}
+
+
+def test_an_apparent_change_says_it_could_be_chance():
+    row = _change()
+    assert is_apparent(row)
+    assert describe_change(row, "cases", 17) == (
+        "Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points (95% CI 13 to 77; "
+        "partially overlapping samples z-test p = 0.010, adjusted p = 0.087; with 17 comparisons this could be "
+        "chance)."
+    )
+
+
+def test_a_clear_change_names_its_test_and_adjusted_p_only():
+    row = _change(p_value=0.0004, p_adjusted=0.007, primary_test="mcnemar", verdict="improved")
+    assert not is_apparent(row)
+    assert describe_change(row, "cases", 17) == (
+        "Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points (95% CI 13 to 77; "
+        "McNemar's exact p < 0.001, adjusted p = 0.007)."
+    )
+    assert "Fisher's exact p = 0.200, adjusted p = 0.500)." in describe_change(
+        _change(p_value=0.2, p_adjusted=0.5, primary_test="fisher"), "cases", 17
+    )
+
+
+def test_is_apparent_needs_an_unadjusted_p_below_005_and_an_adjusted_one_that_is_not():
+    assert not is_apparent(_change(p_value=0.05, p_adjusted=0.3))
+    assert not is_apparent(_change(p_value=0.01, p_adjusted=0.04))
+    assert not is_apparent(_change(p_value=None, p_adjusted=None))
+
+
+def test_describe_power_gives_the_ranges_in_one_sentence():
+    assert describe_power([0.60699, 0.4947, float("nan")], [98, 75, 97], 0.2, "cases") == (
+        "Rounds of this size could reliably detect (with 80% power, in a two-sided test at the 5% level) only "
+        "changes of 49 to 61 points; to detect a change of 20 points, each round would need about 75 to 98 cases."
+    )
+    assert describe_power([], [58], 0.25, "responses") == (
+        "To detect a change of 25 points (with 80% power, in a two-sided test at the 5% level), each round would "
+        "need about 58 responses."
+    )
+    assert describe_power([0.3], [None], 0.2, "cases") == ""  # every size hidden: nothing to say

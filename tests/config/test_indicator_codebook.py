@@ -64,6 +64,11 @@ def test_rba_question_may_be_written_as_words_or_code(tmp_path, written, code):
             "polarity: up",
             "  codebook.yaml: key 'polarity': Input should be 'higher_is_better', 'lower_is_better' or 'neither'.",
         ),
+        (  # issue 18: a typo is refused where it is parsed, naming the polarities allowed
+            "polarity: neither",
+            "polarity: higher_better",
+            "  codebook.yaml: key 'polarity': Input should be 'higher_is_better', 'lower_is_better' or 'neither'.",
+        ),
         (
             "rba: how_much",
             "rba: how good",

@@ -219,7 +219,8 @@ def test_verdicts_and_links_are_words_not_colours_or_addresses(reports):
     verdicts = [" ".join(cell.split()) for cell in re.findall(r'<td class="verdict">(.*?)</td>', html, re.S)]
     assert len(verdicts) == 17
     assert {verdict.rstrip("*") for verdict in verdicts} <= {"improved", "worsened", "no clear change"}
-    assert "improved" in {verdict.rstrip("*") for verdict in verdicts}
+    # issue 18: adjusted for the 17 standards compared, no change in the example is clear any more
+    assert {verdict.rstrip("*") for verdict in verdicts} == {"no clear change"}
     links = [unescape(text).strip() for text in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
     assert links and all(len(text.split()) >= 2 and "://" not in text for text in links)
     assert not {"here", "click here", "more", "link"} & {text.lower() for text in links}

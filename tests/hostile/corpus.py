@@ -709,4 +709,19 @@ CASES: tuple[Case, ...] = (
         refusal="both have the round id 'llr-2017'",
         command=("run", "{parameters}", "{root}/parameters/llr-2017-copy.yaml", "--out", "{root}/reports/batch"),
     ),
+    # ------------------------------------------------------------------ issue 18: the power the parameters set
+    Case(
+        "power-change-in-points",
+        18,
+        "the change to size the next round for written as 20 (points) rather than 0.2",
+        _append_parameters("\npower: {change: 20}\n"),
+        refusal="key 'power → change': 20 is not a change a round can be sized for",
+    ),
+    Case(
+        "power-change-not-a-number",
+        18,
+        "the change to size the next round for given as .nan",
+        _append_parameters("\npower: {change: .nan}\n"),
+        refusal="key 'power → change': nan is not a change a round can be sized for",
+    ),
 )

@@ -7,10 +7,15 @@ by leaf, and each leaf must be one of:
   and not-met figures of a row). Its published value must equal the sum counted here from the records,
   which proves the reading right;
 - a **figure computed from counts** (a percentage, an interval, a difference, a p-value, a test statistic,
-  a verdict, a funnel position, an action's "20% → 75%", a data-quality note's figures): published only when
-  every count it is computed from is published, so it tells a reader nothing those counts do not (this is
-  stricter than asking which numerators an interval allows, and implies it);
-- a **label or setting** (an id, a title, a period, the rule's ``min_count``, a source row number).
+  an effect size, a verdict, a funnel position, an action's "20% → 75%", a data-quality note's figures, the
+  smallest change two rounds could detect, the records a next round needs): published only when every count
+  it is computed from is published, so it tells a reader nothing those counts do not (this is stricter than
+  asking which numerators an interval allows, and implies it);
+- a **label or setting** (an id, a title, a period, the rule's ``min_count``, a source row number, the power
+  and level of the power figures and the change they are for, the size and level of the comparison's family).
+
+The records two rounds share (re-audited cases) are counted across rounds: those counts are not in the
+equations, and each must be hidden or at least ``min_count`` + 1, as the rule publishes them.
 
 A leaf it cannot place fails the audit, so a new published number must be taught here before it ships.
 Then every count of a round (each instrument of this round, its baseline's and earlier rounds' as the
@@ -45,8 +50,11 @@ _AUTHORED = re.compile(
     r"^(round/(id|title|partnership|period/(start|end))"
     r"|instruments/[^/]+/(title|indicators/[^/]+/(label|by_area/[^/]+/label))"
     r"|disclosure/(rule|symbol)"
-    r"|comparison/(baseline/(id|title)|items/\d+/(label|instrument|item|test|verdict)"
+    r"|comparison/(baseline/(id|title)|family/(name|method)"
+    r"|items/\d+/(label|instrument|item|test|primary_test|family|verdict|overlap/shared"
+    r"|tests/[^/]+/(name|role|method)|power/method)"
     r"|only_in_baseline/\d+|only_in_followup/\d+)"
+    r"|power/next_round/[^/]+/[^/]+/method"
     r"|instruments/[^/]+/area_tests/[^/]+/(test|areas/\d+)"
     r"|actions/\d+/(ref|instrument|item|action|who|by_when|status|note|verdict)"
     r"|trend/\d+/(instrument|item|rounds/\d+)"
@@ -245,6 +253,8 @@ def read_published(
         _read_instrument(audit, (round_id, name), ("instruments", name), published, items_of[name])
     if "comparison" in document:
         _read_comparison(audit, document, items_of)
+    if "power" in document:
+        _read_power(audit, document)
     for position, entry in enumerate(document.get("trend", [])):
         _read_trend(audit, position, entry, items_of[entry["instrument"]])
     for position, action in enumerate(document.get("actions", [])):
@@ -311,40 +321,92 @@ def _read_instrument(audit: Audit, universe, path: Path, published: dict, items:
             audit.figure((*path, "area_tests", item_id, key), test[key], inputs)
 
 
+#: The counts of an item's overlap (records in both rounds, and in one round only), by their path in it.
+_OVERLAP_COUNTS = (
+    ("pairs",),
+    ("met_in_both",),
+    ("met_at_baseline_only",),
+    ("met_at_followup_only",),
+    ("met_in_neither",),
+    ("baseline_only", "numerator"),
+    ("baseline_only", "denominator"),
+    ("followup_only", "numerator"),
+    ("followup_only", "denominator"),
+)
+
+
+def _read_overlap(audit: Audit, path: Path, overlap: dict | None) -> list[Path]:
+    """Records counted in both rounds: counts across two rounds, published only when not 1 to 5."""
+    if overlap is None:
+        return []
+    sources = []
+    for keys in _OVERLAP_COUNTS:
+        value = overlap
+        for key in keys:
+            value = value[key]
+        source = (*path, "overlap", *keys)
+        assert value is None or not 1 <= value <= 5, f"{_text(source)} = {value}"
+        audit.counts[source] = value
+        audit.placed.add(source)
+        sources.append(source)
+    return sources
+
+
 def _read_comparison(audit: Audit, document: dict, items_of: dict) -> None:
     rounds = {"baseline": document["comparison"]["baseline"]["id"], "followup": document["round"]["id"]}
+    family = document["comparison"]["family"]
+    assert family["tests"] == len(document["comparison"]["items"]), "the family is one primary test per item"
+    audit.placed |= {("comparison", "family", "tests"), ("comparison", "family", "level")}
     for number, entry in enumerate(document["comparison"]["items"]):
         path = ("comparison", "items", number)
-        inputs = []
+        totals, distributions = [], []
         for side, round_key in rounds.items():
             universe = (round_key, entry["instrument"])
             sums = _sums(items_of[entry["instrument"]], entry["item"], None, audit.universes[universe])
             for key in ("numerator", "denominator"):
                 audit.count((*path, side, key), universe, sums[key], entry[side][key])
-                inputs.append((*path, side, key))
-            audit.figure((*path, side, "proportion"), entry[side]["proportion"], inputs[-2:])
-            if entry["mann_whitney"]:
-                for code, value in entry["mann_whitney"][f"{side}_distribution"].items():
-                    world = audit.universes[universe]
+                totals.append((*path, side, key))
+            audit.figure((*path, side, "proportion"), entry[side]["proportion"], totals[-2:])
+            ranks = entry["tests"].get("mann_whitney")
+            if ranks:
+                world = audit.universes[universe]
+                for code, value in ranks.get(f"{side}_distribution", {}).items():
                     cells = [key for key in world.truth if key[0] == entry["item"] and key[2] == code]
-                    audit.count((*path, "mann_whitney", f"{side}_distribution", code), universe, cells, value)
-                    inputs.append((*path, "mann_whitney", f"{side}_distribution", code))
-        for key in ("difference", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "verdict"):
+                    source = (*path, "tests", "mann_whitney", f"{side}_distribution", code)
+                    audit.count(source, universe, cells, value)
+                    distributions.append(source)
+        pairs = _read_overlap(audit, path, entry["overlap"])
+        audit.figure((*path, "difference"), entry["difference"], totals)
+        inputs = totals + pairs  # the primary test rests on the shared records too, when there are any
+        for key in ("diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "verdict"):
             audit.figure((*path, key), entry[key], inputs)
         # The caution names the smaller number of answers in words.
         audit.figure((*path, "caution"), entry["caution"], [(*path, side, "denominator") for side in rounds])
-        if entry["mann_whitney"]:
-            for key in ("u", "p_value", "p_adjusted"):
-                audit.figure((*path, "mann_whitney", key), entry["mann_whitney"][key], inputs)
-        if entry["paired"]:
-            pairs = [(*path, "paired", key) for key in ("pairs", "b", "c")]
-            for source in pairs:  # re-audited cases: counts across two rounds, published only when not 1 to 5
-                value = entry["paired"][source[-1]]
-                assert value is None or not 1 <= value <= 5, f"{_text(source)} = {value}"
-                audit.counts[source] = value
-                audit.placed.add(source)
-            for key in ("p_value", "p_adjusted"):
-                audit.figure((*path, "paired", key), entry["paired"][key], pairs)
+        for name, test in entry["tests"].items():
+            rests_on = totals + distributions if name == "mann_whitney" else totals + pairs
+            for key, value in test.items():
+                if key in (
+                    "statistic",
+                    "p_value",
+                    "p_adjusted",
+                    "superiority",
+                    "superiority_ci_low",
+                    "superiority_ci_high",
+                ):
+                    audit.figure((*path, "tests", name, key), value, rests_on)
+        baseline_and_sizes = [*totals[:2], totals[3]]  # the baseline's proportion and both rounds' sizes
+        audit.figure((*path, "power", "detectable_change"), entry["power"]["detectable_change"], baseline_and_sizes)
+
+
+def _read_power(audit: Audit, document: dict) -> None:
+    """The power settings, and the records each item needs in a round: computed from this round's proportion."""
+    power = document["power"]
+    audit.placed |= {("power", "power"), ("power", "significance"), ("power", "change")}
+    for name, items in power["next_round"].items():
+        for item_id, entry in items.items():
+            here = ("instruments", name, "indicators", item_id)
+            inputs = [(*here, "numerator"), (*here, "denominator")]
+            audit.figure(("power", "next_round", name, item_id, "n_per_round"), entry["n_per_round"], inputs)
 
 
 def _read_trend(audit: Audit, position: int, entry: dict, items: dict) -> None:

@@ -113,11 +113,11 @@ def _survey_codebook() -> Path:
     return auditkit.load_round(REPO / "parameters" / "llr-2017.yaml").instruments["survey"].codebook.path
 
 
-def _random_survey(path: Path, seed: int) -> None:
+def _random_survey(path: Path, seed: int, sizes: tuple[int, int] = (12, 40)) -> None:
     rng = np.random.default_rng(seed)
     codebook = auditkit.load_codebook(_survey_codebook())
     rows = []
-    for number in range(int(rng.integers(12, 40))):
+    for number in range(int(rng.integers(*sizes))):
         row = {"response_id": f"R{number}", "agency": "health", "area": rng.choice(["Leicester", "Rutland", "other"])}
         for item in codebook.indicators:
             codes = [value.code for value in item.values]
@@ -128,12 +128,22 @@ def _random_survey(path: Path, seed: int) -> None:
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-def _random_chain(folder: Path, seed: int, rounds: int) -> Path:
-    """``rounds`` survey-only rounds of random small data, each the baseline of the next; the last's path."""
+def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False) -> Path:
+    """``rounds`` survey-only rounds of random small data, each the baseline of the next; the last's path.
+
+    With ``linked``, the survey keeps its response ids across rounds (``links_rounds``), and as each round numbers
+    its responses from R0 the rounds share some of them: the comparison then rests on the shared responses. Those
+    rounds are larger (60 to 120 responses), so that some of what rests on the shared responses is published.
+    """
     shutil.copyfile(_survey_codebook(), folder / "survey.yaml")
+    if linked:
+        text = (folder / "survey.yaml").read_text(encoding="utf-8")
+        marked = text.replace("    unique: true\n", "    unique: true\n    links_rounds: true\n", 1)
+        assert marked != text
+        (folder / "survey.yaml").write_text(marked, encoding="utf-8")
     previous = None
     for number in range(rounds):
-        _random_survey(folder / f"survey-{number}.csv", seed * 10 + number)
+        _random_survey(folder / f"survey-{number}.csv", seed * 10 + number, (60, 120) if linked else (12, 40))
         parameters = {
             "round": f"random-{number}",
             "title": f"Random round {number}",
@@ -160,6 +170,18 @@ def test_random_small_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int
 def test_random_chains_of_three_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int):
     audit, document = audit_round(_random_chain(tmp_path, seed, 3), tmp_path / "out")
     assert "comparison" in document and "trend" in document
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_rounds_that_share_responses_give_no_hidden_count_away(tmp_path: Path, seed: int):
+    # Issue 18: the records two rounds share are published (the overlap of each item and the tests that rest on
+    # it) only when none of those counts is from 1 to 5.
+    audit, document = audit_round(_random_chain(tmp_path, seed, 2, linked=True), tmp_path / "out")
+    overlaps = [entry["overlap"] for entry in document["comparison"]["items"]]
+    assert all(overlap is not None and overlap["shared"] == "some" for overlap in overlaps)
+    assert any(overlap["pairs"] is not None for overlap in overlaps), "nothing resting on the shared responses shown"
+    assert any(overlap["pairs"] is None for overlap in overlaps), "no overlap count was small enough to hide"
     assert_nothing_given_away(audit, document, tmp_path / "out")
 
 

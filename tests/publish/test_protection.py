@@ -182,3 +182,52 @@ def test_no_identifier_or_internal_text_reaches_published_output(example_round: 
     secrets += [row["response_id"] for row in read_csv(example_round.survey)]
     assert [secret for secret in secrets if secret in published] == []
     assert protect_analysis(analysis).records == {}
+
+
+def _with_min_count(example_round: RoundCopy, min_count: int) -> Path:
+    followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
+    for path in (followup, example_round.parameters):
+        text = path.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", "")
+        path.write_text(text.replace("instruments:\n", f"disclosure:\n  min_count: {min_count}\ninstruments:\n", 1))
+    return followup
+
+
+def test_a_test_resting_on_a_small_count_of_re_audited_cases_is_suppressed(example_round: RoundCopy, tmp_path):
+    # Issue 18: with counts of 1 hidden, toolkit use (2 of 10, then 9 of 12) is published, but one of its six
+    # re-audited cases met the standard in neither round: the overlap-aware test rests on that 1, so its p-value,
+    # interval and verdict are hidden, and so is McNemar's test beside it. The difference rests on the totals only.
+    analysis = auditkit.analyse_round(_with_min_count(example_round, 1))
+    published = protect_analysis(analysis)
+    row = published.comparison.items.set_index("item").loc["toolkit_used"]
+    assert (row["baseline_numerator"], row["followup_numerator"]) == (2, 9)
+    assert row["difference"] == pytest.approx(0.55)
+    assert row[["p_value", "p_adjusted", "diff_ci_low", "diff_ci_high", "overlap_z", "paired_p_value"]].isna().all()
+    assert row[["paired_pairs", "paired_neither", "baseline_only_denominator"]].isna().all()
+    assert row["verdict"] == SUPPRESSED
+    # the survey keeps no response id: its comparisons rest on the totals alone and stand
+    assert published.comparison.items.set_index("item").loc["used_toolkit", "p_value"] == pytest.approx(
+        0.0078829, abs=1e-6
+    )
+    json_path, csv_path = write_findings(analysis, tmp_path)
+    toolkit = next(
+        e
+        for e in json.loads(json_path.read_text(encoding="utf-8"))["comparison"]["items"]
+        if e["item"] == "toolkit_used"
+    )
+    assert toolkit["overlap"]["pairs"] is None and toolkit["tests"]["mcnemar"]["p_value"] is None
+    tests = [row for row in read_csv(csv_path) if row["section"] == "test" and row["item"] == "toolkit_used"]
+    assert [(row["role"], row["p_value"], row["statistic"]) for row in tests] == [
+        ("primary", "c", "c"),
+        ("secondary", "c", "c"),
+    ]
+
+
+def test_power_figures_resting_on_a_hidden_count_are_hidden(example_round: RoundCopy):
+    # Under the DfE rule the deep dive's baseline totals are hidden (2 of 10 is from 1 to 5), and so are the
+    # smallest change the rounds could detect and the size the next round needs, which rest on them.
+    published = protect_analysis(auditkit.analyse_round(_with_min_count(example_round, 5)))
+    items = published.comparison.items.set_index("item")
+    assert pd.isna(items.loc["toolkit_used", "detectable_change"])
+    assert items.loc["attended_launch", "detectable_change"] == pytest.approx(0.2157, abs=1e-4)  # 22/61, 24/70
+    plan = published.next_round.set_index("item")["n_per_round"]
+    assert pd.isna(plan["toolkit_used"]) and plan["attended_launch"] == 96

@@ -173,9 +173,12 @@ def test_fisher_follows_r_rule_for_ties_across_a_grid():
                 assert fisher_exact_test(x1, n1, x2, n2) == pytest.approx(expected, rel=1e-9), (x1, n1, x2, n2)
 
 
-def test_fisher_zero_denominator_gives_nan():
-    assert math.isnan(fisher_exact_test(0, 0, 3, 10))
-    assert math.isnan(fisher_exact_test(3, 10, 0, 0))
+def test_fisher_with_an_empty_group_gives_one_as_r_does():
+    # Issue 18: R's fisher.test(matrix(c(0, 3, 0, 7), 2))$p.value is 1 (the one table with these margins is the
+    # observed one); auditkit gave NaN.
+    assert fisher_exact_test(0, 0, 3, 10) == 1.0
+    assert fisher_exact_test(3, 10, 0, 0) == 1.0
+    assert fisher_exact_test(0, 0, 0, 0) == 1.0
 
 
 @pytest.mark.parametrize(

@@ -223,3 +223,23 @@ def test_inputs_are_not_modified():
 def test_confidence_outside_zero_one_raises(confidence):
     with pytest.raises(ValueError):
         proportion_ci(1, 2, confidence=confidence)
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "message"),
+    [
+        # Issue 18: a NaN became the numerator −9223372036854775808, and 1.5 of 5 was reported as 1 of 5 with
+        # the proportion 0.3; each is now refused, naming the argument.
+        (float("nan"), 5, "numerator must be counts: whole numbers with no missing values"),
+        (1.5, 5, "numerator must be whole numbers"),
+        (-1, 5, "numerator must not be negative"),
+        (1, float("nan"), "denominator must be counts: whole numbers with no missing values"),
+        (1, 4.5, "denominator must be whole numbers"),
+        (0, -2, "denominator must not be negative"),
+        ([1, None], [4, 5], "numerator must be counts"),
+        ("three", 5, "numerator must be counts"),
+    ],
+)
+def test_counts_that_are_missing_fractional_or_negative_are_refused_by_name(x, n, message):
+    with pytest.raises(ValueError, match=message):
+        proportion_ci(x, n)

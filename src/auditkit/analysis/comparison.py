@@ -1,9 +1,10 @@
 """A follow-up against its baseline: each item's change, its interval and tests, and the verdict.
 
 Every function takes findings (and, for paired and ordinal tests, the checked records) and returns a tidy frame
-with stable columns. Trends over three or more rounds are in :mod:`auditkit.analysis.trend`, areas against each
-other in :mod:`auditkit.analysis.area_tests`; :func:`adjust_round_p_values` adjusts all of a round's p-values
-together with Benjamini–Hochberg.
+with stable columns. Which test is an item's primary one, and the others, is :mod:`auditkit.analysis.comparison_tests`.
+Trends over three or more rounds are in :mod:`auditkit.analysis.trend`, areas against each other in
+:mod:`auditkit.analysis.area_tests`; :func:`adjust_round_p_values` adjusts each family of a round's p-values with
+Benjamini–Hochberg and gives each compared item its verdict.
 """
 
 from __future__ import annotations
@@ -14,22 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from auditkit.analysis.comparison_tests import primary_test, shared_records
 from auditkit.analysis.findings import Findings
 from auditkit.config.codebook import Codebook, Item
-from auditkit.stats.inference import (
-    adjust_bh,
-    difference_ci,
-    fisher_exact_test,
-    mann_whitney_test,
-    mcnemar_exact_test,
-)
+from auditkit.config.power_settings import POWER, SIGNIFICANCE
+from auditkit.stats.inference import adjust_bh, mcnemar_exact_test
+from auditkit.stats.power import detectable_change
 from auditkit.stats.proportions import proportion_ci
+from auditkit.stats.ranks import rank_sum_test
 
 __all__ = [
     "COMPARISON_COLUMNS",
-    "FISHER",
+    "FAMILY",
+    "FAMILY_LEVEL",
     "IMPROVED",
     "NO_CLEAR_CHANGE",
+    "OVERLAP_COUNTS",
     "SMALL_DENOMINATOR",
     "WORSENED",
     "Comparison",
@@ -62,19 +63,35 @@ COMPARISON_COLUMNS = (
     "p_value",
     "p_adjusted",
     "test",
+    "primary_test",
+    "overlap",
     "verdict",
     "caution",
     "paired_pairs",
+    "paired_both",
     "paired_b",
     "paired_c",
+    "paired_neither",
+    "baseline_only_numerator",
+    "baseline_only_denominator",
+    "followup_only_numerator",
+    "followup_only_denominator",
     "paired_p_value",
-    "paired_p_adjusted",
+    "overlap_z",
     "mw_u",
     "mw_p_value",
-    "mw_p_adjusted",
+    "mw_method",
+    "mw_superiority",
+    "mw_superiority_ci_low",
+    "mw_superiority_ci_high",
+    "detectable_change",
+    "detectable_method",
 )
-FISHER = "Fisher's exact test"
 IMPROVED, WORSENED, NO_CLEAR_CHANGE = "improved", "worsened", "no clear change"
+#: The name of the family of a comparison's primary tests, adjusted together (Benjamini–Hochberg).
+FAMILY = "comparison"
+#: A change is clear when its primary test's adjusted p-value is below this.
+FAMILY_LEVEL = 0.05
 
 #: Below this many records in either round, a comparison is flagged as indicative only.
 SMALL_DENOMINATOR = 20
@@ -97,21 +114,22 @@ class Comparison:
     only_in_followup: tuple[str, ...]
 
 
-def decide_verdict(difference_low: float, difference_high: float, lower_is_better: bool) -> str:
-    """Improved or worsened when the interval for the difference excludes 0, in the item's direction.
+def decide_verdict(p_adjusted: float, difference: float, lower_is_better: bool) -> str:
+    """Improved or worsened when the primary test's adjusted p-value is below 0.05, in the direction of the change.
+
+    A rise is an improvement unless lower is better for the item. The interval shown beside the verdict stays
+    the unadjusted 95% interval, so it may leave out 0 while the verdict is no clear change.
 
     Returns
     -------
     str
-        :data:`IMPROVED`, :data:`WORSENED` or :data:`NO_CLEAR_CHANGE` (also when either bound is missing).
+        :data:`IMPROVED`, :data:`WORSENED` or :data:`NO_CLEAR_CHANGE` (also when the p-value or the difference is
+        missing, or the difference is 0).
     """
-    if np.isnan(difference_low) or np.isnan(difference_high):
+    if pd.isna(p_adjusted) or pd.isna(difference) or difference == 0 or not p_adjusted < FAMILY_LEVEL:
         return NO_CLEAR_CHANGE
-    if difference_low > 0:
-        return WORSENED if lower_is_better else IMPROVED
-    if difference_high < 0:
-        return IMPROVED if lower_is_better else WORSENED
-    return NO_CLEAR_CHANGE
+    rose = difference > 0
+    return WORSENED if rose == bool(lower_is_better) else IMPROVED
 
 
 def describe_caution(smallest: int | None, codebook: Codebook) -> str:
@@ -151,41 +169,60 @@ def _common_items(baseline: Findings, followup: Findings) -> tuple[list[tuple[st
     return common, only_baseline, only_followup
 
 
-def _met(answers: pd.Series, item: Item) -> pd.Series:
-    """True where met, False where not met, missing where blank or not applicable."""
-    applicable = answers.notna() & ~answers.isin(item.not_applicable)
-    return answers.isin(item.met).where(applicable)
-
-
-def _paired(item: Item, codebook: Codebook, baseline: pd.DataFrame, followup: pd.DataFrame) -> dict[str, float]:
-    empty = {"paired_pairs": np.nan, "paired_b": np.nan, "paired_c": np.nan, "paired_p_value": np.nan}
-    link = codebook.linking_item
-    if link is None or item.id not in baseline.columns:
-        return empty
-    before = baseline.set_index(baseline[link.id].astype(str))[item.id]
-    after = followup.set_index(followup[link.id].astype(str))[item.id]
-    shared = before.index.intersection(after.index)
-    if shared.empty:
-        return empty
-    pairs = pd.DataFrame({"before": _met(before.loc[shared], item), "after": _met(after.loc[shared], item)}).dropna()
-    b = int((pairs["before"].astype(bool) & ~pairs["after"].astype(bool)).sum())
-    c = int((~pairs["before"].astype(bool) & pairs["after"].astype(bool)).sum())
-    return {"paired_pairs": len(pairs), "paired_b": b, "paired_c": c, "paired_p_value": mcnemar_exact_test(b, c)}
-
-
 def _levels(answers: pd.Series, item: Item) -> list[int]:
     position = {code: index for index, code in enumerate(item.codes)}
     return [position[code] for code in answers.dropna() if code in position and code not in item.not_applicable]
 
 
-def _ordinal(item: Item, baseline: pd.DataFrame, followup: pd.DataFrame) -> dict[str, float]:
+_NO_RANK_TEST = {
+    "mw_u": np.nan,
+    "mw_p_value": np.nan,
+    "mw_method": "",
+    "mw_superiority": np.nan,
+    "mw_superiority_ci_low": np.nan,
+    "mw_superiority_ci_high": np.nan,
+}
+
+
+def _ordinal(item: Item, baseline: pd.DataFrame, followup: pd.DataFrame) -> dict[str, object]:
     if not item.ordinal or item.id not in baseline.columns:
-        return {"mw_u": np.nan, "mw_p_value": np.nan}
+        return dict(_NO_RANK_TEST)
     before, after = _levels(baseline[item.id], item), _levels(followup[item.id], item)
     if not before or not after:
-        return {"mw_u": np.nan, "mw_p_value": np.nan}
-    result = mann_whitney_test(before, after).iloc[0]
-    return {"mw_u": float(result["u"]), "mw_p_value": float(result["p_value"])}
+        return dict(_NO_RANK_TEST)
+    result = rank_sum_test(before, after).iloc[0]
+    return {
+        "mw_u": float(result["u"]),
+        "mw_p_value": float(result["p_value"]),
+        "mw_method": result["method"],
+        "mw_superiority": float(result["superiority"]),
+        "mw_superiority_ci_low": float(result["superiority_ci_low"]),
+        "mw_superiority_ci_high": float(result["superiority_ci_high"]),
+    }
+
+
+#: The counts of records shared by the rounds (and of those in one round only), by column, from
+#: :func:`auditkit.analysis.comparison_tests.shared_records`.
+OVERLAP_COUNTS = {
+    "paired_pairs": "pairs",
+    "paired_both": "both",
+    "paired_b": "paired_b",
+    "paired_c": "paired_c",
+    "paired_neither": "neither",
+    "baseline_only_numerator": "baseline_only_met",
+    "baseline_only_denominator": "baseline_only",
+    "followup_only_numerator": "followup_only_met",
+    "followup_only_denominator": "followup_only",
+}
+
+
+def _paired(shared: dict[str, int]) -> dict[str, float]:
+    if not shared["pairs"]:
+        return {**{column: np.nan for column in OVERLAP_COUNTS}, "paired_p_value": np.nan}
+    return {
+        **{column: shared[key] for column, key in OVERLAP_COUNTS.items()},
+        "paired_p_value": mcnemar_exact_test(shared["paired_b"], shared["paired_c"]),
+    }
 
 
 def _distribution(name: str, item: Item, baseline: pd.DataFrame, followup: pd.DataFrame) -> pd.DataFrame:
@@ -221,13 +258,23 @@ def compare_rounds(
         - ``baseline_ci_low``, ``baseline_ci_high``, ``followup_ci_low``, ``followup_ci_high``: each round's
           Wilson 95% interval (:func:`auditkit.stats.proportions.proportion_ci` of its counts; missing when
           nobody answered), so that a chart draws them rather than working them out;
-        - ``difference``, ``diff_ci_low``, ``diff_ci_high``: follow-up minus baseline with its 95% interval;
-        - ``p_value``, ``p_adjusted``, ``test``: Fisher's exact test (adjusted later, with the round's
-          other p-values, by :func:`adjust_round_p_values`);
-        - ``verdict`` (:func:`decide_verdict`) and ``caution`` (:func:`describe_caution`);
-        - ``paired_pairs``, ``paired_b``, ``paired_c``, ``paired_p_value``, ``paired_p_adjusted``: McNemar's
-          exact test on records linked across the rounds (missing without a linking item);
-        - ``mw_u``, ``mw_p_value``, ``mw_p_adjusted``: Mann–Whitney U for ordinal items (missing otherwise).
+        - ``difference``, ``diff_ci_low``, ``diff_ci_high``, ``p_value``, ``test``, ``primary_test``, ``overlap``:
+          follow-up minus baseline with the unadjusted 95% interval and p-value of the item's primary test, which
+          follows from how many records the rounds share (``overlap``: none, all or some;
+          :func:`auditkit.analysis.comparison_tests.primary_test`);
+        - ``p_adjusted`` and ``verdict``: filled in by :func:`adjust_round_p_values` (until then missing and
+          :data:`NO_CLEAR_CHANGE`); ``caution`` (:func:`describe_caution`);
+        - the records counted in both rounds (missing when none are): ``paired_pairs``, met in both
+          (``paired_both``), at baseline only (``paired_b``), at follow-up only (``paired_c``), in neither
+          (``paired_neither``), and those counted in one round only (``baseline_only_numerator`` of
+          ``baseline_only_denominator`` met, and the same for ``followup_only_``) (:data:`OVERLAP_COUNTS`);
+          ``paired_p_value``, McNemar's exact test on the pairs; ``overlap_z``, the partially overlapping z statistic;
+        - ``mw_u``, ``mw_p_value``, ``mw_method``, ``mw_superiority``, ``mw_superiority_ci_low``,
+          ``mw_superiority_ci_high``: Mann–Whitney for ordinal items, exact when small, with the probability that a
+          follow-up answer is higher than a baseline one (:func:`auditkit.stats.ranks.rank_sum_test`; missing and
+          ``""`` otherwise);
+        - ``detectable_change``, ``detectable_method``: the smallest change rounds of these sizes detect with 80%
+          power at the baseline's proportion (:func:`auditkit.stats.power.detectable_change`).
     """
     common, only_baseline, only_followup = _common_items(baseline, followup)
     rows, distributions = [], []
@@ -237,9 +284,10 @@ def compare_rounds(
         after = followup.indicator(name, item.id)
         x1, n1 = int(after["numerator"]), int(after["denominator"])
         x2, n2 = int(before["numerator"]), int(before["denominator"])
-        interval = difference_ci(x1, n1, x2, n2).iloc[0]
+        shared = shared_records(item, codebook, baseline_records[name], followup_records[name])
         baseline_ci = proportion_ci(x2, n2).iloc[0]
         followup_ci = proportion_ci(x1, n1).iloc[0]
+        power = detectable_change(before["proportion"], n2, n1, power=POWER, alpha=SIGNIFICANCE).iloc[0]
         row = {
             "instrument": name,
             "item": item.id,
@@ -256,18 +304,14 @@ def compare_rounds(
             "followup_proportion": after["proportion"],
             "followup_ci_low": followup_ci["ci_low"],
             "followup_ci_high": followup_ci["ci_high"],
-            "difference": interval["difference"],
-            "diff_ci_low": interval["diff_ci_low"],
-            "diff_ci_high": interval["diff_ci_high"],
-            "p_value": fisher_exact_test(x1, n1, x2, n2),
+            **primary_test(shared, x1, n1, x2, n2),
             "p_adjusted": np.nan,
-            "test": FISHER,
-            "verdict": decide_verdict(interval["diff_ci_low"], interval["diff_ci_high"], item.lower_is_better),
+            "verdict": NO_CLEAR_CHANGE,
             "caution": describe_caution(min(n1, n2), codebook),
-            **_paired(item, codebook, baseline_records[name], followup_records[name]),
-            "paired_p_adjusted": np.nan,
+            **_paired(shared),
             **_ordinal(item, baseline_records[name], followup_records[name]),
-            "mw_p_adjusted": np.nan,
+            "detectable_change": power["detectable_change"],
+            "detectable_method": power["method"],
         }
         rows.append(row)
         if item.ordinal:
@@ -285,32 +329,33 @@ def compare_rounds(
     )
 
 
+def _adjusted(frame: pd.DataFrame) -> pd.DataFrame:
+    adjusted = frame.copy()
+    values = frame["p_value"].to_numpy(dtype=float)
+    adjusted["p_adjusted"] = adjust_bh(values) if len(values) else values
+    return adjusted
+
+
 def adjust_round_p_values(
     comparison: pd.DataFrame | None, trend: pd.DataFrame | None, areas: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame]:
-    """Benjamini–Hochberg over every p-value of the round at once; returns adjusted copies.
+    """Benjamini–Hochberg within each family of the round's tests; each compared item's verdict; adjusted copies.
+
+    The families: the comparison's primary tests (one per compared item, :data:`FAMILY`), the tests for trend,
+    and the tests between areas. Secondary tests (McNemar's beside an overlap-aware test, Mann–Whitney) are
+    reported unadjusted, outside any family. Each compared item's verdict then follows its adjusted p-value
+    (:func:`decide_verdict`).
 
     Returns
     -------
     tuple
-        Copies of ``(comparison, trend, areas)``, ``*_adjusted`` columns as R ``p.adjust(p, "BH")``; None stays None.
+        Copies of ``(comparison, trend, areas)`` with ``p_adjusted`` as R ``p.adjust(p, "BH")`` within each frame,
+        and the comparison's ``verdict`` decided; None stays None.
     """
-    places = []
     if comparison is not None:
-        places += [
-            (0, "p_value", "p_adjusted"),
-            (0, "paired_p_value", "paired_p_adjusted"),
-            (0, "mw_p_value", "mw_p_adjusted"),
+        comparison = _adjusted(comparison)
+        comparison["verdict"] = [
+            decide_verdict(row.p_adjusted, row.difference, row.lower_is_better)
+            for row in comparison.itertuples(index=False)
         ]
-    if trend is not None:
-        places.append((1, "p_value", "p_adjusted"))
-    places.append((2, "p_value", "p_adjusted"))
-    frames = [None if frame is None else frame.copy() for frame in (comparison, trend, areas)]
-    values = np.concatenate([frames[index][column].to_numpy(dtype=float) for index, column, _ in places])
-    adjusted = adjust_bh(values) if len(values) else values
-    start = 0
-    for index, _column, target in places:
-        size = len(frames[index])
-        frames[index][target] = adjusted[start : start + size]
-        start += size
-    return frames[0], frames[1], frames[2]
+    return comparison, None if trend is None else _adjusted(trend), _adjusted(areas)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditkit.config.indicator_codebook import IndicatorCodebook
+from auditkit.config.indicator_codebook import POLARITIES, IndicatorCodebook
 from auditkit.errors import DataValidationError
 from auditkit.read.indicator_checks import check_indicator_table, usable_rows
 from auditkit.read.indicator_tables import TABLE_COLUMNS, find_duplicate_rows
@@ -101,12 +101,16 @@ def benchmark_verdict(ci_low: float, ci_high: float, benchmark: float, polarity:
     ``lower`` (the area against the benchmark), which are ``better`` or ``worse`` when the measure has
     a polarity (``higher_is_better`` or ``lower_is_better``). None when the interval is missing.
 
+    Any other ``polarity`` raises ``ValueError`` naming the allowed ones (a typo once read as ``neither``).
+
     Returns
     -------
     str or None
         One of :data:`VERDICTS` (``similar``, ``higher``, ``lower``, ``better`` or ``worse``), or None when
         ``ci_low``, ``ci_high`` or ``benchmark`` is missing.
     """
+    if polarity not in POLARITIES:
+        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}, not {polarity!r}")
     if any(pd.isna(value) for value in (ci_low, ci_high, benchmark)):
         return None
     if ci_low <= benchmark <= ci_high:

@@ -23,6 +23,7 @@ from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
 from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.quotes import QuoteSelection, identifying_values, select_quotes
+from auditkit.analysis.round_power import NEXT_ROUND_COLUMNS, plan_next_round
 from auditkit.analysis.trend import TREND_COLUMNS, trend_over_rounds
 from auditkit.config.build_time import run_time
 from auditkit.config.history import load_history
@@ -39,10 +40,12 @@ class Analysis:
     """One round analysed. ``records`` hold identifiers: they are for the analyst, never published.
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
-    one before, ``trend`` the test for trend when there are three or more rounds, and
-    ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
-    its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``), and
-    ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the briefing's footer shows both.
+    one before, ``trend`` the test for trend when there are three or more rounds,
+    ``area_tests`` this round's areas against each other, and ``next_round`` the records each item needs in a
+    round to detect the change the parameters set (:func:`auditkit.analysis.round_power.plan_next_round`).
+    ``inputs`` lists every input file with its SHA-256, as read for this analysis (empty when it was computed
+    with ``reuse=False``), and ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the
+    briefing's footer shows both.
     ``published`` is True for the protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
     """
 
@@ -55,6 +58,7 @@ class Analysis:
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
+    next_round: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(NEXT_ROUND_COLUMNS)))
     inputs: tuple[dict[str, str], ...] = ()
     analysed_at: dt.datetime | None = None
     published: bool = False
@@ -214,5 +218,10 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
     return dataclasses.replace(
-        current, history=tuple(analyses[:-1]), comparison=comparison, trend=trend, area_tests=areas
+        current,
+        history=tuple(analyses[:-1]),
+        comparison=comparison,
+        trend=trend,
+        area_tests=areas,
+        next_round=plan_next_round(current.findings),
     )

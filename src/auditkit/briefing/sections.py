@@ -16,15 +16,13 @@ from typing import Any
 import pandas as pd
 
 import auditkit
-from auditkit.analysis.comparison import NO_CLEAR_CHANGE, SMALL_DENOMINATOR
 from auditkit.analysis.round_analysis import Analysis
+from auditkit.briefing.change_text import change_rows, change_since_baseline, power_sentence
 from auditkit.briefing.charts import chart_change, chart_proportions
 from auditkit.briefing.indicator_charts import chart_indicator_funnel, chart_indicator_trend
 from auditkit.briefing.wording import (
     describe_areas,
-    describe_change,
     describe_finding,
-    describe_pairs,
     describe_status,
     finding_values,
     format_count,
@@ -33,7 +31,6 @@ from auditkit.briefing.wording import (
     format_month,
     format_p,
     format_percent,
-    format_points,
 )
 from auditkit.config.indicator_codebook import RBA_QUESTIONS
 from auditkit.publish.protection import SUPPRESSED
@@ -99,7 +96,12 @@ def _methodology(analysis: Analysis) -> dict[str, Any]:
             by_area=describe_areas(counts.by_area, symbol=symbol),
         )
         instruments.append(
-            {"title": codebook.title, "text": round_.briefing.methodology.get(name, ""), "summary": summary}
+            {
+                "title": codebook.title,
+                "text": round_.briefing.methodology.get(name, ""),
+                "summary": summary,
+                "power": power_sentence(analysis, name),
+            }
         )
     return {
         "instruments": instruments,
@@ -127,18 +129,6 @@ def _quotes(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _clear_change(analysis: Analysis, instrument: str, item_id: str) -> list[str]:
-    """The change since the baseline as a sentence, only when the evidence shows a clear change."""
-    if analysis.comparison is None:
-        return []
-    items = analysis.comparison.items
-    match = items[(items["instrument"] == instrument) & (items["item"] == item_id)]
-    if match.empty or match.iloc[0]["verdict"] in (NO_CLEAR_CHANGE, SUPPRESSED):
-        return []
-    plural = analysis.round.instruments[instrument].codebook.plural
-    return [f"Since {format_month(analysis.history[-1].round.period_end)}: {describe_change(match.iloc[0], plural)}"]
-
-
 @section("key_findings")
 def _key_findings(analysis: Analysis) -> dict[str, Any]:
     findings = analysis.findings
@@ -147,71 +137,13 @@ def _key_findings(analysis: Analysis) -> dict[str, Any]:
     for key_finding in findings.round.key_findings:
         row = findings.indicator(key_finding.instrument, key_finding.item.id)
         sentences = [describe_finding(key_finding.item, row, symbol)]
-        sentences.extend(_clear_change(analysis, key_finding.instrument, key_finding.item.id))
+        sentences.extend(change_since_baseline(analysis, key_finding.instrument, key_finding.item.id))
         for name, item in key_finding.also:
             sentences.append(describe_finding(item, findings.indicator(name, item.id), symbol))
-            sentences.extend(_clear_change(analysis, name, item.id))
+            sentences.extend(change_since_baseline(analysis, name, item.id))
         recommendation = key_finding.recommendation.format(**finding_values(row, symbol))
         entries.append({"sentences": sentences, "recommendation": recommendation})
     return {"findings": entries, "closing": findings.round.briefing.closing}
-
-
-def _fraction(numerator: Any, denominator: Any, proportion: Any, symbol: str) -> str:
-    """'2/10 (20%)', with the symbol for anything disclosure control hid."""
-    percent = symbol if pd.isna(proportion) else format_percent(proportion)
-    return f"{format_count(numerator, symbol)}/{format_count(denominator, symbol)} ({percent})"
-
-
-def _lower_first(text: str) -> str:
-    return text[0].lower() + text[1:]
-
-
-def _change_rows(analysis: Analysis, name: str, items: pd.DataFrame) -> dict[str, Any]:
-    codebook = analysis.round.instruments[name].codebook
-    symbol = analysis.round.disclosure.symbol
-    clear, unclear, hidden, table = [], [], [], []
-    for _, row in items.iterrows():
-        caution = f" {row['caution'][0].upper()}{row['caution'][1:]}." if row["caution"] else ""
-        if row["verdict"] == SUPPRESSED:
-            hidden.append(_lower_first(row["measure"]))
-        elif row["verdict"] != NO_CLEAR_CHANGE:
-            pairs = describe_pairs(row, codebook.plural)
-            clear.append(f"{describe_change(row, codebook.plural)}{caution}{' ' + pairs if pairs else ''}")
-        else:
-            unclear.append(_lower_first(row["measure"]))
-        shown = row["verdict"] != SUPPRESSED
-        table.append(
-            {
-                "label": row["label"],
-                "lower_is_better": bool(row["lower_is_better"]),
-                "baseline": _fraction(
-                    row["baseline_numerator"], row["baseline_denominator"], row["baseline_proportion"], symbol
-                ),
-                "followup": _fraction(
-                    row["followup_numerator"], row["followup_denominator"], row["followup_proportion"], symbol
-                ),
-                "change": f"{format_points(row['difference'])} ({format_points(row['diff_ci_low'])} to "
-                f"{format_points(row['diff_ci_high'])})"
-                if shown
-                else symbol,
-                "p_adjusted": format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") if shown else symbol,
-                "verdict": row["verdict"],
-                "caution": row["caution"] if shown else "",
-            }
-        )
-    note = ""
-    if any(row["caution"] for row in table):
-        note = (
-            f"* Indicative only: fewer than {SMALL_DENOMINATOR} {codebook.plural} had an answer for this "
-            f"standard in at least one of the rounds."
-        )
-    return {
-        "clear_changes": clear,
-        "no_clear_change": unclear,
-        "not_shown": hidden,
-        "table": table,
-        "caution_note": note,
-    }
 
 
 def _trend_rows(analysis: Analysis) -> list[dict[str, Any]]:
@@ -249,9 +181,11 @@ def _change(analysis: Analysis) -> dict[str, Any]:
         title = instrument.codebook.title
         charted = items[items["verdict"] != SUPPRESSED]
         figure = chart_change(charted, title, baseline_label, followup_label) if len(charted) else None
-        instruments.append({"title": title, "figure": figure, **_change_rows(analysis, name, items)})
+        rows = change_rows(analysis, name, items, len(comparison.items))
+        instruments.append({"title": title, "figure": figure, **rows})
     return {
         "comparison": comparison,
+        "comparisons": len(comparison.items),
         "baseline_label": baseline_label,
         "followup_label": followup_label,
         "instruments": instruments,

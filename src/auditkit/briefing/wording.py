@@ -8,14 +8,19 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from auditkit.analysis.comparison import FAMILY_LEVEL
+from auditkit.analysis.comparison_tests import FISHER, MCNEMAR, OVERLAP_Z
 from auditkit.config.codebook import Item
+from auditkit.config.power_settings import POWER, SIGNIFICANCE
 from auditkit.formatting import format_date, format_percent, is_missing
 
 __all__ = [
+    "TEST_WORDS",
     "describe_areas",
     "describe_change",
     "describe_finding",
     "describe_pairs",
+    "describe_power",
     "describe_status",
     "finding_values",
     "format_count",
@@ -25,9 +30,17 @@ __all__ = [
     "format_p",
     "format_percent",
     "format_points",
+    "is_apparent",
     "is_missing",
     "join_words",
 ]
+
+#: How a sentence names each primary test before its p-value: "Fisher's exact p = 0.030".
+TEST_WORDS = {
+    FISHER: "Fisher's exact",
+    MCNEMAR: "McNemar's exact",
+    OVERLAP_Z: "partially overlapping samples z-test",
+}
 
 
 def format_interval(low: float | None, high: float | None) -> str:
@@ -185,31 +198,52 @@ def format_p(p_value: float | None) -> str:
     return f"p = {Decimal(repr(float(p_value))).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP)}"
 
 
-def describe_change(row: Mapping[str, Any], plural: str) -> str:
+def is_apparent(row: Mapping[str, Any]) -> bool:
+    """Whether a change looks real on its own but not once the family of comparisons is allowed for.
+
+    Returns
+    -------
+    bool
+        True when the primary test's p-value is below 0.05 and its adjusted p-value is not.
+    """
+    p_value, adjusted = row.get("p_value"), row.get("p_adjusted")
+    clear = not is_missing(adjusted) and adjusted < FAMILY_LEVEL
+    return not is_missing(p_value) and p_value < FAMILY_LEVEL and not clear
+
+
+def describe_change(row: Mapping[str, Any], plural: str, comparisons: int | None = None) -> str:
     """One item's change between rounds as a sentence.
 
-    'Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points
-    (95% CI 13 to 77; Fisher's exact p = 0.030).'
+    'Toolkit use rose from 2 of 10 cases (20%) to 9 of 12 (75%): a rise of 55 points (95% CI 13 to 77;
+    partially overlapping samples z-test p = 0.010, adjusted p = 0.087; with 17 comparisons this could be chance).'
 
-    ``row`` is a row of a comparison's items (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`).
+    ``row`` is a row of a comparison's items (:data:`auditkit.analysis.comparison.COMPARISON_COLUMNS`);
+    ``comparisons`` the size of its family (the number of items compared).
 
     Returns
     -------
     str
-        The sentence above: each round's counts and percentage, the difference in points with its Newcombe
-        hybrid score 95% interval (:func:`auditkit.stats.inference.difference_ci`) and Fisher's exact p-value
-        (as R ``fisher.test``); for an item where lower is better, ``' Lower is better here, so this is an
-        improvement.'`` (or ``'a worsening.'``) is added.
+        The sentence above: each round's counts and percentage, the difference in points with the primary test's
+        unadjusted 95% interval, its p-value (named for the test: Fisher's exact, McNemar's exact or the partially
+        overlapping samples z-test) and its Benjamini–Hochberg adjusted p-value; when the p-value is below 0.05 but
+        the adjusted one is not (:func:`is_apparent`), ``'; with 17 comparisons this could be chance'``; for an item
+        where lower is better and a clear change, ``' Lower is better here, so this is an improvement.'`` (or
+        ``'a worsening.'``) is added.
     """
     difference = float(row["difference"])
     verb, noun = ("rose", "rise") if difference > 0 else ("fell", "fall") if difference < 0 else ("stayed", "change")
     points = format_points(abs(difference))
+    test = TEST_WORDS.get(row.get("primary_test", FISHER), TEST_WORDS[FISHER])
+    adjusted = "" if is_missing(row.get("p_adjusted")) else f", adjusted {format_p(row['p_adjusted'])}"
+    chance = ""
+    if is_apparent(row):
+        chance = f"; with {comparisons} comparisons this could be chance" if comparisons else "; this could be chance"
     sentence = (
         f"{row['measure']} {verb} from {int(row['baseline_numerator'])} of {int(row['baseline_denominator'])} "
         f"{plural} ({format_percent(row['baseline_proportion'])}) to {int(row['followup_numerator'])} of "
         f"{int(row['followup_denominator'])} ({format_percent(row['followup_proportion'])}): a {noun} of {points} "
         f"points (95% CI {format_points(row['diff_ci_low'])} to {format_points(row['diff_ci_high'])}; "
-        f"Fisher's exact {format_p(row['p_value'])})."
+        f"{test} {format_p(row['p_value'])}{adjusted}{chance})."
     )
     if row["lower_is_better"] and row["verdict"] == "improved":
         sentence += " Lower is better here, so this is an improvement."
@@ -234,6 +268,39 @@ def describe_pairs(row: Mapping[str, Any], plural: str) -> str:
         f"Of the {int(pairs)} {plural} audited in both rounds, {int(row['paired_c'])} met the standard only at "
         f"follow-up and {int(row['paired_b'])} only at baseline (McNemar's exact {format_p(row['paired_p_value'])})."
     )
+
+
+def _span(low: str, high: str) -> str:
+    return low if low == high else f"{low} to {high}"
+
+
+def describe_power(detectable: Iterable[float], sizes: Iterable[int], change: float, plural: str) -> str:
+    """The power of the rounds in one plain sentence, or '' when there is nothing to say.
+
+    ``detectable`` holds each compared item's smallest detectable change (none without a baseline), ``sizes``
+    the records each item needs in a round to detect ``change``; hidden or missing figures are left out.
+
+    Returns
+    -------
+    str
+        Such as ``'Rounds of this size could reliably detect (with 80% power, in a two-sided test at the 5%
+        level) only changes of 49 to 66 points; to detect a change of 20 points, each round would need about 75
+        to 98 cases.'``; without detectable changes, ``'To detect a change of 20 points (with 80% power, …), each
+        round would need about 75 to 98 cases.'``
+    """
+    changes = sorted(float(value) for value in detectable if not is_missing(value))
+    counts = sorted(int(value) for value in sizes if not is_missing(value))
+    if not counts:
+        return ""
+    condition = f"with {format_percent(POWER)} power, in a two-sided test at the {format_percent(SIGNIFICANCE)} level"
+    need = f"each round would need about {_span(str(counts[0]), str(counts[-1]))} {plural}"
+    if changes:
+        smallest = _span(format_points(changes[0]), format_points(changes[-1]))
+        return (
+            f"Rounds of this size could reliably detect ({condition}) only changes of {smallest} points; to detect a "
+            f"change of {format_points(change)} points, {need}."
+        )
+    return f"To detect a change of {format_points(change)} points ({condition}), {need}."
 
 
 def describe_status(status: str) -> str:

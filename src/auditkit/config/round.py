@@ -25,6 +25,7 @@ from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator
 from auditkit.config.input_files import file_problem, resolve_path, shown_path
 from auditkit.config.links import checked_url
 from auditkit.config.model_check import check_model
+from auditkit.config.power_settings import PowerSettings
 from auditkit.config.redact_list import check_redact_list
 from auditkit.config.workbook import resolve_codebook
 from auditkit.config.yaml_reader import read_yaml
@@ -159,6 +160,7 @@ class _ParametersFile(_Strict):
     redact: tuple[str, ...] = ()
     actions: tuple[dict[str, Any], ...] = ()
     briefing: _Briefing = _Briefing()
+    power: PowerSettings = PowerSettings()
 
 
 def _read_parameters_file(path: Path) -> _ParametersFile:
@@ -241,6 +243,7 @@ class Round:
     key_findings: tuple[KeyFinding, ...]
     actions: tuple[Action, ...]
     path: Path
+    power: PowerSettings = PowerSettings()
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -402,4 +405,5 @@ def load_round(path: str | Path) -> Round:
         key_findings=_key_findings(path, parameters.briefing, instruments),
         actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
         path=path,
+        power=parameters.power,
     )

@@ -12,9 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from auditkit.analysis.comparison import FAMILY, FAMILY_LEVEL
+from auditkit.analysis.comparison_tests import MANN_WHITNEY, PRIMARY, item_tests
 from auditkit.analysis.findings import ALL_AREAS, Findings
 from auditkit.analysis.indicator_tables import ROW_COLUMNS, IndicatorTableFindings
 from auditkit.analysis.round_analysis import Analysis
+from auditkit.config.power_settings import POWER, SIGNIFICANCE
 
 __all__ = ["analysis_to_dict", "findings_to_dict", "indicator_table_to_dict", "json_scalar"]
 
@@ -150,22 +153,61 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
     }
 
 
-def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, Any]:
-    paired = None
-    if not pd.isna(row["paired_pairs"]):
-        paired = {key: json_scalar(row[f"paired_{key}"]) for key in ("pairs", "b", "c", "p_value", "p_adjusted")}
-    mann_whitney = None
-    if not pd.isna(row["mw_u"]):
-        shares = distributions[
-            (distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])
-        ]
-        mann_whitney = {
-            "u": json_scalar(row["mw_u"]),
-            "p_value": json_scalar(row["mw_p_value"]),
-            "p_adjusted": json_scalar(row["mw_p_adjusted"]),
-            "baseline_distribution": dict(zip(shares["value"], map(json_scalar, shares["baseline_count"]))),
-            "followup_distribution": dict(zip(shares["value"], map(json_scalar, shares["followup_count"]))),
+def _overlap_entry(row: pd.Series) -> dict[str, Any] | None:
+    """The records the rounds share for the item, cross-classified; None when they share none."""
+    if row["overlap"] == "none":
+        return None
+    return {
+        "shared": row["overlap"],
+        "pairs": json_scalar(row["paired_pairs"]),
+        "met_in_both": json_scalar(row["paired_both"]),
+        "met_at_baseline_only": json_scalar(row["paired_b"]),
+        "met_at_followup_only": json_scalar(row["paired_c"]),
+        "met_in_neither": json_scalar(row["paired_neither"]),
+        "baseline_only": {
+            "numerator": json_scalar(row["baseline_only_numerator"]),
+            "denominator": json_scalar(row["baseline_only_denominator"]),
+        },
+        "followup_only": {
+            "numerator": json_scalar(row["followup_only_numerator"]),
+            "denominator": json_scalar(row["followup_only_denominator"]),
+        },
+    }
+
+
+def _test_entries(row: pd.Series, tests: pd.DataFrame, distributions: pd.DataFrame) -> dict[str, Any]:
+    """Each test of one item under its own key: name, role, statistic, p-value (and the primary's adjusted p)."""
+    entries = {}
+    for test in tests.itertuples(index=False):
+        entry = {
+            "name": test.name,
+            "role": test.role,
+            "statistic": json_scalar(test.statistic),
+            "p_value": json_scalar(test.p_value),
         }
+        if test.role == PRIMARY:
+            entry["p_adjusted"] = json_scalar(test.p_adjusted)
+        if test.test == MANN_WHITNEY:
+            entry.update(
+                {
+                    "method": row["mw_method"],
+                    "superiority": json_scalar(row["mw_superiority"]),
+                    "superiority_ci_low": json_scalar(row["mw_superiority_ci_low"]),
+                    "superiority_ci_high": json_scalar(row["mw_superiority_ci_high"]),
+                }
+            )
+            if not pd.isna(row["mw_u"]):  # hidden with either round's distribution: then so are the answers
+                shares = distributions[
+                    (distributions["instrument"] == row["instrument"]) & (distributions["item"] == row["item"])
+                ]
+                for side in ("baseline", "followup"):
+                    counts = map(json_scalar, shares[f"{side}_count"])
+                    entry[f"{side}_distribution"] = dict(zip(shares["value"], counts))
+        entries[test.test] = entry
+    return entries
+
+
+def _comparison_entry(row: pd.Series, tests: pd.DataFrame, distributions: pd.DataFrame) -> dict[str, Any]:
     return {
         "instrument": row["instrument"],
         "item": row["item"],
@@ -182,12 +224,34 @@ def _comparison_entry(row: pd.Series, distributions: pd.DataFrame) -> dict[str, 
                 "p_value",
                 "p_adjusted",
                 "test",
+                "primary_test",
                 "verdict",
                 "caution",
             )
         },
-        "paired": paired,
-        "mann_whitney": mann_whitney,
+        "family": FAMILY,
+        "overlap": _overlap_entry(row),
+        "tests": _test_entries(row, tests, distributions),
+        "power": {
+            "detectable_change": json_scalar(row["detectable_change"]),
+            "method": row["detectable_method"],
+        },
+    }
+
+
+def _power_entries(analysis: Analysis) -> dict[str, Any]:
+    """The power settings and, per instrument and item, the records the next round needs."""
+    items: dict[str, dict[str, Any]] = {}
+    for row in analysis.next_round.itertuples(index=False):
+        items.setdefault(row.instrument, {})[row.item] = {
+            "n_per_round": json_scalar(row.n_per_round),
+            "method": row.method,
+        }
+    return {
+        "power": POWER,
+        "significance": SIGNIFICANCE,
+        "change": analysis.round.power.change,
+        "next_round": items,
     }
 
 
@@ -201,8 +265,13 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     -------
     dict
         Keys ``round``, ``instruments`` (per instrument its counts, indicators with ``by_area`` and
-        ``distribution``, and ``area_tests``), ``disclosure``, and when present ``comparison``,
-        ``indicator_tables``, ``actions`` and ``trend``.
+        ``distribution``, and ``area_tests``), ``disclosure``, and when present ``power`` (the power and
+        level every power figure assumes, the change the parameters set, and per instrument and item the records
+        each round needs: ``next_round``), ``comparison`` (its ``family``: the Benjamini–Hochberg family
+        of the items' primary tests, and per item its figures, ``primary_test``, ``overlap`` (the records the
+        rounds share), ``tests`` (each test's result under its key: ``fisher``, ``mcnemar``,
+        ``partially_overlapping_z``, ``mann_whitney``) and ``power``), ``indicator_tables``, ``actions`` and
+        ``trend``.
     """
     document = findings_to_dict(analysis.findings)
     rule = analysis.round.disclosure
@@ -225,12 +294,28 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         }
     comparison = analysis.comparison
     if comparison is not None:
+        tests = item_tests(comparison.items)
         document["comparison"] = {
             "baseline": {"id": comparison.baseline_id, "title": comparison.baseline_title},
-            "items": [_comparison_entry(row, comparison.distributions) for _, row in comparison.items.iterrows()],
+            "family": {
+                "name": FAMILY,
+                "method": "Benjamini–Hochberg",
+                "tests": len(comparison.items),
+                "level": FAMILY_LEVEL,
+            },
+            "items": [
+                _comparison_entry(
+                    row,
+                    tests[(tests["instrument"] == row["instrument"]) & (tests["item"] == row["item"])],
+                    comparison.distributions,
+                )
+                for _, row in comparison.items.iterrows()
+            ],
             "only_in_baseline": list(comparison.only_in_baseline),
             "only_in_followup": list(comparison.only_in_followup),
         }
+    if not analysis.next_round.empty:
+        document["power"] = _power_entries(analysis)
     if analysis.indicator_tables:
         document["indicator_tables"] = {
             name: indicator_table_to_dict(table) for name, table in analysis.indicator_tables.items()

@@ -16,7 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from auditkit.analysis.comparison import Comparison, describe_caution
+from auditkit.analysis.comparison import OVERLAP_COUNTS, Comparison, describe_caution
 from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
 from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
@@ -50,9 +50,15 @@ _COMPARISON_FIGURES = (
     "diff_ci_high",
     "p_value",
     "p_adjusted",
+    "overlap_z",
+    "detectable_change",
 )
-_PAIRED_FIGURES = ("paired_pairs", "paired_b", "paired_c", "paired_p_value", "paired_p_adjusted")
-_ORDINAL_FIGURES = ("mw_u", "mw_p_value", "mw_p_adjusted")
+#: The counts of re-audited records (and of those audited in one round only) and the figures that rest on them:
+#: hidden when any such count is from 1 to ``min_count``. An item whose rounds share records has its primary test
+#: resting on them too (:data:`_PRIMARY_ON_PAIRS`).
+_PAIRED_FIGURES = (*OVERLAP_COUNTS, "paired_p_value")
+_PRIMARY_ON_PAIRS = ("diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "overlap_z")
+_ORDINAL_FIGURES = ("mw_u", "mw_p_value", "mw_superiority", "mw_superiority_ci_low", "mw_superiority_ci_high")
 
 
 def _protect_counts(counts: RecordCounts, rule: DisclosureRule) -> RecordCounts:
@@ -166,42 +172,39 @@ def _hidden_distributions(findings: Findings) -> set[tuple[str, str]]:
 
 def _protect_comparison(comparison: Comparison, before: Findings, after: Findings, rule: DisclosureRule) -> Comparison:
     items = comparison.items.copy()
-    for column in (
-        "baseline_numerator",
-        "followup_numerator",
-        "baseline_denominator",
-        "followup_denominator",
-        "paired_pairs",
-        "paired_b",
-        "paired_c",
-    ):
+    for column in ("baseline_numerator", "followup_numerator", "baseline_denominator", "followup_denominator"):
+        items[column] = items[column].astype("Float64").astype("Int64")
+    for column in OVERLAP_COUNTS:
         items[column] = items[column].astype("Float64").astype("Int64")
     hidden = _total_hidden(before) | _total_hidden(after)
     keys = list(zip(items["instrument"], items["item"]))
     totals = np.array([key in hidden for key in keys], dtype=bool)
     items.loc[totals, list(_COMPARISON_FIGURES)] = pd.NA
     items.loc[totals, "verdict"] = SUPPRESSED
-    # A denominator each round hides stays hidden here (beside the records, it gives the unanswered count).
+    # A denominator each round hides stays hidden here (beside the records, it gives the unanswered count), and
+    # so does the smallest detectable change, which rests on it.
     for side, findings in (("baseline", before), ("followup", after)):
         rows = findings.indicators
         gone = rows[(rows["area"] == ALL_AREAS) & rows["denominator_suppressed"].astype(bool)]
         hidden_denominators = set(zip(gone["instrument"], gone["item"]))
-        items.loc[np.array([key in hidden_denominators for key in keys], dtype=bool), f"{side}_denominator"] = pd.NA
+        denominators = np.array([key in hidden_denominators for key in keys], dtype=bool)
+        items.loc[denominators, [f"{side}_denominator", "detectable_change"]] = pd.NA
     # The caution names the smaller number of answers in words ("seven cases"): not when it is hidden.
     vague = (items["baseline_denominator"].isna() | items["followup_denominator"].isna()) & items["caution"].ne("")
     items.loc[vague, "caution"] = [
         describe_caution(None, after.round.instruments[name].codebook) for name in items.loc[vague, "instrument"]
     ]
-    small = [
-        rule.active
-        and any(
-            1 <= value <= rule.min_count
-            for value in (row.paired_b, row.paired_c, row.paired_pairs)
-            if not pd.isna(value)
-        )
-        for row in items.itertuples()
-    ]
-    items.loc[np.array(small, dtype=bool) | totals, list(_PAIRED_FIGURES)] = pd.NA
+    small = np.array(
+        [
+            rule.active and any(1 <= value <= rule.min_count for value in counts if not pd.isna(value))
+            for counts in items[list(OVERLAP_COUNTS)].itertuples(index=False)
+        ],
+        dtype=bool,
+    )
+    items.loc[small | totals, list(_PAIRED_FIGURES)] = pd.NA
+    on_pairs = small & (items["overlap"] != "none").to_numpy()
+    items.loc[on_pairs, list(_PRIMARY_ON_PAIRS)] = pd.NA
+    items.loc[on_pairs, "verdict"] = SUPPRESSED
     ordinal = _hidden_distributions(before) | _hidden_distributions(after)
     items.loc[np.array([key in ordinal for key in keys], dtype=bool) | totals, list(_ORDINAL_FIGURES)] = pd.NA
     distributions = comparison.distributions.copy()
@@ -211,6 +214,19 @@ def _protect_comparison(comparison: Comparison, before: Findings, after: Finding
             flags = suppress_table(pd.DataFrame({"count": rows[column].to_numpy()}), rule)["count"].to_numpy()[:-1]
             distributions.loc[rows.index[flags], column] = pd.NA
     return dataclasses.replace(comparison, items=items, distributions=distributions)
+
+
+def _protect_next_round(next_round: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    """The size the next round needs rests on the round's numerator and denominator for the item."""
+    rows = findings.indicators
+    totals = rows[rows["area"] == ALL_AREAS]
+    gone = totals[totals["suppressed"].astype(bool) | totals["denominator_suppressed"].astype(bool)]
+    hidden = set(zip(gone["instrument"], gone["item"]))
+    protected = next_round.copy()
+    protected["n_per_round"] = protected["n_per_round"].astype("Float64").astype("Int64")
+    mask = np.array([key in hidden for key in zip(next_round["instrument"], next_round["item"])], dtype=bool)
+    protected.loc[mask, "n_per_round"] = pd.NA
+    return protected
 
 
 def _protect_area_tests(area_tests: pd.DataFrame, findings: Findings) -> pd.DataFrame:
@@ -266,6 +282,7 @@ def _protect(analysis: Analysis) -> Analysis:
         comparison=comparison,
         trend=trend,
         area_tests=_protect_area_tests(analysis.area_tests, findings),
+        next_round=_protect_next_round(analysis.next_round, findings),
         indicator_tables=MappingProxyType(
             {
                 name: protect_indicator_table(table, analysis.round.disclosure)

@@ -121,16 +121,20 @@ def fisher_exact_test(x1, n1, x2, n2) -> float:
     this with a relative tolerance of 1e-14 for ties where R uses 1e-7; the two agree on the published
     examples and on the grids checked in the tests.
 
+    An empty group (``n1`` or ``n2`` zero) leaves a table with one row, in which every table with the
+    observed margins is the observed one: the p-value is 1, as R gives (``fisher.test(matrix(c(0, 3, 0, 7),
+    2))$p.value`` is 1).
+
     Returns
     -------
     float
-        The p-value; NaN when a denominator is zero.
+        The p-value, 1.0 when a group is empty.
     """
     x1, n1, x2, n2 = _count("x1", x1), _count("n1", n1), _count("x2", x2), _count("n2", n2)
     _check_within(x1, n1, "x1", "n1")
     _check_within(x2, n2, "x2", "n2")
     if n1 == 0 or n2 == 0:
-        return math.nan
+        return 1.0
     table = [[x1, n1 - x1], [x2, n2 - x2]]
     from scipy import stats  # imported when needed: scipy.stats takes a third of a second to import
 

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from auditkit.stats.contingency import as_counts
+
 __all__ = ["PROPORTION_COLUMNS", "proportion_ci"]
 
 #: Columns of :func:`proportion_ci`, in order.
@@ -36,7 +38,9 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFr
     The interval is Wilson's (1927), Journal of the American Statistical Association 22:209–212,
     computed as statsmodels ``proportion_confint(method="wilson")`` does. ``numerator`` and
     ``denominator`` are counts of equal length (scalars are accepted). A zero denominator gives a
-    missing proportion and interval rather than an error.
+    missing proportion and interval rather than an error. A count that is missing, not a whole number or
+    negative, or a numerator above its denominator, raises ``ValueError`` naming the argument: a NaN once
+    wrote the numerator −9223372036854775808, and 1.5 of 5 was reported as 1 of 5 with the proportion 0.3.
 
     Returns
     -------
@@ -47,11 +51,11 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95) -> pd.DataFr
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, not {confidence}")
     index = numerator.index if isinstance(numerator, pd.Series) else None
-    x = np.atleast_1d(np.asarray(numerator, dtype=float))
-    n = np.atleast_1d(np.asarray(denominator, dtype=float))
+    x = as_counts("numerator", numerator)
+    n = as_counts("denominator", denominator)
     if x.shape != n.shape:
         raise ValueError("numerator and denominator must have the same length")
-    if np.any(x < 0) or np.any(x > n):
+    if np.any(x > n):
         raise ValueError("each numerator must lie between 0 and its denominator")
     proportion = np.full_like(x, np.nan)
     low = np.full_like(x, np.nan)
