@@ -38,7 +38,7 @@ def test_the_size_detects_the_change_from_the_rounds_own_proportion(followup):
 
 
 def test_the_parameters_set_the_change(example_round: RoundCopy):
-    example_round.edit_parameters("instruments:\n", "power: {change: 0.4}\ninstruments:\n")
+    example_round.edit_parameters("disclosure:\n", "power: {change: 0.4}\ndisclosure:\n")
     findings = auditkit.analyse_round(example_round.parameters).findings
     plan = plan_next_round(findings).set_index("item")
     assert (plan["change"] == 0.4).all()

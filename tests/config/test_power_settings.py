@@ -16,7 +16,7 @@ def test_without_the_key_the_change_is_20_points():
 
 
 def test_the_key_sets_the_change(example_round: RoundCopy):
-    example_round.edit_parameters("instruments:\n", "power: {change: 0.3}\ninstruments:\n")
+    example_round.edit_parameters("disclosure:\n", "power: {change: 0.3}\ndisclosure:\n")
     assert auditkit.load_round(example_round.parameters).power.change == 0.3
 
 
@@ -25,7 +25,7 @@ def test_the_key_sets_the_change(example_round: RoundCopy):
     [("20", "20"), ("1.5", "1.5"), ("0", "0"), ("-0.1", "-0.1"), ("lots", "'lots'"), ("true", "true")],
 )
 def test_a_change_that_is_not_a_share_of_the_scale_is_refused(example_round: RoundCopy, value, shown):
-    example_round.edit_parameters("instruments:\n", f"power: {{change: {value}}}\ninstruments:\n")
+    example_round.edit_parameters("disclosure:\n", f"power: {{change: {value}}}\ndisclosure:\n")
     with pytest.raises(ParametersError) as caught:
         auditkit.load_round(example_round.parameters)
     assert str(caught.value).splitlines()[1] == (
@@ -35,6 +35,6 @@ def test_a_change_that_is_not_a_share_of_the_scale_is_refused(example_round: Rou
 
 
 def test_an_unknown_key_under_power_is_refused(example_round: RoundCopy):
-    example_round.edit_parameters("instruments:\n", "power: {changes: 0.2}\ninstruments:\n")
+    example_round.edit_parameters("disclosure:\n", "power: {changes: 0.2}\ndisclosure:\n")
     with pytest.raises(ParametersError, match="key 'power → changes' is not a known key; check its spelling."):
         auditkit.load_round(example_round.parameters)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, RoundCopy
+from conftest import REPO, RoundCopy, edit_text
 
 import auditkit
 from auditkit.publish.findings_files import write_findings
@@ -187,8 +187,7 @@ def test_no_identifier_or_internal_text_reaches_published_output(example_round: 
 def _with_min_count(example_round: RoundCopy, min_count: int) -> Path:
     followup = example_round.root / "parameters" / "llr-2017-followup.yaml"
     for path in (followup, example_round.parameters):
-        text = path.read_text(encoding="utf-8").replace("disclosure:\n  min_count: 0\n", "")
-        path.write_text(text.replace("instruments:\n", f"disclosure:\n  min_count: {min_count}\ninstruments:\n", 1))
+        edit_text(path, "disclosure:\n  min_count: 0\n", f"disclosure:\n  min_count: {min_count}\n")
     return followup
 
 
