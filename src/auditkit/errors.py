@@ -98,15 +98,15 @@ class DocxTemplateError(AuditkitError):
 
     def __str__(self) -> str:
         start = f"The Word template {self.path}"
-        fallback = f", or start from auditkit's own template, {self.default}" if self.default else ""
+        fallback = f" Or start from auditkit's own template, {self.default}." if self.default else ""
         if not self.styles:
-            return f"{start} {self.reason}{fallback}."
+            return f"{start} {self.reason}.{fallback}"
         names = ", ".join(f"'{name}'" for name in self.styles[:-1])
         names = f"{names} and '{self.styles[-1]}'" if names else f"'{self.styles[-1]}'"
         noun, pronoun = ("styles", "each of them") if len(self.styles) > 1 else ("style", "it")
         return (
             f"{start} has no {noun} {names}, which the Word briefing uses. In Word, apply {pronoun} to a paragraph "
-            f"of the template (Home → Styles) and save it again, so that Word saves the style with it{fallback}."
+            f"of the template (Home → Styles) and save it again: Word then saves the {noun} with it.{fallback}"
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,9 +23,11 @@ from docx.shared import Emu, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from auditkit.briefing.charts import Chart
 from auditkit.config.links import checked_url
 from auditkit.publish.safe_text import strip_invisible
+
+if TYPE_CHECKING:  # the charts module imports matplotlib, which checking a Word template does not need
+    from auditkit.briefing.charts import Chart
 
 __all__ = [
     "TABLE_STYLE",

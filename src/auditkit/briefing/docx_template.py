@@ -71,7 +71,7 @@ REQUIRED_STYLES = {
 OPTIONAL_STYLES = ("Block Text", "Hyperlink")
 #: The largest template read, in bytes: a template with a logo is well under a megabyte.
 LARGEST_TEMPLATE = 50 << 20
-#: The most a template may expand once unzipped, as a multiple of its size (real ones expand 2 to 10 times).
+#: The most a template may expand once unzipped, as a multiple of its size (auditkit's own expands 23 times).
 EXPANSION_RATIO = 100
 
 
@@ -108,19 +108,25 @@ def _read(path: Path) -> bytes:
     size = path.stat().st_size
     if size > LARGEST_TEMPLATE:
         raise _refuse(
-            path, f"is {size / (1 << 20):.0f} MB, more than a Word template needs (auditkit reads at most 50 MB)"
+            path,
+            f"is {size / (1 << 20):.0f} MB, more than a Word template needs (auditkit reads at most "
+            f"{LARGEST_TEMPLATE >> 20} MB); save it again with smaller pictures",
         )
     data = path.read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             declared = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
-        raise _refuse(path, "is not a Word document (.docx): it is not a zip archive, as every .docx is") from None
+        raise _refuse(
+            path,
+            "is not a Word document (.docx): it is not a zip archive, as every .docx is. Open it in Word and save it "
+            "as a Word Document (.docx)",
+        ) from None
     if declared > EXPANSION_RATIO * max(size, 1):
         raise _refuse(
             path,
-            f"expands to more than {EXPANSION_RATIO} times its size once unzipped (real Word documents expand 2 to 10 "
-            f"times), so it was refused unread",
+            f"expands to more than {EXPANSION_RATIO} times its size once unzipped (real Word documents expand a few "
+            f"dozen times at most), so it was refused unread",
         )
     return data
 
@@ -158,7 +164,7 @@ def _check_links(path: Path, document: Any) -> None:
         raise _refuse(
             path,
             f"refers to something outside itself ({kind}: {target}), which a published briefing may not carry: a "
-            f"reader's Word would fetch it. Remove it from the template in Word and save it again",
+            f"reader's Word would fetch or follow it. Remove it from the template in Word and save it again",
         )
 
 

@@ -122,14 +122,20 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def check_round(parameters: str | Path) -> Analysis:
-    """Load a round and its baselines and check all their data; raises listing every problem found.
+    """Load a round and its baselines and check all their data, and its Word template; raises listing every
+    problem found.
 
     Returns
     -------
     Analysis
         The round analysed (:func:`auditkit.analyse_round`), with its baselines in ``history``.
     """
-    return analyse_round(parameters)
+    analysis = analyse_round(parameters)
+    if analysis.round.docx_template is not None and "docx" in analysis.round.formats:
+        from auditkit.briefing.docx_template import load_reference  # python-docx: only for a round that needs it
+
+        load_reference(analysis.round.docx_template)
+    return analysis
 
 
 def run_round(
