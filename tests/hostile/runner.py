@@ -76,11 +76,34 @@ def _published_text(path: Path) -> str:
         result = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=False)
         return result.stdout
     if path.suffix == ".docx":
+        # Its XML parts, not its pictures: a PNG's bytes can spell anything, even a zero-width space, by chance.
         with zipfile.ZipFile(path) as archive:
-            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+            parts = [name for name in archive.namelist() if name.endswith((".xml", ".rels"))]
+            xml = "\n".join(archive.read(name).decode("utf-8", "replace") for name in parts)
+        return xml + "\n" + _docx_text(path)
     if path.suffix == ".png":
         return ""
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _docx_text(path: Path) -> str:
+    """A Word document's text as Word shows it (runs joined, so that a token split over two runs is found): the
+    paragraphs of its body, tables, headers and footers, its pictures' alt text and its properties."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception:  # not a Word document: its raw parts are searched all the same
+        return ""
+    stories = [document.element.body]
+    stories += [story._element for section in document.sections for story in (section.header, section.footer)]
+    texts = [Paragraph(paragraph, document).text for story in stories for paragraph in story.iter(qn("w:p"))]
+    texts += [drawing.get("descr", "") for drawing in document.element.body.iter(qn("wp:docPr"))]
+    properties = document.core_properties
+    texts += [properties.title or "", properties.author or "", properties.subject or ""]
+    return "\n".join(texts)
 
 
 def find_leaks(report: Path, token: str) -> list[str]:
