@@ -146,6 +146,22 @@ def _restyle(document) -> None:
     _replace(table, "tblStylePr", whole=TABLE[3])
 
 
+def _number_as_the_pdf(document) -> None:
+    """The key findings' numbers ("1.") in bold and the briefing's blue, as the PDF's list markers."""
+    numbering = document.part.numbering_part.element
+    style = document.styles["List Number"].element
+    number = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
+    instance = next(item for item in numbering.findall(qn("w:num")) if item.get(qn("w:numId")) == number)
+    abstract = instance.find(qn("w:abstractNumId")).get(qn("w:val"))
+    definition = next(
+        item for item in numbering.findall(qn("w:abstractNum")) if item.get(qn("w:abstractNumId")) == abstract
+    )
+    level = next(item for item in definition.findall(qn("w:lvl")) if item.get(qn("w:ilvl")) == "0")
+    for old in level.findall(qn("w:rPr")):
+        level.remove(old)
+    level.append(parse_xml(f'<w:rPr {_W}><w:b/><w:bCs/><w:color w:val="{ACCENT}"/></w:rPr>'))
+
+
 def make_template(path: Path) -> Path:
     """Write the default template to ``path``: python-docx's default document, restyled and emptied."""
     document = docx.Document()
@@ -159,6 +175,7 @@ def make_template(path: Path) -> Path:
     section.left_margin = section.right_margin = Mm(16)
     section.header_distance = section.footer_distance = Mm(8)
     _restyle(document)
+    _number_as_the_pdf(document)
     properties = document.core_properties
     for name in ("title", "subject", "author", "keywords", "comments", "category", "last_modified_by"):
         setattr(properties, name, "")

@@ -98,9 +98,10 @@ def _key_findings(document: Any, context: dict[str, Any]) -> None:
     add_heading(document, "Key findings and recommendations", 1)
     for finding in context["findings"]:
         first, *others = finding["sentences"]
-        add_paragraph(document, first, style="List Number", bold=True)
+        # A finding is not split over two pages (the PDF keeps each whole): each paragraph keeps with the next.
+        add_paragraph(document, first, style="List Number", bold=True).paragraph_format.keep_with_next = True
         for sentence in others:
-            add_paragraph(document, sentence, style="List Continue", bold=True)
+            add_paragraph(document, sentence, style="List Continue", bold=True).paragraph_format.keep_with_next = True
         recommendation = document.add_paragraph(style="List Continue")
         add_run(recommendation, "Recommendation:", bold=True)
         add_run(recommendation, f" {docx_text(finding['recommendation']).strip()}")
