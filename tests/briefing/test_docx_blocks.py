@@ -168,3 +168,14 @@ def test_the_picture_bytes_are_embedded_as_drawn(document):
     blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert document.part.related_parts[blip].blob == chart.png
     assert io.BytesIO(chart.png).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_table_keeps_together_unless_it_may_run_on_row_by_row(document):
+    kept = add_table(document, "Kept", ["A"], [["1"], ["2"], ["3"]])
+    flowing = add_table(document, "Flowing", ["A"], [["1"], ["2"], ["3"]], keep_together=False)
+
+    def kept_rows(table) -> list[bool]:
+        return [bool(row.cells[0].paragraphs[0].paragraph_format.keep_with_next) for row in table.rows]
+
+    assert kept_rows(kept) == [True, True, True, False]
+    assert kept_rows(flowing) == [True, False, False, False]

@@ -234,13 +234,15 @@ def add_table(
     row_header: int | None = 0,
     numbers: Sequence[int] = (),
     widths: Sequence[float] | None = None,
+    keep_together: bool = True,
 ) -> Table:
     """Add a table of figures: its caption, a header row marked as such, and one row per entry.
 
     The caption comes first, in the ``Caption`` style and bold, and is the table's alt text too. The header row
     repeats on each page a table runs over; no row breaks across two pages. ``row_header`` is the column whose cells
     name their row (bold, as the HTML's ``<th scope="row">``), ``numbers`` the columns set right, as the HTML sets
-    figures, and ``widths`` each column's share of the text's width.
+    figures, and ``widths`` each column's share of the text's width. With ``keep_together`` (as the PDF prints
+    tables) the table starts on a new page rather than break, when it fits on one; a long one breaks between rows.
 
     Returns
     -------
@@ -263,6 +265,10 @@ def add_table(
         _keep_row_whole(row)
         for index, (cell, value) in enumerate(zip(row.cells, values)):
             _fill_cell(cell, value, bold=index == row_header, right=index in numbers)
+    for row in table.rows[:-1] if keep_together else table.rows[:1]:  # the header row stays with the first row
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
     if widths is not None:
         total = text_width(document)
         for column, share in zip(table.columns, widths):

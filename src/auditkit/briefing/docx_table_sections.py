@@ -57,7 +57,7 @@ def _compared(document: Any, context: dict[str, Any], instrument: dict[str, Any]
             for row in instrument["table"]
         ],
         numbers=(1, 2, 3, 4),
-        widths=(0.28, 0.12, 0.12, 0.19, 0.12, 0.17),
+        widths=(0.25, 0.14, 0.14, 0.18, 0.11, 0.18),
     )
     if instrument["caution_note"]:
         add_paragraph(document, instrument["caution_note"])
@@ -141,6 +141,7 @@ def _actions(document: Any, context: dict[str, Any]) -> None:
         ["Ref", "Action", "Who", "By", "Status"] + (["Change in the standard"] if compared else []),
         [_action_row(action, compared) for action in context["actions"]],
         widths=(0.07, 0.35, 0.16, 0.13, 0.11, 0.18) if compared else (0.07, 0.43, 0.2, 0.16, 0.14),
+        keep_together=False,  # a long action plan runs on over pages, row by row, as in the PDF
     )
 
 
