@@ -76,14 +76,33 @@ def _published_text(path: Path) -> str:
         result = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=False)
         return result.stdout
     if path.suffix == ".docx":
-        # Its XML parts, not its pictures: a PNG's bytes can spell anything, even a zero-width space, by chance.
-        with zipfile.ZipFile(path) as archive:
-            parts = [name for name in archive.namelist() if name.endswith((".xml", ".rels"))]
-            xml = "\n".join(archive.read(name).decode("utf-8", "replace") for name in parts)
-        return xml + "\n" + _docx_text(path)
+        return _docx_parts_text(path) + "\n" + _docx_text(path)
     if path.suffix == ".png":
         return ""
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _docx_parts_text(path: Path) -> str:
+    """Every text and attribute value of a Word document's XML parts (alt text, link targets, properties…).
+
+    Not the markup, whose element names could spell a token ("tblStyleRowBandSize" holds "Tyler"), and not its
+    pictures, whose bytes can spell anything, even a zero-width space, by chance.
+    """
+    from lxml import etree
+
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                root = etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False))
+            except etree.XMLSyntaxError:
+                texts.append(archive.read(name).decode("utf-8", "replace"))
+                continue
+            for node in root.iter():
+                texts += [node.text or "", node.tail or "", *node.attrib.values()]
+    return "\n".join(text for text in texts if text.strip())
 
 
 def _docx_text(path: Path) -> str:
