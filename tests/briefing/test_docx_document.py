@@ -295,6 +295,7 @@ def test_a_partnerships_template_gives_its_styles_and_header_and_keeps_the_foote
     template.styles["Heading 1"].font.name = "Georgia"
     template.sections[0].header.paragraphs[0].text = "Leicester, Leicestershire and Rutland Safeguarding Boards"
     template.sections[0].footer.paragraphs[0].text = "Our own footer, replaced"
+    template.sections[0].footer.add_table(1, 1, template.sections[0].page_width).cell(0, 0).text = "A footer table"
     template.add_paragraph("Sample text, left out")
     template.save(str(tmp_path / "partnership.docx"))
     reference = load_reference(tmp_path / "partnership.docx")
@@ -302,6 +303,8 @@ def test_a_partnerships_template_gives_its_styles_and_header_and_keeps_the_foote
     assert document.styles["Heading 1"].font.name == "Georgia"
     assert document.sections[0].header.paragraphs[0].text.startswith("Leicester, Leicestershire and Rutland")
     assert document.sections[0].footer.paragraphs[0].text.startswith("Round llr-2017 · data fingerprint")
-    assert "Our own footer" not in document.sections[0].footer.paragraphs[0].text
+    footer = document.sections[0].footer
+    assert [paragraph.text.split(" · ")[0] for paragraph in footer.paragraphs] == ["Round llr-2017", "Page 1 of 1"]
+    assert footer.tables == []
     assert "Sample text, left out" not in docx_plain_text(path)
     assert check_docx(path) == []

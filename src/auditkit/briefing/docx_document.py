@@ -80,8 +80,8 @@ def _footer(document: Any, colophon: dict[str, Any]) -> None:
     )
     for footer in footers:
         footer.is_linked_to_previous = False
-        for paragraph in footer.paragraphs[1:]:
-            paragraph._p.getparent().remove(paragraph._p)
+        for block in [paragraph._p for paragraph in footer.paragraphs[1:]] + [table._tbl for table in footer.tables]:
+            block.getparent().remove(block)
         first = footer.paragraphs[0]
         first.style = "Footer"
         for child in list(first._p):
