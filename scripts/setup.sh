@@ -5,10 +5,12 @@
 #   bash scripts/setup.sh --no-render  set up only
 #
 # Needs Python 3.11 or newer. Installs Debian's Pango libraries (for the PDF),
-# poppler-utils (for the PDF checks in the tests) and chromium (for
+# poppler-utils (for the PDF checks in the tests), chromium (for
 # `auditkit run --screenshot` and the accessibility tests; Playwright drives this
-# browser and never downloads one) when they are missing and this user may install
-# packages; otherwise says what to install. Python packages go
+# browser and never downloads one) and LibreOffice without its windows
+# (libreoffice-writer-nogui and libreoffice-calc-nogui: the tests open the Word
+# briefing and the data-entry workbooks in it) when they are missing and this user
+# may install packages; otherwise says what to install. Python packages go
 # into .venv/ in this folder, at the versions pinned in constraints.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,9 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then missing+=(li
 if ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then missing+=(fonts-dejavu-core); fi
 if ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
 if ! command -v chromium >/dev/null 2>&1 && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
+# LibreOffice's Writer and Calc, found by their libraries (a full LibreOffice has them too).
+if [[ ! -e /usr/lib/libreoffice/program/libswlo.so ]]; then missing+=(libreoffice-writer-nogui); fi
+if [[ ! -e /usr/lib/libreoffice/program/libsclo.so ]]; then missing+=(libreoffice-calc-nogui); fi
 if (( ${#missing[@]} )); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing system packages: ${missing[*]}"

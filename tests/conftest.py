@@ -1,11 +1,14 @@
-"""Shared fixtures: the example round, and copies of it that a test may change."""
+"""Shared fixtures: the example round, and copies of it that a test may change; LibreOffice for the tests that
+need a real office suite, and the rule that CI runs them all."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +32,73 @@ LANCASHIRE_BY_YEAR = REPO / "data_templates" / "examples" / "lancashire-cp-plans
 LANCASHIRE_BY_DISTRICT = REPO / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
 #: Files the tests read as they are (tests/fixtures/), shared by every test folder.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: LibreOffice's command, or None. Tests that open a file in a real office suite are marked ``libreoffice``.
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+#: The Debian packages that bring LibreOffice headless (scripts/setup.sh installs them, as README.md says).
+LIBREOFFICE_PACKAGES = ("libreoffice-writer-nogui", "libreoffice-calc-nogui")
+#: Why a test marked ``libreoffice`` is skipped on a machine without it.
+LIBREOFFICE_MISSING = (
+    f"LibreOffice is not installed; install it with: sudo apt-get install {' '.join(LIBREOFFICE_PACKAGES)} "
+    "(bash scripts/setup.sh does it)"
+)
+#: The longest a LibreOffice conversion may take, in seconds; its first start in a new profile is the slow part.
+LIBREOFFICE_TIMEOUT = 180
+
+
+def convert_with_libreoffice(source: Path, to: str, folder: Path) -> Path:
+    """``source`` converted by headless LibreOffice (``to`` is ``pdf``, ``xlsx``, …) into ``folder``.
+
+    LibreOffice runs with a profile of its own inside ``folder`` (``-env:UserInstallation``), so that it never
+    meets another LibreOffice, the user's or another test's, and is killed after :data:`LIBREOFFICE_TIMEOUT`.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=LIBREOFFICE_TIMEOUT,
+        check=False,
+    )
+    converted = folder / f"{source.stem}.{to.split(':')[0]}"
+    assert result.returncode == 0 and converted.is_file(), result.stdout + result.stderr
+    return converted
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``libreoffice`` on a machine without it, saying how to install it."""
+    if SOFFICE is None:
+        for item in items:
+            if item.get_closest_marker("libreoffice") is not None:
+                item.add_marker(pytest.mark.skip(reason=LIBREOFFICE_MISSING))
+
+
+def in_ci() -> bool:
+    """Whether the tests run in CI (``CI=true``, which .ci/run and CI services set)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, a test marked ``libreoffice`` that was skipped fails the run: CI must run them all."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not in_ci() or reporter is None:
+        return
+    skipped = [report.nodeid for report in reporter.stats.get("skipped", ()) if "libreoffice" in report.keywords]
+    if skipped:
+        reporter.write_sep("=", f"CI needs LibreOffice: {len(skipped)} test(s) that need it were skipped", red=True)
+        for nodeid in skipped:
+            reporter.write_line(f"  {nodeid}")
+        reporter.write_line(f"  {LIBREOFFICE_MISSING}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 #: The example workbook's own files (the repository's root): its marker, its rounds and its data.
@@ -153,3 +223,19 @@ def earlier_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     auditkit = Path(sys.executable).with_name("auditkit")
     subprocess.run([auditkit, "run", str(root / "parameters" / "llr-2017.yaml"), "--quiet"], check=True, cwd=root)
     return root / "reports" / "llr-2017"
+
+
+def docx_plain_text(source) -> str:
+    """The text of a Word document's body as a reader meets it: paragraphs and table cells in order, its spaces
+    and line breaks as single spaces (a ``.docx`` path or a python-docx document)."""
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(str(source)) if isinstance(source, str | Path) else source
+    texts = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            texts += [paragraph.text for row in block.rows for cell in row.cells for paragraph in cell.paragraphs]
+        else:
+            texts.append(block.text)
+    return " ".join(" ".join(texts).split())

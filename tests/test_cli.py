@@ -182,3 +182,48 @@ def test_version_and_help_answer():
     assert invoke("--version").output.startswith("auditkit, version ")
     help_text = invoke("--help").output
     assert "validate" in help_text and "run" in help_text
+
+
+def test_run_refuses_an_unknown_format_listing_the_allowed(example_round: RoundCopy):
+    result = invoke("run", str(example_round.parameters), "--formats", "html,odt")
+    assert result.exit_code == 1
+    assert result.output == "Error: --formats: 'odt' is not a briefing format; allowed: html, pdf, docx.\n"
+    assert list(example_round.reports.iterdir()) == []
+
+
+def test_run_refuses_formats_that_name_nothing(example_round: RoundCopy):
+    result = invoke("run", str(example_round.parameters), "--formats", " , ")
+    assert result.exit_code == 1
+    assert result.output == ("Error: --formats: no briefing format is named; name one or more of: html, pdf, docx.\n")
+
+
+def test_a_screenshot_needs_the_html(example_round: RoundCopy):
+    result = invoke("run", str(example_round.parameters), "--formats", "docx", "--screenshot")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --screenshot shows briefing.html; add html to --formats, or leave --screenshot out.\n"
+        "Nothing was written.\n"
+    )
+
+
+def test_run_refuses_a_word_template_without_the_briefings_styles_before_writing(example_round: RoundCopy):
+    import docx
+
+    from auditkit.briefing.docx_template import DEFAULT_TEMPLATE
+
+    template = docx.Document(str(DEFAULT_TEMPLATE))
+    quote = template.styles["Quote"].element
+    quote.getparent().remove(quote)
+    template.save(str(example_round.root / "parameters" / "partnership.docx"))
+    example_round.edit_parameters("briefing:\n", "briefing:\n  docx_template: partnership.docx\n")
+    path = example_round.root / "parameters" / "partnership.docx"
+    expected = (
+        f"Error: The Word template {path} has no style 'Quote', which the Word briefing uses. In Word, apply it to a "
+        "paragraph of the template (Home → Styles) and save it again: Word then saves the style with it. Or start "
+        f"from auditkit's own template, {DEFAULT_TEMPLATE}.\n"
+    )
+    assert invoke("validate", str(example_round.parameters)).output == expected
+    result = invoke("run", str(example_round.parameters))
+    assert result.exit_code == 1
+    assert result.output == expected + "Nothing was written.\n"
+    assert list(example_round.reports.iterdir()) == []

@@ -11,6 +11,7 @@ from auditkit.errors import (
     CodebookError,
     DataError,
     DataValidationError,
+    DocxTemplateError,
     NotebookError,
     ParametersError,
     Problem,
@@ -21,7 +22,8 @@ CASES = Path("/shared drive/audits/llr-2017-cases.csv")
 
 
 @pytest.mark.parametrize(
-    "error", [ParametersError, CodebookError, DataError, DataValidationError, NotebookError, RenderError]
+    "error",
+    [ParametersError, CodebookError, DataError, DataValidationError, NotebookError, RenderError, DocxTemplateError],
 )
 def test_every_user_error_is_an_auditkit_error_which_the_command_prints_as_a_sentence(error):
     assert issubclass(error, AuditkitError)
@@ -97,3 +99,28 @@ def test_a_notebook_error_names_the_notebook_and_the_cell():
 def test_a_notebook_error_without_a_cell_names_the_notebook():
     error = NotebookError("analysis.ipynb", None, "its kernel stopped while running")
     assert str(error) == "The notebook analysis.ipynb failed: its kernel stopped while running"
+
+
+TEMPLATE = Path("/shared drive/brand/partnership.docx")
+OWN = Path("/opt/auditkit/templates/docx/reference.docx")
+
+
+def test_a_word_template_error_names_the_file_the_reason_and_where_to_start_again():
+    error = DocxTemplateError(TEMPLATE, "is not a Word document (.docx): it is not a zip archive", default=OWN)
+    assert str(error) == (
+        "The Word template /shared drive/brand/partnership.docx is not a Word document (.docx): it is not a zip "
+        "archive. Or start from auditkit's own template, /opt/auditkit/templates/docx/reference.docx."
+    )
+    assert (error.path, error.styles, error.default) == (TEMPLATE, (), OWN)
+
+
+def test_a_word_template_error_names_each_style_it_lacks():
+    one = DocxTemplateError(TEMPLATE, styles=["Quote"])
+    assert str(one) == (
+        "The Word template /shared drive/brand/partnership.docx has no style 'Quote', which the Word briefing uses. "
+        "In Word, apply it to a paragraph of the template (Home → Styles) and save it again: Word then saves the "
+        "style with it."
+    )
+    three = DocxTemplateError(TEMPLATE, styles=["Title", "Quote", "Caption"])
+    assert "has no styles 'Title', 'Quote' and 'Caption', which" in str(three)
+    assert "apply each of them to a paragraph" in str(three) and "saves the styles with it." in str(three)

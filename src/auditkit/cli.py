@@ -102,6 +102,11 @@ def validate(parameters: Path) -> None:
 @click.option(
     "--screenshot", is_flag=True, help="Also save the briefing's first screen, as Chromium shows it, as briefing.png."
 )
+@click.option(
+    "--formats",
+    help="The briefing's formats, separated by commas: html, pdf, docx (default: the round's formats: all three "
+    "unless its parameters say otherwise).",
+)
 def run(
     parameters: tuple[Path, ...],
     output: Path | None,
@@ -110,29 +115,39 @@ def run(
     engine: str,
     quiet: bool,
     screenshot: bool,
+    formats: str | None,
 ) -> None:
-    """Validate a round, execute its notebooks and write the briefing as HTML and PDF.
+    """Validate a round, execute its notebooks and write the briefing as HTML, PDF and Word.
 
     Name several parameters files to render several rounds; a round that fails is reported
     and the others go on.
     """
+    from auditkit.run.pipeline import parse_formats, run_round
+
+    chosen = None if formats is None else parse_formats(formats)
     if len(parameters) > 1:
         if screenshot:
             raise CommandError("--screenshot takes one round at a time; run the rounds you want to see alone.")
-        _run_batch(list(parameters), output, force, jobs, engine, quiet)
+        _run_batch(list(parameters), output, force, jobs, engine, quiet, chosen)
         return
-    from auditkit.run.pipeline import run_round
-
     if _shows_progress(quiet):
         click.echo(f"Running {parameters[0]}", err=True)
     try:
         result = run_round(
-            parameters[0], output, progress=_progress(quiet), force=force, screenshot=screenshot, engine=engine
+            parameters[0],
+            output,
+            progress=_progress(quiet),
+            force=force,
+            screenshot=screenshot,
+            engine=engine,
+            formats=chosen,
         )
     except AuditkitError as exc:
         raise NothingWrittenError(exc) from None
-    click.echo(f"Briefing written to {result.briefing_html}")
-    click.echo(f"                and {result.briefing_pdf}")
+    first, *others = result.briefings
+    click.echo(f"Briefing written to {first}")
+    for path in others:
+        click.echo(f"                and {path}")
     if result.screenshot is not None:
         click.echo(f"Screenshot written to {result.screenshot}")
 
@@ -162,7 +177,15 @@ def findings(parameters: Path, output: Path | None, force: bool) -> None:
     click.echo(f"                and {result.findings_csv}")
 
 
-def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: int, engine: str, quiet: bool) -> None:
+def _run_batch(
+    parameters: list[Path],
+    output: Path | None,
+    force: bool,
+    jobs: int,
+    engine: str,
+    quiet: bool,
+    formats: tuple[str, ...] | None,
+) -> None:
     from auditkit.run.batch import run_rounds
 
     shown = _shows_progress(quiet)
@@ -171,10 +194,12 @@ def _run_batch(parameters: list[Path], output: Path | None, force: bool, jobs: i
         if shown:
             click.echo(f"{_bar(done, len(parameters), failed)}  {outcome.parameters.name}", err=True)
 
-    outcomes = run_rounds(parameters, output, jobs=jobs, force=force, engine=engine, verbose=shown, on_done=on_done)
+    outcomes = run_rounds(
+        parameters, output, jobs=jobs, force=force, engine=engine, verbose=shown, on_done=on_done, formats=formats
+    )
     for outcome in outcomes:
         if outcome.succeeded:
-            click.echo(f"{outcome.parameters.name}: briefing written to {outcome.folder / 'briefing.html'}")
+            click.echo(f"{outcome.parameters.name}: briefing written to {outcome.briefing}")
         else:
             click.echo(f"{outcome.parameters.name} failed:", err=True)
             click.echo("  " + outcome.error.rstrip().replace("\n", "\n  "), err=True)

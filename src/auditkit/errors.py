@@ -22,6 +22,7 @@ __all__ = [
     "DataError",
     "DataValidationError",
     "DuplicateRoundError",
+    "DocxTemplateError",
     "ExactTestTooLarge",
     "ExportReadAsTableError",
     "NotebookError",
@@ -84,6 +85,34 @@ class RenderError(_MessageError):
 
 class CommandError(_MessageError):
     """A command's options do not fit together (``message``)."""
+
+
+class DocxTemplateError(AuditkitError):
+    """A round's Word template (``briefing → docx_template``) cannot make the Word briefing.
+
+    Fields: the template's ``path``; the ``reason`` it cannot be used, as the end of a sentence about it (empty
+    when the problem is styles); the ``styles`` it lacks; and ``default``, auditkit's own template, to start from.
+    """
+
+    def __init__(self, path: Path, reason: str = "", styles: Sequence[str] = (), default: Path | None = None):
+        self.path = Path(path)
+        self.reason = reason
+        self.styles = tuple(styles)
+        self.default = default
+        super().__init__(path, reason, self.styles, default)
+
+    def __str__(self) -> str:
+        start = f"The Word template {self.path}"
+        fallback = f" Or start from auditkit's own template, {self.default}." if self.default else ""
+        if not self.styles:
+            return f"{start} {self.reason}.{fallback}"
+        names = ", ".join(f"'{name}'" for name in self.styles[:-1])
+        names = f"{names} and '{self.styles[-1]}'" if names else f"'{self.styles[-1]}'"
+        noun, pronoun = ("styles", "each of them") if len(self.styles) > 1 else ("style", "it")
+        return (
+            f"{start} has no {noun} {names}, which the Word briefing uses. In Word, apply {pronoun} to a paragraph "
+            f"of the template (Home → Styles) and save it again: Word then saves the {noun} with it.{fallback}"
+        )
 
 
 class DataError(AuditkitError):

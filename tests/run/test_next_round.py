@@ -114,3 +114,21 @@ def test_the_next_round_is_written_into_a_new_folder_with_paths_relative_to_it(e
     assert document["baseline"] == "../llr-2017.yaml"
     assert document["instruments"]["deep_dive"]["codebook"] == "../../data_templates/neglect_deep_dive.yaml"
     assert document["instruments"]["survey"]["codebook"] == "toolkit_survey"  # a name stays a name
+
+
+def test_the_word_template_and_the_formats_are_carried_over(example_round: RoundCopy):
+    from auditkit.briefing.docx_template import DEFAULT_TEMPLATE
+
+    (example_round.root / "parameters" / "partnership.docx").write_bytes(DEFAULT_TEMPLATE.read_bytes())
+    example_round.edit_parameters("briefing:\n", "formats: [docx]\nbriefing:\n  docx_template: partnership.docx\n")
+    target = example_round.root / "parameters" / "2018" / "llr-2018.yaml"
+    write_next_round(load_round(example_round.parameters), target)
+    document = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert document["formats"] == ["docx"]
+    assert document["briefing"]["docx_template"] == "../partnership.docx"
+
+
+def test_the_default_formats_are_left_unsaid(example_round: RoundCopy):
+    target = example_round.root / "parameters" / "llr-2018.yaml"
+    write_next_round(load_round(example_round.parameters), target)
+    assert "formats" not in yaml.safe_load(target.read_text(encoding="utf-8"))

@@ -63,8 +63,8 @@ def test_a_full_disk_met_by_the_analysts_workbook_in_its_own_process_is_a_senten
     monkeypatch.setattr(pipeline, "execute_notebook", execute)
     monkeypatch.setattr(pipeline, "render_briefing_html", lambda briefing, round_: "<p>the briefing</p>")
     monkeypatch.setattr(pipeline, "render_briefing_pdf", lambda html, path: path.write_bytes(b"%PDF-1.7"))
-    with pytest.raises(OutputError) as caught:
-        pipeline.run_round(example_round.parameters, engine="kernel")
+    with pytest.raises(OutputError) as caught:  # no Word briefing: it would lay out the (absent) notebook's sections
+        pipeline.run_round(example_round.parameters, engine="kernel", formats=("html", "pdf"))
     assert str(caught.value) == (
         f"The report cannot be written to {example_round.reports / 'llr-2017'}: the disk is full; free some space "
         "or choose another folder with --out."
@@ -98,5 +98,14 @@ def test_the_report_is_readable_but_its_internal_folder_is_not(example_round: Ro
     assert modes.pop(".") == 0o755 and modes.pop("internal") == 0o700
     assert modes.pop("internal/analysis.ipynb") == 0o600
     assert {path: mode for path, mode in modes.items() if not path.startswith("internal/")} == dict.fromkeys(
-        ["briefing.html", "briefing.ipynb", "briefing.pdf", "findings.csv", "findings.json", "manifest.json"], 0o644
+        [
+            "briefing.docx",
+            "briefing.html",
+            "briefing.ipynb",
+            "briefing.pdf",
+            "findings.csv",
+            "findings.json",
+            "manifest.json",
+        ],
+        0o644,
     )

@@ -18,13 +18,18 @@ from markupsafe import Markup
 from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.charts import Chart
+from auditkit.briefing.contexts import section_context
 from auditkit.briefing.sections import SECTION_NAMES, SECTIONS
 from auditkit.briefing.wording import format_interval, format_percent
 from auditkit.config.links import checked_url
 from auditkit.publish.protection import protect_analysis
 from auditkit.publish.safe_text import strip_invisible
 
-__all__ = ["Section", "chart_html", "prepare_sections", "render_section"]
+__all__ = ["SECTION_METADATA", "Section", "chart_html", "prepare_sections", "render_section"]
+
+#: The key of a section's output metadata in an executed notebook: ``{"auditkit": {"section": "title"}}``. The
+#: Word briefing lays out the sections a notebook shows, in its order, by these names.
+SECTION_METADATA = "auditkit"
 
 
 class _CheckedLinks(mistune.HTMLRenderer):
@@ -78,13 +83,16 @@ _ENVIRONMENT.filters.update(
 
 @dataclass(frozen=True)
 class Section:
-    """A rendered briefing section; Jupyter displays it as HTML."""
+    """A rendered briefing section; Jupyter displays it as HTML, its output's metadata naming the section."""
 
     name: str
     html: str
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        return {"text/html": self.html}, {SECTION_METADATA: {"section": self.name}}
 
 
 def render_section(name: str, analysis: Analysis) -> Section:
@@ -113,7 +121,7 @@ def prepare_sections(analysis: Analysis) -> None:
 
 
 def _render(name: str, published: Analysis) -> Section:
-    context = SECTIONS[name](published)
+    context = section_context(name, published)
     html = _ENVIRONMENT.get_template(f"{name}.html.j2").render(**context)
     # The whole section at once: its text, attributes, alt text and captions lose their invisible characters.
     return Section(name=name, html=strip_invisible(html))

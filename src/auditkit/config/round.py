@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import pydantic
 
 from auditkit.config.actions import Action, parse_actions
+from auditkit.config.briefing_output import BRIEFING_FORMATS, check_formats, resolve_docx_template
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.config.disclosure_rule import DisclosureRule, check_symbol
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
@@ -144,6 +145,7 @@ class _Briefing(_Strict):
     recommendations: dict[str, str | _Recommendation] = {}
     closing: tuple[str, ...] = ()
     further_information: tuple[_Link, ...] = ()
+    docx_template: str | None = None
 
 
 class _ParametersFile(_Strict):
@@ -161,6 +163,7 @@ class _ParametersFile(_Strict):
     actions: tuple[dict[str, Any], ...] = ()
     briefing: _Briefing = _Briefing()
     power: PowerSettings = PowerSettings()
+    formats: Annotated[tuple[str, ...], pydantic.AfterValidator(check_formats)] = BRIEFING_FORMATS
 
 
 def _read_parameters_file(path: Path) -> _ParametersFile:
@@ -244,6 +247,8 @@ class Round:
     actions: tuple[Action, ...]
     path: Path
     power: PowerSettings = PowerSettings()
+    formats: tuple[str, ...] = BRIEFING_FORMATS  # html, pdf, docx: the briefing's formats
+    docx_template: Path | None = None  # the Word briefing's styles; None: auditkit's own
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -252,14 +257,15 @@ class Round:
         Returns
         -------
         tuple of Path
-            The parameters file, then each instrument's codebook and data, then each indicator table's.
+            The parameters file, then each instrument's codebook and data, then each indicator table's, then any
+            Word template.
         """
         files = [self.path]
         for instrument in self.instruments.values():
             files.extend([instrument.codebook.path, instrument.data])
         for table in self.indicator_tables.values():
             files.extend([table.codebook.path, *table.data])
-        return tuple(files)
+        return tuple(files) + ((self.docx_template,) if self.docx_template else ())
 
 
 def _check_file(where: str, path: Path) -> None:
@@ -406,4 +412,6 @@ def load_round(path: str | Path) -> Round:
         actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
         path=path,
         power=parameters.power,
+        formats=parameters.formats,
+        docx_template=resolve_docx_template(path, parameters.briefing.docx_template),
     )

@@ -46,6 +46,7 @@ KEY_PACKAGES = (
     "weasyprint",
     "python-calamine",
     "openpyxl",
+    "python-docx",
 )
 
 

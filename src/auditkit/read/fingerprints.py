@@ -37,7 +37,8 @@ def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
     -------
     list of dict
         One dict per file, a file named by two rounds listed once, with keys ``round`` (the round's id),
-        ``role`` (``parameters``, ``codebook`` or ``data``), ``path`` and ``sha256``.
+        ``role`` (``parameters``, ``codebook``, ``data``, or ``template``: the last round's Word template), ``path`` and
+        ``sha256``.
     """
     inputs, seen = [], set()
     for round_ in rounds:
@@ -46,6 +47,8 @@ def list_inputs(rounds: Sequence[Round]) -> list[dict[str, str]]:
             files += [("codebook", instrument.codebook.path), ("data", instrument.data)]
         for table in round_.indicator_tables.values():
             files += [("codebook", table.codebook.path), *(("data", path) for path in table.data)]
+        if round_ is rounds[-1] and round_.docx_template is not None:  # a baseline's briefing is not written
+            files.append(("template", round_.docx_template))
         for role, path in files:
             if path in seen:
                 continue

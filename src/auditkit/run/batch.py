@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,8 @@ class RoundOutcome:
     folder: Path | None
     error: str | None
     bug: bool = False
+    #: The briefing in the first format the round was written in (``briefing.html`` unless it was left out).
+    briefing: Path | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -53,18 +55,27 @@ def _warm_up() -> None:
     import auditkit.run.inprocess_engine  # noqa: F401
 
 
-def _run_one(parameters: Path, output: Path | None, force: bool, engine: str, verbose: bool) -> RoundOutcome:
+def _run_one(
+    parameters: Path,
+    output: Path | None,
+    force: bool,
+    engine: str,
+    verbose: bool,
+    formats: Sequence[str] | None = None,
+) -> RoundOutcome:
     def progress(message: str) -> None:
         if verbose:
             print(f"  {parameters.name}: {message}…", file=sys.stderr, flush=True)
 
     try:
-        result = run_round(parameters, output, progress=progress, force=force, engine=engine, parallel=False)
+        result = run_round(
+            parameters, output, progress=progress, force=force, engine=engine, parallel=False, formats=formats
+        )
     except AuditkitError as exc:
         return RoundOutcome(parameters, None, f"{exc}\nNothing was written for this round.")
     except Exception:  # a bug: keep its traceback, and let the other rounds go on
         return RoundOutcome(parameters, None, traceback.format_exc(), bug=True)
-    return RoundOutcome(parameters, result.folder, None)
+    return RoundOutcome(parameters, result.folder, None, briefing=result.briefings[0])
 
 
 def _report_folder(parameters: Path, round_id: str, output: Path | None) -> Path | None:
@@ -110,6 +121,7 @@ def run_rounds(
     engine: str = "inprocess",
     verbose: bool = False,
     on_done: Callable[[RoundOutcome, int, int], None] | None = None,
+    formats: Sequence[str] | None = None,
 ) -> list[RoundOutcome]:
     """Run every round, ``jobs`` at a time, each in a worker forked from this process.
 
@@ -117,6 +129,7 @@ def run_rounds(
     and how many of those failed. A round that fails does not stop the others. With ``output``, each
     round's report goes to ``output/<round id>``. Raises :class:`DuplicateRoundError`, before any round
     runs, when two rounds would write the same report.
+    ``formats`` chooses the briefing's formats for every round (each round's own when None).
 
     Returns
     -------
@@ -138,13 +151,13 @@ def run_rounds(
         record(index, outcome)
     if jobs <= 1 or len(targets) <= 1:
         for index, target in targets.items():
-            record(index, _run_one(parameters[index], target, force, engine, verbose))
+            record(index, _run_one(parameters[index], target, force, engine, verbose, formats))
         return [outcomes[index] for index in range(len(parameters))]
     _warm_up()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {
-            pool.submit(_run_one, parameters[index], target, force, engine, verbose): index
+            pool.submit(_run_one, parameters[index], target, force, engine, verbose, formats): index
             for index, target in targets.items()
         }
         for future in as_completed(futures):

@@ -85,7 +85,10 @@ def _scaffold_next_round(previous: Round, target: Path) -> str:
     start, end = advance_period(previous.period_start, previous.period_end)
     folder = target.resolve().parent
     raw = read_yaml(previous.path, ParametersError, "parameters")
-    briefing = yaml.safe_dump({"briefing": raw.get("briefing", {})}, sort_keys=False, allow_unicode=True, width=100)
+    carried = dict(raw.get("briefing", {}))
+    if previous.docx_template is not None:  # the Word template, named from the new file's folder
+        carried["docx_template"] = os.path.relpath(previous.docx_template, folder)
+    briefing = yaml.safe_dump({"briefing": carried}, sort_keys=False, allow_unicode=True, width=100)
     published = previous.published + (end - previous.period_end) if previous.published else end
     return _ENVIRONMENT.get_template("next_round.yaml.j2").render(
         previous=previous,

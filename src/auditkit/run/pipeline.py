@@ -1,6 +1,6 @@
 """One round from parameters to published files, in stages.
 
-validate → compute findings → execute notebooks → render HTML → render PDF → (screenshot) → publish.
+validate → compute findings → execute notebooks → render HTML, PDF, Word → (screenshot) → publish.
 
 Everything is built in a staging folder beside the target and moved into place only
 when every stage has succeeded: bad input or a failing notebook leaves no partial
@@ -9,15 +9,17 @@ folder, and an earlier report stays untouched until its replacement is complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditkit.analysis.round_analysis import Analysis, analyse_round
 from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
+from auditkit.config.briefing_output import BRIEFING_FORMATS, check_formats
 from auditkit.config.build_time import run_time
 from auditkit.config.round import Round
 from auditkit.config.workbook import workbook_of
+from auditkit.errors import CommandError
 from auditkit.publish.findings_files import write_findings
 from auditkit.publish.provenance import build_manifest, write_manifest
 from auditkit.run.engines import execute_notebook
@@ -41,6 +43,7 @@ __all__ = [
     "Progress",
     "RunResult",
     "check_round",
+    "parse_formats",
     "run_round",
     "write_round_findings",
 ]
@@ -57,7 +60,13 @@ _INTERNAL_README = (
 )
 
 #: The published files a run's manifest lists (and ``auditkit verify`` re-hashes), when the run wrote them.
-_PUBLISHED = ("briefing.html", "briefing.pdf", SCREENSHOT, BRIEFING_NOTEBOOK, "findings.json", "findings.csv")
+_PUBLISHED = (
+    *(f"briefing.{name}" for name in BRIEFING_FORMATS),
+    SCREENSHOT,
+    BRIEFING_NOTEBOOK,
+    "findings.json",
+    "findings.csv",
+)
 
 #: A progress callback: called with a short description of each stage as a run starts it.
 Progress = Callable[[str], None]
@@ -76,6 +85,8 @@ class RunResult:
     analysis: Analysis
     #: ``briefing.png``, the first screen of the briefing in Chromium, when the run took one.
     screenshot: Path | None = None
+    #: The formats the briefing was written in (:data:`~auditkit.config.briefing_output.BRIEFING_FORMATS`).
+    formats: tuple[str, ...] = BRIEFING_FORMATS
 
     @property
     def briefing_html(self) -> Path:
@@ -87,16 +98,42 @@ class RunResult:
         """The published briefing as a PDF."""
         return self.folder / "briefing.pdf"
 
+    @property
+    def briefings(self) -> tuple[Path, ...]:
+        """The published briefing in each format the run wrote: ``briefing.html``, ``.pdf``, ``.docx``."""
+        return tuple(self.folder / f"briefing.{name}" for name in self.formats)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``--formats``: the briefing formats a comma-separated list names, or a :class:`CommandError` saying why not.
+
+    Returns
+    -------
+    tuple of str
+        The formats, in the order of :data:`~auditkit.config.briefing_output.BRIEFING_FORMATS`: ``'docx,html'`` →
+        ``('html', 'docx')``.
+    """
+    try:
+        return check_formats(name for name in text.split(",") if name.strip())
+    except ValueError as exc:
+        raise CommandError(f"--formats: {exc}.") from None
+
 
 def check_round(parameters: str | Path) -> Analysis:
-    """Load a round and its baselines and check all their data; raises listing every problem found.
+    """Load a round and its baselines and check all their data, and its Word template; raises listing every
+    problem found.
 
     Returns
     -------
     Analysis
         The round analysed (:func:`auditkit.analyse_round`), with its baselines in ``history``.
     """
-    return analyse_round(parameters)
+    analysis = analyse_round(parameters)
+    if analysis.round.docx_template is not None and "docx" in analysis.round.formats:
+        from auditkit.briefing.docx_template import load_reference  # python-docx: only for a round that needs it
+
+        load_reference(analysis.round.docx_template)
+    return analysis
 
 
 def run_round(
@@ -107,31 +144,47 @@ def run_round(
     screenshot: bool = False,
     engine: str = "inprocess",
     parallel: bool = True,
+    formats: Sequence[str] | None = None,
 ) -> RunResult:
-    """Validate a round, execute its notebooks and publish the briefing as HTML and PDF.
+    """Validate a round, execute its notebooks and publish the briefing as HTML, PDF and Word.
 
     An existing report is replaced only with ``force``, and only once the new one is complete.
     With ``screenshot``, ``briefing.png`` shows the briefing's first screen in Chromium; a missing
     browser stops the run before anything is written. ``engine`` says how the notebooks run
     (:data:`auditkit.run.engines.ENGINES`): in this process (the default) or each in a kernel of its own.
     With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
-    a batch, which already keeps every core busy, turns that off.
+    a batch, which already keeps every core busy, turns that off. ``formats`` chooses the briefing's formats
+    (``html``, ``pdf``, ``docx``); the round's ``formats`` when None. The Word briefing's template is checked
+    before anything is written.
 
     Returns
     -------
     RunResult
-        The round, the report's folder (``briefing_html``, ``briefing_pdf``), the analysis and any screenshot.
+        The round, the report's folder (``briefings``: the briefing in each format written), the analysis and any
+        screenshot.
     """
     # The briefing's sections draw charts (matplotlib, seaborn): imported only by a run that renders them,
     # so that validate and findings start light.
+    from auditkit.briefing.docx_document import notebook_sections, render_briefing_docx
+    from auditkit.briefing.docx_template import load_reference
     from auditkit.briefing.html import prepare_sections
 
     started = run_time()
+    chosen = None if formats is None else check_formats(formats)
+    if screenshot and chosen is not None and "html" not in chosen:
+        raise CommandError("--screenshot shows briefing.html; add html to --formats, or leave --screenshot out.")
     chromium = screenshot_browser() if screenshot else None
     check_report_folder_known(parameters, output)
     progress("validating the data")
     analysis = analyse_round(parameters)
     round_ = analysis.round
+    formats = round_.formats if chosen is None else chosen
+    if chromium is not None and "html" not in formats:
+        raise CommandError(
+            f"--screenshot shows briefing.html, which {round_.path.name}'s formats leave out; add html to them, or "
+            "leave --screenshot out."
+        )
+    reference = load_reference(round_.docx_template) if "docx" in formats else None
     workbook = workbook_of(round_.path)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
     with staged_folder(target, force) as staging:
@@ -161,11 +214,17 @@ def run_round(
             briefing = execute_notebook(
                 notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
             )
-            progress("rendering briefing.html")
-            html = render_briefing_html(briefing, round_)
-            (staging / "briefing.html").write_text(html, encoding="utf-8")
-            progress("rendering briefing.pdf")
-            render_briefing_pdf(html, staging / "briefing.pdf")
+            if "html" in formats or "pdf" in formats:
+                progress("rendering briefing.html")
+                html = render_briefing_html(briefing, round_)
+                if "html" in formats:
+                    (staging / "briefing.html").write_text(html, encoding="utf-8")
+            if "pdf" in formats:
+                progress("rendering briefing.pdf")
+                render_briefing_pdf(html, staging / "briefing.pdf")
+            if "docx" in formats:
+                progress("writing briefing.docx")
+                render_briefing_docx(analysis, staging / "briefing.docx", notebook_sections(briefing), reference)
         if chromium is not None:
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
@@ -175,7 +234,11 @@ def run_round(
         manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
         write_manifest(manifest, staging)
     return RunResult(
-        round=round_, folder=target, analysis=analysis, screenshot=target / SCREENSHOT if chromium is not None else None
+        round=round_,
+        folder=target,
+        analysis=analysis,
+        screenshot=target / SCREENSHOT if chromium is not None else None,
+        formats=formats,
     )
 
 
