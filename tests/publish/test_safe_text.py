@@ -18,9 +18,10 @@ from auditkit.publish.safe_text import (
 )
 
 
-def test_the_invisible_characters_are_the_bidi_controls_and_the_zero_width_ones():
+def test_the_invisible_characters_are_the_bidi_controls_the_zero_width_ones_and_the_control_characters():
     expected = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x200B, 0x200E), 0x2060, 0xFEFF]
-    assert sorted(map(ord, INVISIBLE_CHARACTERS)) == sorted(expected)
+    controls = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]  # all but \t \n \r
+    assert sorted(map(ord, INVISIBLE_CHARACTERS)) == sorted(expected + controls)
 
 
 def test_strip_invisible_removes_each_of_them_and_nothing_else():
@@ -28,6 +29,7 @@ def test_strip_invisible_removes_each_of_them_and_nothing_else():
     assert strip_invisible("Leic\u200bester\ufeff \u2067Rutland\u2069") == "Leicester Rutland"
     assert strip_invisible("".join(INVISIBLE_CHARACTERS)) == ""
     assert strip_invisible("Ça va – “yes” ٣ 😀\u200e") == "Ça va – “yes” ٣ 😀\u200e"
+    assert strip_invisible("a quote\x01 with\x1b a bell\x07\tand\r\nlines\x85") == "a quote with a bell\tand\r\nlines"
 
 
 def test_strip_invisible_in_copies_nested_data_keys_included():
