@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import nbformat
 import pytest
+import yaml
 from conftest import REPO, RoundCopy, docx_plain_text, followup_of
 from docx.oxml.ns import qn
 
@@ -103,6 +104,28 @@ def test_every_sentence_figure_and_symbol_of_the_html_is_in_the_word_briefing(ki
     if kind == "suppressed":
         html = " ".join(block for name in SECTION_NAMES for block in html_blocks(render_section(name, analysis).html))
         assert text.count("[x]") == html.count("[x]") > 20
+
+
+def _without_background(copy: RoundCopy) -> Path:
+    """The example round with no background paragraphs: the HTML then has no Background section."""
+    parameters = yaml.safe_load(copy.parameters.read_text(encoding="utf-8"))
+    parameters["briefing"]["background"] = []
+    copy.parameters.write_text(yaml.safe_dump(parameters, allow_unicode=True), encoding="utf-8")
+    return copy.parameters
+
+
+@pytest.mark.parametrize("kind", [*ROUNDS, "no background"])
+def test_the_word_briefing_has_the_htmls_sections_and_no_other(kind, example_round, tmp_path):
+    make = {**ROUNDS, "no background": _without_background}[kind]
+    analysis = auditkit.analyse_round(make(example_round))
+    _, document = _written(analysis, tmp_path)
+    html = " ".join(render_section(name, analysis).html for name in SECTION_NAMES)
+    expected = [
+        " ".join(re.sub(r"<[^>]+>", "", heading).split()) for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+    ]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == expected
+    if kind == "no background":
+        assert "Background" not in expected
 
 
 def test_sections_are_headings_in_the_htmls_order_under_one_title(example):

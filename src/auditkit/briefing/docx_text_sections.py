@@ -36,6 +36,8 @@ def _title(document: Any, context: dict[str, Any]) -> None:
 
 
 def _background(document: Any, context: dict[str, Any]) -> None:
+    if not context["paragraphs"]:  # as the HTML: a section with nothing to say is left out
+        return
     add_heading(document, "Background", 1)
     for paragraph in context["paragraphs"]:
         add_markdown(document, paragraph)
