@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import nbformat
 import pytest
-from conftest import REPO, RoundCopy, convert_with_libreoffice, docx_plain_text
+from conftest import RoundCopy, convert_with_libreoffice, copy_workbook, docx_plain_text
 
 import auditkit
 from auditkit.briefing.contexts import section_context
@@ -45,8 +45,7 @@ def _run(parameters: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def _project(root: Path) -> RoundCopy:
-    for folder in ("parameters", "data_templates", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    copy_workbook(root)
     (root / "reports").mkdir()
     return RoundCopy(root)
 
@@ -153,7 +152,7 @@ def customised(tmp_path_factory: pytest.TempPathFactory) -> dict:
     template.sections[0].header.paragraphs[0].text = "Our partnership's letterhead"
     template.save(str(project.root / "parameters" / "partnership.docx"))
     project.edit_parameters("briefing:\n", "briefing:\n  docx_template: partnership.docx\n")
-    path = project.root / "notebooks" / "briefing.ipynb"
+    path = project.own_notebooks() / "briefing.ipynb"
     notebook = nbformat.read(path, as_version=4)
     shown = {cell.source: cell for cell in notebook.cells}
 

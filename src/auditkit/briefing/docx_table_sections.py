@@ -30,8 +30,14 @@ def _compared(document: Any, context: dict[str, Any], instrument: dict[str, Any]
     add_heading(document, instrument["title"], 2)
     if instrument["clear_changes"]:
         _bullets(document, instrument["clear_changes"])
-    elif instrument["no_clear_change"]:
+    elif instrument["no_clear_change"] or instrument.get("apparent_changes"):
         add_paragraph(document, "No standard changed clearly between the rounds.")
+    if instrument.get("apparent_changes"):
+        add_paragraph(
+            document,
+            "These changes look large on their own, but not once the number of standards compared is allowed for:",
+        )
+        _bullets(document, instrument["apparent_changes"])
     if instrument["no_clear_change"]:
         add_paragraph(document, f"No clear change in: {'; '.join(instrument['no_clear_change'])}.")
     if instrument["not_shown"]:
@@ -71,10 +77,13 @@ def _change(document: Any, context: dict[str, Any]) -> None:
     add_paragraph(
         document,
         f"This section compares {followup} with {baseline}. Both rounds are computed afresh from their own data. A "
-        "change counts as clear only when its 95% confidence interval leaves out zero; with small samples, only large "
-        "changes can show as clear. A p-value (p) is the chance of seeing a difference at least this large if "
-        "practice had not really changed: the smaller it is, the stronger the evidence of a real change. An adjusted "
-        "p allows for comparing many standards at once.",
+        "p-value (p) is the chance of seeing a difference at least this large if practice had not really changed: the "
+        "smaller it is, the stronger the evidence of a real change. Comparing many standards at once, some would show "
+        "a difference by chance, so each p is adjusted for the number of standards compared (Benjamini–Hochberg), and "
+        "a change counts as clear only when its adjusted p is below 0.05; with small samples, only large changes can "
+        "show as clear. Cases audited in both rounds are compared as pairs: with McNemar's exact test when every case "
+        "was audited again, with the partially overlapping samples z-test when some were, and with Fisher's exact "
+        "test when none were.",
     )
     if not context["instruments"]:
         add_paragraph(document, "The two rounds have no standards in common, so nothing can be compared.")

@@ -51,6 +51,8 @@ def _methodology(document: Any, context: dict[str, Any]) -> None:
         add_paragraph(document, instrument["summary"], bold=True)
         if instrument["text"]:
             add_markdown(document, instrument["text"])
+        if instrument.get("power"):
+            add_paragraph(document, instrument["power"])
     add_paragraph(
         document,
         "Each percentage in this briefing is given with a 95% confidence interval (95% CI): the range in which the "

@@ -40,9 +40,8 @@ __all__ = [
 #: non-joiner and joiner (U+200B–U+200D), word joiner (U+2060) and the zero-width no-break space (U+FEFF);
 #: and the control characters, C0 but tab, line feed and carriage return, DEL and C1 (a Word document may not
 #: hold them at all, and in HTML they are invisible).
-INVISIBLE_CHARACTERS = (
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u2060\ufeff"
-    + "".join(chr(code) for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)))
+INVISIBLE_CHARACTERS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u2060\ufeff" + "".join(
+    chr(code) for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
 )
 #: What a cell that a spreadsheet reads as a formula starts with (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
