@@ -89,6 +89,10 @@ def partnership(root: Path, round_id: str) -> Path:
 class _Written:
     folder: Path
 
+    @property
+    def briefings(self) -> tuple[Path, ...]:
+        return (self.folder / "briefing.html",)
+
 
 @pytest.fixture
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Path | None]]:
