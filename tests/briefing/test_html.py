@@ -157,3 +157,15 @@ def test_markdown_links_in_the_parameters_file_keep_only_allowed_schemes(example
     assert '<a href="https://example.org/a">the audits</a>, <a href="mailto:lscb@example.org">us</a>' in html
     hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
     assert hrefs == ["https://example.org/a", "mailto:lscb@example.org", *["#harmful-link"] * 4]
+
+
+def test_a_round_with_no_background_renders_no_background_section(example_round: RoundCopy):
+    text = example_round.parameters.read_text(encoding="utf-8")
+    start, end = text.index("  background:\n"), text.index("  methodology:\n")
+    example_round.parameters.write_text(text[:start] + text[end:], encoding="utf-8")
+    analysis = auditkit.analyse_round(example_round.parameters)
+    assert render_section("background", analysis).html.strip() == ""
+    example_round.parameters.write_text(text[:start] + "  background: []\n" + text[end:], encoding="utf-8")
+    html = render_section("background", auditkit.analyse_round(example_round.parameters)).html
+    assert "<h2" not in html and "Background" not in html
+    assert '<h2 id="methodology">Methodology</h2>' in render_section("methodology", analysis).html

@@ -20,7 +20,9 @@ from auditkit.config.round import Instrument, Round
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.formatting import format_date
 from auditkit.read.formats import read_instrument, round_formats
+from auditkit.read.matching import normalise
 from auditkit.read.quick_csv import TRIMMED
+from auditkit.read.surveys import READ_PROBLEMS
 from auditkit.read.tables import ROW
 
 __all__ = ["allowed_codes", "build_schema", "check_records", "load_round_records"]
@@ -70,11 +72,11 @@ def _stripped(value: object) -> object:
 
 
 def _normalise_choices(column: pd.Series, item: Item, codes: tuple[str, ...]) -> pd.Series:
-    """Map codes and labels, whatever their case and spacing, to the codebook's codes."""
-    lookup = {code.casefold(): code for code in codes}
+    """Map codes and labels, whatever their case, spacing, quotes and dashes, to the codebook's codes."""
+    lookup = {normalise(code): code for code in codes}
     for value in (*item.values, *item.extra_values):
-        lookup.setdefault(" ".join(value.label.split()).casefold(), value.code)
-    return _per_value(column, lambda value: lookup.get(" ".join(str(value).split()).casefold(), value))
+        lookup.setdefault(normalise(value.label), value.code)
+    return _per_value(column, lambda value: lookup.get(normalise(value), value))
 
 
 def _normalise(table: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFrame:
@@ -366,7 +368,7 @@ def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame |
         for item in codebook.items
     }
     broken = np.logical_or.reduce([column.broken for column in checked.values()]) if checked else None
-    problems = list(header_problems)
+    problems = [*header_problems, *table.attrs.get(READ_PROBLEMS, ())]  # answers a survey export lists in one cell
     if broken is not None and broken.any():
         rows = known.loc[broken]
         problems += _value_problems(_normalise(rows, codebook, round_), rows, instrument, round_)
