@@ -25,13 +25,15 @@ from auditkit.read.quick_csv import TRIMMED
 from auditkit.read.surveys import READ_PROBLEMS
 from auditkit.read.tables import ROW
 
-__all__ = ["allowed_codes", "build_schema", "check_records", "load_round_records"]
+__all__ = ["DATE_FORMATS", "allowed_codes", "build_schema", "check_records", "load_round_records"]
 
 #: A number as a cell shows it: what an Excel date serial (42829 for 4 April 2017) looks like outside a date cell.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 #: Past this many characters (values times the longest one's length), values are not made a numpy text array.
 _WIDEST_TEXT = 1 << 26
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
+#: The ways a date item's value may be written (``datetime.strptime`` formats); a workbook's date cells read as the
+#: first or the third.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
 def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
@@ -50,7 +52,7 @@ def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
 def _parse_dates(column: pd.Series) -> pd.Series:
     """Parse ISO or dd/mm/yyyy dates; a value that is neither keeps its text."""
     parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-    for date_format in _DATE_FORMATS:
+    for date_format in DATE_FORMATS:
         missing = parsed.isna() & column.notna()
         parsed[missing] = pd.to_datetime(column[missing], format=date_format, errors="coerce")
     return parsed.astype(object).where(parsed.notna(), column)
