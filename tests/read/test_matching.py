@@ -89,3 +89,11 @@ def test_labels_are_matched_whatever_their_quotes_case_and_spacing():
 def test_a_cell_of_many_separators_is_split_quickly():
     found, unmatched = split_choices(", " * 20_000 + "Health", ["Health", "A, b, c, d"])
     assert (found, unmatched) == (("health",), ())
+
+
+def test_a_microsoft_forms_list_is_split_at_semicolons_only():
+    cell = "Health, growth and development;Home conditions;"
+    assert split_choices(cell, ["Health", "Home conditions"], ";") == (
+        ("home conditions",),
+        ("Health, growth and development",),
+    )

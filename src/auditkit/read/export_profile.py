@@ -252,7 +252,7 @@ def _listed(question: str, answers: list[str], lenient: bool) -> list[ColumnProf
     if cells is None:
         return None
     kept, left_out = _repeated([piece for cell in cells for piece in cell])
-    splits = [split_choices(answer, kept) for answer in answers]
+    splits = [split_choices(answer, kept, ";" if lenient else ",;") for answer in answers]
     if not kept or (not lenient and any(unmatched for _, unmatched in splits)):
         return None
     if max(len(found) for found, _ in splits) < 2:

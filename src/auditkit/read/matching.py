@@ -32,8 +32,6 @@ _DASHES = dict.fromkeys("‐‑‒–—―−⁃﹘﹣－", "-")
 #: Characters that take no room: zero-width spaces and joiners, the byte order mark, the soft hyphen.
 _INVISIBLE = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
 _FOLD = str.maketrans({**_QUOTES, **_DASHES, **_INVISIBLE})
-#: Between the answers of a multi-select question in one cell: Google Forms writes ", ", Microsoft Forms ";".
-_CHOICE_SEPARATOR = re.compile(r"([,;])")
 
 
 def normalise(text: object) -> str:
@@ -131,7 +129,7 @@ def mark_difference(text: str, other: str) -> str:
     return "".join([*marked, text[last:]])
 
 
-def split_choices(cell: str, labels: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def split_choices(cell: str, labels: Iterable[str], separators: str = ",;") -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The answers a multi-select cell holds, found among ``labels``, longest first.
 
     A cell lists the options ticked, separated by ", " (Google Forms) or ";" (Microsoft Forms). A label may
@@ -144,6 +142,9 @@ def split_choices(cell: str, labels: Iterable[str]) -> tuple[tuple[str, ...], tu
         The cell's text.
     labels : Iterable of str
         The options the question has.
+    separators : str
+        The characters that may stand between two answers: ``,`` and ``;``, or ``;`` alone for Microsoft Forms,
+        which ends each answer with one.
 
     Returns
     -------
@@ -152,9 +153,10 @@ def split_choices(cell: str, labels: Iterable[str]) -> tuple[tuple[str, ...], tu
     unmatched : tuple of str
         The parts of the cell that are no label, each as the cell writes it.
     """
+    splitter = re.compile(f"([{re.escape(separators)}])")
     wanted = {normalise(label) for label in labels}
-    longest = max((len(_CHOICE_SEPARATOR.findall(label)) + 1 for label in wanted), default=1)
-    pieces = _CHOICE_SEPARATOR.split(cell)
+    longest = max((len(splitter.findall(label)) + 1 for label in wanted), default=1)
+    pieces = splitter.split(cell)
     parts, separators = pieces[0::2], pieces[1::2]
     found: list[str] = []
     unmatched: list[str] = []

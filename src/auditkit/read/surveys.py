@@ -153,21 +153,23 @@ def _match(path: Path, codebook: Codebook, columns: list[ExportColumn], export_f
     return sources
 
 
-def _listed(cells: list[str], options: list[str]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+def _listed(
+    cells: list[str], options: list[str], separators: str = ",;"
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """Each cell's options ticked and its parts that are no option, computed once per distinct cell."""
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
-    split = [split_choices(str(cell), options) for cell in uniques]
+    split = [split_choices(str(cell), options, separators) for cell in uniques]
     return [split[code][0] for code in codes], [split[code][1] for code in codes]
 
 
-def _values(source: _Source, rows: list[list[object]], start: int, options: list[str]) -> list[str]:
+def _values(source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str) -> list[str]:
     """The item's values, one per response, as text."""
     if source.row_number:
         return [str(number) for number in range(start + 1, len(rows) + 1)]
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
-        ticked, _ = _listed(cells, options)
+        ticked, _ = _listed(cells, options, separators)
         wanted = normalise(source.option)
         blank = blank_mask(cells)
         if yes_no:
@@ -236,7 +238,8 @@ def read_export_rows(
     columns = export_columns(path, rows, export_format)
     sources = _match(path, codebook, columns, export_format)
     options = _options(sources)
-    values = [_values(source, rows, headers, options.get(source.column.index, [])) for source in sources]
+    separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
+    values = [_values(source, rows, headers, options.get(source.column.index, []), separators) for source in sources]
     problems = []
     if export_format in _STRICT:
         for column in (column for column in columns if column.index in options):
