@@ -59,3 +59,17 @@ def test_draft_codebook_needs_out(tmp_path: Path):
     result = invoke("draft-codebook", EXAMPLES / "llr-2017-survey-plain.csv")
     assert result.exit_code == 2
     assert "Missing option '--out'" in result.output
+
+
+def test_draft_codebook_names_what_it_was_given_instead_of_a_file(tmp_path: Path):
+    (tmp_path / "export.csv").mkdir()
+    result = invoke("draft-codebook", tmp_path / "export.csv", "--out", tmp_path / "toolkit.yaml")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: The export {tmp_path / 'export.csv'} is a folder, not a regular file.\n",
+    )
+    result = invoke("draft-codebook", "/dev/zero", "--out", tmp_path / "toolkit.yaml")
+    assert (result.exit_code, result.output) == (1, "Error: The export /dev/zero is a device, not a regular file.\n")
+    result = invoke("draft-codebook", EXAMPLES / "llr-2017-survey-plain.csv", "--out", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path} is a folder; give --out the codebook file to write, ending in .yaml.\n"

@@ -38,6 +38,8 @@ _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
 #: A report's folder. Not ``file_okay=False``: click would refuse a file with a usage error (exit 2), while
 #: run/ refuses it, as everything else it cannot write, with a sentence and exit 1.
 _OUT = click.Path(path_type=Path)
+#: A file draft-codebook reads or writes: run/ names a folder, a pipe or a device given instead, with exit 1.
+_FILE = click.Path(path_type=Path)
 
 
 class _Group(click.Group):
@@ -295,14 +297,8 @@ def template(codebook: Path, output: Path, parameters: Path | None, force: bool)
 
 
 @main.command("draft-codebook")
-@click.argument("export", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    "output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The codebook to write (.yaml).",
-)
+@click.argument("export", type=_FILE)
+@click.option("--out", "output", required=True, type=_FILE, help="The codebook to write (.yaml).")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def draft_codebook(export: Path, output: Path, force: bool) -> None:
     """Draft a codebook from a survey export (SurveyMonkey, Microsoft Forms, Google Forms or a plain table, CSV or

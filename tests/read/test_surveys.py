@@ -566,6 +566,11 @@ def test_a_google_forms_multi_select_answer_is_split_on_the_codebooks_options_lo
 def test_google_forms_numbers_no_response_so_its_row_is_the_response_number(tmp_path, google):
     table = read_export(write_csv(tmp_path / "form.csv", GOOGLE_ROWS), google, "googleforms")
     assert table["response_id"].tolist() == ["2", "3", "4"]
+    blank = [[""] * 4] * 3  # a Sheet's grid below its last response
+    table = read_export(
+        write_csv(tmp_path / "form.csv", [*GOOGLE_ROWS[:2], *blank, GOOGLE_ROWS[2], *blank]), google, "googleforms"
+    )
+    assert list(table.index) == [2, 6] and table["response_id"].tolist() == ["2", "6"]
 
 
 def test_personal_data_of_a_google_forms_export_never_reaches_a_dataframe(tmp_path, google, monkeypatch):

@@ -192,6 +192,9 @@ def test_an_existing_file_is_not_replaced_without_force(tmp_path: Path):
 
 def test_a_target_that_is_not_yaml_or_in_no_folder_is_refused(tmp_path: Path):
     with pytest.raises(CodebookDraftError) as caught:
+        write_codebook_draft(EXAMPLES / "llr-2017-survey-plain.csv", tmp_path / "a\0b.yaml")
+    assert str(caught.value) == f"{tmp_path}/a\\0b.yaml holds a NUL character (\\0), not allowed in a file name."
+    with pytest.raises(CodebookDraftError) as caught:
         write_codebook_draft(EXAMPLES / "llr-2017-survey-plain.csv", tmp_path / "instrument.csv")
     assert str(caught.value) == "instrument.csv: a codebook is a YAML file; end its name with .yaml."
     with pytest.raises(CodebookDraftError) as caught:

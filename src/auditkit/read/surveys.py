@@ -164,8 +164,9 @@ def _listed(
 
 def _values(source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str) -> list[str]:
     """The item's values, one per response, as text."""
-    if source.row_number:
-        return [str(number) for number in range(start + 1, len(rows) + 1)]
+    if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
+        filled = ~np.logical_and.reduce([blank_mask(column_texts(rows, index, start)) for index in range(len(rows[0]))])
+        return [str(start + 1 + number) if row else "" for number, row in enumerate(filled)]
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"

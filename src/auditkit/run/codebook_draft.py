@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditkit.config.codebook import Codebook, load_codebook
+from auditkit.config.input_files import file_problem, shown_path
 from auditkit.errors import CodebookDraftError
 from auditkit.read.export_profile import MIN_REPEATS, ColumnProfile, ExportProfile, profile_export
 from auditkit.read.matching import normalise
@@ -260,6 +261,10 @@ def write_codebook_draft(export: str | Path, target: str | Path, force: bool = F
         The file written, the codebook it loads as and the export's profile.
     """
     target = Path(target).expanduser()
+    if "\0" in str(target):
+        raise CodebookDraftError(f"{shown_path(target)} holds a NUL character (\\0), not allowed in a file name.")
+    if target.is_dir():
+        raise CodebookDraftError(f"{target} is a folder; give --out the codebook file to write, ending in .yaml.")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise CodebookDraftError(f"{target.name}: a codebook is a YAML file; end its name with .yaml.", target)
     if not target.parent.is_dir():
@@ -268,6 +273,9 @@ def write_codebook_draft(export: str | Path, target: str | Path, force: bool = F
         )
     if target.exists() and not force:
         raise CodebookDraftError(f"{target} already exists; choose another name, or add --force to replace it.", target)
+    problem = file_problem(Path(export))
+    if problem is not None:
+        raise CodebookDraftError(f"The export {shown_path(export)} {problem}.", Path(export))
     profile = profile_export(export)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".yaml", dir=target.parent)
     os.close(handle)
