@@ -61,7 +61,7 @@ def main() -> int:
         reads, totals = [], []
         for _ in range(arguments.runs):
             started = time.perf_counter()
-            table = read_export(path, instrument.codebook, instrument.format)
+            table = read_export(path, instrument.codebook, "surveymonkey")
             reads.append(time.perf_counter() - started)
             started = time.perf_counter()
             records, problems = check_records(instrument, round_)

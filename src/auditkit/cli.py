@@ -21,12 +21,25 @@ import click  # noqa: E402
 import auditkit  # noqa: E402
 from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # noqa: E402
 
-__all__ = ["actions", "findings", "init", "main", "new_round", "run", "template", "validate", "verify"]
+__all__ = [
+    "actions",
+    "draft_codebook",
+    "findings",
+    "init",
+    "main",
+    "new_round",
+    "run",
+    "template",
+    "validate",
+    "verify",
+]
 
 _PARAMETERS = click.Path(path_type=Path, dir_okay=False)
 #: A report's folder. Not ``file_okay=False``: click would refuse a file with a usage error (exit 2), while
 #: run/ refuses it, as everything else it cannot write, with a sentence and exit 1.
 _OUT = click.Path(path_type=Path)
+#: A file draft-codebook reads or writes: run/ names a folder, a pipe or a device given instead, with exit 1.
+_FILE = click.Path(path_type=Path)
 
 
 class _Group(click.Group):
@@ -306,6 +319,24 @@ def template(codebook: Path, output: Path, parameters: Path | None, force: bool)
         "Fill it in, name it as an instrument's data in a round's parameters file, then check it with: "
         "auditkit validate PARAMETERS"
     )
+
+
+@main.command("draft-codebook")
+@click.argument("export", type=_FILE)
+@click.option("--out", "output", required=True, type=_FILE, help="The codebook to write (.yaml).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def draft_codebook(export: Path, output: Path, force: bool) -> None:
+    """Draft a codebook from a survey export (SurveyMonkey, Microsoft Forms, Google Forms or a plain table, CSV or
+    XLSX), to check and use as an instrument's codebook.
+
+    Each question becomes an item whose source is the question as the export writes it. The draft never holds a
+    respondent's own words, and leaves personal data out.
+    """
+    from auditkit.run.codebook_draft import write_codebook_draft
+    from auditkit.run.summaries import describe_codebook_draft
+
+    for line in describe_codebook_draft(write_codebook_draft(export, output, force=force)):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ from pathlib import Path
 
 __all__ = [
     "AuditkitError",
+    "CodebookDraftError",
     "CodebookError",
     "CommandError",
     "DataError",
@@ -69,6 +70,10 @@ class ParametersError(_MessageError):
 
 class CodebookError(_MessageError):
     """An instrument's codebook is missing, malformed or inconsistent (``message``, ``path``)."""
+
+
+class CodebookDraftError(_MessageError):
+    """A draft codebook cannot be written where the user asked (``message``, ``path``)."""
 
 
 class TemplateError(_MessageError):

@@ -166,3 +166,15 @@ def test_a_sections_output_in_a_notebook_names_the_section(example_round: RoundC
     data, metadata = DisplayFormatter().format(section)
     assert data["text/html"] == section.html
     assert metadata == {SECTION_METADATA: {"section": "key_findings"}}
+
+
+def test_a_round_with_no_background_renders_no_background_section(example_round: RoundCopy):
+    text = example_round.parameters.read_text(encoding="utf-8")
+    start, end = text.index("  background:\n"), text.index("  methodology:\n")
+    example_round.parameters.write_text(text[:start] + text[end:], encoding="utf-8")
+    analysis = auditkit.analyse_round(example_round.parameters)
+    assert render_section("background", analysis).html.strip() == ""
+    example_round.parameters.write_text(text[:start] + "  background: []\n" + text[end:], encoding="utf-8")
+    html = render_section("background", auditkit.analyse_round(example_round.parameters)).html
+    assert "<h2" not in html and "Background" not in html
+    assert '<h2 id="methodology">Methodology</h2>' in render_section("methodology", analysis).html

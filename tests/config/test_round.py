@@ -503,3 +503,33 @@ def test_yaml_yes_and_no_stay_strings(tmp_path):
 def test_read_yaml_raises_the_error_it_is_given(tmp_path):
     with pytest.raises(ParametersError, match="The answers file .*missing.yaml does not exist."):
         read_yaml(tmp_path / "missing.yaml", ParametersError, "answers")
+
+
+# --- areas (issue 17: needed only for an area item) --------------------------------------------------------
+
+
+def test_areas_are_needed_when_an_instrument_has_an_area_item(example_round):
+    example_round.edit_parameters("areas: [Leicester, Leicestershire, Rutland]\n", "")
+    assert parameters_error(example_round) == (
+        "llr-2017.yaml: the round lists no areas, but the instrument 'deep_dive' has an area item ('area'), whose "
+        "answers must be one of them; list them as the data writes them, as in "
+        "'areas: [Leicester, Leicestershire, Rutland]'."
+    )
+
+
+def test_areas_may_be_left_out_when_no_instrument_has_an_area_item(example_round):
+    codebook = example_round.root / "data_templates" / "no_area.yaml"
+    codebook.write_text(
+        "codebook: no_area\ntitle: No area\nrecord: response\nrecords: responses\n"
+        "items:\n  - {id: agency, question: Agency, type: choice, values: [health, police]}\n",
+        encoding="utf-8",
+    )
+    example_round.parameters.write_text(
+        "round: no-areas\ntitle: A round without areas\npartnership: Example\n"
+        "period: {start: 2024-01-01, end: 2024-03-31}\n"
+        "instruments:\n  survey: {codebook: no_area, data: ../data_templates/examples/llr-2017-survey.csv}\n",
+        encoding="utf-8",
+    )
+    round_ = load_round(example_round.parameters)
+    assert round_.areas == ()
+    assert round_.instruments["survey"].format is None  # recognised from the file when it is read

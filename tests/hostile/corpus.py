@@ -155,6 +155,47 @@ def _survey_as_xlsx_with_formulas(ws: Workspace) -> None:
     )
 
 
+def _draft(export: str, out: str = "{root}/reports/llr-2017/draft.yaml") -> tuple[str, ...]:
+    """``auditkit draft-codebook`` on a file of the examples, its draft written into the report's folder, where the
+    runner looks for the token (and for live formulas)."""
+    return ("draft-codebook", f"{{root}}/data_templates/examples/{export}", "--out", out)
+
+
+def _export_edit(name: str, old: str, new: str, count: int = -1) -> Callable[[Workspace], None]:
+    """Replace ``old`` with ``new`` in an example export (every time, or the first ``count`` times)."""
+
+    def plant(ws: Workspace) -> None:
+        path = ws.examples / name
+        text = path.read_text(encoding="utf-8-sig")
+        if old not in text:
+            raise AssertionError(f"{old!r} is not in {name}")
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return plant
+
+
+def _huge_export(ws: Workspace) -> None:
+    """A 30 MB CSV export: the plain example's responses, over and over."""
+    lines = (ws.examples / "llr-2017-survey-plain.csv").read_text(encoding="utf-8-sig").splitlines()
+    body = ("\n".join(lines[1:]) + "\n").encode("utf-8")
+    with (ws.examples / "huge.csv").open("wb") as handle:
+        handle.write((lines[0] + "\n").encode("utf-8"))
+        for _ in range((30 << 20) // len(body) + 1):
+            handle.write(body)
+
+
+def _google_round(ws: Workspace) -> None:
+    """The round's survey read from the Google Forms export with no format: names planted as formulas in the name
+    column (never read), and a formula as a consented comment."""
+    _export_edit("llr-2017-survey-googleforms.csv", "Alex Example", "=ZQXNAME()")(ws)
+    _export_edit(
+        "llr-2017-survey-googleforms.csv",
+        "I used it in supervision to test whether we were drifting on a family we had known for years. We were.",
+        "=cmd|' /C calc'!A0",
+    )(ws)
+    _data("../data_templates/examples/llr-2017-survey-googleforms.csv")(ws)
+
+
 def _symlink_loop(ws: Workspace) -> None:
     loop = ws.examples / "loop.csv"
     os.symlink(loop, loop)
@@ -830,5 +871,102 @@ CASES: tuple[Case, ...] = (
         _edited_docx,
         refusal="briefing.docx",
         command=("verify", "{root}/reports/llr-2017"),
+    ),
+    # ------------------------------------------------------------------ issue 17: exports and draft codebooks
+    Case(
+        "draft-free-text-answer",
+        17,
+        "a draft codebook from a Google Forms export whose consented free-text answer holds a token",
+        _export_edit(
+            "llr-2017-survey-googleforms.csv",
+            "Went through the home conditions section",
+            "ZQXDRAFT went through the home conditions section",
+        ),
+        token="ZQXDRAFT",
+        command=_draft("llr-2017-survey-googleforms.csv"),
+    ),
+    Case(
+        "draft-name-repeated",
+        17,
+        "a draft codebook from a Sheet export whose name question holds one name eleven times",
+        _export_edit("llr-2017-survey-googlesheet.csv", "Alex Example", "Kayden Zqxname"),
+        token="Zqxname",
+        command=_draft("llr-2017-survey-googlesheet.csv"),
+    ),
+    Case(
+        "draft-email-as-choice",
+        17,
+        "a draft codebook from a plain export whose choice answers are an email address, fifteen times",
+        _export_edit("llr-2017-survey-plain.csv", ",Health,", ",zqx.worker@example.org,"),
+        token="zqx.worker",
+        command=_draft("llr-2017-survey-plain.csv"),
+    ),
+    Case(
+        "draft-formula-answers",
+        17,
+        "a draft codebook from a plain export whose choice answers hold a formula three times",
+        _export_edit("llr-2017-survey-plain.csv", ",Police,", ",=ZQXFORMULA(1),"),
+        token="ZQXFORMULA",
+        command=_draft("llr-2017-survey-plain.csv"),
+    ),
+    Case(
+        "draft-no-header",
+        17,
+        "a draft codebook from an export whose header row was lost: its first response would become questions",
+        lambda ws: (ws.examples / "headless.csv").write_text(
+            "\n".join(ws.survey.read_text(encoding="utf-8").splitlines()[1:]) + "\n", encoding="utf-8"
+        ),
+        token="R1000",
+        refusal="does not look like a header",
+        command=_draft("headless.csv"),
+    ),
+    Case(
+        "draft-huge-export",
+        17,
+        "a draft codebook from a 30 MB export",
+        _huge_export,
+        refusal="up to 20 MB",
+        command=_draft("huge.csv"),
+    ),
+    Case(
+        "draft-one-column",
+        17,
+        "a draft codebook from a file of one column",
+        lambda ws: (ws.examples / "one.csv").write_text("Notes\nZQXONE\nmore\n", encoding="utf-8"),
+        token="ZQXONE",
+        refusal="one column",
+        command=_draft("one.csv"),
+    ),
+    Case(
+        "draft-not-tabular",
+        17,
+        "a draft codebook from a picture saved with a .csv name",
+        lambda ws: (ws.examples / "picture.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)),
+        refusal="binary data",
+        command=_draft("picture.csv"),
+    ),
+    Case(
+        "draft-not-csv-or-xlsx",
+        17,
+        "a draft codebook from a JSON file",
+        lambda ws: (ws.examples / "responses.json").write_text('[{"ZQXJSON": 1}]', encoding="utf-8"),
+        token="ZQXJSON",
+        refusal="neither CSV",
+        command=_draft("responses.json"),
+    ),
+    Case(
+        "draft-out-exists",
+        17,
+        "a draft codebook over a file that exists, without --force",
+        lambda ws: (ws.report / "draft.yaml").write_text("ZQXKEEP: my own codebook\n", encoding="utf-8"),
+        refusal="already exists",
+        command=_draft("llr-2017-survey-plain.csv"),
+    ),
+    Case(
+        "google-export-names-and-formulas",
+        17,
+        "a round read from a Google Forms export with no format: names as formulas, a formula as a consented comment",
+        _google_round,
+        token="ZQXNAME",
     ),
 )

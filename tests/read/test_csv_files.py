@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from auditkit.errors import DataError
-from auditkit.read.csv_files import read_csv_rows
+from auditkit.read.csv_files import read_csv_header, read_csv_rows
 from auditkit.read.tables import read_table
 
 LONG = (
@@ -113,3 +113,13 @@ def test_a_short_row_before_a_cell_too_long_to_read_is_named_first(tmp_path):
 def test_a_long_header_cell_is_named_in_row_1(tmp_path):
     path = write(tmp_path, "id," + "q" * 33_000 + "\nR1,yes\n")
     assert read_error(path).startswith(f"survey.csv: row 1, column '{'q' * 33_000}' holds 33,000 characters")
+
+
+def test_the_header_alone_is_read_to_recognise_an_export(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'\xef\xbb\xbfsep=;\r\n"Timestamp";"Which team?\nChoose one"\r\n' + b"x;y\r\n" * 200_000)
+    assert read_csv_header(path) == ["Timestamp", "Which team?"]  # a heading's first line, as header_text reads it
+    path.write_bytes("Caf\u00e9 team,Why\r\n".encode("cp1252") + b"a,b\r\n")
+    assert read_csv_header(path) == ["Caf\u00e9 team", "Why"]
+    path.write_bytes(b"PK\x03\x04 a workbook named .csv")
+    assert read_csv_header(path) == []  # the whole file's reader names what it is

@@ -16,10 +16,13 @@ from auditkit.read import formats
 from auditkit.read.formats import (
     FORMATS,
     FormatRegistry,
+    GoogleFormsFormat,
     MicrosoftFormsFormat,
     SurveyFormat,
     SurveyMonkeyFormat,
     TableFormat,
+    recognise_format,
+    round_formats,
 )
 from auditkit.read.tables import header_text, read_rows, read_table
 from auditkit.read.validation import load_round_records
@@ -27,7 +30,7 @@ from auditkit.read.validation import load_round_records
 EXAMPLES = REPO / "data_templates" / "examples"
 UNKNOWN = (
     "llr-2017.yaml: instruments → survey → format: 'qualtrics' is not a known data format; "
-    "known formats: msforms, surveymonkey, table."
+    "known formats: googleforms, msforms, surveymonkey, table."
 )
 
 
@@ -57,7 +60,9 @@ def registry(monkeypatch) -> FormatRegistry:
 
 
 def test_the_shipped_formats_are_registered_by_name():
-    assert FORMATS.names() == ("msforms", "surveymonkey", "table")
+    assert FORMATS.names() == ("googleforms", "msforms", "surveymonkey", "table")
+    assert isinstance(FORMATS.get("googleforms"), GoogleFormsFormat)
+    assert FORMATS.get("googleforms").title == "Google Forms"
     assert isinstance(FORMATS.get("table"), TableFormat)
     assert isinstance(FORMATS.get("surveymonkey"), SurveyMonkeyFormat)
     assert isinstance(FORMATS.get("msforms"), MicrosoftFormsFormat)
@@ -68,7 +73,9 @@ def test_the_shipped_formats_are_registered_by_name():
 def test_an_unknown_format_name_lists_the_known_ones():
     with pytest.raises(ParametersError) as caught:
         FORMATS.get("qualtrics")
-    assert str(caught.value) == ("'qualtrics' is not a known data format; known formats: msforms, surveymonkey, table.")
+    assert str(caught.value) == (
+        "'qualtrics' is not a known data format; known formats: googleforms, msforms, surveymonkey, table."
+    )
 
 
 def test_register_adds_a_format_and_unregister_removes_it():
@@ -78,7 +85,7 @@ def test_register_adds_a_format_and_unregister_removes_it():
     assert isinstance(registry.get("reversed_table"), ReversedFormat)
     assert isinstance(registry.unregister("reversed_table"), ReversedFormat)
     assert registry.names() == ()
-    assert FORMATS.names() == ("msforms", "surveymonkey", "table")
+    assert FORMATS.names() == ("googleforms", "msforms", "surveymonkey", "table")
 
 
 def test_register_refuses_a_name_taken_a_bad_name_and_what_is_not_a_format(registry: FormatRegistry):
@@ -150,27 +157,35 @@ def test_a_custom_format_reads_an_instrument_of_a_round(example_round: RoundCopy
     pd.testing.assert_frame_equal(survey.sort_index(), expected)
 
 
-def test_a_survey_export_given_as_a_table_asks_for_its_format(example_round: RoundCopy):
-    example_round.edit_parameters("llr-2017-survey.csv", "llr-2017-survey-msforms.xlsx")
+def test_a_survey_export_given_as_a_table_asks_for_that_line_to_go(example_round: RoundCopy):
+    # Issue 17: an export with no format is recognised (tests/read/test_surveys.py); one that says it is a table is
+    # refused with the line to delete.
+    example_round.edit_parameters(
+        "data: ../data_templates/examples/llr-2017-survey.csv",
+        "data: ../data_templates/examples/llr-2017-survey-msforms.xlsx\n    format: table",
+    )
     with pytest.raises(DataValidationError) as caught:
         load_round_records(load_round(example_round.parameters))
     assert [str(problem) for problem in caught.value.problems] == [
-        "llr-2017-survey-msforms.xlsx: the file looks like a Microsoft Forms export; add 'format: msforms' "
-        "to the instrument 'survey' in the parameters file, so that its questions are matched to the codebook's "
-        "items by their source."
+        "llr-2017-survey-msforms.xlsx: the file looks like a Microsoft Forms export, but the instrument 'survey' in "
+        "the parameters file says 'format: table'; delete that line (auditkit recognises Microsoft Forms exports), "
+        "so that its questions are matched to the codebook's items by their source."
     ]
 
 
 # --- recognising a file's format ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("llr-2017-survey-surveymonkey.csv", SurveyMonkeyFormat),
-        ("llr-2017-survey-msforms.xlsx", MicrosoftFormsFormat),
-    ],
-)
+SHIPPED_EXPORTS = [
+    ("llr-2017-survey-surveymonkey.csv", SurveyMonkeyFormat),
+    ("llr-2017-survey-msforms.xlsx", MicrosoftFormsFormat),
+    ("llr-2017-survey-googleforms.csv", GoogleFormsFormat),
+    ("llr-2017-survey-googlesheet.xlsx", GoogleFormsFormat),
+    ("llr-2017-survey-googlesheet.csv", GoogleFormsFormat),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), SHIPPED_EXPORTS)
 def test_detect_recognises_the_example_exports(name: str, expected: type[SurveyFormat]):
     path = EXAMPLES / name
     found = FORMATS.detect(path, header(path))
@@ -180,7 +195,43 @@ def test_detect_recognises_the_example_exports(name: str, expected: type[SurveyF
     ]
 
 
-def test_detect_finds_no_format_in_a_plain_table():
-    path = EXAMPLES / "llr-2017-survey.csv"
+@pytest.mark.parametrize("name", ["llr-2017-survey.csv", "llr-2017-survey-plain.csv"])
+def test_detect_finds_no_format_in_a_plain_table(name: str):
+    path = EXAMPLES / name
     assert FORMATS.detect(path, header(path)) is None
     assert TableFormat().detect(path, header(path)) is False
+    assert isinstance(recognise_format(path)[0], TableFormat)
+
+
+def test_a_workbook_is_read_once_to_recognise_it_and_a_csv_file_by_its_first_row():
+    data_format, data = recognise_format(EXAMPLES / "llr-2017-survey-googlesheet.xlsx")
+    assert isinstance(data_format, GoogleFormsFormat)
+    assert data.sheet == "Form Responses 1" and data.header[0] == "Timestamp" and len(data.rows) == 62
+    data_format, data = recognise_format(EXAMPLES / "llr-2017-survey-googleforms.csv")
+    assert isinstance(data_format, GoogleFormsFormat) and data is None
+
+
+@pytest.mark.parametrize("name", [name for name, _ in SHIPPED_EXPORTS] + ["llr-2017-survey-plain.csv"])
+def test_each_example_export_is_read_as_it_comes_with_no_format(example_round: RoundCopy, name: str):
+    expected = load_round_records(load_round(example_round.parameters))["survey"]
+    example_round.edit_parameters("llr-2017-survey.csv", name)
+    result = CliRunner().invoke(main, ["validate", str(example_round.parameters)])
+    assert result.exit_code == 0, result.output
+    assert f"survey: 61 records in {name}: no problems found." in result.output
+    survey = load_round_records(load_round(example_round.parameters))["survey"]
+    pd.testing.assert_frame_equal(
+        survey.drop(columns="response_id").reset_index(drop=True),
+        expected.drop(columns="response_id").reset_index(drop=True),
+    )
+
+
+def test_an_explicit_format_wins_over_the_one_the_file_looks_like(example_round: RoundCopy, registry: FormatRegistry):
+    registry.register(ReversedFormat)
+    example_round.edit_parameters(
+        "data: ../data_templates/examples/llr-2017-survey.csv",
+        "data: ../data_templates/examples/llr-2017-survey.csv\n    format: reversed_table",
+    )
+    round_ = load_round(example_round.parameters)
+    assert isinstance(round_formats(round_)["survey"], ReversedFormat)
+    assert round_formats(round_)["deep_dive"] is None  # recognised from its file when it is read
+    assert list(load_round_records(round_)["survey"].index[:2]) == [62, 61]

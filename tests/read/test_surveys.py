@@ -17,7 +17,8 @@ from auditkit.analysis.quotes import select_quotes
 from auditkit.config.codebook import load_codebook
 from auditkit.config.round import load_round
 from auditkit.errors import DataError, DataValidationError, ParametersError
-from auditkit.read.surveys import read_export
+from auditkit.read.formats import recognise_format
+from auditkit.read.surveys import READ_PROBLEMS, read_export
 from auditkit.read.validation import load_round_records
 
 EXAMPLES = REPO / "data_templates" / "examples"
@@ -273,8 +274,9 @@ def test_an_item_may_not_name_a_personal_data_column(tmp_path, mini):
         "      email: 'Email Address' (names personal data, which auditkit never reads)\n"
         "    Questions in the export that no item names:\n"
         "      'How far do you agree?'\n"
-        "    An item's source must be its question as the export writes it (case and spacing may differ); for one "
-        "option of a multi-select question, write 'Question | Option'."
+        "    An item's source must be its question as the export writes it; case, spacing, quotes and dashes may "
+        "differ. For one option of a multi-select question, write 'Question | Option'. auditkit draft-codebook writes "
+        "a codebook whose sources are the export's questions."
     )
 
 
@@ -284,12 +286,14 @@ def test_questions_that_do_not_match_are_listed_on_both_sides_with_the_nearest_m
     assert export_error(path, mini, "surveymonkey") == (
         "export.csv: the export's questions do not match the codebook mini_survey.yaml.\n"
         "    Items whose source is not a question in the export:\n"
-        "      agency: 'Which agency do you work for?' (nearest in the export: 'Which agency do you work for mainly?')\n"
+        "      agency: 'Which agency do you work for?'\n"
+        "        nearest in the export: 'Which agency do you work for «mainly»?'\n"
         "    Questions in the export that no item names:\n"
-        "      'Which agency do you work for mainly?' (nearest item source: 'Which agency do you work for?' "
-        "(item agency))\n"
-        "    An item's source must be its question as the export writes it (case and spacing may differ); for one "
-        "option of a multi-select question, write 'Question | Option'."
+        "      'Which agency do you work for mainly?' (nearest to item agency)\n"
+        "    Words marked «so» are where an item's source and the question differ.\n"
+        "    An item's source must be its question as the export writes it; case, spacing, quotes and dashes may "
+        "differ. For one option of a multi-select question, write 'Question | Option'. auditkit draft-codebook writes "
+        "a codebook whose sources are the export's questions."
     )
 
 
@@ -410,7 +414,8 @@ def survey_answers(frame: pd.DataFrame) -> pd.DataFrame:
 def test_the_surveymonkey_example_round_gives_the_csv_rounds_records_and_counts():
     csv_round, sm_round = load_round(REPO / "parameters" / "llr-2017.yaml"), load_round(SM_PARAMETERS)
     assert sm_round.id == "llr-2017-sm"
-    assert sm_round.instruments["survey"].format == "surveymonkey"
+    assert sm_round.instruments["survey"].format is None  # issue 17: recognised from the file
+    assert recognise_format(sm_round.instruments["survey"].data)[0].name == "surveymonkey"
     expected = load_round_records(csv_round)["survey"]
     survey = load_round_records(sm_round)["survey"]
     pd.testing.assert_frame_equal(survey_answers(survey), survey_answers(expected))
@@ -469,15 +474,14 @@ def test_a_value_problem_in_an_export_names_the_row_excel_shows(example_round: R
     ]
 
 
-def test_an_export_read_as_a_table_asks_for_the_format(example_round: RoundCopy):
+def test_an_export_given_with_no_format_is_recognised(example_round: RoundCopy):
+    # Issue 17: this export once needed 'format: surveymonkey' (the reader asked for it); it is now recognised.
+    expected = load_round_records(load_round(example_round.parameters))["survey"]
     example_round.edit_parameters("llr-2017-survey.csv", "llr-2017-survey-surveymonkey.csv")
-    with pytest.raises(DataValidationError) as caught:
-        load_round_records(load_round(example_round.parameters))
-    assert [str(problem) for problem in caught.value.problems] == [
-        "llr-2017-survey-surveymonkey.csv: the file looks like a SurveyMonkey export; add 'format: surveymonkey' "
-        "to the instrument 'survey' in the parameters file, so that its questions are matched to the codebook's "
-        "items by their source."
-    ]
+    round_ = load_round(example_round.parameters)
+    assert round_.instruments["survey"].format is None
+    survey = load_round_records(round_)["survey"]
+    pd.testing.assert_frame_equal(survey_answers(survey), survey_answers(expected))
 
 
 def test_an_unknown_format_is_named_in_the_parameters_error(example_round: RoundCopy):
@@ -489,5 +493,203 @@ def test_an_unknown_format_is_named_in_the_parameters_error(example_round: Round
         load_round_records(load_round(example_round.parameters))
     assert str(caught.value) == (
         "llr-2017.yaml: instruments → survey → format: 'qualtrics' is not a known data format; "
-        "known formats: msforms, surveymonkey, table."
+        "known formats: googleforms, msforms, surveymonkey, table."
     )
+
+
+# --- Google Forms ---------------------------------------------------------------------------------------
+
+GOOGLE_CODEBOOK = """\
+codebook: google_mini
+title: Google mini survey
+record: response
+records: responses
+partial_records: true
+items:
+  - id: response_id
+    question: Response number
+    source: ID
+    type: text
+    required: true
+    unique: true
+    identifying: true
+  - id: agency
+    question: Which agency do you work for?
+    source: "Which agency do you work for?"
+    type: choice
+    values:
+      - {code: health, label: Health}
+      - {code: social_care, label: Children's social care}
+  - id: worked_housing
+    question: Worked with housing
+    source: "Who did you work with? | Housing, benefits and debt"
+    type: choice
+    values: [yes, no]
+  - id: worked_health
+    question: Worked with health
+    source: "Who did you work with? | Health"
+    type: choice
+    values: [yes, no]
+  - id: worked_health_visiting
+    question: Worked with health visiting
+    source: "Who did you work with? | Health visiting"
+    type: choice
+    values: [yes, no]
+"""
+
+GOOGLE_ROWS = [
+    ["Timestamp", "Email address", "Which agency do you work for?", "Who did you work with?"],
+    ["2024/01/15 10:23:45 am GMT", "ann@example.org", "Health", "Health visiting, Housing, benefits and debt"],
+    ["2024/01/16 9:01:02 am GMT", "bo@example.org", "Children’s social care", ""],
+    ["2024/01/17 4:45:00 pm GMT", "cy@example.org", "health", "Health, Health visiting"],
+]
+
+
+@pytest.fixture
+def google(tmp_path: Path):
+    path = tmp_path / "google_mini.yaml"
+    path.write_text(GOOGLE_CODEBOOK, encoding="utf-8")
+    return load_codebook(path)
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_a_google_forms_multi_select_answer_is_split_on_the_codebooks_options_longest_first(tmp_path, google, writer):
+    path = writer(tmp_path / f"form{'.csv' if writer is write_csv else '.xlsx'}", GOOGLE_ROWS)
+    table = read_export(path, google, "googleforms")
+    assert list(table.index) == [2, 3, 4]
+    assert table["worked_housing"].tolist() == ["yes", "", "no"]
+    assert table["worked_health"].tolist() == ["no", "", "yes"]  # "Health visiting" is not "Health"
+    assert table["worked_health_visiting"].tolist() == ["yes", "", "yes"]
+    assert table.attrs[READ_PROBLEMS] == []
+
+
+def test_google_forms_numbers_no_response_so_its_row_is_the_response_number(tmp_path, google):
+    table = read_export(write_csv(tmp_path / "form.csv", GOOGLE_ROWS), google, "googleforms")
+    assert table["response_id"].tolist() == ["2", "3", "4"]
+    blank = [[""] * 4] * 3  # a Sheet's grid below its last response
+    table = read_export(
+        write_csv(tmp_path / "form.csv", [*GOOGLE_ROWS[:2], *blank, GOOGLE_ROWS[2], *blank]), google, "googleforms"
+    )
+    assert list(table.index) == [2, 6] and table["response_id"].tolist() == ["2", "6"]
+
+
+def test_personal_data_of_a_google_forms_export_never_reaches_a_dataframe(tmp_path, google, monkeypatch):
+    path = write_xlsx(tmp_path / "form.xlsx", GOOGLE_ROWS)
+    DataFrameSpy.built = []
+    monkeypatch.setattr(pd, "DataFrame", DataFrameSpy)
+    table = read_export(path, google, "googleforms")
+    monkeypatch.undo()
+    assert any("Children’s social care" in text for text in DataFrameSpy.built), "the spy saw no answers"
+    for text in DataFrameSpy.built + [table.to_csv()]:
+        assert not [value for value in PERSONAL if value in text]
+
+
+GOOGLE_ROUND = """\
+round: google-mini
+title: Google mini survey
+partnership: Example partnership
+period: {start: 2024-01-01, end: 2024-03-31}
+instruments:
+  survey:
+    codebook: google_mini
+    data: ../data_templates/examples/form.csv
+"""
+
+
+def google_round(example_round: RoundCopy, rows: list[list[object]]) -> Path:
+    """A round of the Google mini survey, its export written from ``rows``, with no areas and no format."""
+    write_csv(example_round.root / "data_templates" / "examples" / "form.csv", rows)
+    (example_round.root / "data_templates" / "google_mini.yaml").write_text(GOOGLE_CODEBOOK, encoding="utf-8")
+    parameters = example_round.root / "parameters" / "google.yaml"
+    parameters.write_text(GOOGLE_ROUND, encoding="utf-8")
+    return parameters
+
+
+def test_a_google_forms_round_reads_its_export_with_no_format_and_no_areas(example_round: RoundCopy):
+    round_ = load_round(google_round(example_round, GOOGLE_ROWS))
+    assert round_.areas == () and round_.instruments["survey"].format is None
+    survey = load_round_records(round_)["survey"]
+    assert survey["worked_health_visiting"].astype("string").fillna("").tolist() == ["yes", "", "yes"]
+    assert survey["agency"].tolist() == ["health", "social_care", "health"]  # "Children’s" is "Children's"
+
+
+def test_a_multi_select_answer_that_is_none_of_the_codebooks_options_is_a_problem_naming_its_cell(
+    example_round: RoundCopy,
+):
+    rows = [list(row) for row in GOOGLE_ROWS]
+    rows[2][3] = "Health, Parenting classes"
+    with pytest.raises(DataValidationError) as caught:
+        load_round_records(load_round(google_round(example_round, rows)))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "form.csv, row 3, column 'Who did you work with?': 'Parenting classes' is not one of the options the codebook "
+        "names for this question; allowed: 'Housing, benefits and debt', 'Health', 'Health visiting'."
+    ]
+
+
+def test_a_source_matches_its_question_whatever_its_quotes_dashes_and_spaces(tmp_path):
+    rows = [list(row) for row in GOOGLE_ROWS]
+    rows[0][2] = "Which agency do you work for?\u00a0 "  # a non-breaking and a trailing space
+    rows[0][3] = "Who’s on your team – and who did you work with?"
+    rows[1][3] = "Health visiting, Housing - benefits and debt"
+    codebook_path = tmp_path / "typed.yaml"
+    codebook_path.write_text(
+        GOOGLE_CODEBOOK.replace("Who did you work with?", "Who's on your team - and who did you work with?").replace(
+            "Housing, benefits and debt", "Housing – benefits and debt"
+        ),
+        encoding="utf-8",
+    )
+    table = read_export(write_csv(tmp_path / "form.csv", rows), load_codebook(codebook_path), "googleforms")
+    assert table["agency"].tolist() == ["Health", "Children’s social care", "health"]
+    assert table["worked_housing"].tolist() == ["yes", "", "no"]
+    assert table["worked_health"].tolist() == ["no", "", "yes"]
+
+
+def test_an_unmatched_question_shows_at_most_five_of_each_with_how_many_more(tmp_path):
+    questions = [f"Question number {number} about the toolkit and its use in practice" for number in range(1, 9)]
+    rows = [["Timestamp", *questions], ["2024/01/15 10:23:45 am GMT", *["x"] * 8]]
+    codebook_path = tmp_path / "long.yaml"
+    items = "".join(
+        f'  - id: q{number}\n    question: Q{number}\n    source: "Question {number} about the toolkit"\n'
+        f"    type: text\n"
+        for number in range(1, 8)
+    )
+    codebook_path.write_text(GOOGLE_CODEBOOK.split("items:")[0] + "items:\n" + items, encoding="utf-8")
+    path = write_csv(tmp_path / "form.csv", rows)
+    item_lines = [
+        line
+        for number in range(1, 6)
+        for line in (
+            f"      q{number}: 'Question {number} about the toolkit'",
+            f"        nearest in the export: 'Question «number» {number} about the toolkit «and its use in practice»'",
+        )
+    ]
+    question_lines = [
+        f"      'Question number {number} about the toolkit and its use in practice' (nearest to item q{number})"
+        for number in range(1, 6)
+    ]
+    assert export_error(path, load_codebook(codebook_path), "googleforms") == "\n".join(
+        [
+            "form.csv: the export's questions do not match the codebook long.yaml.",
+            "    Items whose source is not a question in the export:",
+            *item_lines,
+            "      and 2 more items.",
+            "    Questions in the export that no item names:",
+            *question_lines,
+            "      and 3 more questions.",
+            "    Words marked «so» are where an item's source and the question differ.",
+            "    An item's source must be its question as the export writes it; case, spacing, quotes and dashes may "
+            "differ. For one option of a multi-select question, write 'Question | Option'. auditkit draft-codebook "
+            "writes a codebook whose sources are the export's questions.",
+        ]
+    )
+
+
+# --- a plain export: a table of questions ------------------------------------------------------------------
+
+
+def test_a_plain_export_of_questions_is_read_by_each_items_source(example_round: RoundCopy):
+    expected = load_round_records(load_round(example_round.parameters))["survey"]
+    example_round.edit_parameters("llr-2017-survey.csv", "llr-2017-survey-plain.csv")
+    survey = load_round_records(load_round(example_round.parameters))["survey"]
+    pd.testing.assert_frame_equal(survey_answers(survey), survey_answers(expected))
+    assert survey["response_id"].tolist()[:3] == ["1", "2", "3"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
-from auditkit.read.tables import read_table
+from auditkit.read.tables import read_data_file, read_table
 
 
 def write_xlsx(path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> None:
@@ -252,3 +252,17 @@ def test_xlsx_numbers_and_dates_read_as_the_text_a_user_would_type(tmp_path):
     table = read_table(path)
     assert table.loc[2].tolist() == ["1017", "2017-04-03", "2.5"]
     assert isinstance(table, pd.DataFrame)
+
+
+def test_a_workbook_read_before_its_layout_is_known_judges_its_merged_cells_once_it_is(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Respondent ID", "Which parts?", None])
+    book.active.append([None, "Home", "Health"])
+    book.active.append([1, "Home", None])
+    book.active.merge_cells("B1:C1")
+    book.save(tmp_path / "export.xlsx")
+    data = read_data_file(tmp_path / "export.xlsx")
+    assert data.header == ["Respondent ID", "Which parts?", ""] and data.sheet == "Sheet"
+    assert data.rows_under(2) == data.rows  # merged within two header rows: allowed
+    with pytest.raises(DataError, match=r"has merged cells \(B1:C1\)"):
+        data.rows_under(1)

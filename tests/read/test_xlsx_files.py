@@ -89,3 +89,23 @@ def test_a_workbook_that_declares_a_document_type_is_refused_before_it_is_parsed
     assert read_error(path).startswith(
         "cases.xlsx: the workbook's part xl/worksheets/sheet1.xml contains a document type declaration"
     )
+
+
+def test_a_google_forms_sheet_is_found_among_the_sheets_an_analyst_added(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Responses by week"])
+    responses = book.create_sheet("Form Responses 1")
+    responses.append(["Timestamp", "Which agency?"])
+    responses.append([dt.datetime(2024, 1, 15, 10, 23, 45), "Health"])
+    book.save(tmp_path / "sheet.xlsx")
+    assert read_xlsx_rows(tmp_path / "sheet.xlsx") == [
+        ["Timestamp", "Which agency?"],
+        [dt.datetime(2024, 1, 15, 10, 23, 45), "Health"],
+    ]
+    book.create_sheet("Form Responses 2").append(["Timestamp", "Which team?"])
+    book.save(tmp_path / "sheet.xlsx")
+    assert read_error(tmp_path / "sheet.xlsx") == (
+        "sheet.xlsx: the workbook has no sheet named 'Data' and more than one sheet (Summary, Form Responses 1, "
+        "Form Responses 2); name the sheet that holds the data 'Data'."
+    )

@@ -52,7 +52,7 @@ __all__ = [
 DATA_SUFFIXES = (".csv", ".xlsx")
 #: What a data format's name may be (the ``format:`` of an instrument): lower-case letters and ``_``.
 FORMAT_NAME_PATTERN = r"^[a-z_]+$"
-#: The data format an instrument has when its entry names none: a table with item ids as headers.
+#: The data format of a file that no other format recognises: a table with item ids (or questions) as headers.
 DEFAULT_FORMAT = "table"
 #: What a round id may be: letters, digits, '-', '_' and '.', starting with a letter or digit.
 ROUND_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -84,7 +84,7 @@ def _format_name(name: str) -> str:
 
 #: How an instrument's data file is laid out, by name: a table with item ids as headers (``table``), or a survey
 #: tool's export. The names known are those of ``auditkit.read.formats.FORMATS``; an unknown one is named when
-#: the instrument's data is read.
+#: the instrument's data is read. An instrument that names none has its file's format recognised from the file.
 DataFormat = Annotated[str, pydantic.AfterValidator(_format_name)]
 
 
@@ -106,7 +106,7 @@ class _Period(_Strict):
 class _InstrumentEntry(_Strict):
     codebook: str
     data: str
-    format: DataFormat = DEFAULT_FORMAT
+    format: DataFormat | None = None
 
 
 class _Recommendation(_Strict):
@@ -155,7 +155,7 @@ class _ParametersFile(_Strict):
     published: dt.date | None = None
     baseline: str | None = None
     period: _Period
-    areas: tuple[str, ...] = pydantic.Field(min_length=1)
+    areas: tuple[str, ...] = ()
     instruments: dict[str, _InstrumentEntry] = {}
     indicator_tables: dict[str, _IndicatorTableEntry] = {}
     disclosure: _Disclosure = _Disclosure()
@@ -198,12 +198,13 @@ def read_round_id(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class Instrument:
-    """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out."""
+    """One instrument of a round: its name in the round, its codebook, its data file and how that is laid out
+    (``format``: None when its entry names none, and the file's format is recognised from the file)."""
 
     name: str
     codebook: Codebook
     data: Path
-    format: str = DEFAULT_FORMAT
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,17 @@ def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) ->
     return IndicatorTable(name=name, codebook=codebook, data=paths, benchmarks=benchmarks)
 
 
+def _check_areas(path: Path, areas: tuple[str, ...], instruments: Mapping[str, Instrument]) -> None:
+    """Areas may be left out only when no instrument has an area item, whose answers must be one of them."""
+    found = [(name, item) for name, one in instruments.items() for item in one.codebook.items if item.type == "area"]
+    if found and not areas:
+        raise ParametersError(
+            f"{path.name}: the round lists no areas, but the instrument '{found[0][0]}' has an area item "
+            f"('{found[0][1].id}'), whose answers must be one of them; list them as the data writes them, as in "
+            f"'areas: [Leicester, Leicestershire, Rutland]'."
+        )
+
+
 def _find_item(
     path: Path, instruments: Mapping[str, Instrument], key: str, where: str = "briefing → recommendations"
 ) -> tuple[str, Item]:
@@ -385,6 +397,7 @@ def load_round(path: str | Path) -> Round:
             f"{path.name}: the round names no data; add instruments (case audits, surveys) or indicator_tables."
         )
     instruments = {name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()}
+    _check_areas(path, parameters.areas, instruments)
     indicator_tables = {
         name: _load_indicator_table(path, name, entry) for name, entry in parameters.indicator_tables.items()
     }

@@ -22,6 +22,7 @@ __all__ = [
     "LONG_CELL_HINT",
     "check_row_widths",
     "first_record",
+    "read_csv_header",
     "read_csv_rows",
     "row_width_error",
     "sniff_separator",
@@ -226,3 +227,27 @@ def read_csv_rows(path: Path) -> list[list[str]]:
     if len(text) > CELL_LIMIT:  # else no cell can be longer
         _check_cell_lengths(path, rows)
     return rows
+
+
+#: How much of a CSV file :func:`read_csv_header` reads: a header row is a few KB, even of 40 long questions.
+_HEADER_BYTES = 1 << 20
+
+
+def read_csv_header(path: Path) -> list[str]:
+    """The first row of a CSV file, read from its first megabyte only, to recognise which tool wrote it.
+
+    Returns
+    -------
+    list of str
+        The text of each cell of row 1 (its first line, trimmed); empty when the start of the file cannot be read
+        as CSV text, which the reader that reads the whole file then names.
+    """
+    with path.open("rb") as handle:
+        raw = handle.read(_HEADER_BYTES)
+    if len(raw) == _HEADER_BYTES and b"\n" in raw:
+        raw = raw[: raw.rindex(b"\n")]  # never a character cut in two: no UTF-8 sequence holds a newline byte
+    try:
+        separator, text = _separated(_decode(path, raw))
+    except DataError:
+        return []
+    return [header_text(cell) for cell in first_record(text, separator)]

@@ -1,175 +1,51 @@
-"""Survey tools' exports, SurveyMonkey and Microsoft Forms, read into a table of item ids.
+"""Survey tools' exports (SurveyMonkey, Microsoft Forms, Google Forms, a plain table of questions) read into a table
+of item ids.
 
-A codebook item names the question it comes from (``source``), matched after normalising
-case and spacing, so the mapping survives re-exports. ``source: "Question | Option"``
-names one option of a multi-select question: the item reads ``yes`` when it was ticked and
-``no`` when the respondent answered the question without ticking it (an item whose values
-are not yes and no gets the option's text). ``source: Respondent ID`` (or ``ID``) takes the
-export's response number.
+A codebook item names the question it comes from (``source``), matched whatever its case, spacing, quotes and
+dashes (:func:`auditkit.read.matching.normalise`), so the mapping survives re-exports. ``source: "Question |
+Option"`` names one option of a multi-select question (or one row of a SurveyMonkey matrix): the item reads
+``yes`` when it was ticked and ``no`` when the respondent answered the question without ticking it (an item whose
+values are not yes and no gets the option's text). ``source: Respondent ID`` (or ``ID``) takes the export's
+response number; Google Forms numbers no response, so there it takes the response's row in the export.
 
-Personal data (email addresses, names, IP addresses, custom data, contact details) is left
-behind as the rows are read: it never reaches a DataFrame, and an item may not name it.
+A multi-select answer that lists the options ticked in one cell (Microsoft Forms, Google Forms, a plain table) is
+split on the options the codebook names for its question, longest first, since an option may hold a comma
+(:func:`auditkit.read.matching.split_choices`). Microsoft Forms ends each option with ``;``, so an option the
+codebook does not name is simply not read; elsewhere options are joined by ", ", and a part that is none of the
+codebook's options is a problem naming its row (:data:`READ_PROBLEMS`).
 
-* **SurveyMonkey** ("All individual responses", CSV or XLSX, expanded columns): row 1 holds
-  the respondent metadata headers and each question's text over its first column; row 2 holds
-  "Response" (or "Open-Ended Response") under a single-answer question and each option's text
-  under a multi-select question. Responses start in row 3.
-* **Microsoft Forms** (XLSX): one header row, ``ID``, ``Start time``, ``Completion time``,
-  ``Email``, ``Name`` (and ``Last modified time`` in newer exports), then one column per question;
-  a multi-select answer is one cell listing the options ticked, each followed by ``;``.
-
-The formats that read these exports for an instrument are in :mod:`auditkit.read.formats`.
+Personal data (email addresses, names, IP addresses, custom data, contact details) is left behind as the rows are
+read: it never reaches a DataFrame, and an item may not name it. The export's layouts are read by
+:mod:`auditkit.read.export_columns`; the formats that read these exports for an instrument are in
+:mod:`auditkit.read.formats`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from auditkit.config.codebook import Codebook, Item
-from auditkit.errors import DataError
+from auditkit.errors import DataError, Problem
+from auditkit.read.export_columns import OPTION_SEPARATOR, ExportColumn, export_columns, header_rows
+from auditkit.read.matching import MARK_END, MARK_START, mark_difference, nearest, normalise, split_choices
 from auditkit.read.tables import blank_mask, column_texts, frame_from_columns, read_rows
 
-__all__ = ["OPTION_SEPARATOR", "is_forms_header", "is_surveymonkey_header", "normalise", "read_export"]
+__all__ = ["OPTION_SEPARATOR", "READ_PROBLEMS", "SHOWN_AT_MOST", "normalise", "read_export", "read_export_rows"]
 
-#: Between a question and one of its options in an item's ``source``.
-OPTION_SEPARATOR = " | "
+#: The key of a table's ``attrs`` that holds the problems found while reading it (a list of :class:`Problem`), which
+#: validation reports with the others.
+READ_PROBLEMS = "auditkit_read_problems"
+#: How many unmatched items, and how many unmatched questions, an error lists before "and N more".
+SHOWN_AT_MOST = 5
 _ID_SOURCES = ("respondent id", "id")
-_SURVEYMONKEY_ID = "respondent id"
-_SURVEYMONKEY_ANSWER = frozenset({"response", "open-ended response"})
-_FORMS_REQUIRED = ("id", "start time", "completion time")
-_METADATA = frozenset(
-    {
-        "respondent id",
-        "collector id",
-        "start date",
-        "end date",
-        "ip address",
-        "email address",
-        "first name",
-        "last name",
-        "id",
-        "start time",
-        "completion time",
-        "last modified time",
-        "email",
-        "name",
-        "total points",
-        "quiz feedback",
-    }
-)
-_PERSONAL = frozenset({"ip address", "email address", "email", "e-mail", "first name", "last name", "name"})
-_PERSONAL_PATTERN = re.compile(r"custom (data|variable)( \d+)?")
-#: The fields of SurveyMonkey's "Contact Information" question: a respondent's contact details.
-_CONTACT_FIELDS = frozenset(
-    {
-        "name",
-        "first name",
-        "last name",
-        "company",
-        "address",
-        "address 2",
-        "city/town",
-        "state/province",
-        "zip/postal code",
-        "country",
-        "email address",
-        "email",
-        "phone number",
-    }
-)
-
-
-def normalise(text: str) -> str:
-    """Text compared whatever its case and spacing.
-
-    Returns
-    -------
-    str
-        ``text`` with its runs of white space made single spaces, trimmed and case-folded.
-    """
-    return " ".join(str(text).split()).casefold()
-
-
-@dataclass(frozen=True)
-class _Column:
-    """One column of an export: its position, the question over it and the option under it."""
-
-    index: int
-    question: str
-    option: str = ""
-    personal: bool = False
-
-    @property
-    def shown(self) -> str:
-        return f"{self.question}{OPTION_SEPARATOR}{self.option}" if self.option else self.question
-
-    @property
-    def key(self) -> str:
-        return normalise(self.shown)
-
-    @property
-    def is_metadata(self) -> bool:
-        return not self.option and (normalise(self.question) in _METADATA or self.is_personal_name)
-
-    @property
-    def is_personal_name(self) -> bool:
-        name = normalise(self.question)
-        return name in _PERSONAL or _PERSONAL_PATTERN.fullmatch(name) is not None
-
-
-def _header(rows: list[list[object]], index: int, width: int) -> list[str]:
-    row = rows[index] if index < len(rows) else []
-    return [column_texts([row], column, 0)[0].strip() for column in range(width)]
-
-
-def _surveymonkey_columns(path, rows: list[list[object]]) -> list[_Column]:
-    width = max(len(row) for row in rows[:2])
-    top, sub = _header(rows, 0, width), _header(rows, 1, width)
-    names = [normalise(text) for text in top]
-    if _SURVEYMONKEY_ID not in names:
-        raise DataError(
-            path,
-            "the file does not look like a SurveyMonkey export: row 1 has no 'Respondent ID' column. Export "
-            '"All individual responses" with expanded columns, or change the instrument\'s format.',
-        )
-    if sub[names.index(_SURVEYMONKEY_ID)]:
-        raise DataError(
-            path,
-            'row 2 of a SurveyMonkey export must be its second header row ("Response" or each option\'s text), '
-            f'but it holds a response (Respondent ID {sub[names.index(_SURVEYMONKEY_ID)]}). Export "All individual '
-            'responses" with expanded columns.',
-        )
-    columns, question = [], ""
-    for index in range(width):
-        if top[index]:
-            question = top[index]
-        if not question or not (top[index] or sub[index]):
-            continue
-        option = "" if normalise(sub[index]) in _SURVEYMONKEY_ANSWER else sub[index]
-        column = _Column(index, question, option)
-        personal = column.is_personal_name or normalise(option) in _CONTACT_FIELDS
-        columns.append(_Column(index, question, option, personal))
-    return columns
-
-
-def _forms_columns(path, rows: list[list[object]]) -> list[_Column]:
-    width = len(rows[0])
-    top = _header(rows, 0, width)
-    missing = [name for name in _FORMS_REQUIRED if name not in {normalise(text) for text in top}]
-    if missing:
-        raise DataError(
-            path,
-            "the file does not look like a Microsoft Forms export: row 1 has no "
-            f"{', '.join(repr(name.capitalize() if name != 'id' else 'ID') for name in missing)} column. Download the "
-            "responses from Forms (Responses → Open in Excel), or change the instrument's format.",
-        )
-    columns = [_Column(index, text) for index, text in enumerate(top) if text]
-    return [_Column(column.index, column.question, personal=column.is_personal_name) for column in columns]
+#: The formats whose multi-select answers list the options ticked in one cell.
+_LISTED = frozenset({"msforms", "googleforms", "table"})
+#: Of those, the ones whose every part must be an option the codebook names (Microsoft Forms ends each with ";").
+_STRICT = frozenset({"googleforms", "table"})
 
 
 @dataclass(frozen=True)
@@ -177,21 +53,23 @@ class _Source:
     """Where an item's values come from: a column, or one option of a multi-select question."""
 
     item: Item
-    column: _Column
-    siblings: tuple[_Column, ...] = ()  # SurveyMonkey: every column of the item's multi-select question
-    option: str = ""  # Microsoft Forms: the option ticked within the column's list
+    column: ExportColumn
+    siblings: tuple[ExportColumn, ...] = ()  # SurveyMonkey: every column of the item's multi-select question
+    option: str = ""  # a list in one cell: the option ticked within the column's list
+    row_number: bool = False  # Google Forms numbers no response: its row in the export stands for the number
 
 
 def _is_yes_no(item: Item) -> bool:
     return {"yes", "no"} <= set(item.codes)
 
 
-def _find_source(item: Item, columns: list[_Column], export_format: str) -> _Source | str:
+def _find_source(item: Item, by_key: dict[str, ExportColumn], columns: list[ExportColumn], export_format: str):
     """The item's column, or why there is none (a sentence fragment)."""
     wanted = normalise(item.source)
+    if wanted in _ID_SOURCES and export_format == "googleforms" and "id" not in by_key:
+        return _Source(item, ExportColumn(-1, "Row number", metadata=True), row_number=True)
     if wanted in _ID_SOURCES:
-        wanted = _SURVEYMONKEY_ID if export_format == "surveymonkey" else "id"
-    by_key = {column.key: column for column in columns}
+        wanted = "respondent id" if export_format == "surveymonkey" else "id"
     column = by_key.get(wanted)
     if column is not None and column.personal:
         return "names personal data, which auditkit never reads"
@@ -200,66 +78,71 @@ def _find_source(item: Item, columns: list[_Column], export_format: str) -> _Sou
         return _Source(item, column, siblings if column.option else ())
     question, _, option = item.source.rpartition(OPTION_SEPARATOR.strip())
     whole = by_key.get(normalise(question))
-    if export_format == "msforms" and question.strip() and whole is not None and not whole.personal:
+    if export_format in _LISTED and question.strip() and whole is not None and not whole.personal:
         return _Source(item, whole, option=option.strip())
     return "is not in the export"
 
 
-def _nearest(text: str, candidates: dict[str, str]) -> str | None:
-    found = difflib.get_close_matches(normalise(text), list(candidates), n=1, cutoff=0.6)
-    return candidates[found[0]] if found else None
+def _more(count: int, noun: str) -> list[str]:
+    return [f"      and {count} more {noun}."] if count > 0 else []
 
 
 def _mismatch(
-    path, codebook: Codebook, columns: list[_Column], missing: list[tuple[Item, str]], used: set[int]
+    path: Path, codebook: Codebook, columns: list[ExportColumn], missing: list[tuple[Item, str]], used: set[int]
 ) -> DataError:
-    """The error naming the codebook's unmatched items and the export's unused questions, and the nearest to each.
-
-    Returns
-    -------
-    DataError
-        The error, one line per item and question.
-    """
-    answers = [column for column in columns if not column.is_metadata and not column.personal]
+    """The error naming the codebook's unmatched items, each beside the nearest question with the difference marked,
+    and the export's questions that no item names; at most :data:`SHOWN_AT_MOST` of each."""
+    answers = [column for column in columns if not column.metadata and not column.personal]
     in_export = {column.key: column.shown for column in answers}
     in_export.update({normalise(column.question): column.question for column in answers})
     used_questions = {normalise(column.question) for column in answers if column.index in used}
-    unused = list(
-        dict.fromkeys(column.question for column in answers if normalise(column.question) not in used_questions)
-    )
     lines = [f"the export's questions do not match the codebook {codebook.path.name}."]
     sourced = [(item, reason) for item, reason in missing if item.source]
+    nearest_to: dict[str, str] = {}
     if sourced:
         lines.append("    Items whose source is not a question in the export:")
-        for item, reason in sourced:
-            if reason == "is not in the export":
-                nearest = _nearest(item.source, in_export)
-                reason = f"nearest in the export: '{nearest}'" if nearest else "nothing close in the export"
-            lines.append(f"      {item.id}: '{item.source}' ({reason})")
+        for item, reason in sourced[:SHOWN_AT_MOST]:
+            found = nearest(item.source, in_export) if reason == "is not in the export" else None
+            if found is None:
+                said = reason if reason != "is not in the export" else "nothing close in the export"
+                lines.append(f"      {item.id}: '{' '.join(item.source.split())}' ({said})")
+                continue
+            nearest_to.setdefault(normalise(found), item.id)
+            lines.append(f"      {item.id}: '{mark_difference(item.source, found)}'")
+            lines.append(f"        nearest in the export: '{mark_difference(found, item.source)}'")
+        lines += _more(len(sourced) - SHOWN_AT_MOST, "items")
     unsourced = [item.id for item, _ in missing if not item.source]
     if unsourced:
         lines.append(f"    Required items with no source: {', '.join(unsourced)}.")
+    unused = list(dict.fromkeys(c.question for c in answers if normalise(c.question) not in used_questions))
+    unused.sort(key=lambda question: normalise(question) not in nearest_to)  # those near an item first
     if unused:
-        wanted = {normalise(item.source): f"'{item.source}' (item {item.id})" for item, _ in sourced}
         lines.append("    Questions in the export that no item names:")
-        for question in unused:
-            nearest = _nearest(question, wanted)
-            lines.append(f"      '{question}'" + (f" (nearest item source: {nearest})" if nearest else ""))
+        for question in unused[:SHOWN_AT_MOST]:
+            near = nearest_to.get(normalise(question))
+            lines.append(f"      '{' '.join(question.split())}'" + (f" (nearest to item {near})" if near else ""))
+        lines += _more(len(unused) - SHOWN_AT_MOST, "questions")
+    if nearest_to:
+        lines.append(f"    Words marked {MARK_START}so{MARK_END} are where an item's source and the question differ.")
     lines.append(
-        "    An item's source must be its question as the export writes it (case and spacing may differ); "
-        f"for one option of a multi-select question, write 'Question{OPTION_SEPARATOR}Option'."
+        "    An item's source must be its question as the export writes it; case, spacing, quotes and dashes may "
+        f"differ. For one option of a multi-select question, write 'Question{OPTION_SEPARATOR}Option'. auditkit "
+        "draft-codebook writes a codebook whose sources are the export's questions."
     )
     return DataError(path, "\n".join(lines))
 
 
-def _match(path, codebook: Codebook, columns: list[_Column], export_format: str) -> list[_Source]:
+def _match(path: Path, codebook: Codebook, columns: list[ExportColumn], export_format: str) -> list[_Source]:
+    by_key: dict[str, ExportColumn] = {}
+    for column in columns:
+        by_key.setdefault(column.key, column)  # a question written twice: its first column
     sources, missing = [], []
     for item in codebook.items:
         if not item.source:
             if item.required:
                 missing.append((item, "has no source"))
             continue
-        found = _find_source(item, columns, export_format)
+        found = _find_source(item, by_key, columns, export_format)
         if isinstance(found, str):
             missing.append((item, found))
         else:
@@ -270,18 +153,29 @@ def _match(path, codebook: Codebook, columns: list[_Column], export_format: str)
     return sources
 
 
-def _values(source: _Source, rows: list[list[object]], start: int) -> list[str]:
+def _listed(
+    cells: list[str], options: list[str], separators: str = ",;"
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Each cell's options ticked and its parts that are no option, computed once per distinct cell."""
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
+    split = [split_choices(str(cell), options, separators) for cell in uniques]
+    return [split[code][0] for code in codes], [split[code][1] for code in codes]
+
+
+def _values(source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str) -> list[str]:
     """The item's values, one per response, as text."""
+    if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
+        filled = ~np.logical_and.reduce([blank_mask(column_texts(rows, index, start)) for index in range(len(rows[0]))])
+        return [str(start + 1 + number) if row else "" for number, row in enumerate(filled)]
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
-    if source.option:  # Microsoft Forms: "Option A;Option B;"
+    if source.option:  # "Option A;Option B;" or "Option A, Option B"
+        ticked, _ = _listed(cells, options, separators)
         wanted = normalise(source.option)
-        return [
-            ("" if not cell.strip() else "yes" if wanted in {normalise(part) for part in cell.split(";")} else "no")
-            if yes_no
-            else (source.option if wanted in {normalise(part) for part in cell.split(";")} else "")
-            for cell in cells
-        ]
+        blank = blank_mask(cells)
+        if yes_no:
+            return ["" if empty else "yes" if wanted in found else "no" for found, empty in zip(ticked, blank)]
+        return [source.option if wanted in found else "" for found in ticked]
     if not source.siblings or not yes_no:
         return cells
     ticked = ~blank_mask(cells)
@@ -292,7 +186,71 @@ def _values(source: _Source, rows: list[list[object]], start: int) -> list[str]:
     return np.where(ticked, "yes", np.where(answered, "no", "")).tolist()
 
 
-def read_export(path, codebook: Codebook, export_format: str) -> pd.DataFrame:
+def _options(sources: list[_Source]) -> dict[int, list[str]]:
+    """The options the codebook names for each column that lists them in one cell, by the column's index."""
+    options: dict[int, list[str]] = {}
+    for source in sources:
+        if source.option:
+            options.setdefault(source.column.index, []).append(source.option)
+    return options
+
+
+def _unlisted(path: Path, rows: list[list[object]], start: int, column: ExportColumn, options: list[str]) -> list:
+    """A problem for each part of a cell of ``column`` that is none of the codebook's ``options``."""
+    _, unmatched = _listed(column_texts(rows, column.index, start), options)
+    allowed = ", ".join(f"'{option}'" for option in options)
+    return [
+        Problem(
+            path,
+            start + 1 + number,
+            column.question,
+            part,
+            f"is not one of the options the codebook names for this question; allowed: {allowed}.",
+        )
+        for number, parts in enumerate(unmatched)
+        for part in parts
+    ]
+
+
+def read_export_rows(
+    path: str | Path, rows: list[list[object]], codebook: Codebook, export_format: str
+) -> pd.DataFrame:
+    """Read an export's rows, already read from its file, each codebook item's values taken from its ``source``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export, for messages.
+    rows : list of list
+        Its rows, the header rows first.
+    codebook : Codebook
+        The instrument's codebook.
+    export_format : {"surveymonkey", "msforms", "googleforms", "table"}
+        The survey tool that wrote the export (``table``: a plain table of questions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them. Its
+        ``attrs[READ_PROBLEMS]`` lists the answers of a multi-select question that are none of its options.
+    """
+    path = Path(path)
+    headers = header_rows(export_format)
+    columns = export_columns(path, rows, export_format)
+    sources = _match(path, codebook, columns, export_format)
+    options = _options(sources)
+    separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
+    values = [_values(source, rows, headers, options.get(source.column.index, []), separators) for source in sources]
+    problems = []
+    if export_format in _STRICT:
+        for column in (column for column in columns if column.index in options):
+            problems += _unlisted(path, rows, headers, column, options[column.index])
+    table = frame_from_columns(path, [source.item.id for source in sources], values, first_row=headers + 1)
+    table.attrs[READ_PROBLEMS] = problems
+    return table
+
+
+def read_export(path: str | Path, codebook: Codebook, export_format: str) -> pd.DataFrame:
     """Read a survey tool's export, each codebook item's values taken from the question its ``source`` names.
 
     Parameters
@@ -301,51 +259,17 @@ def read_export(path, codebook: Codebook, export_format: str) -> pd.DataFrame:
         The export, CSV or XLSX.
     codebook : Codebook
         The instrument's codebook.
-    export_format : {"surveymonkey", "msforms"}
-        The survey tool that wrote the export.
+    export_format : {"surveymonkey", "msforms", "googleforms", "table"}
+        The survey tool that wrote the export (``table``: a plain table of questions).
 
     Returns
     -------
     pandas.DataFrame
-        A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them.
+        A table of text whose columns are the codebook's item ids, rows numbered as Excel shows them (see
+        :func:`read_export_rows`).
     """
-    header_rows = 2 if export_format == "surveymonkey" else 1
-    rows = read_rows(path, header_rows=header_rows)
-    columns = _surveymonkey_columns(path, rows) if header_rows == 2 else _forms_columns(path, rows)
-    sources = _match(path, codebook, columns, export_format)
-    values = [_values(source, rows, header_rows) for source in sources]
-    del rows  # personal data goes no further than the rows read
-    return frame_from_columns(path, [source.item.id for source in sources], values, first_row=header_rows + 1)
-
-
-def is_surveymonkey_header(header: list[str]) -> bool:
-    """Whether a file's first row is that of a SurveyMonkey export.
-
-    Parameters
-    ----------
-    header : list of str
-        The text of each cell of the file's first row.
-
-    Returns
-    -------
-    bool
-        True when the row has SurveyMonkey's ``Respondent ID`` column (whatever its case and spacing).
-    """
-    return _SURVEYMONKEY_ID in {normalise(name) for name in header}
-
-
-def is_forms_header(header: list[str]) -> bool:
-    """Whether a file's first row is that of a Microsoft Forms export.
-
-    Parameters
-    ----------
-    header : list of str
-        The text of each cell of the file's first row.
-
-    Returns
-    -------
-    bool
-        True when the row has Forms' ``ID``, ``Start time`` and ``Completion time`` columns (whatever their case and
-        spacing).
-    """
-    return set(_FORMS_REQUIRED) <= {normalise(name) for name in header}
+    rows = read_rows(path, header_rows=header_rows(export_format))
+    try:
+        return read_export_rows(path, rows, codebook, export_format)
+    finally:
+        del rows  # personal data goes no further than the rows read

@@ -11,6 +11,7 @@ rows after the data are left out; values in a column without a header are named 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +20,18 @@ import pandas as pd
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_text, cell_too_long, column_letter, header_text
 from auditkit.read.csv_files import read_csv_rows
-from auditkit.read.xlsx_files import DATA_SHEET, read_xlsx_rows
+from auditkit.read.xlsx_files import DATA_SHEET, check_merged, read_xlsx_rows, read_xlsx_sheet
 
 __all__ = [
     "DATA_SHEET",
     "ROW",
     "TOTALS_WORDS",
+    "DataFile",
     "blank_mask",
     "column_texts",
     "frame_from_columns",
     "header_text",
+    "read_data_file",
     "read_rows",
     "read_table",
     "table_from_rows",
@@ -53,15 +56,64 @@ def read_rows(path: str | Path, header_rows: int = 1) -> list[list[object]]:
     list of list
         The rows from the first (the header) on, each a list of its cells.
     """
+    path = _checked_path(path)
+    if path.suffix.lower() == ".csv":
+        return read_csv_rows(path)
+    return read_xlsx_rows(path, header_rows)
+
+
+def _checked_path(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "the data file does not exist.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_rows(path)
-    if suffix == ".xlsx":
-        return read_xlsx_rows(path, header_rows)
-    raise DataError(path, "the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise DataError(path, "the file is neither CSV (.csv) nor Excel (.xlsx); save it as one of those.")
+    return path
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file's rows, read before its layout (how many header rows it has) is known.
+
+    A workbook is read once to recognise which survey tool wrote it, and its rows are then read as that tool's
+    layout says; ``merged`` (a workbook's merged ranges, each its first and last cells) is judged then.
+    """
+
+    path: Path
+    rows: list[list[object]]
+    sheet: str = ""
+    merged: tuple = ()
+
+    @property
+    def header(self) -> list[str]:
+        """The text of each cell of row 1 (its first line, trimmed)."""
+        return [header_text(cell) for cell in self.rows[0]] if self.rows else []
+
+    def rows_under(self, header_rows: int) -> list[list[object]]:
+        """The rows, once merged cells outside the ``header_rows`` top rows have been refused.
+
+        Returns
+        -------
+        list of list
+            The rows from the first (the header) on.
+        """
+        check_merged(self.path, self.sheet, self.merged, header_rows)
+        return self.rows
+
+
+def read_data_file(path: str | Path) -> DataFile:
+    """Every row of a CSV file or of a workbook's data sheet, as :func:`read_rows` reads them, and its merged cells.
+
+    Returns
+    -------
+    DataFile
+        The rows, and for a workbook its data sheet's name and merged ranges.
+    """
+    path = _checked_path(path)
+    if path.suffix.lower() == ".csv":
+        return DataFile(path, read_csv_rows(path))
+    sheet = read_xlsx_sheet(path)
+    return DataFile(path, sheet.rows, sheet.name, sheet.merged)
 
 
 def _text(value: object) -> str:

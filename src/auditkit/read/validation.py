@@ -20,16 +20,20 @@ from auditkit.config.round import Instrument, Round
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.formatting import format_date
 from auditkit.read.formats import read_instrument, round_formats
+from auditkit.read.matching import normalise
 from auditkit.read.quick_csv import TRIMMED
+from auditkit.read.surveys import READ_PROBLEMS
 from auditkit.read.tables import ROW
 
-__all__ = ["allowed_codes", "build_schema", "check_records", "load_round_records"]
+__all__ = ["DATE_FORMATS", "allowed_codes", "build_schema", "check_records", "load_round_records"]
 
 #: A number as a cell shows it: what an Excel date serial (42829 for 4 April 2017) looks like outside a date cell.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 #: Past this many characters (values times the longest one's length), values are not made a numpy text array.
 _WIDEST_TEXT = 1 << 26
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
+#: The ways a date item's value may be written (``datetime.strptime`` formats); a workbook's date cells read as the
+#: first or the third.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
 def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
@@ -48,7 +52,7 @@ def allowed_codes(item: Item, round_: Round) -> tuple[str, ...]:
 def _parse_dates(column: pd.Series) -> pd.Series:
     """Parse ISO or dd/mm/yyyy dates; a value that is neither keeps its text."""
     parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-    for date_format in _DATE_FORMATS:
+    for date_format in DATE_FORMATS:
         missing = parsed.isna() & column.notna()
         parsed[missing] = pd.to_datetime(column[missing], format=date_format, errors="coerce")
     return parsed.astype(object).where(parsed.notna(), column)
@@ -70,11 +74,11 @@ def _stripped(value: object) -> object:
 
 
 def _normalise_choices(column: pd.Series, item: Item, codes: tuple[str, ...]) -> pd.Series:
-    """Map codes and labels, whatever their case and spacing, to the codebook's codes."""
-    lookup = {code.casefold(): code for code in codes}
+    """Map codes and labels, whatever their case, spacing, quotes and dashes, to the codebook's codes."""
+    lookup = {normalise(code): code for code in codes}
     for value in (*item.values, *item.extra_values):
-        lookup.setdefault(" ".join(value.label.split()).casefold(), value.code)
-    return _per_value(column, lambda value: lookup.get(" ".join(str(value).split()).casefold(), value))
+        lookup.setdefault(normalise(value.label), value.code)
+    return _per_value(column, lambda value: lookup.get(normalise(value), value))
 
 
 def _normalise(table: pd.DataFrame, codebook: Codebook, round_: Round) -> pd.DataFrame:
@@ -366,7 +370,7 @@ def check_records(instrument: Instrument, round_: Round) -> tuple[pd.DataFrame |
         for item in codebook.items
     }
     broken = np.logical_or.reduce([column.broken for column in checked.values()]) if checked else None
-    problems = list(header_problems)
+    problems = [*header_problems, *table.attrs.get(READ_PROBLEMS, ())]  # answers a survey export lists in one cell
     if broken is not None and broken.any():
         rows = known.loc[broken]
         problems += _value_problems(_normalise(rows, codebook, round_), rows, instrument, round_)

@@ -2,23 +2,30 @@
 
 The archive is checked first (:mod:`auditkit.read.xlsx_archive`: its expansion, document type
 declarations). The data is on the visible sheet named "Data" (any case), or on the workbook's only
-visible sheet. Merged cells are refused outside the header rows: each row needs its own value in
-each column; and so are formula cells saved without their values, which would read as blanks.
-Cells formatted as dates are read as dates, so an Excel date serial number shows as the date it is.
+visible sheet, or (a Google Form's linked Sheet) on its one visible sheet named "Form Responses 1" (any
+number). Merged cells are refused outside the header rows: each row needs its own value in each column;
+and so are formula cells saved without their values, which would read as blanks. Cells formatted as
+dates are read as dates, so an Excel date serial number shows as the date it is.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
 from auditkit.read.xlsx_archive import scan_archive
 
-__all__ = ["DATA_SHEET", "read_xlsx_rows"]
+__all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xlsx_sheet"]
 
 #: The sheet of a workbook that holds the data, when there is more than one visible sheet.
 DATA_SHEET = "Data"
+#: The sheet a Google Form writes its responses to, in the Sheet linked to it.
+_FORM_RESPONSES = re.compile(r"form responses \d+")
+#: A merged range: its first and last cells, each (row, column) counted from 0.
+_Range = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _data_sheet(path: Path, workbook) -> str:
@@ -38,6 +45,9 @@ def _data_sheet(path: Path, workbook) -> str:
         )
     if len(visible) == 1:
         return visible[0]
+    responses = [name for name in visible if _FORM_RESPONSES.fullmatch(name.strip().casefold())]
+    if len(responses) == 1:
+        return responses[0]
     if not visible:
         raise DataError(path, "the workbook has no visible worksheet.")
     raise DataError(
@@ -47,18 +57,22 @@ def _data_sheet(path: Path, workbook) -> str:
     )
 
 
-def _check_merged(path: Path, sheet, header_rows: int) -> None:
-    """Merged cells are allowed only within the header rows of an export that has two."""
-    ranges = [
-        (start, end) for start, end in sheet.merged_cell_ranges or () if not (header_rows > 1 and end[0] < header_rows)
-    ]
+def check_merged(path: Path, sheet: str, merged: tuple[_Range, ...], header_rows: int) -> None:
+    """Refuse merged cells outside the header rows (they are allowed within them when there are two).
+
+    Returns
+    -------
+    None
+        Raises :class:`~auditkit.errors.DataError` naming the first five merged ranges.
+    """
+    ranges = [(start, end) for start, end in merged if not (header_rows > 1 and end[0] < header_rows)]
     if not ranges:
         return
     names = ", ".join(f"{cell_name(*start)}:{cell_name(*end)}" for start, end in sorted(ranges)[:5])
     more = f" and {len(ranges) - 5} more" if len(ranges) > 5 else ""
     raise DataError(
         path,
-        f"the sheet '{sheet.name}' has merged cells ({names}{more}). Unmerge them and fill in every cell: each row "
+        f"the sheet '{sheet}' has merged cells ({names}{more}). Unmerge them and fill in every cell: each row "
         f"needs its own value in each column, and each column its own header.",
     )
 
@@ -77,15 +91,34 @@ def _check_calculated(path: Path, sheet: str, uncalculated: tuple[str, int] | No
     )
 
 
-def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
-    """Every row of a workbook's data sheet, as calamine reads its values.
+def _check_first_row(path: Path, sheet: XlsxSheet) -> None:
+    rows = sheet.rows
+    if not any(cell_text(cell).strip() for cell in (rows[0] if rows else ())):
+        if not any(cell_text(cell).strip() for row in rows for cell in row):
+            raise DataError(path, f"the sheet '{sheet.name}' is empty: it has no header row and no data.")
+        raise DataError(
+            path, f"row 1 of the sheet '{sheet.name}' is blank; the header (the item ids) must be in row 1."
+        )
 
-    ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
+
+@dataclass(frozen=True)
+class XlsxSheet:
+    """A workbook's data sheet as read: its ``name``, its ``rows`` of values and its ``merged`` ranges."""
+
+    name: str
+    rows: list[list[object]]
+    merged: tuple[_Range, ...]
+
+
+def read_xlsx_sheet(path: Path) -> XlsxSheet:
+    """A workbook's data sheet, read after its archive has been checked; its merged cells are judged by
+    :func:`check_merged` once its header rows are known.
 
     Returns
     -------
-    list of list
-        The rows from row 1 on, each a list of its cells' values (text, numbers, dates), all of one length.
+    XlsxSheet
+        The sheet's name, its rows from row 1 on (each a list of its cells' values: text, numbers, dates, all of
+        one length) and its merged ranges. A sheet whose row 1 is blank raises :class:`DataError`.
     """
     from python_calamine import CalamineWorkbook
 
@@ -97,10 +130,22 @@ def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
     name = _data_sheet(path, workbook)
     _check_calculated(path, name, scan.uncalculated_cells(name))
     sheet = workbook.get_sheet_by_name(name)
-    _check_merged(path, sheet, header_rows)
-    rows = sheet.to_python(skip_empty_area=False)
-    if not any(cell_text(cell).strip() for cell in (rows[0] if rows else ())):
-        if not any(cell_text(cell).strip() for row in rows for cell in row):
-            raise DataError(path, f"the sheet '{name}' is empty: it has no header row and no data.")
-        raise DataError(path, f"row 1 of the sheet '{name}' is blank; the header (the item ids) must be in row 1.")
-    return rows
+    merged = tuple(sheet.merged_cell_ranges or ())
+    read = XlsxSheet(name, sheet.to_python(skip_empty_area=False), merged)
+    _check_first_row(path, read)
+    return read
+
+
+def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
+    """Every row of a workbook's data sheet, as calamine reads its values.
+
+    ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
+
+    Returns
+    -------
+    list of list
+        The rows from row 1 on, each a list of its cells' values (text, numbers, dates), all of one length.
+    """
+    sheet = read_xlsx_sheet(path)
+    check_merged(path, sheet.name, sheet.merged, header_rows)
+    return sheet.rows

@@ -15,12 +15,14 @@ from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
 from auditkit.publish.protection import protect_analysis
 from auditkit.publish.provenance import verify_report
+from auditkit.run.codebook_draft import CodebookDraft
 from auditkit.run.new_workbook import NewWorkbook
 from auditkit.run.pipeline import check_round
 
 __all__ = [
     "describe_actions",
     "describe_check",
+    "describe_codebook_draft",
     "describe_new_workbook",
     "scaffold_next_round",
     "describe_verification",
@@ -172,4 +174,31 @@ def describe_new_workbook(workbook: NewWorkbook) -> list[str]:
         f"  auditkit validate {first}",
         f"  auditkit run {first}",
     ]
+    return lines
+
+
+def describe_codebook_draft(draft: CodebookDraft) -> list[str]:
+    """``auditkit draft-codebook``'s report on the codebook it wrote.
+
+    Returns
+    -------
+    list of str
+        What was written from what, the columns left out, and what to do next.
+    """
+    profile = draft.profile
+    items = len(draft.codebook.items)
+    lines = [
+        f"Wrote {draft.path}: {items} {'item' if items == 1 else 'items'} from {profile.described} "
+        f"{profile.path.name} ({profile.responses} responses)."
+    ]
+    if profile.left_out:
+        left = len(profile.left_out)
+        lines.append(
+            f"Left out {left} {'column' if left == 1 else 'columns'}, listed at its top with why: personal data is "
+            f"never read."
+        )
+    lines.append(
+        "Check it (its first lines say what; lines marked CHECK need your decision), name it as an instrument's "
+        f"codebook with {profile.path.name} as its data, then check the round with: auditkit validate PARAMETERS"
+    )
     return lines
