@@ -28,6 +28,7 @@ from auditkit.config.links import checked_url
 from auditkit.config.model_check import check_model
 from auditkit.config.power_settings import PowerSettings
 from auditkit.config.redact_list import check_redact_list
+from auditkit.config.round_items import check_areas, find_item
 from auditkit.config.workbook import resolve_codebook
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, ParametersError
@@ -319,48 +320,6 @@ def _load_indicator_table(path: Path, name: str, entry: _IndicatorTableEntry) ->
     return IndicatorTable(name=name, codebook=codebook, data=paths, benchmarks=benchmarks)
 
 
-def _check_areas(path: Path, areas: tuple[str, ...], instruments: Mapping[str, Instrument]) -> None:
-    """Areas may be left out only when no instrument has an area item, whose answers must be one of them."""
-    found = [(name, item) for name, one in instruments.items() for item in one.codebook.items if item.type == "area"]
-    if found and not areas:
-        raise ParametersError(
-            f"{path.name}: the round lists no areas, but the instrument '{found[0][0]}' has an area item "
-            f"('{found[0][1].id}'), whose answers must be one of them; list them as the data writes them, as in "
-            f"'areas: [Leicester, Leicestershire, Rutland]'."
-        )
-
-
-def _find_item(
-    path: Path, instruments: Mapping[str, Instrument], key: str, where: str = "briefing → recommendations"
-) -> tuple[str, Item]:
-    """Find an indicator by ``item`` or ``instrument.item``; the bare id must be unambiguous."""
-    if "." in key:
-        name, _, item_id = key.partition(".")
-        candidates = [(name, instruments[name])] if name in instruments else []
-    else:
-        item_id = key
-        candidates = list(instruments.items())
-    matches = [
-        (name, instrument.codebook.by_id[item_id])
-        for name, instrument in candidates
-        if item_id in instrument.codebook.by_id and instrument.codebook.by_id[item_id].is_indicator
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    indicators = sorted(
-        f"{name}.{item.id}" for name, instrument in instruments.items() for item in instrument.codebook.indicators
-    )
-    if not matches:
-        raise ParametersError(
-            f"{path.name}: {where} names '{key}', which is not an item with met values; "
-            f"allowed: {', '.join(indicators)}."
-        )
-    raise ParametersError(
-        f"{path.name}: {where} names '{key}', which is in more than one instrument; "
-        f"write it as {' or '.join(f'{name}.{item.id}' for name, item in matches)}."
-    )
-
-
 def _check_placeholders(path: Path, key: str, text: str) -> None:
     try:
         check_placeholders(text, STATEMENT_PLACEHOLDERS)
@@ -373,8 +332,8 @@ def _key_findings(path: Path, briefing: _Briefing, instruments: Mapping[str, Ins
     for key, entry in briefing.recommendations.items():
         recommendation = entry if isinstance(entry, _Recommendation) else _Recommendation(text=entry)
         _check_placeholders(path, key, recommendation.text)
-        name, item = _find_item(path, instruments, key)
-        also = tuple(_find_item(path, instruments, other) for other in recommendation.also)
+        name, item = find_item(path, instruments, key)
+        also = tuple(find_item(path, instruments, other) for other in recommendation.also)
         findings.append(KeyFinding(instrument=name, item=item, recommendation=recommendation.text, also=also))
     return tuple(findings)
 
@@ -397,7 +356,7 @@ def load_round(path: str | Path) -> Round:
             f"{path.name}: the round names no data; add instruments (case audits, surveys) or indicator_tables."
         )
     instruments = {name: _load_instrument(path, name, entry) for name, entry in parameters.instruments.items()}
-    _check_areas(path, parameters.areas, instruments)
+    check_areas(path, parameters.areas, instruments)
     indicator_tables = {
         name: _load_indicator_table(path, name, entry) for name, entry in parameters.indicator_tables.items()
     }
@@ -422,7 +381,7 @@ def load_round(path: str | Path) -> Round:
         redact=check_redact_list(path, parameters.redact),
         briefing=parameters.briefing,
         key_findings=_key_findings(path, parameters.briefing, instruments),
-        actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
+        actions=parse_actions(path, parameters.actions, lambda key, where: find_item(path, instruments, key, where)),
         path=path,
         power=parameters.power,
         formats=parameters.formats,
