@@ -12,34 +12,22 @@ once it is complete. The draft never holds a respondent's own words: only the pr
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from auditkit.config.codebook import Codebook, load_codebook
 from auditkit.config.input_files import file_problem, shown_path
 from auditkit.errors import CodebookDraftError
 from auditkit.read.export_profile import MIN_REPEATS, ColumnProfile, ExportProfile, profile_export
 from auditkit.read.matching import normalise
+from auditkit.run.yaml_templates import yaml_templates
 
 __all__ = ["CodebookDraft", "DraftItem", "draft_items", "write_codebook_draft"]
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("auditkit", "templates/scaffold"),
-    autoescape=False,  # noqa: S701 - this renders YAML, not HTML
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-# JSON strings are valid YAML flow scalars, quoted and escaped where needed; a comment is kept to one line.
-_ENVIRONMENT.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
-_ENVIRONMENT.filters["comment"] = lambda value: " ".join(str(value).split())
+_ENVIRONMENT = yaml_templates("scaffold")
 
 #: Words an item's id leaves out: they say little about what a question asks.
 _SMALL_WORDS = frozenset(

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditkit.config.codebook import load_codebook
 from auditkit.config.workbook import (
@@ -39,22 +38,14 @@ from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, WorkbookError
 from auditkit.run.data_entry import write_template
 from auditkit.run.notebook_files import PARAMETER_NAME, packaged_notebooks
+from auditkit.run.yaml_templates import yaml_templates
 
 __all__ = ["DATA_FOLDER", "NewWorkbook", "first_round_id", "last_financial_year", "write_workbook"]
 
 #: The workbook's folder for filled-in data; its .gitignore keeps it out of version control.
 DATA_FOLDER = "data"
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("auditkit", "templates/workbook"),
-    autoescape=False,  # noqa: S701 - this renders YAML and Markdown, not HTML
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-# JSON strings are valid YAML flow scalars, quoted where needed.
-_ENVIRONMENT.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
+_ENVIRONMENT = yaml_templates("workbook")
 
 
 @dataclass(frozen=True)

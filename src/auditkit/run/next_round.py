@@ -10,31 +10,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import os
 import re
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditkit.config.round import Round
 from auditkit.config.workbook import is_codebook_name
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import ParametersError
+from auditkit.run.yaml_templates import yaml_templates
 
 __all__ = ["advance_period", "suggest_round_id", "write_next_round"]
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("auditkit", "templates/scaffold"),
-    autoescape=False,  # noqa: S701 - this renders YAML, not HTML
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-# JSON strings and lists are valid YAML flow scalars and sequences, quoted where needed.
-_ENVIRONMENT.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
+_ENVIRONMENT = yaml_templates("scaffold")
 
 
 def _last_day(year: int, month: int) -> dt.date:
