@@ -105,6 +105,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 WORKBOOK_FILES = ("auditkit.yaml", "parameters", "data_templates")
 
 
+def run_auditkit_run(
+    parameters: Path, *extra: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    """``auditkit run PARAMETERS *extra`` in a new process, from the workbook's folder unless ``cwd`` is given, with a
+    fixed SOURCE_DATE_EPOCH (the run date printed in the footer, as reproducible builds fix it)."""
+    import sys
+
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("auditkit")), "run", str(parameters), *extra],
+        capture_output=True,
+        text=True,
+        cwd=cwd or parameters.parent.parent,
+        env=environment,
+        check=False,
+    )
+
+
 def copy_workbook(root: Path) -> Path:
     """A copy of the example workbook in ``root``: ``auditkit.yaml``, ``parameters/``, ``data_templates/``."""
     root.mkdir(parents=True, exist_ok=True)

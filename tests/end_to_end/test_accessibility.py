@@ -7,7 +7,6 @@ downloads a browser. The charts' alt text and legibility are checked in tests/br
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import subprocess
@@ -17,7 +16,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import copy_workbook
+from conftest import copy_workbook, run_auditkit_run
 
 from auditkit.run.screenshot import CHROMIUM_VARIABLE, VIEWPORT, open_page
 
@@ -34,16 +33,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 
-def _run(parameters: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
-    return subprocess.run(
-        [str(AUDITKIT), "run", str(parameters), *extra],
-        capture_output=True,
-        text=True,
-        cwd=parameters.parent.parent,
-        env=environment,
-        check=False,
-    )
+_run = run_auditkit_run
 
 
 def _project(root: Path) -> Path:

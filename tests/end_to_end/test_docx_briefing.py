@@ -8,7 +8,6 @@ reads that PDF back: the document opens in a real office suite, not only in pyth
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import docx
 import nbformat
 import pytest
-from conftest import RoundCopy, convert_with_libreoffice, copy_workbook, docx_plain_text
+from conftest import RoundCopy, convert_with_libreoffice, copy_workbook, docx_plain_text, run_auditkit_run
 
 import auditkit
 from auditkit.briefing.contexts import section_context
@@ -32,16 +31,7 @@ AUDITKIT = Path(sys.executable).with_name("auditkit")
 SYMBOL = "[x]"
 
 
-def _run(parameters: Path, *extra: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    return subprocess.run(
-        [str(AUDITKIT), "run", str(parameters), *extra],
-        capture_output=True,
-        text=True,
-        cwd=parameters.parent.parent,
-        env=environment,
-        check=False,
-    )
+_run = run_auditkit_run
 
 
 def _project(root: Path) -> RoundCopy:
