@@ -76,7 +76,7 @@ _ENVIRONMENT.filters.update(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Section:
     """A rendered briefing section; Jupyter displays it as HTML."""
 
@@ -85,6 +85,10 @@ class Section:
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        # Short: Jupyter saves this beside the HTML, which would otherwise be in the notebook twice.
+        return f"Section(name={self.name!r}, html=<{len(self.html)} characters>)"
 
 
 def render_section(name: str, analysis: Analysis) -> Section:
