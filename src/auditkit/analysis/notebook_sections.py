@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -26,7 +25,7 @@ from auditkit.analysis.notebook_tables import (
     format_interval,
     format_p,
 )
-from auditkit.config.workbook import workbook_of
+from auditkit.config.workbook import workbook_relative
 from auditkit.formatting import format_date, format_percent
 
 if TYPE_CHECKING:
@@ -78,13 +77,7 @@ def parameters_name(round_: Round) -> str:
     str
         Such as ``'parameters/llr-2017.yaml'``; the file's own path when it is in no workbook.
     """
-    workbook = workbook_of(round_.path)
-    if workbook is not None:
-        try:
-            return Path(round_.path).resolve().relative_to(workbook.resolve()).as_posix()
-        except ValueError:
-            pass
-    return str(round_.path)
+    return workbook_relative(round_.path)
 
 
 def _no_instruments(analysis: Analysis, title: str) -> SectionContent:
