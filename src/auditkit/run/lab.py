@@ -112,6 +112,8 @@ def lab_notebooks(workbook: Path) -> tuple[Path, tuple[str, ...], str | None]:
     own = workbook / NOTEBOOKS_FOLDER
     if packaged.is_relative_to(workbook.resolve()) and not own.exists():
         return packaged, (), None  # a clone of auditkit: its notebooks are inside the example workbook
+    if os.path.lexists(own) and not own.is_dir():
+        raise LabError(workbook, f"{own} is a file, not a folder of notebooks; rename it, then start again.")
     missing = [source for source in packaged_notebooks() if not os.path.lexists(own / source.name)]
     if not missing:
         return own, (), None
