@@ -6,13 +6,22 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from conftest import NOTEBOOKS, REPO, RoundCopy
 
 from auditkit.errors import LabError
-from auditkit.run.lab import LAB_HOST, describe_lab, lab_command, lab_notebooks, latest_round, plan_lab
+from auditkit.run.lab import (
+    LAB_HOST,
+    clean_packaged_notebook,
+    describe_lab,
+    lab_command,
+    lab_notebooks,
+    latest_round,
+    plan_lab,
+)
 
 
 def _parameters_cell(path: Path) -> str:
@@ -58,6 +67,7 @@ def test_jupyterlab_opens_the_workbooks_root_on_this_machine_only_and_quietly(ex
     assert "--Application.log_level=ERROR" in argv
     assert "--LabApp.news_url=None" in argv
     assert "--MappingKernelManager.transport_encryption=auto" in argv
+    assert "--ContentsManager.pre_save_hook=auditkit.run.lab.clean_packaged_notebook" in argv
     assert argv[-3:] == ("--ServerApp.port=8899", "--ServerApp.port_retries=0", "--no-browser")
     assert not any("token" in argument.lower() for argument in argv)  # JupyterLab makes one; none is turned off
     assert env["PYDEVD_DISABLE_FILE_VALIDATION"] == "1"
@@ -116,3 +126,24 @@ def test_a_file_where_the_notebooks_would_go_is_refused(example_round: RoundCopy
         f"JupyterLab cannot be opened on {example_round.root}: {notebooks} is a file, not a folder of notebooks; "
         "rename it, then start again."
     )
+
+
+def _saved(path: str, root: Path) -> dict:
+    """A notebook as JupyterLab sends it to be saved after Run All, passed through the pre-save hook."""
+    content = json.loads((NOTEBOOKS / "analysis.ipynb").read_text(encoding="utf-8"))
+    for cell in content["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "71 records"}]
+            cell["execution_count"] = 3
+            cell["metadata"]["scrolled"] = True
+    content["metadata"]["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    model = {"type": "notebook", "content": content}
+    clean_packaged_notebook(model, path, SimpleNamespace(root_dir=str(root)))
+    return model["content"]
+
+
+def test_a_packaged_notebook_is_saved_as_committed_and_any_other_as_it_is(example_round: RoundCopy):
+    committed = json.loads((NOTEBOOKS / "analysis.ipynb").read_text(encoding="utf-8"))
+    assert _saved("src/auditkit/notebooks/analysis.ipynb", REPO) == committed
+    kept = _saved("notebooks/analysis.ipynb", example_round.root)
+    assert kept["cells"][1]["outputs"] and kept["metadata"]["language_info"]["version"] == "3.11.2"

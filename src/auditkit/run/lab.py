@@ -26,7 +26,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from auditkit.config.workbook import NOTEBOOKS_FOLDER, PARAMETERS_FOLDER, find_workbook, package_folder
 from auditkit.errors import LabError
@@ -36,6 +36,7 @@ from auditkit.run.notebook_files import notebook_for_round, packaged_notebooks
 __all__ = [
     "LAB_HOST",
     "LabPlan",
+    "clean_packaged_notebook",
     "describe_lab",
     "lab_command",
     "lab_notebooks",
@@ -168,6 +169,7 @@ def lab_command(
         f"--LabApp.default_url=/lab/tree/{first}?file-browser-path=/",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--ContentsManager.pre_save_hook=auditkit.run.lab.clean_packaged_notebook",
     ]
     if port is not None:
         argv += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
@@ -200,6 +202,35 @@ def plan_lab(
     notebooks, copied, round_path = lab_notebooks(workbook)
     argv, env = lab_command(workbook, notebooks, port=port, browser=browser, extra=extra)
     return LabPlan(workbook, notebooks, copied, round_path, argv, env)
+
+
+#: Cell metadata JupyterLab records as it runs and shows a notebook, left out of a packaged notebook.
+_VIEW_METADATA = ("collapsed", "scrolled", "execution", "ExecuteTime")
+
+
+def clean_packaged_notebook(model: dict[str, Any], path: str, contents_manager: Any, **kwargs: Any) -> None:
+    """JupyterLab's pre-save hook under ``auditkit lab``: a packaged notebook is saved as it is committed.
+
+    In a clone of auditkit, JupyterLab opens the packaged notebooks in place. They ship in the wheel, so an
+    analyst's run must not stay in them: its outputs hold figures before disclosure control. A packaged notebook is
+    saved without outputs, execution counts or the kernel's details (what the nbstripout filter leaves in git); any
+    other notebook is saved as JupyterLab gives it. jupyter_server's contract is that the hook changes ``model``.
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    target = Path(os.path.abspath(Path(contents_manager.root_dir) / path))
+    if target.parent.resolve() != package_folder("notebooks").resolve():
+        return
+    content = model["content"]
+    for cell in content.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        for key in _VIEW_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+    language = content.get("metadata", {}).get("language_info")
+    if isinstance(language, dict):
+        content["metadata"]["language_info"] = {"name": language.get("name", "python")}
 
 
 def describe_lab(plan: LabPlan) -> list[str]:
