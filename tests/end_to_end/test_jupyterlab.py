@@ -178,14 +178,18 @@ def test_each_notebook_runs_all_cells_in_jupyterlab_without_an_error(lab, capsys
                 url = (
                     f"{base}/?token={token}"
                     if name == "analysis.ipynb"
-                    else f"{base}/lab/tree/notebooks/{name}?token={token}"
+                    else f"{base}/lab/tree/notebooks/{name}?reset&token={token}"  # this notebook alone
                 )
                 try:
                     timings[name] = _run_all(page, url)
                 except Exception:  # noqa: BLE001 - the failure below says what JupyterLab showed and logged
                     page.screenshot(path=str(log.with_name(f"{name}.png")))
                     status = page.locator("#jp-main-statusbar").text_content()
-                    pytest.fail(f"{name} did not run ({status}); JupyterLab's log:\n{log.read_text(errors='replace')}")
+                    dialogs = page.locator(".jp-Dialog").all_text_contents()
+                    pytest.fail(
+                        f"{name} did not run ({status}; dialogs: {dialogs}); JupyterLab's log:\n"
+                        + log.read_text(errors="replace")
+                    )
                 if name == "analysis.ipynb":  # the file browser shows the workbook's root, not only the notebooks
                     config = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent)")
                     assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
@@ -203,7 +207,7 @@ def test_each_notebook_runs_all_cells_in_jupyterlab_without_an_error(lab, capsys
                 present = [text for text in ABSENT_TEXT if text in everything]
                 assert present == [], f"{name} shows {present}"
                 page.keyboard.press("Control+s")  # as an analyst saves: the copy in the workbook gets the outputs
-                page.wait_for_timeout(1000)
+                page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=_STEP_MS)
                 page.close()
         finally:
             browser.close()
