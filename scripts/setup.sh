@@ -59,6 +59,8 @@ if .venv/bin/python -m pip show auditkit 2>/dev/null | grep -qx "Editable projec
     .venv/bin/python -m pip uninstall --quiet --yes --disable-pip-version-check auditkit
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+# Committed notebooks stay without outputs: JupyterLab's autosave writes them, git's nbstripout filter strips them.
+bash scripts/notebook_filter.sh "$PWD/.venv/bin/python"
 
 if [[ $render == yes ]]; then
     echo "Rendering the example round (parameters/llr-2017.yaml)"

@@ -31,6 +31,7 @@ _EXPORTS = {
     "Round": "auditkit.config.round",
     "load_round": "auditkit.config.round",
     "select_quotes": "auditkit.analysis.quotes",
+    "show": "auditkit.analysis.notebook_display",
     "analysis_to_dict": "auditkit.publish.findings_json",
     "analysis_to_table": "auditkit.publish.findings_csv",
     "write_findings": "auditkit.publish.findings_files",

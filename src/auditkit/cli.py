@@ -26,6 +26,7 @@ __all__ = [
     "draft_codebook",
     "findings",
     "init",
+    "lab",
     "main",
     "new_round",
     "run",
@@ -261,11 +262,13 @@ def actions(parameters: Path) -> None:
 )
 def new_round(parameters: Path, output: Path) -> None:
     """Scaffold the next round's parameters file from this one, with the actions carried over."""
+    from auditkit.run.notebook_files import notebook_parameter
     from auditkit.run.summaries import scaffold_next_round
 
     written = scaffold_next_round(parameters, output)
     click.echo(f"Wrote {written}. Fill in the data paths marked FILL IN and review the lines marked CHANGE,")
     click.echo(f"then check it with: auditkit validate {written}")
+    click.echo(f'In a notebook, set parameters_path = "{notebook_parameter(written)}".')
 
 
 @main.command()
@@ -282,6 +285,26 @@ def init(folder: Path, partnership: str | None, notebooks: bool, force: bool) ->
 
     for line in describe_new_workbook(write_workbook(folder, partnership, notebooks=notebooks, force=force)):
         click.echo(line)
+
+
+@main.command()
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(1, 65535), help="The port to listen on (default: 8888, or the next free).")
+@click.option("--no-browser", is_flag=True, help="Open no browser; JupyterLab prints the address to open.")
+@click.option("--allow-root", is_flag=True, help="Run as root, which JupyterLab otherwise refuses (a container, CI).")
+def lab(workbook: Path | None, port: int | None, no_browser: bool, allow_root: bool) -> None:
+    """Open JupyterLab on a workbook (default: the one you are in), with its notebooks, parameters and data.
+
+    JupyterLab listens on this machine only (127.0.0.1), with a token; the rest of its settings are JupyterLab's
+    own (jupyter lab --help-all), in its configuration files.
+    """
+    from auditkit.run.lab import describe_lab, plan_lab, start_lab
+
+    extra = ("--allow-root",) if allow_root else ()
+    plan = plan_lab(workbook, port=port, browser=not no_browser, extra=extra)
+    for line in describe_lab(plan):
+        click.echo(line)
+    start_lab(plan)
 
 
 @main.command()

@@ -26,6 +26,7 @@ __all__ = [
     "DocxTemplateError",
     "ExactTestTooLarge",
     "ExportReadAsTableError",
+    "LabError",
     "NotebookError",
     "NoWorkbookError",
     "NothingWrittenError",
@@ -353,6 +354,18 @@ class WorkbookError(AuditkitError):
 
     def __str__(self) -> str:
         return f"The workbook cannot be written to {self.folder}: {self.reason}"
+
+
+class LabError(AuditkitError):
+    """``auditkit lab`` cannot open JupyterLab on ``folder``: the ``reason`` (what to do included)."""
+
+    def __init__(self, folder: Path, reason: str):
+        self.folder = Path(folder)
+        self.reason = reason
+        super().__init__(folder, reason)
+
+    def __str__(self) -> str:
+        return f"JupyterLab cannot be opened on {self.folder}: {self.reason}"
 
 
 class DuplicateRoundError(AuditkitError):

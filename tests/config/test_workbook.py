@@ -193,3 +193,11 @@ def test_the_standard_cp_plans_codebook_reads_the_lancashire_tables(example_roun
     assert table.codebook.path == INSTRUMENTS / "cp_plans_neglect.yaml"
     assert table.codebook.total_area is None
     assert len(table.rows) > 0
+
+
+def test_a_file_is_named_from_its_workbook_or_in_full(tmp_path):
+    from auditkit.config.workbook import workbook_relative
+
+    (tmp_path / "book" / "parameters").mkdir(parents=True)
+    assert workbook_relative(tmp_path / "book" / "parameters" / "r.yaml") == "parameters/r.yaml"
+    assert workbook_relative(tmp_path / "loose.yaml") == str(tmp_path / "loose.yaml")

@@ -969,4 +969,21 @@ CASES: tuple[Case, ...] = (
         _google_round,
         token="ZQXNAME",
     ),
+    # ------------------------------------------------------------------ issue 20: the analyst's workbench
+    Case(
+        "lab-outside-any-workbook",
+        20,
+        "auditkit lab on a folder in no workbook, where JupyterLab would show no round and no notebook",
+        _round_outside_any_workbook,
+        refusal="it is in no auditkit workbook",
+        command=("lab", "{root}-elsewhere", "--no-browser"),
+    ),
+    Case(
+        "lab-notebooks-is-a-file",
+        20,
+        "auditkit lab on a workbook whose notebooks/ is a file, where the notebooks would be copied",
+        lambda ws: (ws.root / "notebooks").write_text("not a folder", encoding="utf-8"),
+        refusal="is a file, not a folder of notebooks",
+        command=("lab", "{root}", "--no-browser"),
+    ),
 )

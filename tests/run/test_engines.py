@@ -89,3 +89,30 @@ def test_the_kernel_engine_names_a_failing_cell_the_same_way(tmp_path: Path):
         "The notebook briefing.ipynb, cell [2] failed: ZeroDivisionError: division by zero "
         "(the cell starting `share = 1 / total`)"
     )
+
+
+def test_a_kernel_that_never_answers_is_a_sentence(monkeypatch, tmp_path):
+    import auditkit.run.engines as engines
+    from auditkit.errors import NotebookError
+
+    def no_answer(source, target, parameters):
+        raise RuntimeError("Kernel didn't respond in 300 seconds")
+
+    monkeypatch.setattr(engines, "_run_in_kernel", no_answer)
+    with pytest.raises(NotebookError) as refused:
+        engines.execute_notebook(tmp_path / "briefing.ipynb", tmp_path / "out.ipynb", {}, engine="kernel")
+    assert str(refused.value) == (
+        "The notebook briefing.ipynb failed: its kernel did not answer within 300 seconds of starting (the machine "
+        "may be busy); run it again, or without --engine kernel."
+    )
+
+
+def test_another_runtime_error_is_a_bug_and_keeps_its_traceback(monkeypatch, tmp_path):
+    import auditkit.run.engines as engines
+
+    def broken(source, target, parameters):
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(engines, "_run_in_kernel", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        engines.execute_notebook(tmp_path / "briefing.ipynb", tmp_path / "out.ipynb", {}, engine="kernel")

@@ -33,6 +33,8 @@ def test_new_round_scaffolds_the_next_parameters_file(example_round: RoundCopy):
     result = invoke("new-round", str(example_round.parameters), "--out", str(target))
     assert result.exit_code == 0, result.output
     assert "Fill in the data paths marked FILL IN" in result.output
+    # A notebook names the round as a path in the workbook, found from wherever it runs in the workbook.
+    assert result.output.splitlines()[-1] == 'In a notebook, set parameters_path = "parameters/llr-2018.yaml".'
     text = target.read_text(encoding="utf-8")
     assert "FILL IN: this round's deep_dive data file" in text and "CHANGE: where does it stand now?" in text
     document = yaml.safe_load(text)

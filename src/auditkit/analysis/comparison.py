@@ -102,7 +102,7 @@ _NUMBER_WORDS = (
 ).split()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """A follow-up round against its baseline."""
 
@@ -112,6 +112,15 @@ class Comparison:
     distributions: pd.DataFrame
     only_in_baseline: tuple[str, ...]
     only_in_followup: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Comparison(baseline_id={self.baseline_id!r}, items={len(self.items)})"
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the verdicts counted, then each standard compared, the whole comparison on demand."""
+        from auditkit.analysis.notebook_display import comparison_html  # the display needs Jinja; a run does not
+
+        return comparison_html(self)
 
 
 def decide_verdict(p_adjusted: float, difference: float, lower_is_better: bool) -> str:

@@ -123,7 +123,7 @@ def benchmark_verdict(ci_low: float, ci_high: float, benchmark: float, polarity:
     return "higher" if higher else "lower"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class IndicatorTableFindings:
     """Everything computed from one indicator table: rows, verdicts, trend, funnel targets and limits, checks.
 
@@ -162,6 +162,15 @@ class IndicatorTableFindings:
             ``lower_998`` and ``upper_998``.
         """
         return self.funnel_curve[self.funnel_curve["period"] == str(period)].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        return f"IndicatorTableFindings(indicator={self.codebook.indicator!r}, rows={len(self.rows)})"
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: rows, periods, areas, verdicts and notes counted, then the rows and notes."""
+        from auditkit.analysis.notebook_display import indicator_table_html  # Jinja; a run does not need it
+
+        return indicator_table_html(self)
 
     def verdict_table(self) -> pd.DataFrame:
         """:attr:`rows` with one more column per benchmark (named as the benchmark) holding the verdict."""

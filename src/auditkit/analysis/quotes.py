@@ -36,6 +36,12 @@ class QuoteSelection:
     held_back: int = 0
     held_back_reasons: tuple[tuple[str, int], ...] = ()
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the quotes printed and the comments left out, counted, then the quotes on demand."""
+        from auditkit.analysis.notebook_display import quotes_html  # the display needs Jinja; a run does not
+
+        return quotes_html(self)
+
 
 def identifying_values(round_: Round, records: Mapping[str, pd.DataFrame]) -> frozenset[str]:
     """Every value of every free-text item marked ``identifying`` or ``internal`` in the round's records.

@@ -35,7 +35,7 @@ from auditkit.read.validation import load_round_records
 __all__ = ["Analysis", "analyse_indicator_tables", "analyse_round"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Analysis:
     """One round analysed. ``records`` hold identifiers: they are for the analyst, never published.
 
@@ -62,6 +62,17 @@ class Analysis:
     inputs: tuple[dict[str, str], ...] = ()
     analysed_at: dt.datetime | None = None
     published: bool = False
+
+    def __repr__(self) -> str:
+        # Short, and never the records (they hold identifiers): Jupyter keeps this beside the HTML display.
+        instruments = list(self.round.instruments)
+        return f"Analysis(round={self.round.id!r}, instruments={instruments}, rounds={len(self.rounds)})"
+
+    def _repr_html_(self) -> str:
+        """The round at a glance in Jupyter: one line for each section of the analyst's workbook."""
+        from auditkit.analysis.notebook_display import analysis_html  # the display needs Jinja; a run does not
+
+        return analysis_html(self)
 
     @property
     def fingerprint(self) -> str:

@@ -81,7 +81,7 @@ _ENVIRONMENT.filters.update(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Section:
     """A rendered briefing section; Jupyter displays it as HTML, its output's metadata naming the section."""
 
@@ -93,6 +93,10 @@ class Section:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
         return {"text/html": self.html}, {SECTION_METADATA: {"section": self.name}}
+
+    def __repr__(self) -> str:
+        # Short: Jupyter saves this beside the HTML, which would otherwise be in the notebook twice.
+        return f"Section(name={self.name!r}, html=<{len(self.html)} characters>)"
 
 
 def render_section(name: str, analysis: Analysis) -> Section:

@@ -39,6 +39,7 @@ __all__ = [
     "resolve_codebook",
     "workbook_file",
     "workbook_of",
+    "workbook_relative",
 ]
 
 #: The file that marks a folder as a workbook.
@@ -122,6 +123,21 @@ def workbook_file(path: str | Path, start: Path | None = None) -> Path:
     if workbook is None:
         raise WorkbookPathError(str(path), here)
     return resolve_path(given, workbook)
+
+
+def workbook_relative(path: str | Path) -> str:
+    """A file as a notebook names it: its path from its workbook's folder (what :func:`workbook_file` takes).
+
+    Returns
+    -------
+    str
+        Such as ``'parameters/llr-2018.yaml'``; the absolute path when the file is in no workbook.
+    """
+    absolute = Path(os.path.abspath(Path(path).expanduser()))
+    workbook = find_workbook(absolute.parent)
+    if workbook is None:
+        return str(absolute)
+    return absolute.relative_to(workbook).as_posix()
 
 
 def is_codebook_name(value: str) -> bool:

@@ -12,7 +12,7 @@ import nbformat
 
 from auditkit.errors import NotebookError
 
-__all__ = ["ENGINES", "KERNEL_NAME", "execute_notebook"]
+__all__ = ["ENGINES", "KERNEL_ENVIRONMENT", "KERNEL_NAME", "KERNEL_START_SECONDS", "execute_notebook"]
 
 #: The kernel notebooks run on: the Python that runs auditkit (ipykernel's native kernel).
 KERNEL_NAME = "python3"
@@ -20,6 +20,18 @@ KERNEL_NAME = "python3"
 #: How notebooks run: ``inprocess`` in this Python process (imports paid once; the default), or
 #: ``kernel`` in a Jupyter kernel of their own, as JupyterLab runs them.
 ENGINES = ("inprocess", "kernel")
+
+#: What a kernel auditkit starts (here, or under ``auditkit lab``) has in its environment beyond this process's:
+#: debugpy, which ipykernel imports, otherwise warns on every start that Python's frozen modules may make the
+#: debugger miss breakpoints, a warning no analyst can act on.
+KERNEL_ENVIRONMENT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+#: How long a kernel may take to start before the run gives up (papermill's default, 60 s, is too short for a
+#: machine busy with other jobs).
+KERNEL_START_SECONDS = 300
+
+#: The start of jupyter_client's messages for a kernel that never answered.
+_NO_ANSWER = ("Kernel didn't respond", "Kernel died before replying")
 
 
 def _first_line(source: str) -> str:
@@ -41,6 +53,10 @@ def _ipc_kernel_manager(folder: str) -> type:
         def __init__(self, **kwargs: Any):
             super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
 
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            kw["env"] = {**kw.get("env", os.environ), **KERNEL_ENVIRONMENT}
+            return await super()._async_pre_start_kernel(**kw)
+
         async def _async_interrupt_kernel(self) -> None:
             if not self.shutting_down:
                 await super()._async_interrupt_kernel()
@@ -60,6 +76,7 @@ def _run_in_kernel(source: Path, target: Path, parameters: dict[str, Any]) -> nb
             cwd=str(source.parent),
             progress_bar=False,
             log_output=False,
+            start_timeout=KERNEL_START_SECONDS,
             kernel_manager_class=_ipc_kernel_manager(sockets),
         )
 
@@ -111,3 +128,11 @@ def execute_notebook(
         raise NotebookError(source.name, count, f"{reason} (the cell starting `{code}`)") from None
     except DeadKernelError as exc:
         raise NotebookError(source.name, None, f"its kernel stopped while running ({exc})") from None
+    except RuntimeError as exc:
+        if not str(exc).startswith(_NO_ANSWER):
+            raise
+        reason = (
+            f"its kernel did not answer within {KERNEL_START_SECONDS} seconds of starting (the machine may be busy); "
+            "run it again, or without --engine kernel."
+        )
+        raise NotebookError(source.name, None, reason) from None

@@ -15,15 +15,12 @@ it lacks is added, and every file already there is kept as it is.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 from auditkit.config.codebook import load_codebook
 from auditkit.config.workbook import (
@@ -37,7 +34,7 @@ from auditkit.config.workbook import (
 from auditkit.config.yaml_reader import read_yaml
 from auditkit.errors import CodebookError, WorkbookError
 from auditkit.run.data_entry import write_template
-from auditkit.run.notebook_files import PARAMETER_NAME, packaged_notebooks
+from auditkit.run.notebook_files import notebook_for_round, packaged_notebooks
 from auditkit.run.yaml_templates import yaml_templates
 
 __all__ = ["DATA_FOLDER", "NewWorkbook", "first_round_id", "last_financial_year", "write_workbook"]
@@ -86,15 +83,6 @@ def first_round_id(folder: Path, year: int) -> str:
     return f"{stem or 'neglect'}-{year}"
 
 
-def _notebook_copy(source: Path, parameters: str) -> str:
-    """A packaged notebook with its parameters cell naming the workbook's first round."""
-    notebook = nbformat.read(source, as_version=4)
-    for cell in notebook.cells:
-        if "parameters" in cell.metadata.get("tags", []):
-            cell.source = f"{PARAMETER_NAME} = {json.dumps(parameters)}"
-    return nbformat.writes(notebook) + "\n"
-
-
 def _build(staging: Path, partnership: str, round_id: str, notebooks: bool, today: dt.date) -> None:
     """Write every file of the workbook into ``staging``."""
     import auditkit
@@ -128,7 +116,7 @@ def _build(staging: Path, partnership: str, round_id: str, notebooks: bool, toda
     if notebooks:
         (staging / NOTEBOOKS_FOLDER).mkdir()
         for source in packaged_notebooks():
-            copy = _notebook_copy(source, f"{PARAMETERS_FOLDER}/{round_id}.yaml")
+            copy = notebook_for_round(source, f"{PARAMETERS_FOLDER}/{round_id}.yaml")
             (staging / NOTEBOOKS_FOLDER / source.name).write_text(copy, encoding="utf-8")
 
 

@@ -8,12 +8,22 @@ one for any notebook the workbook does not have.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from auditkit.config.workbook import NOTEBOOKS_FOLDER, package_folder
+import nbformat
 
-__all__ = ["BRIEFING_NOTEBOOK", "PARAMETER_NAME", "notebook_source", "packaged_notebooks"]
+from auditkit.config.workbook import NOTEBOOKS_FOLDER, package_folder, workbook_relative
+
+__all__ = [
+    "BRIEFING_NOTEBOOK",
+    "PARAMETER_NAME",
+    "notebook_for_round",
+    "notebook_parameter",
+    "notebook_source",
+    "packaged_notebooks",
+]
 
 #: The notebook whose output is the published briefing.
 BRIEFING_NOTEBOOK = "briefing.ipynb"
@@ -45,3 +55,31 @@ def notebook_source(name: str, workbook: Path | None) -> Path:
         if os.path.isfile(own):
             return own
     return package_folder("notebooks") / name
+
+
+def notebook_for_round(source: Path, parameters: str) -> str:
+    """A notebook's text with its parameters cell naming ``parameters``, a path in the workbook.
+
+    Returns
+    -------
+    str
+        The notebook as nbformat writes it, with ``parameters_path = "<parameters>"`` in its cell tagged
+        ``parameters``; the rest as it is.
+    """
+    notebook = nbformat.read(source, as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = f"{PARAMETER_NAME} = {json.dumps(parameters)}"
+    return nbformat.writes(notebook) + "\n"
+
+
+def notebook_parameter(parameters: str | Path) -> str:
+    """What a notebook's ``parameters_path`` says for a round's parameters file: its path in its workbook.
+
+    Returns
+    -------
+    str
+        Such as ``'parameters/llr-2018.yaml'``, which the notebooks find from the workbook they run in; the
+        absolute path for a file in no workbook.
+    """
+    return workbook_relative(parameters)
