@@ -1,7 +1,7 @@
 """The hostile-input corpus (issues 14 and 15): every case is refused with a sentence or published safely.
 
 Each case runs the ``auditkit`` command in a fresh process on its own copy of the example project,
-with an earlier report in place, bounded by 30 s and 1 GiB (see ``runner.py``). Cases marked
+with an earlier report in place, bounded by 60 s and 1 GiB (see ``runner.py``). Cases marked
 ``pending`` are expected to fail until their fix lands; the strict mark fails the suite once one passes.
 """
 
