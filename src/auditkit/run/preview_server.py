@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import json
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -96,6 +97,13 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, port: int, state: PreviewState):
         self.state = state
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A page that went away while it was answered (it reloaded during a long poll) is no error; anything
+        else keeps the standard library's report."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def port(self) -> int:
