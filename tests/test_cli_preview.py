@@ -52,6 +52,25 @@ def test_preview_refuses_a_folder_it_cannot_watch_in_one_line(example_round, mon
     assert not (example_round.reports / "llr-2017").exists()
 
 
+def test_preview_opens_the_browser_when_asked_and_ctrl_c_stops_it(example_round, monkeypatch):
+    import webbrowser
+
+    opened = []
+
+    def open_then_stop(url: str) -> bool:
+        opened.append(url)
+        raise KeyboardInterrupt  # as Ctrl-C while it serves
+
+    monkeypatch.setattr(webbrowser, "open", open_then_stop)
+    result = CliRunner().invoke(main, ["preview", str(example_round.parameters), "--port", "0", "--open"])
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
+    assert result.output.endswith(
+        f"Previewing {example_round.parameters} at {opened[0]} (Ctrl-C to stop)\nPreview stopped.\n"
+    )
+    assert not (example_round.reports / "llr-2017").exists()
+
+
 def test_preview_says_what_it_does_and_where_it_listens():
     result = CliRunner().invoke(main, ["preview", "--help"])
     assert result.exit_code == 0

@@ -115,9 +115,9 @@ def serve_preview(preview: Preview, open_browser: bool = False) -> None:
     With ``open_browser`` the page opens in the system's web browser. Raises the
     :class:`~auditkit.errors.PreviewError` that stopped the watching, if one did.
     """
-    if open_browser:
-        webbrowser.open(preview.url)
     try:
+        if open_browser:
+            webbrowser.open(preview.url)
         preview.server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
