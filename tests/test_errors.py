@@ -14,6 +14,7 @@ from auditkit.errors import (
     DocxTemplateError,
     NotebookError,
     ParametersError,
+    PreviewError,
     Problem,
     RenderError,
 )
@@ -23,7 +24,16 @@ CASES = Path("/shared drive/audits/llr-2017-cases.csv")
 
 @pytest.mark.parametrize(
     "error",
-    [ParametersError, CodebookError, DataError, DataValidationError, NotebookError, RenderError, DocxTemplateError],
+    [
+        ParametersError,
+        CodebookError,
+        DataError,
+        DataValidationError,
+        NotebookError,
+        RenderError,
+        DocxTemplateError,
+        PreviewError,
+    ],
 )
 def test_every_user_error_is_an_auditkit_error_which_the_command_prints_as_a_sentence(error):
     assert issubclass(error, AuditkitError)
@@ -124,3 +134,17 @@ def test_a_word_template_error_names_each_style_it_lacks():
     three = DocxTemplateError(TEMPLATE, styles=["Title", "Quote", "Caption"])
     assert "has no styles 'Title', 'Quote' and 'Caption', which" in str(three)
     assert "apply each of them to a paragraph" in str(three) and "saves the styles with it." in str(three)
+
+
+def test_a_preview_error_says_what_the_preview_cannot_use_in_one_sentence():
+    assert str(PreviewError("port", 4848, "another program is listening on that port")) == (
+        "auditkit preview cannot listen on 127.0.0.1:4848: another program is listening on that port; choose "
+        "another --port."
+    )
+    assert str(PreviewError("parameters", Path("parameters/llr-2099.yaml"))) == (
+        "The parameters file parameters/llr-2099.yaml does not exist: auditkit preview needs a round's parameters file."
+    )
+    assert str(PreviewError("folder", CASES.parent, "you may not read it")) == (
+        "auditkit preview cannot watch the folder /shared drive/audits for saved changes: you may not read it."
+    )
+    assert PreviewError("folder", CASES.parent, "you may not read it").subject == CASES.parent

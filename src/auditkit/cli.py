@@ -29,6 +29,7 @@ __all__ = [
     "lab",
     "main",
     "new_round",
+    "preview",
     "run",
     "template",
     "validate",
@@ -305,6 +306,37 @@ def lab(workbook: Path | None, port: int | None, no_browser: bool, allow_root: b
     for line in describe_lab(plan):
         click.echo(line)
     start_lab(plan)
+
+
+@main.command()
+@click.argument("parameters", type=_PARAMETERS)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=4848,
+    show_default=True,
+    help="The port to listen on, on 127.0.0.1 only; 0 picks any free port (the address is printed).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the briefing in your web browser.")
+def preview(parameters: Path, port: int, open_browser: bool) -> None:
+    """Show a round's briefing in your browser and render it again each time you save its files.
+
+    Watches the parameters file, its codebooks and data files (and a baseline's). A save that does not validate
+    shows its errors on the page, as auditkit validate prints them, with a link to the last briefing that rendered;
+    fix the file and the briefing comes back. Only the HTML briefing is rendered, in this process, and nothing is
+    written: the PDF, the Word document and the report in reports/ are auditkit run's. Listens on 127.0.0.1 only.
+    Stop it with Ctrl-C.
+    """
+    from auditkit.run.preview import serve_preview, start_preview
+
+    try:
+        started = start_preview(parameters, port, say=click.echo)
+        click.echo(f"Previewing {parameters} at {started.url} (Ctrl-C to stop)")
+        serve_preview(started, open_browser=open_browser)
+    except KeyboardInterrupt:
+        click.echo("Preview stopped.")
+        sys.exit(130)
+    click.echo("Preview stopped.")
 
 
 @main.command()

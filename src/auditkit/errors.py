@@ -32,6 +32,7 @@ __all__ = [
     "NothingWrittenError",
     "OutputError",
     "ParametersError",
+    "PreviewError",
     "Problem",
     "RenderError",
     "ReportBusyError",
@@ -366,6 +367,22 @@ class LabError(AuditkitError):
 
     def __str__(self) -> str:
         return f"JupyterLab cannot be opened on {self.folder}: {self.reason}"
+
+
+class PreviewError(AuditkitError):
+    """``auditkit preview`` cannot start or go on: ``what`` (port, parameters, folder), its ``subject``, ``reason``."""
+
+    def __init__(self, what: str, subject: int | Path, reason: str = ""):
+        self.what, self.subject, self.reason = what, subject, reason
+        super().__init__(what, subject, reason)
+
+    def __str__(self) -> str:
+        subject = _shown(self.subject)
+        if self.what == "port":
+            return f"auditkit preview cannot listen on 127.0.0.1:{subject}: {self.reason}; choose another --port."
+        if self.what == "parameters":
+            return f"The parameters file {subject} does not exist: auditkit preview needs a round's parameters file."
+        return f"auditkit preview cannot watch the folder {subject} for saved changes: {self.reason}."
 
 
 class DuplicateRoundError(AuditkitError):

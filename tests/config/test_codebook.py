@@ -372,3 +372,14 @@ def test_a_missing_codebook_file_is_reported(tmp_path):
 def test_invalid_codebook_yaml_names_the_line(tmp_path):
     message = codebook_error(write_tiny(tmp_path, "title: Tiny audit", "title: Tiny: audit"))
     assert message.startswith("The codebook file tiny.yaml is not valid YAML at line 2")
+
+
+def test_a_codebook_is_checked_once_per_content_and_read_again_when_it_changes(tmp_path: Path):
+    path = tmp_path / "toolkit_survey.yaml"
+    path.write_bytes((INSTRUMENTS / "toolkit_survey.yaml").read_bytes())
+    first = load_codebook(path)
+    assert load_codebook(path) is first  # unchanged: not parsed and checked again
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"title: {first.title}", "title: Renamed survey", 1), encoding="utf-8")
+    assert load_codebook(path).title == "Renamed survey"
+    assert first.title != "Renamed survey"

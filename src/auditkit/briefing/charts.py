@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import seaborn as sns
@@ -158,6 +159,41 @@ def figure_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+class _Drawn:
+    """A chart's rows, equal to another's when they hold the same values, so that ``lru_cache`` can keep the PNG
+    drawn from them (a DataFrame is not hashable). ``auditkit preview`` renders the charts again on every save, and a
+    save that changes only words leaves the figures as they were: drawing is most of a section's time."""
+
+    def __init__(self, rows: pd.DataFrame, *labels: str):
+        self.rows = rows
+        digest = pd.util.hash_pandas_object(rows, index=True).to_numpy().tobytes()
+        self.key = (tuple(rows.columns), tuple(str(dtype) for dtype in rows.dtypes), digest, labels)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Drawn) and self.key == other.key
+
+
+@lru_cache(maxsize=32)
+def _proportions_png(drawn: _Drawn) -> bytes:
+    return figure_png(plot_proportions(drawn.rows))
+
+
+@lru_cache(maxsize=32)
+def _change_png(drawn: _Drawn) -> bytes:
+    return figure_png(plot_change(drawn.rows, *drawn.key[-1]))
+
+
+def _drawn(rows: pd.DataFrame, *labels: str) -> _Drawn | None:
+    """The rows as a cache key, or None when a cell cannot be hashed (then the chart is drawn afresh)."""
+    try:
+        return _Drawn(rows, *labels)
+    except TypeError:
+        return None
+
+
 def chart_proportions(rows: pd.DataFrame, title: str, subject: str) -> Chart:
     """Plot proportions and return the chart with generated alt text and a caption.
 
@@ -167,7 +203,8 @@ def chart_proportions(rows: pd.DataFrame, title: str, subject: str) -> Chart:
         ``png`` (:func:`plot_proportions` through :func:`figure_png`), ``alt`` (:func:`describe_chart`) and
         ``caption``, such as ``'Case audit: dots show the percentage, lines the 95% confidence interval.'``
     """
-    png = figure_png(plot_proportions(rows))
+    drawn = _drawn(rows)
+    png = _proportions_png(drawn) if drawn is not None else figure_png(plot_proportions(rows))
     caption = f"{title}: dots show the percentage, lines the 95% confidence interval."
     return Chart(png=png, alt=describe_chart(rows, subject), caption=caption)
 
@@ -286,6 +323,7 @@ def chart_change(items: pd.DataFrame, title: str, baseline: str, followup: str) 
         ``caption``, such as ``'Case audit: grey squares show June 2017, blue circles June 2018; lines show 95%
         confidence intervals.'``
     """
-    png = figure_png(plot_change(items, baseline, followup))
+    drawn = _drawn(items, baseline, followup)
+    png = _change_png(drawn) if drawn is not None else figure_png(plot_change(items, baseline, followup))
     caption = f"{title}: grey squares show {baseline}, blue circles {followup}; lines show 95% confidence intervals."
     return Chart(png=png, alt=describe_change_chart(items, title.lower(), baseline, followup), caption=caption)

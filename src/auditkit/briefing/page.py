@@ -8,6 +8,7 @@ bookmarks, and the title and language are in its metadata.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -39,6 +40,21 @@ _PANGO_HELP = (
 )
 
 
+@cache
+def _exporter():
+    """nbconvert's exporter with the briefing's template, made once a process: ``auditkit preview`` renders the page
+    on every save, and loading the template each time costs more than the rendering."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
 def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
     """The briefing as one self-contained HTML page: cell outputs only, no code, no prompts.
 
@@ -50,15 +66,6 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
         Leicestershire and Rutland Safeguarding Children Boards'``; without invisible characters
         (:func:`auditkit.publish.safe_text.strip_invisible`), so the PDF made from it has none either.
     """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
     resources = {
         "briefing": {
             "title": f"{round_.title}: {round_.partnership}",
@@ -68,7 +75,7 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
             "version": auditkit.__version__,
         }
     }
-    html, _ = exporter.from_notebook_node(notebook, resources=resources)
+    html, _ = _exporter().from_notebook_node(notebook, resources=resources)
     # The whole page at once (its title and metadata come from the parameters, not from the sections).
     return strip_invisible(html)
 

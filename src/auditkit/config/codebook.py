@@ -9,7 +9,7 @@ denominator). See ``data_templates/README.md`` for the format.
 from __future__ import annotations
 
 import string
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +17,7 @@ import pydantic
 
 from auditkit.config.input_files import resolve_path
 from auditkit.config.model_check import check_model
-from auditkit.config.yaml_reader import read_yaml
+from auditkit.config.yaml_reader import parse_yaml, read_yaml_bytes
 from auditkit.errors import CodebookError
 
 __all__ = [
@@ -280,7 +280,14 @@ def load_codebook(path: str | Path) -> Codebook:
         The instrument, its ``path`` set to the file's resolved path.
     """
     path = resolve_path(path)
-    raw = read_yaml(path, CodebookError, "codebook")
+    return _checked_codebook(path, read_yaml_bytes(path, CodebookError, "codebook"))
+
+
+@lru_cache(maxsize=32)
+def _checked_codebook(path: Path, data: bytes) -> Codebook:
+    """The codebook in ``data``, parsed and checked once for each content: ``auditkit preview`` loads a round again
+    on every save, and a codebook that did not change need not be checked again (a Codebook is frozen)."""
+    raw = parse_yaml(data, path, CodebookError, "codebook")
     if isinstance(raw, dict) and "path" in raw:
         raise CodebookError(f"The codebook file {path.name} may not set 'path'.")
     codebook = check_model(Codebook, raw, path, CodebookError, "codebook")

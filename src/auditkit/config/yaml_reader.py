@@ -23,7 +23,7 @@ import yaml
 
 from auditkit.config.input_files import file_problem, shown_path
 
-__all__ = ["MAX_ALIAS_VALUES", "MAX_ALIASES", "MAX_YAML_BYTES", "read_yaml"]
+__all__ = ["MAX_ALIAS_VALUES", "MAX_ALIASES", "MAX_YAML_BYTES", "parse_yaml", "read_yaml", "read_yaml_bytes"]
 
 #: The largest YAML file read, in bytes: a parameters file or a codebook is a few KB of text.
 MAX_YAML_BYTES = 1_000_000
@@ -132,7 +132,15 @@ _HINTS = {
 }
 
 
-def _read_bytes(path: Path, error: type[Exception], what: str) -> bytes:
+def read_yaml_bytes(path: Path, error: type[Exception], what: str) -> bytes:
+    """A YAML file's bytes, raising ``error`` when it cannot be read, is not a regular file or is over
+    :data:`MAX_YAML_BYTES`.
+
+    Returns
+    -------
+    bytes
+        The file's content, for :func:`parse_yaml`.
+    """
     """At most one byte more than :data:`MAX_YAML_BYTES` of a file checked to be a regular file."""
     problem = file_problem(path)
     if problem is not None:
@@ -166,7 +174,17 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
         The file's content as YAML gives it (a mapping, for a codebook or parameters file); only ``true``
         and ``false`` are booleans.
     """
-    data = _read_bytes(path, error, what)
+    return parse_yaml(read_yaml_bytes(path, error, what), path, error, what)
+
+
+def parse_yaml(data: bytes, path: Path, error: type[Exception], what: str) -> Any:
+    """The YAML of ``data``, read from ``path``, refused and reported as :func:`read_yaml` does.
+
+    Returns
+    -------
+    object
+        The content as YAML gives it; only ``true`` and ``false`` are booleans.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
