@@ -172,7 +172,7 @@ def test_a_bug_is_not_disguised_as_a_user_error(monkeypatch: pytest.MonkeyPatch)
     def broken(parameters):
         raise RuntimeError("a bug in auditkit")
 
-    monkeypatch.setattr("auditkit.run.pipeline.check_round", broken)
+    monkeypatch.setattr("auditkit.run.round_check.check_round", broken)
     result = invoke("validate", str(EXAMPLE_PARAMETERS))
     assert isinstance(result.exception, RuntimeError)
     assert "Error: a bug" not in result.output

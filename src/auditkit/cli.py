@@ -82,7 +82,7 @@ def main() -> None:
 @click.argument("parameters", type=_PARAMETERS)
 def validate(parameters: Path) -> None:
     """Check a round's parameters, codebooks and data without rendering anything."""
-    from auditkit.run.pipeline import check_round
+    from auditkit.run.round_check import check_round
     from auditkit.run.summaries import describe_check
 
     for line in describe_check(check_round(parameters)):

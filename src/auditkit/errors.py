@@ -202,14 +202,15 @@ class NotebookError(AuditkitError):
 
 
 class WorkerError(AuditkitError):
-    """The second process that runs the analyst's workbook stopped without reporting (``exitcode``)."""
+    """A second process of a run stopped without reporting: its ``exitcode`` and ``what`` it was doing."""
 
-    def __init__(self, exitcode: int | None):
+    def __init__(self, exitcode: int | None, what: str = "the analyst's workbook"):
         self.exitcode = exitcode
-        super().__init__(exitcode)
+        self.what = what
+        super().__init__(exitcode, what)
 
     def __str__(self) -> str:
-        return f"The process running the analyst's workbook stopped unexpectedly (exit code {self.exitcode})."
+        return f"The process running {self.what} stopped unexpectedly (exit code {self.exitcode})."
 
 
 class ReportError(AuditkitError):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditkit.errors import AuditkitError, ParametersError
-from auditkit.run.forked import alongside
+from auditkit.run.forked import alongside, waiting_alongside
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="this system cannot fork a process"
@@ -112,3 +112,83 @@ def test_without_parallel_a_failing_work_stops_before_the_block():
     with pytest.raises(ParametersError, match="does not exist"), alongside(work, parallel=False):
         block_ran.append(True)
     assert block_ran == []
+
+
+def test_a_waiting_process_prepares_at_once_and_works_on_what_the_block_hands_it(tmp_path: Path):
+    prepared, result = tmp_path / "prepared", tmp_path / "result"
+
+    def prepare():
+        prepared.write_text(str(os.getpid()))
+
+    def work(item):
+        result.write_text(f"{os.getpid()}:{item}")
+
+    with waiting_alongside(prepare, work, "the PDF writer") as hand:
+        wait_for(prepared)  # prepared before anything is handed over
+        assert not result.exists()
+        hand("<html>briefing</html>")
+    child = int(prepared.read_text())
+    assert child != os.getpid()
+    assert result.read_text() == f"{child}:<html>briefing</html>"  # the block's end waits for the work
+
+
+def test_a_waiting_process_given_nothing_goes_without_working(tmp_path: Path):
+    result = tmp_path / "result"
+    with waiting_alongside(lambda: None, lambda item: result.write_text(item), "the PDF writer"):
+        pass
+    assert not result.exists()
+
+
+def test_a_waiting_processs_mistake_and_bug_are_raised_at_the_end_naming_the_work():
+    def mistake(item):
+        raise ParametersError(f"{item}: the PDF could not be written.")
+
+    with pytest.raises(ParametersError, match="^html: the PDF could not be written.$"):
+        with waiting_alongside(lambda: None, mistake, "the PDF writer") as hand:
+            hand("html")
+
+    def bug(item):
+        raise KeyError(item)
+
+    with pytest.raises(RuntimeError) as caught:
+        with waiting_alongside(lambda: None, bug, "the PDF writer") as hand:
+            hand("html")
+    assert str(caught.value).startswith("The PDF writer failed in its own process:\n")
+    assert "KeyError: 'html'" in str(caught.value)
+
+
+def test_a_waiting_process_that_dies_is_reported_with_what_it_was_doing():
+    with pytest.raises(AuditkitError) as caught:
+        with waiting_alongside(lambda: os._exit(4), lambda item: None, "the PDF writer") as hand:
+            hand("html")
+    assert str(caught.value) == "The process running the PDF writer stopped unexpectedly (exit code 4)."
+
+
+def test_when_the_block_fails_the_waiting_process_is_stopped(tmp_path: Path):
+    prepared = tmp_path / "prepared"
+    began = time.monotonic()
+    with pytest.raises(ValueError, match="the briefing failed"):
+        with waiting_alongside(lambda: prepared.write_text(str(os.getpid())), lambda item: None, "the PDF writer"):
+            wait_for(prepared)
+            raise ValueError("the briefing failed")
+    assert time.monotonic() - began < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(prepared.read_text()), 0)
+
+
+def test_without_parallel_the_waiting_work_is_done_when_handed_over_in_this_process():
+    order = []
+    with waiting_alongside(
+        lambda: order.append("prepare"), lambda item: order.append(("work", item, os.getpid())), "x", parallel=False
+    ) as hand:
+        order.append("block")
+        hand("html")
+        order.append("after")
+    assert order == ["block", "prepare", ("work", "html", os.getpid()), "after"]
+
+
+def test_an_item_is_handed_over_once():
+    with waiting_alongside(lambda: None, lambda item: None, "the PDF writer") as hand:
+        hand("html")
+        with pytest.raises(ValueError, match="once"):
+            hand("again")

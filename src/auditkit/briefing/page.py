@@ -24,6 +24,7 @@ __all__ = [
     "PDF_VARIANT",
     "TEMPLATES",
     "TEMPLATE_NAME",
+    "load_pdf_writer",
     "render_briefing_html",
     "render_briefing_pdf",
 ]
@@ -80,7 +81,16 @@ def render_briefing_html(notebook: nbformat.NotebookNode, round_: Round) -> str:
     return strip_invisible(html)
 
 
-def _weasyprint():
+def load_pdf_writer():
+    """Import WeasyPrint, which writes the PDF (about a second); a run does it while its notebooks execute.
+
+    Raises :class:`~auditkit.errors.RenderError` when WeasyPrint's Pango libraries are missing.
+
+    Returns
+    -------
+    module
+        The ``weasyprint`` module.
+    """
     try:
         import weasyprint
     except OSError as exc:  # the Pango shared libraries are missing
@@ -123,7 +133,7 @@ def render_briefing_pdf(html: str, path: str | Path) -> Path:
         ``path`` as a :class:`~pathlib.Path`, now a :data:`PDF_VARIANT` (PDF/UA-1) file; the same HTML gives the
         same bytes.
     """
-    weasyprint = _weasyprint()
+    weasyprint = load_pdf_writer()
     path = Path(path)
     document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
     # Font subsets and PDF/UA-1 add no date and no random identifier, so the same HTML gives the same

@@ -13,9 +13,12 @@ silently lets the second win (``min_count: 5`` then ``min_count: 0`` turns discl
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
 import re
 import stat
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,11 @@ MAX_ALIASES = 100
 #: The most values all of a file's aliases may add once expanded.
 MAX_ALIAS_VALUES = 10_000
 
+#: Files already parsed in this process, by a digest of their bytes: PyYAML's pure-Python loader (needed for
+#: the refusals above) takes about 50 ms for a codebook, and a run reads each file three or four times (the
+#: run, then each notebook's ``analyse_round``). Kept small, and every caller gets its own copy.
+_PARSED: OrderedDict[bytes, Any] = OrderedDict()
+_PARSED_KEPT = 64
 _BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -141,7 +149,6 @@ def read_yaml_bytes(path: Path, error: type[Exception], what: str) -> bytes:
     bytes
         The file's content, for :func:`parse_yaml`.
     """
-    """At most one byte more than :data:`MAX_YAML_BYTES` of a file checked to be a regular file."""
     problem = file_problem(path)
     if problem is not None:
         raise error(f"The {what} file {shown_path(path)} {problem}.")
@@ -180,11 +187,25 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
 def parse_yaml(data: bytes, path: Path, error: type[Exception], what: str) -> Any:
     """The YAML of ``data``, read from ``path``, refused and reported as :func:`read_yaml` does.
 
+    The same bytes are parsed once per process (:data:`_PARSED`); each call gets its own copy.
+
     Returns
     -------
     object
         The content as YAML gives it; only ``true`` and ``false`` are booleans.
     """
+    digest = hashlib.blake2b(data, digest_size=20).digest()
+    if digest in _PARSED:
+        _PARSED.move_to_end(digest)
+        return copy.deepcopy(_PARSED[digest])
+    parsed = _parse(path, data, error, what)
+    _PARSED[digest] = parsed
+    if len(_PARSED) > _PARSED_KEPT:
+        _PARSED.popitem(last=False)
+    return copy.deepcopy(parsed)
+
+
+def _parse(path: Path, data: bytes, error: type[Exception], what: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import qr, solve_triangular
-from scipy.optimize import linprog
 
 __all__ = ["Sum", "determined_sums", "explaining_sums", "feasible_range", "forced_zero"]
 
@@ -60,6 +59,8 @@ def feasible_range(values: np.ndarray, published: Sequence[Sum], hidden: Sum) ->
     else:
         matrix, totals = None, None
     bounds = [(0, None)] * size
+    from scipy.optimize import linprog  # scipy.optimize takes a fifth of a second to import; few rounds need it
+
     low = linprog(objective, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
     high = linprog(-objective, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
     upper = np.inf if high.status == 3 else -high.fun  # status 3: unbounded
@@ -91,6 +92,8 @@ def forced_zero(matrix: np.ndarray, totals: np.ndarray, positive: np.ndarray | N
         below[np.arange(count), np.flatnonzero(unknown)] = -1.0
         below[np.arange(count), size + np.arange(count)] = 1.0  # t - cell <= 0
         bounds = [(0, None)] * size + [(0, 1)] * count
+        from scipy.optimize import linprog  # imported when needed, as above
+
         result = linprog(
             objective, A_ub=below, b_ub=np.zeros(count), A_eq=equality, b_eq=totals, bounds=bounds, method="highs"
         )

@@ -1,8 +1,10 @@
-"""Doing one piece of a run in a second process while this one does the rest.
+"""Doing pieces of a run in other processes while this one does the rest.
 
 A run executes the analyst's workbook, which nothing else waits for, while it executes the
-briefing and renders it. On Linux the second process is forked from this one, so it starts
-with everything already imported. Where fork is not available the work is done in turn.
+briefing and renders it (:func:`alongside`); and it starts the PDF writer as soon as the data is
+checked, so that WeasyPrint is imported while the notebooks run, and hands it the HTML when the
+HTML is ready (:func:`waiting_alongside`). On Linux the other processes are forked from this one,
+so they start with everything already imported. Where fork is not available the work is done in turn.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from typing import Any
 
 from auditkit.errors import AuditkitError, WorkerError
 
-__all__ = ["alongside"]
+__all__ = ["WORKBOOK", "alongside", "waiting_alongside"]
+
+#: What :func:`alongside` does in a run, as its errors name it.
+WORKBOOK = "the analyst's workbook"
 
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
@@ -32,24 +37,43 @@ def _child(work: Callable[[], Any], sender: Any) -> None:
         sender.close()
 
 
-def _report(outcome: tuple[str, Any] | None, exitcode: int | None) -> None:
+def _report(outcome: tuple[str, Any] | None, exitcode: int | None, what: str) -> None:
     if outcome is None:
-        raise WorkerError(exitcode)
+        raise WorkerError(exitcode, what)
     kind, detail = outcome
     if kind == "user":
         raise detail
     if kind == "bug":
-        raise RuntimeError(f"The analyst's workbook failed in its own process:\n{detail}")
+        raise RuntimeError(f"{what[0].upper()}{what[1:]} failed in its own process:\n{detail}")
+
+
+def _can_fork(parallel: bool) -> bool:
+    return parallel and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _finish(process: Any, receiver: Any, what: str) -> None:
+    try:
+        outcome = receiver.recv() if receiver.poll(None) else None
+    except (EOFError, pickle.UnpicklingError):
+        outcome = None
+    process.join()
+    _report(outcome, process.exitcode, what)
+
+
+def _stop(process: Any) -> None:
+    process.terminate()
+    process.join()
 
 
 @contextmanager
-def alongside(work: Callable[[], Any], parallel: bool = True) -> Iterator[None]:
+def alongside(work: Callable[[], Any], parallel: bool = True, what: str = WORKBOOK) -> Iterator[None]:
     """Run ``work`` in a forked process during the ``with`` block; its errors are raised at the end.
 
     If the block fails, the second process is stopped and the block's error is raised. With
-    ``parallel`` False (or no fork on this system) ``work`` is done first, in this process.
+    ``parallel`` False (or no fork on this system) ``work`` is done first, in this process. ``what``
+    names the work in the errors.
     """
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork(parallel):
         work()
         yield
         return
@@ -61,12 +85,69 @@ def alongside(work: Callable[[], Any], parallel: bool = True) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        process.terminate()
-        process.join()
+        _stop(process)
         raise
+    _finish(process, receiver, what)
+
+
+def _prepare_then_work(prepare: Callable[[], Any], work: Callable[[Any], Any], inbox: Any) -> None:
+    prepare()
+    item = inbox.recv()
+    if item is not None:
+        work(item)
+
+
+def _send(outbox: Any, item: Any) -> None:
     try:
-        outcome = receiver.recv() if receiver.poll(None) else None
-    except (EOFError, pickle.UnpicklingError):
-        outcome = None
-    process.join()
-    _report(outcome, process.exitcode)
+        outbox.send(item)
+    except (BrokenPipeError, ConnectionResetError):  # the process has ended: its outcome is reported at the end
+        pass
+
+
+@contextmanager
+def waiting_alongside(
+    prepare: Callable[[], Any], work: Callable[[Any], Any], what: str, parallel: bool = True
+) -> Iterator[Callable[[Any], None]]:
+    """Fork a process that runs ``prepare()`` at once, then ``work(item)`` once the block hands it ``item``.
+
+    The ``with`` statement gives the function that hands the item over (once; ``None`` is not an item).
+    The block's end waits for the work and raises its errors; a block that hands nothing over lets the
+    process go without working. If the block fails, the process is stopped and the block's error is raised.
+    With ``parallel`` False (or no fork on this system) nothing is forked: handing the item over does
+    ``prepare()`` and ``work(item)`` there and then, in this process.
+    """
+    if not _can_fork(parallel):
+
+        def work_now(item: Any) -> None:
+            prepare()
+            work(item)
+
+        yield work_now
+        return
+    context = multiprocessing.get_context("fork")
+    inbox, outbox = context.Pipe(duplex=False)
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child, args=(lambda: _prepare_then_work(prepare, work, inbox), sender), daemon=True
+    )
+    process.start()
+    sender.close()
+    inbox.close()
+    handed: list[bool] = []
+
+    def hand(item: Any) -> None:
+        if item is None or handed:
+            raise ValueError("hand over one item, once")
+        handed.append(True)
+        _send(outbox, item)
+
+    try:
+        yield hand
+        if not handed:
+            _send(outbox, None)
+    except BaseException:
+        _stop(process)
+        raise
+    finally:
+        outbox.close()
+    _finish(process, receiver, what)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditkit.analysis.round_analysis import Analysis, analyse_round
-from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
+from auditkit.briefing.page import load_pdf_writer, render_briefing_html, render_briefing_pdf
 from auditkit.config.briefing_output import BRIEFING_FORMATS, check_formats
 from auditkit.config.build_time import run_time
 from auditkit.config.round import Round
@@ -23,8 +23,9 @@ from auditkit.errors import CommandError
 from auditkit.publish.findings_files import write_findings
 from auditkit.publish.provenance import build_manifest, write_manifest
 from auditkit.run.engines import execute_notebook
-from auditkit.run.forked import alongside
+from auditkit.run.forked import alongside, waiting_alongside
 from auditkit.run.notebook_files import BRIEFING_NOTEBOOK, PARAMETER_NAME, notebook_source
+from auditkit.run.round_check import check_round
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
 from auditkit.run.staging import (
     INTERNAL,
@@ -119,21 +120,17 @@ def parse_formats(text: str) -> tuple[str, ...]:
         raise CommandError(f"--formats: {exc}.") from None
 
 
-def check_round(parameters: str | Path) -> Analysis:
-    """Load a round and its baselines and check all their data, and its Word template; raises listing every
-    problem found.
+def _pdf_writer(formats: Sequence[str], staging: Path, parallel: bool):
+    """Where a run hands its HTML to be written as ``briefing.pdf``.
 
-    Returns
-    -------
-    Analysis
-        The round analysed (:func:`auditkit.analyse_round`), with its baselines in ``history``.
+    In parallel, a process forked once the data is checked imports WeasyPrint while the notebooks run and
+    writes the PDF while this one writes the Word briefing; its errors are raised when the block ends.
     """
-    analysis = analyse_round(parameters)
-    if analysis.round.docx_template is not None and "docx" in analysis.round.formats:
-        from auditkit.briefing.docx_template import load_reference  # python-docx: only for a round that needs it
 
-        load_reference(analysis.round.docx_template)
-    return analysis
+    def write(html: str) -> None:
+        render_briefing_pdf(html, staging / "briefing.pdf")
+
+    return waiting_alongside(load_pdf_writer, write, "the PDF writer", parallel=parallel and "pdf" in formats)
 
 
 def run_round(
@@ -188,43 +185,45 @@ def run_round(
     workbook = workbook_of(round_.path)
     target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
     with staged_folder(target, force) as staging:
-        internal = staging / INTERNAL
-        internal.mkdir(mode=0o700)
-        (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
-        write_findings(analysis, staging)
-        write_findings(analysis, internal, published=False)
-        parameters = {PARAMETER_NAME: str(round_.path)}
-        workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
+        # The PDF is written alongside and waited for here, before the screenshot and the manifest.
+        with _pdf_writer(formats, staging, parallel) as write_pdf:
+            internal = staging / INTERNAL
+            internal.mkdir(mode=0o700)
+            (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
+            write_findings(analysis, staging)
+            write_findings(analysis, internal, published=False)
+            parameters = {PARAMETER_NAME: str(round_.path)}
+            workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
 
-        def execute_workbooks() -> None:
-            # In a second process: an error of writing must reach this one as a sentence, not a traceback.
-            with output_errors(target, staging):
-                for name in workbooks:
-                    execute_notebook(
-                        notebook_source(name, workbook), staging / NOTEBOOKS[name] / name, parameters, engine
-                    )
+            def execute_workbooks() -> None:
+                # In a second process: an error of writing must reach this one as a sentence, not a traceback.
+                with output_errors(target, staging):
+                    for name in workbooks:
+                        execute_notebook(
+                            notebook_source(name, workbook), staging / NOTEBOOKS[name] / name, parameters, engine
+                        )
 
-        if engine == "inprocess":
-            progress("drawing the charts")
-            prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
-        with alongside(execute_workbooks, parallel=parallel):
-            progress(
-                f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
-            )
-            briefing = execute_notebook(
-                notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
-            )
-            if "html" in formats or "pdf" in formats:
-                progress("rendering briefing.html")
-                html = render_briefing_html(briefing, round_)
-                if "html" in formats:
-                    (staging / "briefing.html").write_text(html, encoding="utf-8")
-            if "pdf" in formats:
-                progress("rendering briefing.pdf")
-                render_briefing_pdf(html, staging / "briefing.pdf")
-            if "docx" in formats:
-                progress("writing briefing.docx")
-                render_briefing_docx(analysis, staging / "briefing.docx", notebook_sections(briefing), reference)
+            if engine == "inprocess":
+                progress("drawing the charts")
+                prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
+            with alongside(execute_workbooks, parallel=parallel):
+                progress(
+                    f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
+                )
+                briefing = execute_notebook(
+                    notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
+                )
+                if "html" in formats or "pdf" in formats:
+                    progress("rendering briefing.html")
+                    html = render_briefing_html(briefing, round_)
+                    if "html" in formats:
+                        (staging / "briefing.html").write_text(html, encoding="utf-8")
+                if "pdf" in formats:
+                    progress("rendering briefing.pdf" + (" (alongside)" if parallel else ""))
+                    write_pdf(html)
+                if "docx" in formats:
+                    progress("writing briefing.docx")
+                    render_briefing_docx(analysis, staging / "briefing.docx", notebook_sections(briefing), reference)
         if chromium is not None:
             progress("taking briefing.png in Chromium")
             take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)

@@ -7,17 +7,19 @@ that calls :mod:`auditkit.run` only.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditkit.analysis.actions import count_actions
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.wording import describe_status, format_date
 from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
-from auditkit.publish.protection import protect_analysis
 from auditkit.publish.provenance import verify_report
-from auditkit.run.codebook_draft import CodebookDraft
-from auditkit.run.new_workbook import NewWorkbook
-from auditkit.run.pipeline import check_round
+from auditkit.run.round_check import check_round
+
+if TYPE_CHECKING:  # the commands that write these import them; validate need not
+    from auditkit.run.codebook_draft import CodebookDraft
+    from auditkit.run.new_workbook import NewWorkbook
 
 __all__ = [
     "describe_actions",
@@ -68,6 +70,8 @@ def describe_actions(parameters: str | Path) -> list[str]:
         A heading, three or four lines per action (status, who and when, the change since the last
         round when there is one, any note) and a closing count of done and overdue actions.
     """
+    from auditkit.publish.protection import protect_analysis  # its linked-table audit imports scipy.linalg
+
     analysis = protect_analysis(check_round(parameters))
     table = analysis.actions_table()
     if table.empty:
