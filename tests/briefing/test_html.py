@@ -8,7 +8,15 @@ import pytest
 from conftest import RoundCopy
 
 import auditkit
-from auditkit.briefing.html import SECTION_METADATA, SECTION_NAMES, Section, prepare_sections, render_section
+from auditkit.briefing.html import (
+    SECTION_METADATA,
+    SECTION_NAMES,
+    Section,
+    draw_sections,
+    prepare_sections,
+    remember_sections,
+    render_section,
+)
 from auditkit.briefing.sections import SECTIONS
 from auditkit.publish.safe_text import INVISIBLE_CHARACTERS
 
@@ -95,6 +103,25 @@ def test_prepared_sections_are_not_rendered_again(example_round: RoundCopy, monk
     for name in SECTION_NAMES:
         render_section(name, analysis)
     assert calls == dict.fromkeys(SECTION_NAMES, 1)
+
+
+def test_sections_drawn_elsewhere_are_kept_and_not_rendered_again(example_round: RoundCopy, monkeypatch):
+    import pickle
+
+    from auditkit.analysis.memo import MEMO
+    from auditkit.briefing.contexts import section_context
+
+    analysis = auditkit.analyse_round(example_round.parameters)
+    drawn = pickle.loads(pickle.dumps(draw_sections(analysis)))  # as it crosses from the process that drew them
+    assert set(drawn) == {(kind, name) for name in SECTION_NAMES for kind in ("section", "context")}
+    MEMO.clear()
+    analysis = auditkit.analyse_round(example_round.parameters)
+    calls = counting_builders(monkeypatch)
+    remember_sections(analysis, drawn)
+    for name in SECTION_NAMES:
+        assert render_section(name, analysis).html == drawn[("section", name)].html
+        assert section_context(name, analysis).keys() == drawn[("context", name)].keys()
+    assert calls == dict.fromkeys(SECTION_NAMES, 0)
 
 
 def test_another_analysis_is_rendered_afresh(example_round: RoundCopy, monkeypatch):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditkit.errors import AuditkitError, ParametersError
-from auditkit.run.forked import alongside, waiting_alongside
+from auditkit.run.forked import alongside, computed_alongside, waiting_alongside
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="this system cannot fork a process"
@@ -192,3 +192,37 @@ def test_an_item_is_handed_over_once():
         hand("html")
         with pytest.raises(ValueError, match="once"):
             hand("again")
+
+
+def test_a_computed_result_comes_from_another_process_when_asked():
+    with computed_alongside(lambda: {"pid": os.getpid(), "charts": b"\x89PNG"}, "the charts") as result:
+        received = result()
+        assert result() is received  # asked twice, computed once
+    assert received["charts"] == b"\x89PNG" and received["pid"] != os.getpid()
+
+
+def test_a_computed_results_mistake_is_raised_when_asked():
+    def work():
+        raise ParametersError("llr-2017.yaml: the charts could not be drawn.")
+
+    with computed_alongside(work, "the charts") as result:
+        with pytest.raises(ParametersError, match="could not be drawn"):
+            result()
+
+
+def test_a_computed_result_not_asked_for_is_stopped(tmp_path: Path):
+    started = tmp_path / "started"
+
+    def work():
+        started.write_text(str(os.getpid()))
+        wait_for(tmp_path / "never", seconds=60)
+
+    with computed_alongside(work, "the charts"):
+        wait_for(started)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)
+
+
+def test_without_parallel_a_computed_result_is_computed_here_when_asked():
+    with computed_alongside(os.getpid, "the charts", parallel=False) as result:
+        assert result() == os.getpid()

@@ -89,6 +89,19 @@ class AnalysisMemo:
             entry.derived[name] = compute()
         return entry.derived[name]
 
+    def stored(self, analysis: Any, name: Hashable) -> tuple[bool, Any]:
+        """Whether a value derived from ``analysis`` under ``name`` is kept, and the value (None when not).
+
+        Returns
+        -------
+        tuple of (bool, object)
+            ``(True, value)`` when it is kept, ``(False, None)`` otherwise; nothing is computed.
+        """
+        entry = self._entry_of(analysis)
+        if entry is None or name not in entry.derived:
+            return False, None
+        return True, entry.derived[name]
+
     def _entry_of(self, analysis: Any) -> _Entry | None:
         entry = self._entries.get(memo_key(getattr(analysis, "inputs", ())))
         if entry is None:

@@ -11,12 +11,11 @@ import base64
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
+from auditkit.briefing.chart_style import new_figure, palette, percent_axis
 from auditkit.briefing.wording import format_interval, format_percent, format_points
 
 __all__ = [
@@ -30,9 +29,12 @@ __all__ = [
     "plot_proportions",
 ]
 
-_PALETTE = sns.color_palette("colorblind")
-_MET_COLOUR = _PALETTE[0]
-_LOWER_IS_BETTER_COLOUR = _PALETTE[3]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Colours, as places in seaborn's colour-blind palette (:func:`auditkit.briefing.chart_style.palette`).
+_MET_COLOUR = 0
+_LOWER_IS_BETTER_COLOUR = 3
 _BASELINE_COLOUR = "#7f7f7f"
 _DPI = 200
 # Text sizes in points. A chart is 7 inches wide, the width of the A4 text column, so these are the sizes
@@ -113,11 +115,11 @@ def plot_proportions(rows: pd.DataFrame) -> Figure:
     """
     shown = rows[rows["denominator"] > 0].reset_index(drop=True)
     height = 0.7 + 0.42 * max(len(shown), 1)
-    figure = Figure(figsize=(7.0, height), dpi=_DPI, layout="constrained")
+    figure = new_figure(7.0, height, _DPI)
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
     for position, (_, row) in zip(positions, shown.iterrows()):
-        colour = _LOWER_IS_BETTER_COLOUR if row["lower_is_better"] else _MET_COLOUR
+        colour = palette()[_LOWER_IS_BETTER_COLOUR if row["lower_is_better"] else _MET_COLOUR]
         marker = "s" if row["lower_is_better"] else "o"
         axes.plot([row["ci_low"], row["ci_high"]], [position, position], color=colour, linewidth=2.2)
         axes.plot([row["proportion"]], [position], marker=marker, color=colour, markersize=7)
@@ -137,7 +139,7 @@ def _style_percentage_axes(axes, positions: list[int], labels: list[str]) -> Non
     axes.set_yticks(positions, labels, fontsize=_LABEL_SIZE)
     axes.set_xlim(0, 1)
     axes.set_ylim(-0.6, len(labels) - 0.4)
-    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    percent_axis(axes.xaxis)
     axes.tick_params(axis="x", labelsize=_AXIS_SIZE)
     axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
     axes.set_axisbelow(True)
@@ -271,7 +273,7 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
         "ci_low": shown["followup_ci_low"],
         "ci_high": shown["followup_ci_high"],
     }
-    figure = Figure(figsize=(7.0, 0.9 + 0.55 * max(len(shown), 1)), dpi=_DPI, layout="constrained")
+    figure = new_figure(7.0, 0.9 + 0.55 * max(len(shown), 1), _DPI)
     axes = figure.add_subplot()
     positions = list(range(len(shown)))[::-1]
     for position, index in zip(positions, range(len(shown))):
@@ -287,12 +289,17 @@ def plot_change(items: pd.DataFrame, baseline: str, followup: str) -> Figure:
             markersize=6,
             label=baseline if index == 0 else None,
         )
-        axes.plot([after["ci_low"][index], after["ci_high"][index]], [lower, lower], color=_MET_COLOUR, linewidth=2.2)
+        axes.plot(
+            [after["ci_low"][index], after["ci_high"][index]],
+            [lower, lower],
+            color=palette()[_MET_COLOUR],
+            linewidth=2.2,
+        )
         axes.plot(
             [after["proportion"][index]],
             [lower],
             marker="o",
-            color=_MET_COLOUR,
+            color=palette()[_MET_COLOUR],
             markersize=7,
             label=followup if index == 0 else None,
         )

@@ -10,6 +10,7 @@ this renderer turns a chart into HTML with the ``chart_html`` filter (``{{ figur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import mistune
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -25,7 +26,15 @@ from auditkit.config.links import checked_url
 from auditkit.publish.protection import protect_analysis
 from auditkit.publish.safe_text import strip_invisible
 
-__all__ = ["SECTION_METADATA", "Section", "chart_html", "prepare_sections", "render_section"]
+__all__ = [
+    "SECTION_METADATA",
+    "Section",
+    "chart_html",
+    "draw_sections",
+    "prepare_sections",
+    "remember_sections",
+    "render_section",
+]
 
 #: The key of a section's output metadata in an executed notebook: ``{"auditkit": {"section": "title"}}``. The
 #: Word briefing lays out the sections a notebook shows, in its order, by these names.
@@ -122,6 +131,35 @@ def prepare_sections(analysis: Analysis) -> None:
     """Render every section once, so that notebooks in this process (or forked from it) reuse them."""
     for name in SECTION_NAMES:
         render_section(name, analysis)
+
+
+def draw_sections(analysis: Analysis) -> dict[tuple[str, str], Any]:
+    """Render every section, as :func:`prepare_sections` does, and return what was kept for them.
+
+    A run does this in a second process, which imports matplotlib and seaborn and draws the charts while
+    this one goes on; :func:`remember_sections` then keeps the result here.
+
+    Returns
+    -------
+    dict
+        ``{("section", name): Section, ("context", name): dict}`` for every section: picklable.
+    """
+    prepare_sections(analysis)
+    published = protect_analysis(analysis)
+    drawn = {}
+    for name in SECTION_NAMES:
+        for kind in ("section", "context"):
+            kept, value = MEMO.stored(published, (kind, name))
+            if kept:
+                drawn[(kind, name)] = value
+    return drawn
+
+
+def remember_sections(analysis: Analysis, drawn: dict[tuple[str, str], Any]) -> None:
+    """Keep sections drawn elsewhere (:func:`draw_sections`) for this process's notebooks and Word briefing."""
+    published = protect_analysis(analysis)
+    for key, value in drawn.items():
+        MEMO.derived(published, key, lambda value=value: value)
 
 
 def _render(name: str, published: Analysis) -> Section:

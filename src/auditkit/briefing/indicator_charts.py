@@ -10,15 +10,13 @@ by line style, funnel positions by marker shape.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
 
 from auditkit.analysis.indicator_tables import FUNNEL_CURVE_REACH, IndicatorTableFindings
+from auditkit.briefing.chart_style import new_figure, palette, percent_axis
 from auditkit.briefing.charts import Chart, figure_png
 from auditkit.briefing.wording import join_words
 
@@ -31,23 +29,26 @@ __all__ = [
     "plot_indicator_trend",
 ]
 
-_PALETTE = sns.color_palette("colorblind")
-_VALUE_COLOUR = _PALETTE[0]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Colours are places in seaborn's colour-blind palette (:func:`auditkit.briefing.chart_style.palette`).
+_VALUE_COLOUR = 0
 _BENCHMARK_STYLES = (
-    ((0, (5, 2)), _PALETTE[1]),
-    ((0, (1, 1.5)), _PALETTE[2]),
-    ((0, (6, 2, 1, 2)), _PALETTE[4]),
-    ((0, (3, 3)), _PALETTE[5]),
+    ((0, (5, 2)), 1),
+    ((0, (1, 1.5)), 2),
+    ((0, (6, 2, 1, 2)), 4),
+    ((0, (3, 3)), 5),
 )
 _LIMIT_COLOUR = "#555555"
 _TARGET_COLOUR = "#222222"
 #: Marker and colour of each funnel position: up-pointing above, down-pointing below, circles within.
 _FUNNEL_STYLE = {
-    "High (0.001)": ("^", _PALETTE[3], "above the 99.8% limits"),
-    "High (0.025)": ("^", _PALETTE[1], "above the 95% limits only"),
-    "Not significant": ("o", _PALETTE[7], "within the 95% limits"),
-    "Low (0.025)": ("v", _PALETTE[9], "below the 95% limits only"),
-    "Low (0.001)": ("v", _PALETTE[0], "below the 99.8% limits"),
+    "High (0.001)": ("^", 3, "above the 99.8% limits"),
+    "High (0.025)": ("^", 1, "above the 95% limits only"),
+    "Not significant": ("o", 7, "within the 95% limits"),
+    "Low (0.025)": ("v", 9, "below the 95% limits only"),
+    "Low (0.001)": ("v", 0, "below the 99.8% limits"),
 }
 _DPI = 200
 
@@ -130,7 +131,7 @@ def describe_indicator_trend(findings: IndicatorTableFindings, area: str | None 
 
 
 def _style_axes(axes) -> None:
-    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    percent_axis(axes.yaxis)
     axes.tick_params(labelsize=9)
     axes.grid(axis="y", color="#d9d9d9", linewidth=0.8)
     axes.set_axisbelow(True)
@@ -152,14 +153,25 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
     """
     codebook = findings.codebook
     area, rows = _trend_rows(findings, area)
-    figure = Figure(figsize=(7.0, 3.8), dpi=_DPI, layout="constrained")
+    figure = new_figure(7.0, 3.8, _DPI)
     axes = figure.add_subplot()
     positions = np.arange(len(rows))
     axes.vlines(
-        positions, rows["ci_low"], rows["ci_high"], color=_VALUE_COLOUR, linewidth=2.2, label="95% confidence interval"
+        positions,
+        rows["ci_low"],
+        rows["ci_high"],
+        color=palette()[_VALUE_COLOUR],
+        linewidth=2.2,
+        label="95% confidence interval",
     )
     axes.plot(
-        positions, rows["proportion"], color=_VALUE_COLOUR, marker="o", markersize=7, linewidth=1.2, label=str(area)
+        positions,
+        rows["proportion"],
+        color=palette()[_VALUE_COLOUR],
+        marker="o",
+        markersize=7,
+        linewidth=1.2,
+        label=str(area),
     )
     for position, row in zip(positions, rows.itertuples(index=False)):
         axes.annotate(
@@ -180,7 +192,7 @@ def plot_indicator_trend(findings: IndicatorTableFindings, area: str | None = No
                 value,
                 position - 0.4,
                 position + 0.4,
-                colors=[colour],
+                colors=[palette()[colour]],
                 linestyles=[style],
                 linewidth=1.8,
                 label=f"{name} (benchmark)" if index == 0 else None,
@@ -292,9 +304,11 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
         A bare figure, 7 × 4.6 inches: each area a named point, shaped by its ``funnel`` position (▲ above,
         ● within, ▼ below the limits), the target as a solid line, the limits dashed (95%) and dotted (99.8%).
     """
+    from matplotlib.lines import Line2D  # matplotlib is imported when a chart is drawn (chart_style)
+
     codebook = findings.codebook
     period, target, rows = _funnel_rows(findings, period)
-    figure = Figure(figsize=(7.0, 4.6), dpi=_DPI, layout="constrained")
+    figure = new_figure(7.0, 4.6, _DPI)
     axes = figure.add_subplot()
     largest = float(rows["denominator"].max()) if len(rows) else 100.0
     handles = []
@@ -327,7 +341,7 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
             chosen["proportion"],
             marker=marker,
             s=46,
-            color=colour,
+            color=palette()[colour],
             edgecolors="#222222",
             linewidths=0.6,
             zorder=3,
@@ -338,7 +352,7 @@ def plot_indicator_funnel(findings: IndicatorTableFindings, period: str | None =
                 [],
                 marker=marker,
                 linestyle="",
-                color=colour,
+                color=palette()[colour],
                 markeredgecolor="#222222",
                 markersize=7,
                 label=words[0].upper() + words[1:],

@@ -12,7 +12,14 @@ import nbformat
 
 from auditkit.errors import NotebookError
 
-__all__ = ["ENGINES", "KERNEL_ENVIRONMENT", "KERNEL_NAME", "KERNEL_START_SECONDS", "execute_notebook"]
+__all__ = [
+    "ENGINES",
+    "KERNEL_ENVIRONMENT",
+    "KERNEL_NAME",
+    "KERNEL_START_SECONDS",
+    "execute_notebook",
+    "load_engine",
+]
 
 #: The kernel notebooks run on: the Python that runs auditkit (ipykernel's native kernel).
 KERNEL_NAME = "python3"
@@ -96,6 +103,17 @@ def _run_in_process(source: Path, target: Path, parameters: dict[str, Any]) -> n
         progress_bar=False,
         log_output=False,
     )
+
+
+def load_engine(engine: str = "inprocess") -> None:
+    """Import what executing a notebook on ``engine`` needs (papermill, and IPython for the in-process engine).
+
+    A run calls this while another process draws the charts, so the imports cost it nothing.
+    """
+    import papermill  # noqa: F401 - imported for its cost, now
+
+    if engine == "inprocess":
+        import auditkit.run.inprocess_engine  # noqa: F401
 
 
 def execute_notebook(

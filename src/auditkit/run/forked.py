@@ -18,7 +18,7 @@ from typing import Any
 
 from auditkit.errors import AuditkitError, WorkerError
 
-__all__ = ["WORKBOOK", "alongside", "waiting_alongside"]
+__all__ = ["WORKBOOK", "alongside", "computed_alongside", "waiting_alongside"]
 
 #: What :func:`alongside` does in a run, as its errors name it.
 WORKBOOK = "the analyst's workbook"
@@ -26,18 +26,18 @@ WORKBOOK = "the analyst's workbook"
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
     try:
-        work()
+        result = work()
+        sender.send(("done", result))
     except AuditkitError as exc:
         sender.send(("user", exc))
     except BaseException:  # noqa: BLE001 - every failure is reported to the parent
         sender.send(("bug", traceback.format_exc()))
-    else:
-        sender.send(("done", None))
     finally:
         sender.close()
 
 
-def _report(outcome: tuple[str, Any] | None, exitcode: int | None, what: str) -> None:
+def _report(outcome: tuple[str, Any] | None, exitcode: int | None, what: str) -> Any:
+    """The work's result, or its error raised here."""
     if outcome is None:
         raise WorkerError(exitcode, what)
     kind, detail = outcome
@@ -45,19 +45,20 @@ def _report(outcome: tuple[str, Any] | None, exitcode: int | None, what: str) ->
         raise detail
     if kind == "bug":
         raise RuntimeError(f"{what[0].upper()}{what[1:]} failed in its own process:\n{detail}")
+    return detail
 
 
 def _can_fork(parallel: bool) -> bool:
     return parallel and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _finish(process: Any, receiver: Any, what: str) -> None:
+def _finish(process: Any, receiver: Any, what: str) -> Any:
     try:
         outcome = receiver.recv() if receiver.poll(None) else None
     except (EOFError, pickle.UnpicklingError):
         outcome = None
     process.join()
-    _report(outcome, process.exitcode, what)
+    return _report(outcome, process.exitcode, what)
 
 
 def _stop(process: Any) -> None:
@@ -151,3 +152,33 @@ def waiting_alongside(
     finally:
         outbox.close()
     _finish(process, receiver, what)
+
+
+@contextmanager
+def computed_alongside(work: Callable[[], Any], what: str, parallel: bool = True) -> Iterator[Callable[[], Any]]:
+    """Fork a process that computes ``work()`` at once; the ``with`` statement gives a function that waits for it.
+
+    That function returns the work's result (pickled across), or raises its error. If the block fails, or
+    ends without asking, the process is stopped. With ``parallel`` False (or no fork on this system) the
+    function computes ``work()`` in this process when it is called.
+    """
+    if not _can_fork(parallel):
+        yield work
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(work, sender), daemon=True)
+    process.start()
+    sender.close()
+    results: list[Any] = []
+
+    def result() -> Any:
+        if not results:
+            results.append(_finish(process, receiver, what))
+        return results[0]
+
+    try:
+        yield result
+    finally:
+        if process.is_alive():
+            _stop(process)

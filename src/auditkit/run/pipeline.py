@@ -22,8 +22,8 @@ from auditkit.config.workbook import workbook_of
 from auditkit.errors import CommandError
 from auditkit.publish.findings_files import write_findings
 from auditkit.publish.provenance import build_manifest, write_manifest
-from auditkit.run.engines import execute_notebook
-from auditkit.run.forked import alongside, waiting_alongside
+from auditkit.run.engines import execute_notebook, load_engine
+from auditkit.run.forked import alongside, computed_alongside, waiting_alongside
 from auditkit.run.notebook_files import BRIEFING_NOTEBOOK, PARAMETER_NAME, notebook_source
 from auditkit.run.round_check import check_round
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
@@ -164,7 +164,7 @@ def run_round(
     # so that validate and findings start light.
     from auditkit.briefing.docx_document import notebook_sections, render_briefing_docx
     from auditkit.briefing.docx_template import load_reference
-    from auditkit.briefing.html import prepare_sections
+    from auditkit.briefing.html import draw_sections, remember_sections
 
     started = run_time()
     chosen = None if formats is None else check_formats(formats)
@@ -204,8 +204,12 @@ def run_round(
                         )
 
             if engine == "inprocess":
+                # Both notebooks show these: drawn once, before the workbook's fork. A second process imports
+                # matplotlib and seaborn and draws them while this one imports what executing notebooks needs.
                 progress("drawing the charts")
-                prepare_sections(analysis)  # both notebooks show these; drawn once, before any fork
+                with computed_alongside(lambda: draw_sections(analysis), "the charts", parallel=parallel) as drawn:
+                    load_engine(engine)
+                    remember_sections(analysis, drawn())
             with alongside(execute_workbooks, parallel=parallel):
                 progress(
                     f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")

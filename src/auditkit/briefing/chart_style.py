@@ -1,0 +1,49 @@
+"""The charts' colours and drawing surface, loaded when the first chart is drawn.
+
+seaborn (our charting library: its colour-blind palette gives every chart its colours) imports
+matplotlib's pyplot and scipy.stats as it is imported, about a second; matplotlib's figure half a
+second more. A run draws its charts once, in a process of its own, and validate, findings and a
+briefing whose sections are already drawn never need them, so nothing here is imported until a
+chart is drawn.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+__all__ = ["new_figure", "palette", "percent_axis"]
+
+
+@cache
+def palette() -> tuple[tuple[float, float, float], ...]:
+    """seaborn's ``colorblind`` palette, as RGB tuples.
+
+    Returns
+    -------
+    tuple of (float, float, float)
+        Ten colours; 0 blue, 1 orange, 2 green, 3 vermilion, 4 pink, 5 brown, 7 grey, 9 sky blue.
+    """
+    import seaborn as sns
+
+    return tuple(tuple(colour) for colour in sns.color_palette("colorblind"))
+
+
+def new_figure(width: float, height: float, dpi: int) -> Any:
+    """A bare matplotlib figure (no pyplot state, so nothing leaks between charts), laid out by constraints.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An empty figure ``width`` × ``height`` inches.
+    """
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+
+
+def percent_axis(axis: Any) -> None:
+    """Label an axis of proportions as whole percentages (0.3 → 30%)."""
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
