@@ -20,6 +20,7 @@ from auditkit.errors import (
 )
 
 CASES = Path("/shared drive/audits/llr-2017-cases.csv")
+SURVEY = Path("/shared drive/audits/llr-2017-survey.csv")
 
 
 @pytest.mark.parametrize(
@@ -86,6 +87,21 @@ def test_a_validation_error_lists_every_problem_under_a_count():
         "  llr-2017-cases.csv, row 5, column 'audit_date': '2017-06-03' is outside the round's period."
     )
     assert error.problems == problems
+
+
+def test_a_problem_repeated_in_many_rows_is_one_line_naming_the_rows():
+    repeated = [Problem(SURVEY, row, "area", "Leics", "is not one of the round's areas.") for row in range(2, 14)]
+    twice = [Problem(CASES, row, "area", "Leicster", "is not one of the round's areas.") for row in (3, 9)]
+    other = Problem(SURVEY, 7, "agency", "Police", "is not an allowed value.")
+    error = DataValidationError([repeated[0], other, *repeated[1:], *twice])
+    assert str(error) == (
+        "The data has 15 problems:\n"
+        "  llr-2017-survey.csv, column 'area', 12 rows (2, 3, 4, 5, 6, 7, 8, 9 and 4 more): 'Leics' is not one of "
+        "the round's areas.\n"
+        "  llr-2017-survey.csv, row 7, column 'agency': 'Police' is not an allowed value.\n"
+        "  llr-2017-cases.csv, row 3, column 'area': 'Leicster' is not one of the round's areas.\n"
+        "  llr-2017-cases.csv, row 9, column 'area': 'Leicster' is not one of the round's areas."
+    )
 
 
 def test_one_problem_is_one_problem_not_one_problems():

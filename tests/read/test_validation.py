@@ -185,12 +185,13 @@ def test_an_area_not_in_the_round_suggests_the_nearest_area(example_round):
     ]
 
 
-def test_an_area_far_from_any_gets_no_suggestion(example_round):
+def test_an_area_far_from_any_says_where_the_rounds_areas_are_named(example_round):
     example_round.edit_cases("DD17-L02,Leicester,", "DD17-L02,Nottingham,")
     (message,) = messages(validation_problems(example_round))
     assert message == (
         "llr-2017-cases.csv, row 3, column 'area': 'Nottingham' is not one of the round's areas; "
-        "allowed: Leicester, Leicestershire, Rutland."
+        "allowed: Leicester, Leicestershire, Rutland. If it is an area of this round, add it to 'areas' in "
+        "llr-2017.yaml."
     )
     assert "Did you mean" not in message
 

@@ -160,7 +160,11 @@ def _messages(item: Item, round_: Round, value: object) -> Mapping[str, Callable
             f"is not an allowed value; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
         ),
         "allowed_area": lambda: (
-            f"is not one of the round's areas; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
+            f"is not one of the round's areas; allowed: {_allowed_list(allowed)}."
+            + (
+                _suggestion(value, allowed)
+                or f" If it is an area of this round, add it to 'areas' in {round_.path.name}."
+            )
         ),
         "date": lambda: (
             "is a number, not a date; if it is an Excel date serial, format the column as a date, or write dates "
