@@ -568,12 +568,12 @@ def test_items_that_are_not_ordinal_have_no_mann_whitney(followup, instrument, i
 
 
 def test_all_p_values_of_the_round_are_adjusted_together(followup):
-    items, areas = followup.comparison.items, followup.area_tests
+    # Issue 18: the area (and group) tests are a family of their own (tests/analysis/test_breakdowns.py).
+    items = followup.comparison.items
     places = [
         (items, "p_value", "p_adjusted"),
         (items, "paired_p_value", "paired_p_adjusted"),
         (items, "mw_p_value", "mw_p_adjusted"),
-        (areas, "p_value", "p_adjusted"),
     ]
     raw, adjusted = [], []
     for frame, source, target in places:
@@ -583,8 +583,8 @@ def test_all_p_values_of_the_round_are_adjusted_together(followup):
                 continue
             raw.append(p)
             adjusted.append(q)
-    # 17 Fisher p, 10 McNemar p, 3 Mann–Whitney p and 17 area tests
-    assert len(raw) == 17 + 10 + 3 + 17
+    # 17 Fisher p, 10 McNemar p, 3 Mann–Whitney p
+    assert len(raw) == 17 + 10 + 3
     assert adjusted == pytest.approx(benjamini_hochberg(raw), rel=1e-12)
     # adjusting each family on its own would give different answers: the families really are pooled
     alone = benjamini_hochberg(list(items["p_value"].astype(float)))

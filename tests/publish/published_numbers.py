@@ -301,8 +301,8 @@ def _read_instrument(audit: Audit, universe, path: Path, published: dict, items:
             for area in published["indicators"][item_id].get("by_area", {})
             for key in ("numerator", "denominator")
         ]
-        for key in ("p_value", "p_adjusted"):
-            audit.figure((*path, "area_tests", item_id, key), test[key], inputs)
+        for key in ("p_value", "p_adjusted", "monte_carlo_se"):
+            audit.figure((*path, "area_tests", item_id, key), test.get(key), inputs)
 
 
 def _read_comparison(audit: Audit, document: dict, items_of: dict) -> None:

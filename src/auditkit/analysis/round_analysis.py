@@ -17,7 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, compare_areas
+from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, adjust_group_family, compare_areas
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
@@ -167,14 +167,15 @@ def _analyse_alone(round_: Round, earlier_identifiers: frozenset[str] = frozense
     )
 
 
-def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
+def analyse_round(parameters: str | Path | Round, reuse: bool = True, tests: bool = True) -> Analysis:
     """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
 
     Within one process the same inputs (the same files with the same content) give the same
     :class:`Analysis` object without computing it again (:data:`auditkit.analysis.memo.MEMO`): a run
     validates a round and then its notebooks analyse it. Treat an Analysis as read-only.
     ``reuse=False`` computes afresh and keeps nothing, for a process that analyses a round once (it
-    skips hashing the inputs).
+    skips hashing the inputs). ``tests=False`` leaves out the tests of areas and groups against each other
+    (``area_tests`` empty), which ``auditkit validate`` does not need and which take up to seconds each.
 
     Returns
     -------
@@ -184,16 +185,16 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
     if not reuse:
-        return dataclasses.replace(_analyse_history(history), analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), analysed_at=run_time())
     inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
 
     def compute() -> Analysis:
-        return dataclasses.replace(_analyse_history(history), inputs=inputs, analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), inputs=inputs, analysed_at=run_time())
 
-    return MEMO.analysis(memo_key(inputs), compute)
+    return MEMO.analysis(memo_key(inputs) + (() if tests else (("tests", "left out"),)), compute)
 
 
-def _analyse_history(history: tuple[Round, ...]) -> Analysis:
+def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis:
     # A comment may name a case audited in an earlier round: each round's quotes are screened for its
     # own identifiers and those of every round before it.
     analyses: list[Analysis] = []
@@ -208,9 +209,11 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
         before = analyses[-2]
         comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
     trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
-    items, trend, areas = adjust_round_p_values(
-        None if comparison is None else comparison.items, trend, compare_areas(current.findings)
+    items, trend, _ = adjust_round_p_values(
+        None if comparison is None else comparison.items, trend, pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
     )
+    areas = compare_areas(current.findings) if tests else pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
+    areas = adjust_group_family(areas)
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
     return dataclasses.replace(

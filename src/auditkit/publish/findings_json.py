@@ -219,6 +219,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "p_value": json_scalar(row["p_value"]),
                 "p_adjusted": json_scalar(row["p_adjusted"]),
                 "test": row["test"],
+                "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
                 "areas": list(row["areas"]),
             }
             for _, row in tests.iterrows()

@@ -213,7 +213,7 @@ def _protect_area_tests(area_tests: pd.DataFrame, findings: Findings) -> pd.Data
     hidden = set(zip(rows.loc[rows["suppressed"], "instrument"], rows.loc[rows["suppressed"], "item"]))
     protected = area_tests.copy()
     mask = np.array([key in hidden for key in zip(area_tests["instrument"], area_tests["item"])], dtype=bool)
-    protected.loc[mask, ["p_value", "p_adjusted"]] = np.nan
+    protected.loc[mask, ["p_value", "p_adjusted", "monte_carlo_se"]] = np.nan
     return protected
 
 
