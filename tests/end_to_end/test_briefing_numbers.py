@@ -132,6 +132,8 @@ def unexplained_numbers(html: str, document: dict, parameters: Path, quote_count
             explained = int(value) in sizes
         elif unit:  # a percentage, or percentage points
             explained = any(abs(abs(100 * fraction) - abs(value)) <= tolerance for fraction in fractions)
+        elif places and text[: match.start()].endswith("< "):  # "p < 0.001": a published p-value below it
+            explained = any(0 <= fraction < value for fraction in fractions)
         elif places:  # a p-value or a statistic
             explained = any(abs(fraction - value) <= tolerance for fraction in fractions)
         else:

@@ -648,4 +648,29 @@ CASES: tuple[Case, ...] = (
         refusal="briefing.pdf",
         command=("verify", "{root}/reports/llr-2017"),
     ),
+    # ------------------------------------------------------------------ issue 18: breakdowns and the funnel's target
+    Case(
+        "breakdown-by-identifier",
+        18,
+        "a breakdown by the survey's response number, which would publish a row per respondent",
+        _parameters("instruments:\n", "breakdowns: [response_id]\ninstruments:\n"),
+        refusal="breakdowns names 'response_id', which is not a categorical item (type: choice)",
+        command=VALIDATE,
+    ),
+    Case(
+        "breakdown-unknown-item",
+        18,
+        "a breakdown by an item no instrument has",
+        _parameters("instruments:\n", "breakdowns: [agencies]\ninstruments:\n"),
+        refusal="breakdowns names 'agencies', which is not a categorical item",
+        command=VALIDATE,
+    ),
+    Case(
+        "funnel-target-typo",
+        18,
+        "a funnel target that is not one of the two allowed",
+        _parameters("instruments:\n", "funnel: {target: pooled}\ninstruments:\n"),
+        refusal="'pooled' is not a funnel target; allowed: pooled_areas, stated_total",
+        command=VALIDATE,
+    ),
 )

@@ -14,15 +14,30 @@ from auditkit.stats.inference import adjust_bh
 
 __all__ = [
     "AREA_TEST_COLUMNS",
+    "BREAKDOWN_TEST_COLUMNS",
     "FREEMAN_HALTON",
     "MONTE_CARLO",
     "adjust_group_family",
     "compare_areas",
+    "compare_breakdowns",
     "compare_groups",
 ]
 
 #: Columns of an area-test frame, in order.
 AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjusted", "test", "monte_carlo_se")
+
+#: Columns of a group-test frame (:func:`compare_breakdowns`), in order.
+BREAKDOWN_TEST_COLUMNS = (
+    "instrument",
+    "breakdown",
+    "item",
+    "label",
+    "groups",
+    "p_value",
+    "p_adjusted",
+    "test",
+    "monte_carlo_se",
+)
 
 #: The ``test`` of an exact p-value (:data:`MONTE_CARLO` names a simulated one).
 FREEMAN_HALTON = EXACT
@@ -71,6 +86,36 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
+
+
+def compare_breakdowns(findings: Findings) -> pd.DataFrame:
+    """For each breakdown and item, the groups against each other, exactly as :func:`compare_areas` tests areas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per breakdown × item with two or more groups counted, columns in :data:`BREAKDOWN_TEST_COLUMNS`
+        (``groups`` lists the groups counted); ``p_adjusted`` missing.
+    """
+    rows = []
+    for (name, breakdown, item_id), group in findings.breakdowns.groupby(
+        ["instrument", "breakdown", "item"], sort=False
+    ):
+        counted = group[group["denominator"] > 0]
+        if len(counted) < 2:
+            continue
+        rows.append(
+            {
+                "instrument": name,
+                "breakdown": breakdown,
+                "item": item_id,
+                "label": counted["label"].iloc[0],
+                "groups": list(counted["group"]),
+                "p_adjusted": np.nan,
+                **compare_groups(counted["numerator"], counted["denominator"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(BREAKDOWN_TEST_COLUMNS))
 
 
 def adjust_group_family(*frames: pd.DataFrame) -> pd.DataFrame | tuple[pd.DataFrame, ...]:

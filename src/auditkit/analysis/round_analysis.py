@@ -17,7 +17,13 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, adjust_group_family, compare_areas
+from auditkit.analysis.area_tests import (
+    AREA_TEST_COLUMNS,
+    BREAKDOWN_TEST_COLUMNS,
+    adjust_group_family,
+    compare_areas,
+    compare_breakdowns,
+)
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
@@ -40,7 +46,8 @@ class Analysis:
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds, and
-    ``area_tests`` this round's areas against each other. ``inputs`` lists every input file with
+    ``area_tests`` this round's areas against each other, ``breakdown_tests`` the groups of each breakdown
+    against each other (the two adjusted together, a family of their own). ``inputs`` lists every input file with
     its SHA-256, as read for this analysis (empty when it was computed with ``reuse=False``), and
     ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the briefing's footer shows both.
     ``published`` is True for the protected copy made by :func:`auditkit.publish.protection.protect_analysis`.
@@ -54,6 +61,7 @@ class Analysis:
     comparison: Comparison | None = None
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    breakdown_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
     inputs: tuple[dict[str, str], ...] = ()
     analysed_at: dt.datetime | None = None
@@ -152,7 +160,7 @@ def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindin
     summaries = {}
     for name, table in round_.indicator_tables.items():
         rows, _ = read_indicator_tables(table.data, table.codebook)
-        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks)
+        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks, round_.funnel_target)
     return MappingProxyType(summaries)
 
 
@@ -213,9 +221,15 @@ def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis
         None if comparison is None else comparison.items, trend, pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
     )
     areas = compare_areas(current.findings) if tests else pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
-    areas = adjust_group_family(areas)
+    groups = compare_breakdowns(current.findings) if tests else pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS))
+    areas, groups = adjust_group_family(areas, groups)
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
     return dataclasses.replace(
-        current, history=tuple(analyses[:-1]), comparison=comparison, trend=trend, area_tests=areas
+        current,
+        history=tuple(analyses[:-1]),
+        comparison=comparison,
+        trend=trend,
+        area_tests=areas,
+        breakdown_tests=groups,
     )

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import pydantic
 
 from auditkit.config.actions import Action, parse_actions
+from auditkit.config.breakdowns import Breakdown, check_funnel_target, resolve_breakdowns
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.config.disclosure_rule import DisclosureRule, check_symbol
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
@@ -142,6 +143,10 @@ class _Briefing(_Strict):
     further_information: tuple[_Link, ...] = ()
 
 
+class _Funnel(_Strict):
+    target: Annotated[str, pydantic.AfterValidator(check_funnel_target)] = "pooled_areas"
+
+
 class _ParametersFile(_Strict):
     round: Annotated[str, pydantic.AfterValidator(_round_id)]
     title: str
@@ -156,6 +161,8 @@ class _ParametersFile(_Strict):
     redact: tuple[str, ...] = ()
     actions: tuple[dict[str, Any], ...] = ()
     briefing: _Briefing = _Briefing()
+    breakdowns: tuple[str, ...] = ()
+    funnel: _Funnel = _Funnel()
 
 
 def _read_parameters_file(path: Path) -> _ParametersFile:
@@ -227,6 +234,8 @@ class Round:
     key_findings: tuple[KeyFinding, ...]
     actions: tuple[Action, ...]
     path: Path
+    breakdowns: tuple[Breakdown, ...] = ()
+    funnel_target: str = "pooled_areas"
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -388,4 +397,6 @@ def load_round(path: str | Path) -> Round:
         key_findings=_key_findings(path, parameters.briefing, instruments),
         actions=parse_actions(path, parameters.actions, lambda key, where: _find_item(path, instruments, key, where)),
         path=path,
+        breakdowns=resolve_breakdowns(path, parameters.breakdowns, instruments),
+        funnel_target=parameters.funnel.target,
     )

@@ -1,7 +1,8 @@
 """``findings.csv``: an analysis as one tidy published table, every kind of result written here.
 
 The ``section`` column says what a row is (``indicator``: one instrument × item × area; ``comparison``:
-one item, follow-up against baseline; ``indicator_table``: one row of an aggregate indicator table).
+one item, follow-up against baseline; ``breakdown``: one item × group of a breakdown, and ``breakdown_test`` its
+groups' test; ``indicator_table``: one row of an aggregate indicator table).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ CSV_COLUMNS = (
     "benchmark",
     "benchmark_value",
     "funnel",
+    "breakdown",
+    "group",
+    "monte_carlo_se",
 )
 _COMPARISON_FIGURES = (
     "baseline_numerator",
@@ -95,7 +99,7 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns in :data:`CSV_COLUMNS`; ``section`` says what a row is (``indicator``, ``comparison``,
-        ``indicator_table``).
+        ``breakdown``, ``breakdown_test``, ``indicator_table``).
     """
     frames = [analysis.findings.indicators.assign(section="indicator")]
     if analysis.comparison is not None and not analysis.comparison.items.empty:
@@ -113,6 +117,10 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
                 ci_high=totals.loc[keys, "ci_high"].to_numpy(),
             )
         )
+    if not analysis.findings.breakdowns.empty:
+        frames.append(analysis.findings.breakdowns.assign(section="breakdown"))
+    if not analysis.breakdown_tests.empty:
+        frames.append(analysis.breakdown_tests.drop(columns="groups").assign(section="breakdown_test"))
     for name, findings in analysis.indicator_tables.items():
         rows = indicator_table_to_frame(findings)
         if "suppressed" in findings.rows:
@@ -143,7 +151,7 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
 def _mark_suppressed(table: pd.DataFrame, suppressed: pd.Series | None, symbol: str) -> pd.DataFrame:
     """Write the symbol wherever a published figure was hidden (missing in a suppressed row)."""
     marked = table.astype(object)
-    indicator_rows = marked["section"].isin(["indicator", "indicator_table"]).to_numpy()
+    indicator_rows = marked["section"].isin(["indicator", "indicator_table", "breakdown"]).to_numpy()
     hidden_rows = suppressed.to_numpy() if suppressed is not None else np.zeros(len(table), dtype=bool)
     comparison_rows = (marked["verdict"] == SUPPRESSED).to_numpy()
     for rows, columns in (
