@@ -17,8 +17,10 @@ shortest completion takes it beyond, none does. Whatever remains is carried to t
 This is written out because no maintained Python library computes the exact r×c test: scipy's
 ``fisher_exact`` on an r×c table is Monte Carlo, so its p-value changes with the seed. Each stage is
 done with numpy on arrays (every child node of a stage found at once, the bounds of all of them worked
-out together), which is what makes tables of a hundred records with five rows and four columns take a
-fraction of a second (``benchmarks/exact_tables.py`` prints timings).
+out together, and the settled paths of an arc found by binary search among the sorted past lengths), which
+is what makes issue 18's five-by-four table of 98 records take under a second (``benchmarks/exact_tables.py``
+prints timings). Tables whose enumeration would take longer than about two seconds are left to
+:mod:`auditkit.stats.simulated_tables`.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from auditkit.errors import ExactTestTooLarge
 
 __all__ = ["CARRIED_LIMIT", "NETWORK_WORK_LIMIT", "network_p_value"]
 
-#: The most (past length × arc) pairs the network weighs before giving up: about two seconds on a
-#: shared laptop core (``benchmarks/exact_tables.py``). A count of work, not a clock, so that the same
-#: table always gets the same method whatever the machine.
+#: The most work the network does before giving up (past lengths and arcs looked at, and partial tables
+#: carried): about two seconds on one shared core (``benchmarks/exact_tables.py``). A count of work, not a
+#: clock, so that the same table always gets the same method whatever the machine.
 NETWORK_WORK_LIMIT = 10_000_000
 #: The most partial tables carried from one stage to the next (about 100 MB of arrays) before giving up.
 CARRIED_LIMIT = 4_000_000
@@ -45,8 +47,8 @@ def network_p_value(counts: np.ndarray, relative_tolerance: float = 1e-7, work_l
     """The exact two-sided p-value of a table of whole counts with at least two non-empty rows and columns.
 
     ``counts`` is a two-dimensional array of whole numbers with no empty row or column. Raises
-    :class:`~auditkit.errors.ExactTestTooLarge` once the enumeration has weighed more than ``work_limit``
-    (past length, arc) pairs.
+    :class:`~auditkit.errors.ExactTestTooLarge` once the enumeration's work passes ``work_limit``
+    (:data:`NETWORK_WORK_LIMIT`), or it would carry more than :data:`CARRIED_LIMIT` partial tables to a stage.
 
     Returns
     -------
