@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
 import auditkit
+from auditkit.analysis.area_tests import MONTE_CARLO
 from auditkit.briefing.breakdown_tables import breakdown_tables
 from auditkit.publish.protection import protect_analysis
 
@@ -60,3 +62,18 @@ def test_no_breakdowns_no_section(example_round):
     analysis = auditkit.analyse_round(example_round.parameters, reuse=False)
     assert breakdown_tables(protect_analysis(analysis)) == []
     assert auditkit.render_section("breakdowns", analysis).html.strip() == ""
+
+
+def test_a_simulated_group_test_is_marked_with_its_monte_carlo_error(example_round):
+    example_round.edit_parameters("instruments:\n", BREAKDOWNS)
+    published = protect_analysis(auditkit.analyse_round(example_round.parameters, reuse=False))
+    tests = published.breakdown_tests.copy()
+    first = tests.index[0]
+    tests.loc[first, ["test", "monte_carlo_se", "p_adjusted"]] = [MONTE_CARLO, 0.00113, 0.0405]
+    table = breakdown_tables(dataclasses.replace(published, breakdown_tests=tests))[1]  # the deep dive's first
+    assert table["simulated"] and table["monte_carlo_se"] == "0.0011"
+    assert table["rows"][0]["test"] == "0.041†"
+    text = " ".join(
+        auditkit.render_section("breakdowns", dataclasses.replace(published, breakdown_tests=tests)).html.split()
+    )
+    assert "its standard error before adjustment is at most 0.0011" in text

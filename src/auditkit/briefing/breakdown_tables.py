@@ -7,6 +7,7 @@ published analysis's (:mod:`auditkit.analysis.breakdowns`, protected by
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -26,16 +27,18 @@ def _cell(row: pd.Series, symbol: str) -> str:
     return f"{format_count(row['numerator'], symbol)}/{format_count(row['denominator'], symbol)} ({percent})"
 
 
-def _test(tests: pd.DataFrame, item: str, symbol: str) -> tuple[str, bool]:
-    """The groups' test as the table shows it (its adjusted p), and whether it was simulated."""
+def _test(tests: pd.DataFrame, item: str, symbol: str) -> tuple[str, float]:
+    """The groups' test as the table shows it (its adjusted p), and its Monte Carlo standard error (NaN when
+    exact)."""
     match = tests[tests["item"] == item]
     if match.empty:
-        return "", False
+        return "", math.nan
     row = match.iloc[0]
     if pd.isna(row["p_adjusted"]):
-        return symbol, False
+        return symbol, math.nan
     simulated = row["test"] == MONTE_CARLO
-    return format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ") + ("†" if simulated else ""), simulated
+    shown = format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ")
+    return shown + ("†" if simulated else ""), float(row["monte_carlo_se"]) if simulated else math.nan
 
 
 def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
@@ -46,8 +49,9 @@ def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
     list of dict
         Each with ``title`` (the instrument's title and the breakdown item's label), ``groups`` (the group
         labels, the columns), ``rows`` (per item: ``label``, ``lower_is_better``, ``cells`` as '12/14 (86%)'
-        per group and ``test``, the groups' adjusted p, marked † when simulated) and ``simulated`` (whether any
-        test was).
+        per group and ``test``, the groups' adjusted p, marked † when simulated), ``simulated`` (whether any
+        test was) and ``monte_carlo_se`` (the largest Monte Carlo standard error of a simulated p, to four
+        decimals; ``''`` when none was simulated).
     """
     symbol = analysis.round.disclosure.symbol
     figures, tests = analysis.findings.breakdowns, analysis.breakdown_tests
@@ -56,10 +60,10 @@ def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
         name, group_item = breakdown.instrument, breakdown.item
         chosen = figures[(figures["instrument"] == name) & (figures["breakdown"] == group_item.id)]
         here = tests[(tests["instrument"] == name) & (tests["breakdown"] == group_item.id)]
-        rows, simulated = [], False
+        rows, errors = [], []
         for item_id, item_rows in chosen.groupby("item", sort=False):
-            test, was_simulated = _test(here, item_id, symbol)
-            simulated |= was_simulated
+            test, error = _test(here, item_id, symbol)
+            errors += [] if math.isnan(error) else [error]
             rows.append(
                 {
                     "label": item_rows["label"].iloc[0],
@@ -75,7 +79,8 @@ def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
                     "title": f"{title}, by the answer to “{group_item.title}”",
                     "groups": [value.label for value in group_item.values],
                     "rows": rows,
-                    "simulated": simulated,
+                    "simulated": bool(errors),
+                    "monte_carlo_se": f"{max(errors):.4f}" if errors else "",
                 }
             )
     return tables
