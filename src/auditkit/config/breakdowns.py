@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import pydantic
 
 from auditkit.config.codebook import Item
 from auditkit.errors import ParametersError
 from auditkit.stats.funnel import FUNNEL_TARGETS
 
-__all__ = ["Breakdown", "check_funnel_target", "resolve_breakdowns"]
+__all__ = ["Breakdown", "FunnelChoice", "check_funnel_target", "resolve_breakdowns"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ def check_funnel_target(value: str) -> str:
     if value not in FUNNEL_TARGETS:
         raise ValueError(f"{value!r} is not a funnel target; allowed: {', '.join(FUNNEL_TARGETS)}")
     return value
+
+
+class FunnelChoice(pydantic.BaseModel):
+    """A parameters file's ``funnel:`` mapping: the ``target`` of indicator tables' funnel plots."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    target: Annotated[str, pydantic.AfterValidator(check_funnel_target)] = "pooled_areas"
 
 
 def _groupable(item: Item) -> bool:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import pydantic
 
 from auditkit.config.actions import Action, parse_actions
-from auditkit.config.breakdowns import Breakdown, check_funnel_target, resolve_breakdowns
+from auditkit.config.breakdowns import Breakdown, FunnelChoice, resolve_breakdowns
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.config.disclosure_rule import DisclosureRule, check_symbol
 from auditkit.config.indicator_codebook import IndicatorCodebook, load_indicator_codebook
@@ -143,10 +143,6 @@ class _Briefing(_Strict):
     further_information: tuple[_Link, ...] = ()
 
 
-class _Funnel(_Strict):
-    target: Annotated[str, pydantic.AfterValidator(check_funnel_target)] = "pooled_areas"
-
-
 class _ParametersFile(_Strict):
     round: Annotated[str, pydantic.AfterValidator(_round_id)]
     title: str
@@ -162,7 +158,7 @@ class _ParametersFile(_Strict):
     actions: tuple[dict[str, Any], ...] = ()
     briefing: _Briefing = _Briefing()
     breakdowns: tuple[str, ...] = ()
-    funnel: _Funnel = _Funnel()
+    funnel: FunnelChoice = FunnelChoice()
 
 
 def _read_parameters_file(path: Path) -> _ParametersFile:
