@@ -92,6 +92,22 @@ def test_the_example_rounds_under_the_dfe_rule_give_no_hidden_count_away(tmp_pat
     assert_nothing_given_away(audit, document, tmp_path / "out")
 
 
+@pytest.mark.parametrize("parameters", ["llr-2017.yaml", "llr-2017-followup.yaml"])
+def test_breakdowns_by_group_under_the_dfe_rule_give_no_hidden_count_away(tmp_path: Path, parameters: str):
+    # Issue 18: each item's counts per agency and per child's age band join its linked table.
+    folder = project_with_rule(tmp_path)
+    path = folder / parameters
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ninstruments:", "\nbreakdowns: [agency, child_age_band]\ninstruments:", 1), "utf-8")
+    audit, document = audit_round(path, tmp_path / "out")
+    survey = document["instruments"]["survey"]["breakdowns"]["agency"]
+    assert survey["groups"]["social_care"] == "Children's social care"
+    placed = [path for path in audit.counts if "breakdowns" in path]
+    assert placed and any(audit.counts[path] is None for path in placed), "some group counts are hidden"
+    assert any(audit.counts[path] is not None for path in placed), "some group counts are published"
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
 def test_the_audit_finds_what_table_by_table_suppression_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Without the linked audit, the same reading finds determined counts: the audit can fail."""
     import auditkit.publish.protection as protection
@@ -103,8 +119,8 @@ def test_the_audit_finds_what_table_by_table_suppression_leaves(tmp_path: Path, 
 
 
 def _nothing_more_hidden(linked):
-    def protect(cells, indicators, distributions, counts, items, rule):
-        return linked(cells, indicators, distributions, counts, items, rule.__class__(min_count=0))
+    def protect(cells, indicators, distributions, counts, items, rule, *breakdowns):
+        return linked(cells, indicators, distributions, counts, items, rule.__class__(min_count=0), *breakdowns)
 
     return protect
 

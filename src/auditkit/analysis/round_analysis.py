@@ -17,7 +17,13 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, compare_areas
+from auditkit.analysis.area_tests import (
+    AREA_TEST_COLUMNS,
+    BREAKDOWN_TEST_COLUMNS,
+    adjust_group_family,
+    compare_areas,
+    compare_breakdowns,
+)
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
@@ -41,8 +47,10 @@ class Analysis:
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds,
-    ``area_tests`` this round's areas against each other, and ``next_round`` the records each item needs in a
-    round to detect the change the parameters set (:func:`auditkit.analysis.round_power.plan_next_round`).
+    ``area_tests`` this round's areas against each other, ``breakdown_tests`` the groups of each breakdown
+    against each other (the two adjusted together, a family of their own: :data:`~auditkit.analysis.area_tests.
+    GROUP_FAMILY`), and ``next_round`` the records each item needs in a round to detect the change the parameters
+    set (:func:`auditkit.analysis.round_power.plan_next_round`).
     ``inputs`` lists every input file with its SHA-256, as read for this analysis (empty when it was computed
     with ``reuse=False``), and ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the
     briefing's footer shows both.
@@ -57,6 +65,7 @@ class Analysis:
     comparison: Comparison | None = None
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    breakdown_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
     next_round: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(NEXT_ROUND_COLUMNS)))
     inputs: tuple[dict[str, str], ...] = ()
@@ -167,7 +176,7 @@ def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindin
     summaries = {}
     for name, table in round_.indicator_tables.items():
         rows, _ = read_indicator_tables(table.data, table.codebook)
-        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks)
+        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks, round_.funnel_target)
     return MappingProxyType(summaries)
 
 
@@ -182,14 +191,15 @@ def _analyse_alone(round_: Round, earlier_identifiers: frozenset[str] = frozense
     )
 
 
-def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
+def analyse_round(parameters: str | Path | Round, reuse: bool = True, tests: bool = True) -> Analysis:
     """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
 
     Within one process the same inputs (the same files with the same content) give the same
     :class:`Analysis` object without computing it again (:data:`auditkit.analysis.memo.MEMO`): a run
     validates a round and then its notebooks analyse it. Treat an Analysis as read-only.
     ``reuse=False`` computes afresh and keeps nothing, for a process that analyses a round once (it
-    skips hashing the inputs).
+    skips hashing the inputs). ``tests=False`` leaves out the tests of areas and groups against each other
+    (``area_tests`` empty), which ``auditkit validate`` does not need and which take up to seconds each.
 
     Returns
     -------
@@ -199,16 +209,16 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
     if not reuse:
-        return dataclasses.replace(_analyse_history(history), analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), analysed_at=run_time())
     inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
 
     def compute() -> Analysis:
-        return dataclasses.replace(_analyse_history(history), inputs=inputs, analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), inputs=inputs, analysed_at=run_time())
 
-    return MEMO.analysis(memo_key(inputs), compute)
+    return MEMO.analysis(memo_key(inputs) + (() if tests else (("tests", "left out"),)), compute)
 
 
-def _analyse_history(history: tuple[Round, ...]) -> Analysis:
+def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis:
     # A comment may name a case audited in an earlier round: each round's quotes are screened for its
     # own identifiers and those of every round before it.
     analyses: list[Analysis] = []
@@ -223,9 +233,12 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
         before = analyses[-2]
         comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
     trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
-    items, trend, areas = adjust_round_p_values(
-        None if comparison is None else comparison.items, trend, compare_areas(current.findings)
+    items, trend, _ = adjust_round_p_values(
+        None if comparison is None else comparison.items, trend, pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
     )
+    areas = compare_areas(current.findings) if tests else pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
+    groups = compare_breakdowns(current.findings) if tests else pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS))
+    areas, groups = adjust_group_family(areas, groups)
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
     return dataclasses.replace(
@@ -234,5 +247,6 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
         comparison=comparison,
         trend=trend,
         area_tests=areas,
-        next_round=plan_next_round(current.findings),
+        breakdown_tests=groups,
+        next_round=plan_next_round(current.findings) if tests else pd.DataFrame(columns=list(NEXT_ROUND_COLUMNS)),
     )
