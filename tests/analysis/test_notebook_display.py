@@ -90,10 +90,12 @@ def test_no_quotes_is_one_line_without_a_list():
 def test_a_comparison_counts_its_verdicts_and_keeps_every_column_on_demand():
     comparison = auditkit.analyse_round(FOLLOWUP).comparison
     shown = comparison._repr_html_()
-    assert "17 standards compared with Neglect toolkit survey and deep dive audit (llr-2017): 2 improved" in shown
+    assert (
+        "17 standards compared with Neglect toolkit survey and deep dive audit (llr-2017): 17 no clear change" in shown
+    )
     compact, details = shown.split("<details>", 1)
-    assert '<th scope="col">verdict</th>' in compact and "mw_p_adjusted" not in compact  # 8 columns, not 31
-    assert "<summary>All 17 rows and 31 columns</summary>" in details and "mw_p_adjusted" in details
+    assert '<th scope="col">verdict</th>' in compact and "mw_p_value" not in compact  # 8 columns, not 44
+    assert "<summary>All 17 rows and 44 columns</summary>" in details and "mw_p_value" in details
     assert "2/10 (20%)" in compact and "13 to 77 points" in compact
 
 

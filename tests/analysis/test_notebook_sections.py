@@ -83,8 +83,8 @@ def test_a_round_without_indicator_tables_says_how_to_add_one(example):
 
 def test_a_follow_up_counts_its_verdicts_and_its_rounds(followup):
     assert _text("comparison", followup) == (
-        "17 standards compared with Neglect toolkit survey and deep dive audit (llr-2017): 2 improved, 15 no clear "
-        "change; 10 indicative only (fewer than 20 answers in a round)."
+        "17 standards compared with Neglect toolkit survey and deep dive audit (llr-2017): 17 no clear change; 10 "
+        "indicative only (fewer than 20 answers in a round)."
     )
     assert _text("trend", followup) == (
         "No test for trend: it needs three or more rounds, and there are 2 rounds (llr-2017, llr-2017-followup). "
@@ -109,7 +109,7 @@ def test_a_round_of_indicator_tables_only_says_what_it_lacks(lancashire):
         "Actions) to follow each action's progress and the change in the standard it answers."
     )
     assert _text("indicator_tables", lancashire) == (
-        "cp_plans_neglect: 13 rows in 4 periods and 10 areas; verdicts against benchmarks: higher 2, lower 12, "
+        "cp_plans_neglect: 13 rows in 4 periods and 10 areas; verdicts against benchmarks: lower 12, "
         "similar 6; 6 data-quality notes."
     )
 
