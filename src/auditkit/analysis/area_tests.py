@@ -16,6 +16,7 @@ __all__ = [
     "AREA_TEST_COLUMNS",
     "BREAKDOWN_TEST_COLUMNS",
     "FREEMAN_HALTON",
+    "GROUP_FAMILY",
     "MONTE_CARLO",
     "adjust_group_family",
     "compare_areas",
@@ -38,6 +39,10 @@ BREAKDOWN_TEST_COLUMNS = (
     "test",
     "monte_carlo_se",
 )
+
+#: The name of the family of a round's tests of areas and of groups against each other, adjusted together
+#: (Benjamini–Hochberg), apart from the comparison's primary tests (issue 18).
+GROUP_FAMILY = "areas_and_groups"
 
 #: The ``test`` of an exact p-value (:data:`MONTE_CARLO` names a simulated one).
 FREEMAN_HALTON = EXACT

@@ -17,13 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.area_tests import (
-    AREA_TEST_COLUMNS,
-    BREAKDOWN_TEST_COLUMNS,
-    adjust_group_family,
-    compare_areas,
-    compare_breakdowns,
-)
+from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, BREAKDOWN_TEST_COLUMNS, compare_areas, compare_breakdowns
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
@@ -198,8 +192,9 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True, tests: boo
     :class:`Analysis` object without computing it again (:data:`auditkit.analysis.memo.MEMO`): a run
     validates a round and then its notebooks analyse it. Treat an Analysis as read-only.
     ``reuse=False`` computes afresh and keeps nothing, for a process that analyses a round once (it
-    skips hashing the inputs). ``tests=False`` leaves out the tests of areas and groups against each other
-    (``area_tests`` empty), which ``auditkit validate`` does not need and which take up to seconds each.
+    skips hashing the inputs). ``tests=False`` checks and counts the data but runs no statistical test and no
+    power calculation (``comparison`` and ``trend`` None, ``area_tests``, ``breakdown_tests`` and ``next_round``
+    empty): ``auditkit validate`` needs none of them, and an exact table test may take seconds.
 
     Returns
     -------
@@ -228,17 +223,19 @@ def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis
         if round_ is not history[-1]:
             identifiers |= identifying_values(round_, analyses[-1].records)
     current = analyses[-1]
+    if not tests:  # auditkit validate: the data checked and counted, no test and no power calculation run
+        return dataclasses.replace(current, history=tuple(analyses[:-1]))
     comparison = None
     if len(analyses) > 1:
         before = analyses[-2]
         comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
     trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
-    items, trend, _ = adjust_round_p_values(
-        None if comparison is None else comparison.items, trend, pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
+    items, trend, areas, groups = adjust_round_p_values(
+        None if comparison is None else comparison.items,
+        trend,
+        compare_areas(current.findings),
+        compare_breakdowns(current.findings),
     )
-    areas = compare_areas(current.findings) if tests else pd.DataFrame(columns=list(AREA_TEST_COLUMNS))
-    groups = compare_breakdowns(current.findings) if tests else pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS))
-    areas, groups = adjust_group_family(areas, groups)
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
     return dataclasses.replace(
@@ -248,5 +245,5 @@ def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis
         trend=trend,
         area_tests=areas,
         breakdown_tests=groups,
-        next_round=plan_next_round(current.findings) if tests else pd.DataFrame(columns=list(NEXT_ROUND_COLUMNS)),
+        next_round=plan_next_round(current.findings),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from auditkit.analysis.area_tests import GROUP_FAMILY
 from auditkit.analysis.comparison import FAMILY, FAMILY_LEVEL
 from auditkit.analysis.comparison_tests import MANN_WHITNEY, PRIMARY, item_tests
 from auditkit.analysis.findings import ALL_AREAS, Findings
@@ -284,6 +285,7 @@ def _breakdowns_entry(analysis: Analysis, name: str) -> dict[str, Any]:
                     "p_adjusted": json_scalar(row["p_adjusted"]),
                     "test": row["test"],
                     "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
+                    "family": GROUP_FAMILY,
                     "groups": list(row["groups"]),
                 }
                 for _, row in here.iterrows()
@@ -303,7 +305,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     dict
         Keys ``round``, ``instruments`` (per instrument its counts, indicators with ``by_area`` and
         ``distribution``, ``area_tests``, and ``breakdowns`` when the round names any: per breakdown item its
-        ``groups`` (code: label), ``indicators`` (item: group: figures) and ``tests``), ``disclosure``, and when
+        ``groups`` (code: label), ``indicators`` (item: group: figures) and ``tests``; every area and group test
+        names its ``family``, :data:`~auditkit.analysis.area_tests.GROUP_FAMILY`), ``disclosure``, and when
         present ``power`` (the power and level every power figure assumes, the change the parameters set, and per
         instrument and item the records each round needs: ``next_round``), ``comparison`` (its ``family``: the
         Benjamini–Hochberg family of the items' primary tests, and per item its figures, ``primary_test``,
@@ -327,6 +330,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "p_adjusted": json_scalar(row["p_adjusted"]),
                 "test": row["test"],
                 "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
+                "family": GROUP_FAMILY,
                 "areas": list(row["areas"]),
             }
             for _, row in tests.iterrows()

@@ -123,7 +123,7 @@ def check_round(parameters: str | Path) -> Analysis:
     """Load a round and its baselines and check all their data, and its Word template; raises listing every
     problem found.
 
-    The tests of areas and groups against each other are left out: a check does not need them.
+    No statistical test and no power calculation is run: a check does not need them (``tests=False``).
 
     Returns
     -------

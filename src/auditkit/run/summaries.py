@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditkit.analysis.actions import count_actions
-from auditkit.analysis.round_analysis import Analysis
+from auditkit.analysis.round_analysis import Analysis, analyse_round
 from auditkit.briefing.wording import describe_status, format_date
 from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
@@ -17,7 +17,6 @@ from auditkit.publish.protection import protect_analysis
 from auditkit.publish.provenance import verify_report
 from auditkit.run.codebook_draft import CodebookDraft
 from auditkit.run.new_workbook import NewWorkbook
-from auditkit.run.pipeline import check_round
 
 __all__ = [
     "describe_actions",
@@ -68,7 +67,8 @@ def describe_actions(parameters: str | Path) -> list[str]:
         A heading, three or four lines per action (status, who and when, the change since the last
         round when there is one, any note) and a closing count of done and overdue actions.
     """
-    analysis = protect_analysis(check_round(parameters))
+    # Each action's change since the last round and its verdict need the comparison's tests: the whole analysis.
+    analysis = protect_analysis(analyse_round(parameters))
     table = analysis.actions_table()
     if table.empty:
         return [f"{analysis.round.path.name} lists no actions."]
