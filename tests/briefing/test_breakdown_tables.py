@@ -7,7 +7,7 @@ import html
 import re
 
 import auditkit
-from auditkit.analysis.area_tests import MONTE_CARLO
+from auditkit.analysis.area_tests import CHI_SQUARED, MONTE_CARLO
 from auditkit.briefing.breakdown_tables import breakdown_tables
 from auditkit.publish.protection import protect_analysis
 
@@ -77,3 +77,22 @@ def test_a_simulated_group_test_is_marked_with_its_monte_carlo_error(example_rou
         auditkit.render_section("breakdowns", dataclasses.replace(published, breakdown_tests=tests)).html.split()
     )
     assert "its standard error before adjustment is at most 0.0011" in text
+
+
+def test_a_group_test_by_chi_squared_is_marked_and_named(example_round):
+    # Issue 18: a table too large to test exactly whose expected counts are all at least 5 gets Pearson's test.
+    example_round.edit_parameters("\ninstruments:", BREAKDOWNS)
+    published = protect_analysis(auditkit.analyse_round(example_round.parameters, reuse=False))
+    tests = published.breakdown_tests.copy()
+    first = tests.index[0]
+    tests.loc[first, ["test", "p_adjusted"]] = [CHI_SQUARED, 0.0405]
+    changed = dataclasses.replace(published, breakdown_tests=tests)
+    table = breakdown_tables(changed)[1]  # the deep dive's first
+    assert table["chi_squared"] and not table["simulated"]
+    assert table["rows"][0]["test"] == "0.041‡"
+    assert not any(other["chi_squared"] for other in breakdown_tables(published))
+    text = " ".join(html.unescape(auditkit.render_section("breakdowns", changed).html).split())
+    assert (
+        "‡ A table too large to test exactly, in which every group would expect at least 5 answers of each kind: its "
+        "p-value is from Pearson's chi-squared test, which is then close to the exact one (Cochran, 1954)." in text
+    )

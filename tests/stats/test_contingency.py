@@ -19,7 +19,9 @@ import pytest
 from scipy import stats
 from scipy.special import gammaln
 
+from auditkit.stats import contingency
 from auditkit.stats.contingency import (
+    CHI_SQUARED,
     EXACT,
     MONTE_CARLO,
     TABLE_TEST_COLUMNS,
@@ -28,6 +30,7 @@ from auditkit.stats.contingency import (
     pearson_chi_squared_test,
     table_test,
 )
+from auditkit.stats.simulated_tables import simulated_p_value
 
 # R example output, fisher.test: "A r x c table  Agresti (2002, p. 57) Job Satisfaction",
 #   Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4, dimnames = list(income = c("< 15k",
@@ -281,12 +284,67 @@ def test_a_table_beyond_the_exact_budget_gets_a_monte_carlo_p_value_near_r_exact
     assert table_test(BEYOND_EXACT).iloc[0]["p_value"] == row["p_value"]
 
 
-def test_a_large_table_is_simulated_without_trying_to_enumerate():
-    table = [[2600, 2500], [2500, 2500]]  # 10,100 records: beyond EXACT_MAX_RECORDS
+def test_a_large_table_is_simulated_without_trying_to_enumerate(monkeypatch):
+    # 10,107 records, beyond EXACT_MAX_RECORDS, with expected counts of 3.5 (too small for chi-squared). Issue 18's
+    # dispatch sends a large table whose expected counts are all at least 5 to chi-squared (below): this one had
+    # [[2600, 2500], [2500, 2500]], which now goes there.
+    table = [[5000, 1], [5100, 6]]
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
     row = table_test(table, simulations=2_000).iloc[0]
     assert row["method"] == "Fisher–Freeman–Halton test, Monte Carlo p-value from 2,000 simulated tables"
-    # R: fisher.test(matrix(c(2600,2500,2500,2500), 2, byrow = TRUE))$p.value -> 0.3317 (2×2 exact)
+    # R: fisher.test(matrix(c(5000,1, 5100,6), 2, byrow = TRUE))$p.value -> 0.1250117961 (2×2 exact)
+    assert abs(row["p_value"] - 0.1250117961) < 4 * row["monte_carlo_se"] + 1e-3
     assert abs(row["p_value"] - stats.fisher_exact(table).pvalue) < 4 * row["monte_carlo_se"] + 1e-3
+
+
+def _never_enumerate(*args, **kwargs):
+    raise AssertionError("the table is clearly too large: the exact test should not have been tried")
+
+
+# Twelve areas × met / not met, N = 4,519, every expected count at least 90 (issue 18's dispatch: chi-squared).
+#   m <- matrix(c(200,283, 159,228, 166,239, 210,259, 154,219, 177,255, 221,229, 100,167, 85,131, 140,150,
+#                 111,174, 174,288), 12, byrow = TRUE)
+#   chisq.test(m)$p.value                                                 -> 0.01405457348
+#   set.seed(20180331); fisher.test(m, simulate.p.value = TRUE, B = 1e5)$p.value  -> 0.0146698533
+LARGE_TWELVE_AREAS = [
+    [200, 283], [159, 228], [166, 239], [210, 259], [154, 219], [177, 255],
+    [221, 229], [100, 167], [85, 131], [140, 150], [111, 174], [174, 288],
+]  # fmt: skip
+
+
+def test_a_large_table_with_expected_counts_of_five_or_more_gets_chi_squared(monkeypatch):
+    # Cochran (1954): every expected count at least 5. Twelve areas of 4,519 records are clearly beyond the
+    # exact budget, so it is not even tried (a monkeypatched enumeration would fail the test).
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
+    row = table_test(LARGE_TWELVE_AREAS).iloc[0]
+    assert row["method"] == CHI_SQUARED == "Pearson's chi-squared test"
+    assert row["p_value"] == pytest.approx(0.01405457348, rel=1e-9)
+    assert math.isnan(row["monte_carlo_se"]) and row["simulated"] == 0
+    # It agrees with the Monte Carlo p-value, auditkit's and R's, within 3 of the simulation's standard errors.
+    simulated, error = simulated_p_value(np.array(LARGE_TWELVE_AREAS))
+    assert abs(row["p_value"] - simulated) < 3 * error
+    assert abs(row["p_value"] - 0.0146698533) < 3 * error
+
+
+def test_a_modest_table_beyond_the_budget_with_large_expected_counts_gets_chi_squared(monkeypatch):
+    # Six groups × four answers, 360 records (BEYOND_EXACT three times over), every expected count at least 13.98:
+    # clearly beyond the exact budget (the enumeration is not tried), so chi-squared.
+    #   Rscript -e 'chisq.test(3 * matrix(c(5,9,3,7, 8,4,6,2, 3,6,9,5, 7,3,4,8, 6,5,2,9, 4,8,7,3), 6,
+    #                                     byrow = TRUE))$p.value'  -> 5.894597347e-08
+    table = 3 * np.array(BEYOND_EXACT)
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
+    row = table_test(table).iloc[0]
+    assert row["method"] == CHI_SQUARED
+    assert row["p_value"] == pytest.approx(5.894597347e-08, rel=1e-9)
+
+
+def test_a_table_of_at_most_two_hundred_records_in_many_areas_is_exact():
+    # 150 areas × met / not met with 200 records (issue 18: exact for every table up to N = 200).
+    rng = np.random.default_rng(150)
+    rows = rng.multinomial(200, np.full(150, 1 / 150))
+    met = rng.binomial(rows, 0.4)
+    row = table_test(np.column_stack([met, rows - met])).iloc[0]
+    assert row["method"] == EXACT
 
 
 @pytest.mark.parametrize("table", [[[3, 7]], [[0, 5], [0, 2]]])

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from auditkit.analysis.findings import ALL_AREAS, Findings
-from auditkit.stats.contingency import EXACT, MONTE_CARLO, table_test
+from auditkit.stats.contingency import CHI_SQUARED, EXACT, MONTE_CARLO, table_test
 from auditkit.stats.inference import adjust_bh
 
 __all__ = [
     "AREA_TEST_COLUMNS",
     "BREAKDOWN_TEST_COLUMNS",
+    "CHI_SQUARED",
     "FREEMAN_HALTON",
     "GROUP_FAMILY",
     "MONTE_CARLO",
@@ -44,7 +45,7 @@ BREAKDOWN_TEST_COLUMNS = (
 #: (Benjamini–Hochberg), apart from the comparison's primary tests (issue 18).
 GROUP_FAMILY = "areas_and_groups"
 
-#: The ``test`` of an exact p-value (:data:`MONTE_CARLO` names a simulated one).
+#: The ``test`` of an exact p-value (:data:`CHI_SQUARED` names Pearson's test, :data:`MONTE_CARLO` a simulated one).
 FREEMAN_HALTON = EXACT
 
 
@@ -54,8 +55,8 @@ def compare_groups(numerators, denominators) -> dict[str, float | str]:
     Returns
     -------
     dict
-        ``p_value``, ``test`` (:data:`FREEMAN_HALTON` or :data:`MONTE_CARLO`) and ``monte_carlo_se`` (missing
-        when exact).
+        ``p_value``, ``test`` (:data:`FREEMAN_HALTON`, :data:`CHI_SQUARED` or :data:`MONTE_CARLO`) and
+        ``monte_carlo_se`` (missing unless simulated).
     """
     numerators, denominators = np.asarray(numerators), np.asarray(denominators)
     result = table_test(np.column_stack([numerators, denominators - numerators])).iloc[0]
@@ -65,9 +66,10 @@ def compare_groups(numerators, denominators) -> dict[str, float | str]:
 def compare_areas(findings: Findings) -> pd.DataFrame:
     """For each item, the areas against each other: the Fisher–Freeman–Halton test on the area × met table.
 
-    As R ``fisher.test``: exact whenever the enumeration finishes within about two seconds, otherwise a Monte
-    Carlo p-value from 100,000 simulated tables with a fixed seed (``test`` says which, ``monte_carlo_se``
-    gives the simulated p-value's standard error).
+    Exact (R ``fisher.test``) for up to 200 records or whenever the enumeration finishes within about two seconds;
+    beyond, Pearson's chi-squared test when every expected count is at least 5 (Cochran 1954), otherwise a Monte
+    Carlo p-value from 100,000 simulated tables with a fixed seed (:func:`auditkit.stats.contingency.table_test`;
+    ``test`` says which, ``monte_carlo_se`` gives the simulated p-value's standard error).
 
     Returns
     -------

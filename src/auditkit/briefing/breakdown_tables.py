@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from auditkit.analysis.area_tests import MONTE_CARLO
+from auditkit.analysis.area_tests import CHI_SQUARED, MONTE_CARLO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.wording import format_count, format_p, format_percent
 
@@ -38,7 +38,8 @@ def _test(tests: pd.DataFrame, item: str, symbol: str) -> tuple[str, float]:
         return symbol, math.nan
     simulated = row["test"] == MONTE_CARLO
     shown = format_p(row["p_adjusted"]).removeprefix("p = ").removeprefix("p ")
-    return shown + ("†" if simulated else ""), float(row["monte_carlo_se"]) if simulated else math.nan
+    mark = "†" if simulated else "‡" if row["test"] == CHI_SQUARED else ""
+    return shown + mark, float(row["monte_carlo_se"]) if simulated else math.nan
 
 
 def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
@@ -49,9 +50,10 @@ def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
     list of dict
         Each with ``title`` (the instrument's title and the breakdown item's label), ``groups`` (the group
         labels, the columns), ``rows`` (per item: ``label``, ``lower_is_better``, ``cells`` as '12/14 (86%)'
-        per group and ``test``, the groups' adjusted p, marked † when simulated), ``simulated`` (whether any
-        test was) and ``monte_carlo_se`` (the largest Monte Carlo standard error of a simulated p, to four
-        decimals; ``''`` when none was simulated).
+        per group and ``test``, the groups' adjusted p, marked † when simulated and ‡ when from Pearson's
+        chi-squared test), ``simulated`` (whether any test was), ``chi_squared`` (whether any test was Pearson's)
+        and ``monte_carlo_se`` (the largest Monte Carlo standard error of a simulated p, to four decimals; ``''``
+        when none was simulated).
     """
     symbol = analysis.round.disclosure.symbol
     figures, tests = analysis.findings.breakdowns, analysis.breakdown_tests
@@ -80,6 +82,7 @@ def breakdown_tables(analysis: Analysis) -> list[dict[str, Any]]:
                     "groups": [value.label for value in group_item.values],
                     "rows": rows,
                     "simulated": bool(errors),
+                    "chi_squared": any(row["test"].endswith("‡") for row in rows),
                     "monte_carlo_se": f"{max(errors):.4f}" if errors else "",
                 }
             )

@@ -1,11 +1,12 @@
 """r×c tables of counts: the Fisher–Freeman–Halton test, exact or from simulated tables, and Pearson's chi-squared.
 
 Areas (or groups) against each other, one row per area with its met and not-met counts, are tested here.
-:func:`table_test` gives the exact p-value (:func:`fisher_freeman_halton_test`, by the network algorithm of
-:mod:`auditkit.stats.exact_tables`) whenever the enumeration stays within its budget of work, about two
-seconds, and otherwise a Monte Carlo p-value from 100,000 tables with the same margins and a fixed seed
-(:mod:`auditkit.stats.simulated_tables`), with its Monte Carlo standard error; its ``method`` says which.
-``tests/stats/test_contingency.py`` checks them against R's ``fisher.test``.
+:func:`table_test` dispatches (issue 18): the exact p-value (:func:`fisher_freeman_halton_test`, by the network
+algorithm of :mod:`auditkit.stats.exact_tables`) for a table of at most :data:`EXACT_ALWAYS_RECORDS` records or
+one whose enumeration stays within its budget of work, about two seconds; beyond that Pearson's chi-squared test
+when every expected count is at least 5 (Cochran's rule), and otherwise a Monte Carlo p-value from 100,000
+tables with the same margins and a fixed seed (:mod:`auditkit.stats.simulated_tables`), with its Monte Carlo
+standard error; its ``method`` says which. ``tests/stats/test_contingency.py`` checks them against R.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from auditkit.stats.exact_tables import NETWORK_WORK_LIMIT, network_p_value
 from auditkit.stats.simulated_tables import SIMULATED_TABLES, SIMULATION_SEED, simulated_p_value
 
 __all__ = [
+    "CHI_SQUARED",
+    "COCHRAN_MIN_EXPECTED",
     "EXACT",
+    "EXACT_ALWAYS_RECORDS",
     "EXACT_MAX_RECORDS",
     "EXACT_WORK_LIMIT",
     "MONTE_CARLO",
@@ -46,6 +50,15 @@ TABLE_TEST_COLUMNS = ("p_value", "method", "monte_carlo_se", "simulated")
 EXACT = "Fisher–Freeman–Halton exact test"
 #: The ``method`` of a Monte Carlo p-value.
 MONTE_CARLO = f"Fisher–Freeman–Halton test, Monte Carlo p-value from {SIMULATED_TABLES:,} simulated tables"
+#: The ``method`` of a p-value from Pearson's chi-squared test, for a table too large to enumerate whose expected
+#: counts are all at least :data:`COCHRAN_MIN_EXPECTED`.
+CHI_SQUARED = "Pearson's chi-squared test"
+#: Cochran's rule: the chi-squared distribution is close enough to the statistic's when every expected count
+#: is at least 5 (W. G. Cochran 1954, "Some methods for strengthening the common χ² tests", Biometrics
+#: 10:417–451; R's ``chisq.test`` warns below it).
+COCHRAN_MIN_EXPECTED = 5
+#: Tables of at most this many records are always tested exactly (issue 18: "every table up to N = 200").
+EXACT_ALWAYS_RECORDS = 200
 
 
 def as_counts(name: str, values) -> np.ndarray:
@@ -114,7 +127,7 @@ def pearson_chi_squared_test(table) -> float:
     counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if min(counts.shape) < 2:
         return 1.0
-    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+    expected = _expected_counts(counts)
     statistic = float(((counts - expected) ** 2 / expected).sum())
     freedom = (counts.shape[0] - 1) * (counts.shape[1] - 1)
     return float(chdtrc(freedom, statistic))  # scipy.stats.chi2.sf
@@ -129,32 +142,79 @@ def _table(table) -> np.ndarray:
     return counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
 
 
-def table_test(table, simulations: int = SIMULATED_TABLES, seed: int = SIMULATION_SEED) -> pd.DataFrame:
-    """The Fisher–Freeman–Halton test of an r×c table: exact when it can be, otherwise Monte Carlo.
+def _expected_counts(counts: np.ndarray) -> np.ndarray:
+    """The counts each cell would hold under independence: row total × column total / N."""
+    return np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
 
-    The exact p-value (:func:`fisher_freeman_halton_test`, R ``fisher.test(x)``) whenever the enumeration
-    finishes within :data:`EXACT_WORK_LIMIT` (about two seconds) and the table has at most
-    :data:`EXACT_MAX_RECORDS` records. Otherwise ``simulations`` random tables with the observed margins
-    (seeded with ``seed``, so the same table always gets the same p-value) give
-    :func:`auditkit.stats.simulated_tables.simulated_p_value`, as R
-    ``fisher.test(x, simulate.p.value = TRUE, B = 1e5)``, and its Monte Carlo standard error.
+
+#: A two-column table (areas or groups × met and not met) with at least this many rows, this many records and
+#: this many in its smaller column is out of the network's reach: of random such tables (10 to 150 rows, 3,000
+#: to 10,000 records, 100 to 5,000 in the smaller column) none finished within the budget, each giving up after
+#: one to seven seconds on the project's machine. Smaller ones (three rows of 10,000 records, ten rows of 1,000
+#: with 100 met) often finish, and are tried.
+_OUT_OF_REACH = {"rows": 10, "records": 3_000, "smaller_column": 100}
+#: A table of more than two columns with at least this many rows (the longer side) and more than
+#: :data:`EXACT_ALWAYS_RECORDS` records is out of reach too: six groups × four answers of 360 records gave up
+#: only after more than a minute, as filling a row of four cells in every way costs more than the work counts.
+_WIDE_OUT_OF_REACH_ROWS = 5
+
+
+def _beyond_enumeration(counts: np.ndarray) -> bool:
+    """Whether a table is clearly too large for the network to finish within its budget, judged from its
+    records and shape before any enumeration, so that the budget is not spent on it first.
+
+    Past :data:`EXACT_MAX_RECORDS` records the exact test refuses outright; a two-column table is judged by
+    :data:`_OUT_OF_REACH`, a wider one by :data:`_WIDE_OUT_OF_REACH_ROWS`. Other tables are tried within the budget.
+    """
+    total = int(counts.sum())
+    if total <= EXACT_ALWAYS_RECORDS or min(counts.shape) < 2:
+        return False
+    if total > EXACT_MAX_RECORDS:
+        return True
+    if min(counts.shape) != 2:
+        return max(counts.shape) >= _WIDE_OUT_OF_REACH_ROWS
+    smaller = int(np.min(counts.sum(axis=0 if counts.shape[1] == 2 else 1)))
+    reach = _OUT_OF_REACH
+    return max(counts.shape) >= reach["rows"] and total >= reach["records"] and smaller >= reach["smaller_column"]
+
+
+def table_test(table, simulations: int = SIMULATED_TABLES, seed: int = SIMULATION_SEED) -> pd.DataFrame:
+    """The test of independence of an r×c table: exact when it can be, else chi-squared or Monte Carlo.
+
+    The dispatch (issue 18):
+
+    1. the exact Fisher–Freeman–Halton p-value (:func:`fisher_freeman_halton_test`, R ``fisher.test(x)``) for a
+       table of at most :data:`EXACT_ALWAYS_RECORDS` records, or one whose enumeration finishes within
+       :data:`EXACT_WORK_LIMIT` (about two seconds); a table clearly beyond that, judged from its records and
+       shape, is not tried;
+    2. otherwise, when every expected count is at least :data:`COCHRAN_MIN_EXPECTED` (Cochran's rule, 1954),
+       Pearson's chi-squared test (:func:`pearson_chi_squared_test`, R ``chisq.test(x)$p.value``): at that size
+       it agrees with the exact test, and it takes microseconds where simulating takes seconds;
+    3. otherwise ``simulations`` random tables with the observed margins (seeded with ``seed``, so the same table
+       always gets the same p-value) give :func:`auditkit.stats.simulated_tables.simulated_p_value`, as R
+       ``fisher.test(x, simulate.p.value = TRUE, B = 1e5)``, and its Monte Carlo standard error.
+
+    A table of two or three hundred records whose enumeration would pass the budget (five rows or more of four
+    answers, say) is the one case where a table of at most :data:`EXACT_ALWAYS_RECORDS` records is not exact:
+    the budget keeps a run from hanging.
 
     Returns
     -------
     pandas.DataFrame
-        One row, columns in :data:`TABLE_TEST_COLUMNS`: ``p_value``; ``method`` (:data:`EXACT` or
-        :data:`MONTE_CARLO`); ``monte_carlo_se``, the standard error of a simulated p-value (missing when
-        exact); ``simulated``, how many tables were simulated (0 when exact).
+        One row, columns in :data:`TABLE_TEST_COLUMNS`: ``p_value``; ``method`` (:data:`EXACT`,
+        :data:`CHI_SQUARED` or :data:`MONTE_CARLO`); ``monte_carlo_se``, the standard error of a simulated
+        p-value (missing otherwise); ``simulated``, how many tables were simulated (0 otherwise).
     """
     counts = _table(table)
-    try:
-        row = {"p_value": fisher_freeman_halton_test(counts), "method": EXACT, "monte_carlo_se": np.nan, "simulated": 0}
-    except ExactTestTooLarge:
-        p_value, error = simulated_p_value(counts, simulations, seed)
-        method = (
-            MONTE_CARLO
-            if simulations == SIMULATED_TABLES
-            else MONTE_CARLO.replace(f"{SIMULATED_TABLES:,}", f"{simulations:,}")
-        )
-        row = {"p_value": p_value, "method": method, "monte_carlo_se": error, "simulated": simulations}
-    return pd.DataFrame([row], columns=list(TABLE_TEST_COLUMNS))
+    if not _beyond_enumeration(counts):
+        try:
+            p_value = fisher_freeman_halton_test(counts)
+            return pd.DataFrame([[p_value, EXACT, np.nan, 0]], columns=list(TABLE_TEST_COLUMNS))
+        except ExactTestTooLarge:
+            pass
+    if _expected_counts(counts).min() >= COCHRAN_MIN_EXPECTED:
+        p_value = pearson_chi_squared_test(counts)
+        return pd.DataFrame([[p_value, CHI_SQUARED, np.nan, 0]], columns=list(TABLE_TEST_COLUMNS))
+    p_value, error = simulated_p_value(counts, simulations, seed)
+    method = MONTE_CARLO.replace(f"{SIMULATED_TABLES:,}", f"{simulations:,}")
+    return pd.DataFrame([[p_value, method, error, simulations]], columns=list(TABLE_TEST_COLUMNS))
