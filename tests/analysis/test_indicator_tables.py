@@ -40,7 +40,7 @@ from auditkit.publish.findings_csv import INDICATOR_TABLE_CSV_COLUMNS as CSV_COL
 from auditkit.publish.findings_csv import indicator_table_to_frame
 from auditkit.publish.findings_json import indicator_table_to_dict
 from auditkit.read.indicator_tables import TABLE_COLUMNS, read_indicator_table, read_indicator_tables
-from auditkit.stats.funnel import funnel_limits
+from auditkit.stats.funnel import assign_funnel_significance, funnel_limits
 
 CODEBOOK, BY_YEAR, BY_DISTRICT = LANCASHIRE_CODEBOOK, LANCASHIRE_BY_YEAR, LANCASHIRE_BY_DISTRICT
 
@@ -275,8 +275,9 @@ def test_verdicts_against_england_and_the_north_west(lancashire):
     ]
     assert table.loc["Pendle", ["England", "North West"]].tolist() == ["similar", "similar"]
     assert table.loc["Preston", ["England", "North West"]].tolist() == ["lower", "similar"]
-    assert table.loc["West Lancs", ["England", "North West"]].tolist() == ["higher", "higher"]
-    assert set(lancashire.verdicts["verdict"]) <= {"similar", "higher", "lower"}  # polarity: neither
+    # Issue 18: West Lancs (22 of 22 stated as 23.4%) is inconsistent, so it gets no verdict, only the note.
+    assert table.loc["West Lancs", ["England", "North West"]].isna().all()
+    assert set(lancashire.verdicts["verdict"].dropna()) <= {"similar", "higher", "lower"}  # polarity: neither
 
 
 @pytest.mark.parametrize(
@@ -325,35 +326,74 @@ def test_a_benchmark_exactly_on_a_rows_interval_bound_is_similar(lancashire, cod
     }
 
 
-def test_funnel_positions_of_the_districts_against_the_county(lancashire):
-    assert lancashire.funnel_targets.to_dict("records") == [{"period": "2018", "target": 375 / 1243, "basis": "total"}]
+# Overdispersion (Spiegelhalter 2005) of the eight placed districts and West Lancs, as published, worked out in R
+# with the formulas of auditkit.stats.overdispersion (tests/stats/test_overdispersion.py gives the script):
+#   around all districts together, 363/1127: phi 3.76071040245, p 4.33142278837e-05, tau2 0.00579613869402;
+#   around the stated county figure, 375/1243: phi 4.15699986748, p 9.66056242291e-06, tau2 0.00636406643192.
+POOLED = {"period": "2018", "target": 363 / 1127, "basis": "pooled", "areas": 9, "widened": True}
+
+
+def test_funnel_positions_of_the_districts_against_all_districts_together(lancashire):
+    # Issue 18: the default target pools the districts (PHEindicatormethods' own default), 363/1127 = 32.2%.
+    (target,) = lancashire.funnel_targets.to_dict("records")
+    assert {key: target[key] for key in POOLED} == POOLED
+    assert target["phi"] == pytest.approx(3.76071040245, rel=1e-10)
+    assert target["overdispersion_p"] == pytest.approx(4.33142278837e-05, rel=1e-9)
+    assert target["tau2"] == pytest.approx(0.00579613869402, rel=1e-10)
     districts = lancashire.rows[lancashire.rows["area"] != "Lancashire"].set_index("area")["funnel"].to_dict()
-    assert districts == {
-        "Burnley": "Not significant",
-        "Chorley & South Ribble": "Not significant",
-        "Fylde & Wyre": "Low (0.025)",
-        "Hyndburn & Ribble Valley": "High (0.025)",
-        "Lancaster": "Low (0.001)",
-        "Pendle": "High (0.025)",
-        "Preston": "Not significant",
-        "Rossendale": "Not significant",
-        "West Lancs": "High (0.001)",
-    }
+    # Overdispersed, so the limits are widened and every district placed lies within them; West Lancs, whose
+    # stated 23.4% does not match its 22 of 22, gets no position.
+    assert {area: label for area, label in districts.items() if area != "West Lancs"} == dict.fromkeys(
+        [
+            "Burnley",
+            "Chorley & South Ribble",
+            "Fylde & Wyre",
+            "Hyndburn & Ribble Valley",
+            "Lancaster",
+            "Pendle",
+            "Preston",
+            "Rossendale",
+        ],
+        "Not significant",
+    )
+    assert pd.isna(districts["West Lancs"])
     assert lancashire.rows.loc[lancashire.rows["area"] == "Lancashire", "funnel"].isna().all()
+
+
+def test_the_stated_total_can_be_the_funnel_target(codebook):
+    table, _ = read_indicator_tables([BY_YEAR, BY_DISTRICT], codebook)
+    findings = summarise_indicator_table(table, codebook, funnel_target="stated_total")
+    (target,) = findings.funnel_targets.to_dict("records")
+    assert (target["target"], target["basis"], target["widened"]) == (375 / 1243, "total", True)
+    assert target["phi"] == pytest.approx(4.15699986748, rel=1e-10)
+    assert target["overdispersion_p"] == pytest.approx(9.66056242291e-06, rel=1e-9)
+    assert target["tau2"] == pytest.approx(0.00636406643192, rel=1e-10)
+    with pytest.raises(ValueError, match="one of pooled_areas, stated_total, not 'county'"):
+        summarise_indicator_table(table, codebook, funnel_target="county")
+
+
+def test_hyndburn_and_ribble_valley_against_each_target_without_widening():
+    # PHEindicatormethods' own limits (no overdispersion adjustment), 69 of 181 = 38.1%: above the 95% limit
+    # around the stated county figure (375/1243 = 30.2%), within it around all districts (363/1127 = 32.2%).
+    assert list(assign_funnel_significance([69], [181], target=375 / 1243)) == ["High (0.025)"]
+    assert list(assign_funnel_significance([69], [181], target=363 / 1127)) == ["Not significant"]
 
 
 def test_without_a_total_row_the_funnel_uses_all_areas_together(codebook):
     table, _ = read_indicator_table(BY_DISTRICT, codebook)
     findings = summarise_indicator_table(table, codebook)
-    assert findings.funnel_targets.to_dict("records") == [{"period": "2018", "target": 363 / 1127, "basis": "pooled"}]
+    (target,) = findings.funnel_targets.to_dict("records")
+    assert {key: target[key] for key in POOLED} == POOLED
 
 
 def test_the_funnel_curve_is_the_limits_around_the_target_to_past_the_largest_district(lancashire):
     curve = lancashire.funnel_curve
     assert list(curve.columns) == list(FUNNEL_CURVE_COLUMNS)
     assert set(curve["period"]) == {"2018"}  # the one period with a target
-    # Preston's 214 plans are the most of any district; the limits run from 1 to 10% beyond, at 400 points.
-    expected = funnel_limits(375 / 1243, np.geomspace(1.0, 214 * 1.1, 400))
+    # Preston's 214 plans are the most of any district; the limits run from 1 to 10% beyond, at 400 points,
+    # widened by the districts' tau2.
+    tau2 = float(lancashire.funnel_targets["tau2"].iloc[0])
+    expected = funnel_limits(363 / 1127, np.geomspace(1.0, 214 * 1.1, 400), tau2)
     pd.testing.assert_frame_equal(
         lancashire.funnel_curve_for("2018").drop(columns="period"), expected, check_exact=True
     )
@@ -434,7 +474,11 @@ def test_a_hand_built_frame_can_be_summarised(codebook):
 
 def test_json_has_exactly_the_shape_issue_4_asks_for(lancashire):
     document = indicator_table_to_dict(lancashire)
-    assert list(document) == ["rows", "trend", "checks"]
+    # Issue 18 added each period's funnel target and overdispersion.
+    assert list(document) == ["rows", "funnels", "trend", "checks"]
+    assert [list(funnel) for funnel in document["funnels"]] == [
+        ["period", "target", "basis", "areas", "phi", "overdispersion_p", "tau2", "widened"]
+    ]
     assert [list(row) for row in document["rows"]] == [
         [
             "period",
@@ -465,8 +509,8 @@ def test_json_has_exactly_the_shape_issue_4_asks_for(lancashire):
         "ci_high": 1.0,
         "ci99_low": pytest.approx(wilson_phe(22, 22, 0.998)[0], abs=1e-12),
         "ci99_high": 1.0,
-        "verdicts": {"England": "higher", "North West": "higher"},
-        "funnel": "High (0.001)",
+        "verdicts": {"England": None, "North West": None},  # issue 18: inconsistent, so only the note
+        "funnel": None,
     }
     first = document["rows"][0]
     assert (first["period"], first["verdicts"], first["funnel"]) == ("2015", {}, None)

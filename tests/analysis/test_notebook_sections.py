@@ -103,14 +103,14 @@ def test_a_round_of_indicator_tables_only_says_what_it_lacks(lancashire):
         "No instruments: parameters/lancashire-2018.yaml has no instruments: (it has aggregate indicator tables "
         "only). Add a case audit or a survey under instruments: to count its records and standards."
     )
-    for name in ("records", "indicators", "by_area", "distributions", "area_tests", "quotes"):
+    for name in ("records", "indicators", "by_area", "distributions", "area_tests", "breakdowns", "quotes"):
         assert _text(name, lancashire) == no_instruments, name
     assert _text("actions", lancashire) == (
         "No action plan: parameters/lancashire-2018.yaml lists no actions:. Add them (see parameters/README.md, "
         "Actions) to follow each action's progress and the change in the standard it answers."
     )
     assert _text("indicator_tables", lancashire) == (
-        "cp_plans_neglect: 13 rows in 4 periods and 10 areas; verdicts against benchmarks: higher 2, lower 12, "
+        "cp_plans_neglect: 13 rows in 4 periods and 10 areas; verdicts against benchmarks: lower 12, "
         "similar 6; 6 data-quality notes."
     )
 
@@ -126,11 +126,37 @@ def test_every_section_is_shown_by_name_and_an_unknown_name_is_refused(example):
         "actions",
         "indicator_tables",
         "area_tests",
+        "breakdowns",
         "quotes",
     ]
     with pytest.raises(ValueError) as refused:
         auditkit.show("charts", example)
     assert str(refused.value) == (
         "There is no workbook section 'charts'; sections: records, indicators, by_area, distributions, comparison, "
-        "trend, actions, indicator_tables, area_tests, quotes."
+        "trend, actions, indicator_tables, area_tests, breakdowns, quotes."
     )
+
+
+def test_a_round_without_breakdowns_says_how_to_add_one_in_one_line(example):
+    assert _text("breakdowns", example) == (
+        "No breakdowns: parameters/llr-2017.yaml names none. Add breakdowns: [agency] to it (any item of type: choice) "
+        "to give every standard's figures and a test of the groups for each of its answers."
+    )
+    html = auditkit.show("breakdowns", example).html
+    assert 'class="auditkit-empty"' in html and "<table" not in html
+
+
+def test_a_round_broken_down_by_agency_counts_its_standards_and_group_tests(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nbreakdowns: [agency, child_age_band]\ninstruments:")
+    analysis = auditkit.analyse_round(example_round.parameters, reuse=False)
+    assert not (analysis.breakdown_tests["p_adjusted"] < 0.05).any()
+    assert _text("breakdowns", analysis) == (
+        "17 standards by 2 breakdowns (child_age_band, agency); 0 group tests with an adjusted p below 0.05."
+    )
+    html = auditkit.show("breakdowns", analysis).html
+    assert "Figures by group" in html and "Groups against each other" in html
+
+
+def test_an_indicator_table_shows_its_funnel_targets_and_limits(lancashire):
+    html = auditkit.show("indicator_tables", lancashire).html
+    assert "cp_plans_neglect: funnel targets and limits" in html and "widened" in html

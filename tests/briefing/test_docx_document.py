@@ -81,9 +81,17 @@ def _suppressed(copy: RoundCopy) -> Path:
     return copy.parameters
 
 
+def _broken_down(copy: RoundCopy) -> Path:
+    """The example round under the DfE rule, broken down by agency and by the child's age band (issue 18)."""
+    copy.edit_parameters("\ninstruments:", "\nbreakdowns: [agency, child_age_band]\ninstruments:")
+    copy.edit_parameters("min_count: 0", "min_count: 5")
+    return copy.parameters
+
+
 ROUNDS = {
     "example": lambda copy: copy.parameters,
     "suppressed": _suppressed,
+    "breakdowns": _broken_down,
     "follow-up": followup_of,
     "indicators": lambda copy: copy.root / "parameters" / "lancashire-2018.yaml",
 }
@@ -101,6 +109,10 @@ def test_every_sentence_figure_and_symbol_of_the_html_is_in_the_word_briefing(ki
         if block not in text
     ]
     assert missing == []
+    if kind == "breakdowns":
+        assert "Findings by group" in text and "Groups differ: adjusted p" in text
+    if kind == "indicators":
+        assert "The funnel plot's target is" in text
     if kind == "suppressed":
         html = " ".join(block for name in SECTION_NAMES for block in html_blocks(render_section(name, analysis).html))
         assert text.count("[x]") == html.count("[x]") > 20

@@ -48,6 +48,7 @@ def test_the_briefing_has_these_sections_in_this_order():
         "actions",
         "indicators",
         "charts",
+        "breakdowns",  # issue 18
         "further_information",
     )
 
@@ -58,7 +59,7 @@ def test_an_unknown_section_is_named_with_the_sections_there_are(example_round: 
         render_section("summary_table", analysis)
     assert str(caught.value) == (
         "There is no briefing section 'summary_table'; sections: title, background, methodology, definition, "
-        "quotes, key_findings, change, actions, indicators, charts, further_information."
+        "quotes, key_findings, change, actions, indicators, charts, breakdowns, further_information."
     )
 
 

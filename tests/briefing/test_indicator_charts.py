@@ -52,15 +52,28 @@ def test_trend_alt_text_says_what_is_plotted_with_highest_and_lowest(lancashire)
     )
 
 
-def test_funnel_alt_text_names_the_areas_outside_the_limits(lancashire):
+def test_funnel_alt_text_names_the_areas_outside_the_limits(lancashire, codebook):
+    # Issue 18: the target is all districts together (363/1,127 = 32.2%), the districts are overdispersed, so the
+    # limits are widened and every district lies within them; West Lancs (22 of 22 stated as 23.4%) is not placed.
     assert describe_indicator_funnel(lancashire) == (
-        "Funnel plot of children on a child protection plan due to neglect, 2018: 9 districts, each a point at its "
-        "number of children on a child protection plan (across) and its percentage (up), around the Lancashire figure "
-        "of 30.2% (a horizontal line) with 95% and 99.8% control limits that narrow as the numbers grow. Above the "
-        "99.8% limits: West Lancs (100.0%, 22 of 22). Above the 95% limits only: Hyndburn & Ribble Valley (38.1%, 69 "
-        "of 181) and Pendle (42.0%, 37 of 88). Within the 95% limits: 4 districts. Below the 95% limits only: Fylde & "
-        "Wyre (22.3%, 35 of 157). Below the 99.8% limits: Lancaster (16.7%, 21 of 126). Highest: West Lancs, 100.0% "
-        "(22 of 22; 95% CI 85.1% to 100.0%). Lowest: Lancaster, 16.7% (21 of 126; 95% CI 11.2% to 24.1%)."
+        "Funnel plot of children on a child protection plan due to neglect, 2018: 8 districts, each a point at its "
+        "number of children on a child protection plan (across) and its percentage (up), around the figure for all "
+        "districts together, 32.2% (a horizontal line) with 95% and 99.8% control limits, widened for "
+        "overdispersion, that narrow as the numbers grow. Within the 95% limits: 8 districts. Highest: Pendle, "
+        "42.0% (37 of 88; 95% CI 32.3% to 52.5%). Lowest: Lancaster, 16.7% (21 of 126; 95% CI 11.2% to 24.1%)."
+    )
+    # Seven districts are too few to estimate overdispersion from, so the limits are PHEindicatormethods' own
+    # around their pooled 30.1% (268/891) and the areas outside them are named.
+    table, _ = read_indicator_table(BY_DISTRICT, codebook)
+    seven = summarise_indicator_table(table[~table["area"].isin(["Preston", "West Lancs"])], codebook)
+    assert describe_indicator_funnel(seven) == (
+        "Funnel plot of children on a child protection plan due to neglect, 2018: 7 districts, each a point at its "
+        "number of children on a child protection plan (across) and its percentage (up), around the figure for all "
+        "districts together, 30.1% (a horizontal line) with 95% and 99.8% control limits that narrow as the numbers "
+        "grow. Above the 95% limits only: Hyndburn & Ribble Valley (38.1%, 69 of 181) and Pendle (42.0%, 37 of 88). "
+        "Within the 95% limits: 3 districts. Below the 95% limits only: Fylde & Wyre (22.3%, 35 of 157). Below the "
+        "99.8% limits: Lancaster (16.7%, 21 of 126). Highest: Pendle, 42.0% (37 of 88; 95% CI 32.3% to 52.5%). "
+        "Lowest: Lancaster, 16.7% (21 of 126; 95% CI 11.2% to 24.1%)."
     )
 
 
@@ -77,9 +90,10 @@ def test_charts_are_chart_objects_with_captions(lancashire):
         "Child protection plans due to neglect, Lancashire: dots show the percentage, vertical "
         "lines the 95% confidence interval; horizontal lines show the benchmarks."
     )
-    assert funnel.caption.startswith(
-        "Child protection plans due to neglect, 2018: each point is a district; the "
-        "solid line is the Lancashire figure of 30.2%"
+    assert funnel.caption == (
+        "Child protection plans due to neglect, 2018: each point is a district; the solid line is the figure for all "
+        "districts together, 32.2%, the dashed and dotted lines the 95% and 99.8% limits, widened for "
+        "overdispersion. Points outside the limits differ from it by more than chance would explain."
     )
     assert trend.alt == describe_indicator_trend(lancashire) and funnel.alt == describe_indicator_funnel(lancashire)
     assert 'alt="Funnel plot of children' in funnel.to_html()
@@ -113,20 +127,11 @@ def test_benchmarks_differ_by_line_style_and_use_the_colour_blind_palette(lancas
 def test_funnel_points_use_shapes_and_colour_blind_colours(lancashire):
     axes = plot_indicator_funnel(lancashire).axes[0]
     points = axes.collections
-    assert sum(len(collection.get_offsets()) for collection in points) == 9
+    assert sum(len(collection.get_offsets()) for collection in points) == 8  # West Lancs is not placed
     for collection in points:
         assert tuple(collection.get_facecolor()[0][:3]) in PALETTE
     labels = [text.get_text() for text in axes.get_legend().get_texts()]
-    assert labels == [
-        "Lancashire 30.2% (target)",
-        "95% limits",
-        "99.8% limits",
-        "Above the 99.8% limits",
-        "Above the 95% limits only",
-        "Within the 95% limits",
-        "Below the 95% limits only",
-        "Below the 99.8% limits",
-    ]
+    assert labels == ["All districts 32.2% (target)", "95% limits", "99.8% limits", "Within the 95% limits"]
 
 
 def test_the_funnel_plot_draws_the_limits_the_analysis_worked_out(lancashire):

@@ -533,3 +533,50 @@ def test_areas_may_be_left_out_when_no_instrument_has_an_area_item(example_round
     round_ = load_round(example_round.parameters)
     assert round_.areas == ()
     assert round_.instruments["survey"].format is None  # recognised from the file when it is read
+
+
+# --- breakdowns and the funnel's target (issue 18) ---------------------------------------------------------
+
+
+def test_breakdowns_name_categorical_items_of_the_instruments(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nbreakdowns: [agency, deep_dive.child_age_band]\ninstruments:")
+    round_ = load_round(example_round.parameters)
+    assert [(breakdown.instrument, breakdown.item.id) for breakdown in round_.breakdowns] == [
+        ("survey", "agency"),
+        ("deep_dive", "child_age_band"),
+    ]
+    assert round_.breakdowns[0].groups[:2] == ("social_care", "early_help")
+    assert round_.funnel_target == "pooled_areas"
+
+
+def test_a_breakdown_that_is_not_a_categorical_item_is_refused(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nbreakdowns: [case_ref]\ninstruments:")
+    message = parameters_error(example_round)
+    assert message.startswith(
+        "llr-2017.yaml: breakdowns names 'case_ref', which is not a categorical item (type: choice) of any "
+        "instrument; allowed: agency, attended_launch, aware_of_escalation, aware_of_toolkit, child_age_band, "
+    )
+    assert message.endswith(", toolkit_used, used_toolkit, voice_of_child.")
+
+
+def test_a_breakdown_in_the_wrong_instrument_is_refused_naming_it(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nbreakdowns: [deep_dive.agency]\ninstruments:")
+    message = parameters_error(example_round)
+    assert message.startswith(
+        "llr-2017.yaml: breakdowns names 'deep_dive.agency', which is not a categorical item (type: choice) of the "
+        "instrument deep_dive; allowed: deep_dive.child_age_band, deep_dive.conference_notice, "
+    )
+
+
+def test_the_funnel_target_may_be_the_stated_total(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nfunnel: {target: stated_total}\ninstruments:")
+    assert load_round(example_round.parameters).funnel_target == "stated_total"
+
+
+def test_an_unknown_funnel_target_names_the_allowed_ones(example_round):
+    example_round.edit_parameters("\ninstruments:", "\nfunnel: {target: county}\ninstruments:")
+    assert parameters_error(example_round) == (
+        f"The parameters file {example_round.parameters} has 1 problem(s):\n"
+        "  llr-2017.yaml: key 'funnel → target': 'county' is not a funnel target; allowed: pooled_areas, "
+        "stated_total."
+    )

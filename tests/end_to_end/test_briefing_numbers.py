@@ -165,6 +165,8 @@ def unexplained_numbers(html: str, document: dict, parameters: Path, quote_count
             explained = int(value) in sizes
         elif unit:  # a percentage, or percentage points
             explained = any(abs(abs(100 * fraction) - abs(value)) <= tolerance for fraction in fractions)
+        elif places and text[: match.start()].endswith("< "):  # "p < 0.001": a published p-value below it
+            explained = any(0 <= fraction < value for fraction in fractions)
         elif places:  # a p-value or a statistic
             explained = any(abs(fraction - value) <= tolerance for fraction in fractions)
         else:
@@ -219,3 +221,17 @@ def test_the_check_finds_a_number_findings_json_does_not_publish(project: Path, 
     )
     found = unexplained_numbers(planted, document, path, {0, 1})
     assert [entry.split(" in ")[0] for entry in found] == [f"'{word} cases'", "'3'", "'27%'"]
+
+
+@pytest.mark.parametrize("rule", ["min_count: 5", "min_count: 0"])
+def test_every_number_of_the_breakdowns_is_one_findings_json_publishes(project: Path, tmp_path: Path, rule: str):
+    # Issue 18: a round broken down by agency and by the child's age band, under the DfE rule and without it.
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    path = copy / "parameters" / "llr-2017-followup.yaml"
+    text = path.read_text(encoding="utf-8").replace("min_count: 5", rule)
+    path.write_text(text.replace("\ninstruments:", "\nbreakdowns: [agency, child_age_band]\ninstruments:", 1), "utf-8")
+    html, document, path = _render(copy, "llr-2017-followup.yaml", tmp_path / "out")
+    assert "Findings by group" in html and "breakdowns" in document["instruments"]["survey"]
+    quotes = auditkit.analyse_round(path).quotes
+    assert unexplained_numbers(html, document, path, {quotes.redacted, quotes.held_back}) == []

@@ -91,7 +91,7 @@ def test_text_in_a_count_column_stops_the_run_with_file_row_and_column(project: 
 def test_findings_json_has_the_indicator_table_shape(analysis, tmp_path: Path):
     json_path, csv_path = write_findings(analysis, tmp_path)
     document = json.loads(json_path.read_text(encoding="utf-8"))["indicator_tables"]["cp_plans_neglect"]
-    assert set(document) == {"rows", "trend", "checks"}
+    assert set(document) == {"rows", "funnels", "trend", "checks"}  # funnels: issue 18
     row = next(row for row in document["rows"] if row["area"] == "Lancashire" and row["period"] == "2018")
     assert set(row) == {
         "period",
@@ -123,8 +123,18 @@ def test_the_briefing_groups_measures_by_their_question_and_shows_the_notes(anal
     assert "In Lancashire the share fell from 34% (318 of 936) in 2015 to 30% (375 of 1,243) in 2018" in text
     assert WEST_LANCS in text
     assert text.count('<figure class="chart">') == 2
+    # Issue 18: West Lancs's 22 of 22 stated as 23.4% is inconsistent: no verdict and no funnel position.
     row = re.search(r"<th scope=\"row\">West Lancs</th>(.*?)</tr>", text, re.S).group(1)
-    assert "higher" in row and "High (0.001)" in row
+    assert "higher" not in row and "High" not in row and "Not significant" not in row
+    assert (
+        "The test treats each year as an independent sample, but the same children can be counted in several "
+        "years, so read it as indicative." in text
+    )
+    assert (
+        "The funnel plot's target is all districts together. The districts vary more than chance alone would "
+        "explain (test for overdispersion, p < 0.001), so its 95% and 99.8% limits are widened to allow for that "
+        "(Spiegelhalter's random-effects adjustment): a district outside them stands out even so."
+    ) in text
 
 
 def test_record_level_sections_stay_empty_for_an_indicator_only_round(analysis):
@@ -158,20 +168,46 @@ def test_the_indicators_section_holds_its_charts_and_the_html_renderer_draws_the
 def test_a_hidden_district_leaves_the_funnel_and_its_limits_end_past_the_largest_shown(project: Path):
     data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-district-2018.csv"
     data.write_text(
-        data.read_text(encoding="utf-8").replace("2018,Preston,214,73", "2018,Preston,214,3"), encoding="utf-8"
+        data.read_text(encoding="utf-8").replace("2018,Preston,214,73,34.1%", "2018,Preston,214,3,1.4%"),
+        encoding="utf-8",
     )
     analysis = auditkit.analyse_round(project / "parameters" / "lancashire-2018.yaml")
     unprotected = analysis.indicator_tables["cp_plans_neglect"]
     published = protect_analysis(analysis).indicator_tables["cp_plans_neglect"]
+    assert unprotected.funnel_curve["denominator"].iloc[-1] == 214 * 1.1  # Preston's 214 plans
+    # Issue 18: the pooled target and the widened limits (tau2) rest on Preston's hidden count, which they would
+    # give away: the whole funnel is withheld.
+    assert bool(unprotected.funnel_targets["widened"].iloc[0])
+    assert published.funnel_targets.empty and published.funnel_curve.empty
+    assert published.rows.loc[published.rows["period"] == "2018", "funnel"].isna().all()
+    # Seven districts without Preston and West Lancs are too few for overdispersion: the limits are not widened,
+    # and around the stated county figure a hidden district leaves the funnel whose limits end past the largest
+    # district shown.
+    parameters = project / "parameters" / "lancashire-2018.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    parameters.write_text(text + "funnel: {target: stated_total}\n", encoding="utf-8")
+    data.write_text(
+        "\n".join(line for line in data.read_text(encoding="utf-8").splitlines() if "West Lancs" not in line) + "\n",
+        encoding="utf-8",
+    )
+    lines = data.read_text(encoding="utf-8").splitlines()
+    data.write_text("\n".join(line for line in lines if "Chorley" not in line) + "\n", encoding="utf-8")
+    analysis = auditkit.analyse_round(parameters)
+    unprotected = analysis.indicator_tables["cp_plans_neglect"]
+    published = protect_analysis(analysis).indicator_tables["cp_plans_neglect"]
+    assert not unprotected.funnel_targets["widened"].iloc[0]
     rows = published.rows
     placed = rows[(rows["period"] == "2018") & rows["funnel"].notna()]
-    assert "Preston" not in set(placed["area"])
-    assert unprotected.funnel_curve["denominator"].iloc[-1] == 214 * 1.1  # Preston's 214 plans
+    assert "Preston" not in set(placed["area"]) and len(placed)
     assert published.funnel_curve["denominator"].iloc[-1] == placed["denominator"].max() * 1.1
-    assert published.funnel_targets.equals(unprotected.funnel_targets)  # the county's 30.2% is published
+    kept = ["period", "target", "basis", "widened"]
+    assert published.funnel_targets[kept].equals(unprotected.funnel_targets[kept])  # the county's 30.2%
+    assert published.funnel_targets[["phi", "overdispersion_p", "tau2"]].isna().all().all()  # rest on Preston
 
 
 def test_a_funnel_target_resting_on_a_hidden_total_is_withheld(project: Path):
+    parameters = project / "parameters" / "lancashire-2018.yaml"
+    parameters.write_text(parameters.read_text(encoding="utf-8") + "funnel: {target: stated_total}\n", "utf-8")
     data = project / "data_templates" / "examples" / "lancashire-cp-plans-by-year.csv"
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace('2018,Lancashire,"1,243",375', '2018,Lancashire,"1,243",1240'), encoding="utf-8")

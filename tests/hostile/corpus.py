@@ -986,4 +986,29 @@ CASES: tuple[Case, ...] = (
         refusal="is a file, not a folder of notebooks",
         command=("lab", "{root}", "--no-browser"),
     ),
+    # ------------------------------------------------------------------ issue 18: breakdowns and the funnel's target
+    Case(
+        "breakdown-by-identifier",
+        18,
+        "a breakdown by the survey's response number, which would publish a row per respondent",
+        _parameters("\ninstruments:", "\nbreakdowns: [response_id]\ninstruments:"),
+        refusal="breakdowns names 'response_id', which is not a categorical item (type: choice)",
+        command=VALIDATE,
+    ),
+    Case(
+        "breakdown-unknown-item",
+        18,
+        "a breakdown by an item no instrument has",
+        _parameters("\ninstruments:", "\nbreakdowns: [agencies]\ninstruments:"),
+        refusal="breakdowns names 'agencies', which is not a categorical item",
+        command=VALIDATE,
+    ),
+    Case(
+        "funnel-target-typo",
+        18,
+        "a funnel target that is not one of the two allowed",
+        _parameters("\ninstruments:", "\nfunnel: {target: pooled}\ninstruments:"),
+        refusal="'pooled' is not a funnel target; allowed: pooled_areas, stated_total",
+        command=VALIDATE,
+    ),
 )

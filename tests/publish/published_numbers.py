@@ -30,6 +30,7 @@ checked like its own p-value (published only beside published counts).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -56,9 +57,11 @@ _AUTHORED = re.compile(
     r"|only_in_baseline/\d+|only_in_followup/\d+)"
     r"|power/next_round/[^/]+/[^/]+/method"
     r"|instruments/[^/]+/area_tests/[^/]+/(test|areas/\d+)"
+    r"|instruments/[^/]+/breakdowns/[^/]+/(groups/[^/]+|tests/[^/]+/(test|groups/\d+)|indicators/[^/]+/[^/]+/label)"
     r"|actions/\d+/(ref|instrument|item|action|who|by_when|status|note|verdict)"
     r"|trend/\d+/(instrument|item|rounds/\d+)"
-    r"|indicator_tables/[^/]+/(rows/\d+/(period|area)|checks/\d+/(row|check|period|area)|trend/area))$"
+    r"|indicator_tables/[^/]+/(rows/\d+/(period|area)|checks/\d+/(row|check|period|area)|trend/area"
+    r"|funnels/\d+/(period|basis)))$"
 )
 
 
@@ -199,32 +202,61 @@ def _determined(world: Universe, min_count: int) -> list[object]:
     return found
 
 
-def _instrument_universe(records: pd.DataFrame, codebook: Codebook, areas: list[str]) -> tuple[Universe, dict]:
-    """Cells (item, area, answer) counted from the records; '' is a blank answer or a record without an area."""
+def _text_of(records: pd.DataFrame, item_id: str) -> pd.Series:
+    return records[item_id].astype(object).fillna("").astype(str).str.strip()
+
+
+def _instrument_universe(
+    records: pd.DataFrame, codebook: Codebook, areas: list[str], groups: tuple[str, ...] = ()
+) -> tuple[Universe, dict]:
+    """Cells (item, area, answer, then the group of each breakdown item in ``groups``) counted from the records;
+    '' is a blank answer, a record without an area or one in no group."""
     area_item = next(item.id for item in codebook.items if item.type == "area")
     world = Universe()
-    area_of = records[area_item].astype(object).fillna("").astype(str).str.strip()
+    area_of = _text_of(records, area_item)
+    group_of = []
+    for group_id in groups:
+        codes = [value.code for value in codebook.by_id[group_id].values]
+        group_of.append(_text_of(records, group_id).where(lambda text, codes=codes: text.isin(codes), ""))
+    combinations = list(itertools.product(*([*(v.code for v in codebook.by_id[g].values), ""] for g in groups)))
     items = {item.id: item for item in codebook.items if item.met}
     every_area = sorted(set(areas) | set(area_of) | {""})
     for item_id, item in items.items():
-        answers = records[item_id].astype(object).fillna("").astype(str).str.strip()
-        counted = pd.crosstab(area_of, answers)
+        answers = _text_of(records, item_id)
+        counted = pd.DataFrame({"area": area_of, "answer": answers, **dict(enumerate(group_of))}).value_counts()
         for area in every_area:
             for code in [*(value.code for value in item.values), ""]:
-                world.truth[(item_id, area, code)] = (
-                    int(counted.at[area, code]) if area in counted.index and code in counted.columns else 0
-                )
+                for combination in combinations:
+                    world.truth[(item_id, area, code, *combination)] = int(counted.get((area, code, *combination), 0))
     first = next(iter(items))
     for item_id, item in items.items():
         for area in every_area:
             cells = [key for key in world.truth if key[0] == item_id and key[1] == area]
             if item_id != first:
-                world.equal.append((cells, [key for key in world.truth if key[0] == first and key[1] == area]))
+                for combination in combinations:
+                    world.equal.append(
+                        (
+                            [key for key in cells if key[3:] == combination],
+                            [
+                                key
+                                for key in world.truth
+                                if key[0] == first and key[1] == area and key[3:] == combination
+                            ],
+                        )
+                    )
             applicable = {value.code for value in item.values} - set(item.not_applicable)
             world.sensitive[("not met", item_id, area)] = tuple(k for k in cells if k[2] in applicable - set(item.met))
             world.sensitive[("not answered", item_id, area)] = tuple(k for k in cells if k[2] not in applicable)
             for key in cells:
                 world.sensitive[("cell", *key)] = (key,)
+        for position, group_id in enumerate(groups):
+            applicable = {value.code for value in item.values} - set(item.not_applicable) - set(item.met)
+            for code in (value.code for value in codebook.by_id[group_id].values):
+                world.sensitive[("group not met", item_id, group_id, code)] = tuple(
+                    key
+                    for key in world.truth
+                    if key[0] == item_id and key[3 + position] == code and key[2] in applicable
+                )
     return world, items
 
 
@@ -246,7 +278,8 @@ def read_published(
     for round_key, instruments in records.items():
         for name, frame in instruments.items():
             areas = list(document["instruments"].get(name, {}).get("by_area", {}))
-            world, items = _instrument_universe(frame, codebooks[name], areas)
+            groups = tuple(document["instruments"].get(name, {}).get("breakdowns", {})) if round_key == round_id else ()
+            world, items = _instrument_universe(frame, codebooks[name], areas, groups)
             audit.universes[(round_key, name)] = world
             items_of[name] = items
     for name, published in document["instruments"].items():
@@ -311,14 +344,36 @@ def _read_instrument(audit: Audit, universe, path: Path, published: dict, items:
             audit.count((*here, "distribution", code), universe, cells, value)
         for area, figures in entry.get("by_area", {}).items():
             _read_indicator(audit, universe, (*here, "by_area", area), figures, _sums(items, item_id, area, world))
+    for position, (group_id, breakdown) in enumerate(published.get("breakdowns", {}).items()):
+        _read_breakdown(audit, universe, (*path, "breakdowns", group_id), breakdown, items, 3 + position)
     for item_id, test in published.get("area_tests", {}).items():
         inputs = [
             (*path, "indicators", item_id, "by_area", area, key)
             for area in published["indicators"][item_id].get("by_area", {})
             for key in ("numerator", "denominator")
         ]
-        for key in ("p_value", "p_adjusted"):
-            audit.figure((*path, "area_tests", item_id, key), test[key], inputs)
+        for key in ("p_value", "p_adjusted", "monte_carlo_se"):
+            audit.figure((*path, "area_tests", item_id, key), test.get(key), inputs)
+
+
+def _read_breakdown(audit: Audit, universe, path: Path, breakdown: dict, items: dict, column: int) -> None:
+    """An item's counts per group of a breakdown: sums of the cells whose ``column`` holds the group."""
+    world = audit.universes[universe]
+    for item_id, by_group in breakdown["indicators"].items():
+        for group, figures in by_group.items():
+            sums = {
+                kind: [key for key in cells if key[column] == group]
+                for kind, cells in _sums(items, item_id, None, world).items()
+            }
+            _read_indicator(audit, universe, (*path, "indicators", item_id, group), figures, sums)
+    for item_id, test in breakdown["tests"].items():
+        inputs = [
+            (*path, "indicators", item_id, group, key)
+            for group in breakdown["indicators"][item_id]
+            for key in ("numerator", "denominator")
+        ]
+        for key in ("p_value", "p_adjusted", "monte_carlo_se"):
+            audit.figure((*path, "tests", item_id, key), test[key], inputs)
 
 
 #: The counts of an item's overlap (records in both rounds, and in one round only), by their path in it.
@@ -468,6 +523,18 @@ def _read_indicator_table(audit: Audit, name: str, table: dict, truth: pd.DataFr
             audit.figure((*path, figure), row[figure], inputs)
         for benchmark, verdict in row["verdicts"].items():
             audit.figure((*path, "verdicts", benchmark), verdict, inputs)
+    for position, funnel in enumerate(table.get("funnels", [])):
+        # A funnel's target rests on the total row (basis total) or on every area's counts (pooled); the
+        # overdispersion test and τ² on every area's counts.
+        period_rows = {area: path for (period, area), path in rows_at.items() if period == funnel["period"]}
+        parts = [
+            (*path, key) for area, path in period_rows.items() if area != total for key in ("numerator", "denominator")
+        ]
+        stated = [(*period_rows[total], key) for key in ("numerator", "denominator")] if total in period_rows else []
+        here = ("indicator_tables", name, "funnels", position)
+        audit.figure((*here, "target"), funnel["target"], stated if funnel["basis"] == "total" else parts)
+        for key in ("areas", "phi", "overdispersion_p", "tau2"):
+            audit.figure((*here, key), funnel[key], parts)
     trend_inputs = [
         (*path, key)
         for (period, area), path in rows_at.items()

@@ -92,6 +92,22 @@ def test_the_example_rounds_under_the_dfe_rule_give_no_hidden_count_away(tmp_pat
     assert_nothing_given_away(audit, document, tmp_path / "out")
 
 
+@pytest.mark.parametrize("parameters", ["llr-2017.yaml", "llr-2017-followup.yaml"])
+def test_breakdowns_by_group_under_the_dfe_rule_give_no_hidden_count_away(tmp_path: Path, parameters: str):
+    # Issue 18: each item's counts per agency and per child's age band join its linked table.
+    folder = project_with_rule(tmp_path)
+    path = folder / parameters
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ninstruments:", "\nbreakdowns: [agency, child_age_band]\ninstruments:", 1), "utf-8")
+    audit, document = audit_round(path, tmp_path / "out")
+    survey = document["instruments"]["survey"]["breakdowns"]["agency"]
+    assert survey["groups"]["social_care"] == "Children's social care"
+    placed = [path for path in audit.counts if "breakdowns" in path]
+    assert placed and any(audit.counts[path] is None for path in placed), "some group counts are hidden"
+    assert any(audit.counts[path] is not None for path in placed), "some group counts are published"
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
 def test_the_audit_finds_what_table_by_table_suppression_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Without the linked audit, the same reading finds determined counts: the audit can fail."""
     import auditkit.publish.protection as protection
@@ -103,8 +119,8 @@ def test_the_audit_finds_what_table_by_table_suppression_leaves(tmp_path: Path, 
 
 
 def _nothing_more_hidden(linked):
-    def protect(cells, indicators, distributions, counts, items, rule):
-        return linked(cells, indicators, distributions, counts, items, rule.__class__(min_count=0))
+    def protect(cells, indicators, distributions, counts, items, rule, *breakdowns):
+        return linked(cells, indicators, distributions, counts, items, rule.__class__(min_count=0), *breakdowns)
 
     return protect
 
@@ -113,12 +129,15 @@ def _survey_codebook() -> Path:
     return auditkit.load_round(REPO / "parameters" / "llr-2017.yaml").instruments["survey"].codebook.path
 
 
-def _random_survey(path: Path, seed: int, sizes: tuple[int, int] = (12, 40)) -> None:
+def _random_survey(path: Path, seed: int, sizes: tuple[int, int] = (12, 40), agencies: int = 1) -> None:
     rng = np.random.default_rng(seed)
     codebook = auditkit.load_codebook(_survey_codebook())
+    agency_codes = [value.code for value in codebook.by_id["agency"].values][:agencies]
     rows = []
     for number in range(int(rng.integers(*sizes))):
         row = {"response_id": f"R{number}", "agency": "health", "area": rng.choice(["Leicester", "Rutland", "other"])}
+        if agencies > 1:
+            row["agency"] = rng.choice(agency_codes)
         for item in codebook.indicators:
             codes = [value.code for value in item.values]
             blank = not item.required and rng.random() < 0.2
@@ -128,10 +147,11 @@ def _random_survey(path: Path, seed: int, sizes: tuple[int, int] = (12, 40)) -> 
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False) -> Path:
+def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False, agencies: int = 1) -> Path:
     """``rounds`` survey-only rounds of random small data, each the baseline of the next; the last's path.
 
-    With ``linked``, the survey keeps its response ids across rounds (``links_rounds``), and as each round numbers
+    With ``agencies`` above 1, the responses come from that many agencies and each round is broken down by agency
+    (``breakdowns: [agency]``). With ``linked``, the survey keeps its response ids across rounds (``links_rounds``), and as each round numbers
     its responses from R0 the rounds share some of them: the comparison then rests on the shared responses. Those
     rounds are larger (60 to 120 responses), so that some of what rests on the shared responses is published.
     """
@@ -143,7 +163,8 @@ def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False) ->
         (folder / "survey.yaml").write_text(marked, encoding="utf-8")
     previous = None
     for number in range(rounds):
-        _random_survey(folder / f"survey-{number}.csv", seed * 10 + number, (60, 120) if linked else (12, 40))
+        sizes = (60, 120) if linked else (12, 40)
+        _random_survey(folder / f"survey-{number}.csv", seed * 10 + number, sizes, agencies)
         parameters = {
             "round": f"random-{number}",
             "title": f"Random round {number}",
@@ -155,6 +176,8 @@ def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False) ->
         }
         if previous:
             parameters["baseline"] = previous
+        if agencies > 1:
+            parameters["breakdowns"] = ["agency"]
         previous = f"random-{number}.yaml"
         (folder / previous).write_text(yaml.safe_dump(parameters), encoding="utf-8")
     return folder / previous
@@ -163,6 +186,16 @@ def _random_chain(folder: Path, seed: int, rounds: int, linked: bool = False) ->
 @pytest.mark.parametrize("seed", range(6))
 def test_random_small_rounds_give_no_hidden_count_away(tmp_path: Path, seed: int):
     audit, document = audit_round(_random_chain(tmp_path, seed, 1), tmp_path / "out")
+    assert_nothing_given_away(audit, document, tmp_path / "out")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_rounds_broken_down_by_agency_give_no_hidden_count_away(tmp_path: Path, seed: int):
+    # Issue 18: each item's counts by area and by agency (two to four of them) are one linked table.
+    audit, document = audit_round(_random_chain(tmp_path, seed, 2, agencies=2 + seed % 3), tmp_path / "out")
+    groups = [path for path in audit.counts if "breakdowns" in path]
+    assert groups, "the round published no group figure"
+    assert document["instruments"]["survey"]["breakdowns"]["agency"]["tests"], "no group test"
     assert_nothing_given_away(audit, document, tmp_path / "out")
 
 

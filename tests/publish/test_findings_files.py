@@ -62,6 +62,10 @@ CSV_COLUMNS = [
     "benchmark",
     "benchmark_value",
     "funnel",
+    # issue 18: breakdowns by group, and a simulated p-value's Monte Carlo error
+    "breakdown",
+    "group",
+    "monte_carlo_se",
 ]
 
 

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import RoundCopy
+from click.testing import CliRunner
+from conftest import RoundCopy, followup_of
 
+from auditkit.cli import main
 from auditkit.errors import DataValidationError, OutputError
 
 AUDITKIT = Path(sys.executable).with_name("auditkit")
@@ -109,3 +111,34 @@ def test_the_report_is_readable_but_its_internal_folder_is_not(example_round: Ro
         ],
         0o644,
     )
+
+
+def test_validate_runs_no_statistical_test_and_no_power_calculation(example_round: RoundCopy, monkeypatch):
+    # Issue 18: "None of these tests runs in validate". A follow-up broken down by agency has every kind of test.
+    example_round.edit_parameters("\ninstruments:", "\nbreakdowns: [agency]\ninstruments:")
+    followup = followup_of(example_round)
+    followup.write_text(
+        followup.read_text(encoding="utf-8").replace("\ninstruments:", "\nbreakdowns: [agency]\ninstruments:", 1),
+        encoding="utf-8",
+    )
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validate ran a statistical test or a power calculation")
+
+    for module, name in (
+        ("auditkit.analysis.area_tests", "table_test"),
+        ("auditkit.analysis.comparison", "detectable_change"),
+        ("auditkit.analysis.comparison", "rank_sum_test"),
+        ("auditkit.analysis.comparison", "mcnemar_exact_test"),
+        ("auditkit.analysis.comparison_tests", "fisher_exact_test"),
+        ("auditkit.analysis.comparison_tests", "mcnemar_exact_test"),
+        ("auditkit.analysis.comparison_tests", "partially_overlapping_test"),
+        ("auditkit.analysis.round_power", "sample_size"),
+        ("auditkit.analysis.round_analysis", "trend_over_rounds"),
+        ("auditkit.stats.contingency", "network_p_value"),
+        ("auditkit.stats.contingency", "simulated_p_value"),
+    ):
+        monkeypatch.setattr(f"{module}.{name}", refuse)
+    result = CliRunner().invoke(main, ["validate", str(followup)])
+    assert result.exit_code == 0, result.output
+    assert "llr-2017-followup.yaml is ready to run." in result.output

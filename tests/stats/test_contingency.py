@@ -19,7 +19,18 @@ import pytest
 from scipy import stats
 from scipy.special import gammaln
 
-from auditkit.stats.contingency import ExactTestTooLarge, fisher_freeman_halton_test, pearson_chi_squared_test
+from auditkit.stats import contingency
+from auditkit.stats.contingency import (
+    CHI_SQUARED,
+    EXACT,
+    MONTE_CARLO,
+    TABLE_TEST_COLUMNS,
+    ExactTestTooLarge,
+    fisher_freeman_halton_test,
+    pearson_chi_squared_test,
+    table_test,
+)
+from auditkit.stats.simulated_tables import simulated_p_value
 
 # R example output, fisher.test: "A r x c table  Agresti (2002, p. 57) Job Satisfaction",
 #   Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4, dimnames = list(income = c("< 15k",
@@ -209,3 +220,134 @@ def test_the_exact_test_takes_at_most_ten_thousand_records():
         fisher_freeman_halton_test([[2500, 2501], [2500, 2500]])
     assert str(caught.value) == "the table has 10001 records; the exact test takes at most 10000"
     assert isinstance(caught.value, ValueError)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# table_test: exact within its budget, Monte Carlo beyond (issue 18)
+
+# The table of issue 18 that the old enumeration refused (N = 98):
+#   Rscript -e 'fisher.test(matrix(c(6,1,3,3, 5,6,1,4, 8,2,3,9, 6,5,4,5, 10,3,6,8), 5, byrow = TRUE),
+#                           workspace = 2e8)$p.value'  -> 0.6547428193
+ISSUE_18 = [[6, 1, 3, 3], [5, 6, 1, 4], [8, 2, 3, 9], [6, 5, 4, 5], [10, 3, 6, 8]]
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (ISSUE_18, 0.6547428193),
+        # Rscript -e 'fisher.test(matrix(c(12,30, 25,20, 18,22, 30,11, 9,14), 5, byrow = TRUE))$p.value'
+        ([[12, 30], [25, 20], [18, 22], [30, 11], [9, 14]], 0.0008371481603),
+        # Rscript -e 'fisher.test(matrix(c(20,5,8, 3,25,4, 7,6,22), 3, byrow = TRUE))$p.value'
+        ([[20, 5, 8], [3, 25, 4], [7, 6, 22]], 3.643495735e-10),
+        # Rscript -e 'fisher.test(matrix(c(12,10,11, 9,14,10, 11,12,11), 3, byrow = TRUE), workspace = 2e8)$p.value'
+        ([[12, 10, 11], [9, 14, 10], [11, 12, 11]], 0.895546089),
+        # ten areas × met / not met, N = 200:
+        # Rscript -e 'fisher.test(matrix(c(8,12, 15,5, 9,11, 14,6, 7,13, 12,8, 10,10, 16,4, 6,14, 11,9), 10,
+        #                                byrow = TRUE), workspace = 2e8)$p.value'  -> 0.01084489263
+        ([[8, 12], [15, 5], [9, 11], [14, 6], [7, 13], [12, 8], [10, 10], [16, 4], [6, 14], [11, 9]], 0.01084489263),
+    ],
+)
+def test_table_test_is_exact_and_matches_r(table, expected):
+    result = table_test(table)
+    assert list(result.columns) == list(TABLE_TEST_COLUMNS)
+    row = result.iloc[0]
+    assert row["method"] == EXACT == "Fisher–Freeman–Halton exact test"
+    assert row["p_value"] == pytest.approx(expected, rel=1e-9)
+    assert math.isnan(row["monte_carlo_se"]) and row["simulated"] == 0
+    assert fisher_freeman_halton_test(table) == row["p_value"]
+
+
+def test_the_exact_test_no_longer_refuses_the_issue_table():
+    # Before issue 18 this raised ExactTestTooLarge and the area test fell back to chi-squared (0.557).
+    assert round(fisher_freeman_halton_test(ISSUE_18), 3) == 0.655
+
+
+# Six groups × four answers, N = 120: beyond the exact budget, so simulated.
+#   Rscript -e 'fisher.test(matrix(c(5,9,3,7, 8,4,6,2, 3,6,9,5, 7,3,4,8, 6,5,2,9, 4,8,7,3), 6, byrow = TRUE),
+#                           workspace = 2e9)$p.value'  -> 0.1367565565 (exact; R takes half a minute)
+BEYOND_EXACT = [[5, 9, 3, 7], [8, 4, 6, 2], [3, 6, 9, 5], [7, 3, 4, 8], [6, 5, 2, 9], [4, 8, 7, 3]]
+
+
+def test_a_table_beyond_the_exact_budget_gets_a_monte_carlo_p_value_near_r_exact():
+    with pytest.raises(ExactTestTooLarge):
+        fisher_freeman_halton_test(BEYOND_EXACT)
+    row = table_test(BEYOND_EXACT).iloc[0]
+    assert (
+        row["method"]
+        == MONTE_CARLO
+        == ("Fisher–Freeman–Halton test, Monte Carlo p-value from 100,000 simulated tables")
+    )
+    assert row["simulated"] == 100_000
+    assert 0.0005 < row["monte_carlo_se"] < 0.002
+    assert abs(row["p_value"] - 0.1367565565) < 4 * row["monte_carlo_se"]
+    # a fixed seed: the same table always gets the same p-value
+    assert table_test(BEYOND_EXACT).iloc[0]["p_value"] == row["p_value"]
+
+
+def test_a_large_table_is_simulated_without_trying_to_enumerate(monkeypatch):
+    # 10,107 records, beyond EXACT_MAX_RECORDS, with expected counts of 3.5 (too small for chi-squared). Issue 18's
+    # dispatch sends a large table whose expected counts are all at least 5 to chi-squared (below): this one had
+    # [[2600, 2500], [2500, 2500]], which now goes there.
+    table = [[5000, 1], [5100, 6]]
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
+    row = table_test(table, simulations=2_000).iloc[0]
+    assert row["method"] == "Fisher–Freeman–Halton test, Monte Carlo p-value from 2,000 simulated tables"
+    # R: fisher.test(matrix(c(5000,1, 5100,6), 2, byrow = TRUE))$p.value -> 0.1250117961 (2×2 exact)
+    assert abs(row["p_value"] - 0.1250117961) < 4 * row["monte_carlo_se"] + 1e-3
+    assert abs(row["p_value"] - stats.fisher_exact(table).pvalue) < 4 * row["monte_carlo_se"] + 1e-3
+
+
+def _never_enumerate(*args, **kwargs):
+    raise AssertionError("the table is clearly too large: the exact test should not have been tried")
+
+
+# Twelve areas × met / not met, N = 4,519, every expected count at least 90 (issue 18's dispatch: chi-squared).
+#   m <- matrix(c(200,283, 159,228, 166,239, 210,259, 154,219, 177,255, 221,229, 100,167, 85,131, 140,150,
+#                 111,174, 174,288), 12, byrow = TRUE)
+#   chisq.test(m)$p.value                                                 -> 0.01405457348
+#   set.seed(20180331); fisher.test(m, simulate.p.value = TRUE, B = 1e5)$p.value  -> 0.0146698533
+LARGE_TWELVE_AREAS = [
+    [200, 283], [159, 228], [166, 239], [210, 259], [154, 219], [177, 255],
+    [221, 229], [100, 167], [85, 131], [140, 150], [111, 174], [174, 288],
+]  # fmt: skip
+
+
+def test_a_large_table_with_expected_counts_of_five_or_more_gets_chi_squared(monkeypatch):
+    # Cochran (1954): every expected count at least 5. Twelve areas of 4,519 records are clearly beyond the
+    # exact budget, so it is not even tried (a monkeypatched enumeration would fail the test).
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
+    row = table_test(LARGE_TWELVE_AREAS).iloc[0]
+    assert row["method"] == CHI_SQUARED == "Pearson's chi-squared test"
+    assert row["p_value"] == pytest.approx(0.01405457348, rel=1e-9)
+    assert math.isnan(row["monte_carlo_se"]) and row["simulated"] == 0
+    # It agrees with the Monte Carlo p-value, auditkit's and R's, within 3 of the simulation's standard errors.
+    simulated, error = simulated_p_value(np.array(LARGE_TWELVE_AREAS))
+    assert abs(row["p_value"] - simulated) < 3 * error
+    assert abs(row["p_value"] - 0.0146698533) < 3 * error
+
+
+def test_a_modest_table_beyond_the_budget_with_large_expected_counts_gets_chi_squared(monkeypatch):
+    # Six groups × four answers, 360 records (BEYOND_EXACT three times over), every expected count at least 13.98:
+    # clearly beyond the exact budget (the enumeration is not tried), so chi-squared.
+    #   Rscript -e 'chisq.test(3 * matrix(c(5,9,3,7, 8,4,6,2, 3,6,9,5, 7,3,4,8, 6,5,2,9, 4,8,7,3), 6,
+    #                                     byrow = TRUE))$p.value'  -> 5.894597347e-08
+    table = 3 * np.array(BEYOND_EXACT)
+    monkeypatch.setattr(contingency, "network_p_value", _never_enumerate)
+    row = table_test(table).iloc[0]
+    assert row["method"] == CHI_SQUARED
+    assert row["p_value"] == pytest.approx(5.894597347e-08, rel=1e-9)
+
+
+def test_a_table_of_at_most_two_hundred_records_in_many_areas_is_exact():
+    # 150 areas × met / not met with 200 records (issue 18: exact for every table up to N = 200).
+    rng = np.random.default_rng(150)
+    rows = rng.multinomial(200, np.full(150, 1 / 150))
+    met = rng.binomial(rows, 0.4)
+    row = table_test(np.column_stack([met, rows - met])).iloc[0]
+    assert row["method"] == EXACT
+
+
+@pytest.mark.parametrize("table", [[[3, 7]], [[0, 5], [0, 2]]])
+def test_table_test_of_a_single_row_or_column_is_one_and_exact(table):
+    row = table_test(table).iloc[0]
+    assert (row["p_value"], row["method"]) == (1.0, EXACT)

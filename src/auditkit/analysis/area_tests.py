@@ -1,4 +1,7 @@
-"""A round's areas against each other: for each item, an exact test on the area × met table."""
+"""A round's areas against each other: for each item, the Fisher–Freeman–Halton test on the area × met table.
+
+Groups of a breakdown (:mod:`auditkit.analysis.breakdowns`) are tested the same way, with :func:`compare_groups`.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,67 @@ import numpy as np
 import pandas as pd
 
 from auditkit.analysis.findings import ALL_AREAS, Findings
-from auditkit.errors import ExactTestTooLarge
-from auditkit.stats.inference import fisher_freeman_halton_test, pearson_chi_squared_test
+from auditkit.stats.contingency import CHI_SQUARED, EXACT, MONTE_CARLO, table_test
+from auditkit.stats.inference import adjust_bh
 
-__all__ = ["AREA_TEST_COLUMNS", "CHI_SQUARED", "FREEMAN_HALTON", "compare_areas"]
+__all__ = [
+    "AREA_TEST_COLUMNS",
+    "BREAKDOWN_TEST_COLUMNS",
+    "CHI_SQUARED",
+    "FREEMAN_HALTON",
+    "GROUP_FAMILY",
+    "MONTE_CARLO",
+    "adjust_group_family",
+    "compare_areas",
+    "compare_breakdowns",
+    "compare_groups",
+]
 
 #: Columns of an area-test frame, in order.
-AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjusted", "test")
+AREA_TEST_COLUMNS = ("instrument", "item", "label", "areas", "p_value", "p_adjusted", "test", "monte_carlo_se")
 
-FREEMAN_HALTON = "Fisher–Freeman–Halton exact test"
-#: The area test for tables too large for :func:`auditkit.stats.inference.fisher_freeman_halton_test`.
-CHI_SQUARED = "Pearson's chi-squared test"
+#: Columns of a group-test frame (:func:`compare_breakdowns`), in order.
+BREAKDOWN_TEST_COLUMNS = (
+    "instrument",
+    "breakdown",
+    "item",
+    "label",
+    "groups",
+    "p_value",
+    "p_adjusted",
+    "test",
+    "monte_carlo_se",
+)
+
+#: The name of the family of a round's tests of areas and of groups against each other, adjusted together
+#: (Benjamini–Hochberg), apart from the comparison's primary tests (issue 18).
+GROUP_FAMILY = "areas_and_groups"
+
+#: The ``test`` of an exact p-value (:data:`CHI_SQUARED` names Pearson's test, :data:`MONTE_CARLO` a simulated one).
+FREEMAN_HALTON = EXACT
+
+
+def compare_groups(numerators, denominators) -> dict[str, float | str]:
+    """The groups' met and not-met counts against each other (:func:`auditkit.stats.contingency.table_test`).
+
+    Returns
+    -------
+    dict
+        ``p_value``, ``test`` (:data:`FREEMAN_HALTON`, :data:`CHI_SQUARED` or :data:`MONTE_CARLO`) and
+        ``monte_carlo_se`` (missing unless simulated).
+    """
+    numerators, denominators = np.asarray(numerators), np.asarray(denominators)
+    result = table_test(np.column_stack([numerators, denominators - numerators])).iloc[0]
+    return {"p_value": float(result["p_value"]), "test": result["method"], "monte_carlo_se": result["monte_carlo_se"]}
 
 
 def compare_areas(findings: Findings) -> pd.DataFrame:
-    """For each item, the areas against each other: exact test on the area × met table.
+    """For each item, the areas against each other: the Fisher–Freeman–Halton test on the area × met table.
 
-    The exact test is R's ``fisher.test``; a table too large to enumerate exactly (over 10,000 records, or too many
-    ways to fill it) gets Pearson's chi-squared test instead (``chisq.test(correct = FALSE)``); ``test`` says which.
+    Exact (R ``fisher.test``) for up to 200 records or whenever the enumeration finishes within about two seconds;
+    beyond, Pearson's chi-squared test when every expected count is at least 5 (Cochran 1954), otherwise a Monte
+    Carlo p-value from 100,000 simulated tables with a fixed seed (:func:`auditkit.stats.contingency.table_test`;
+    ``test`` says which, ``monte_carlo_se`` gives the simulated p-value's standard error).
 
     Returns
     -------
@@ -36,20 +82,67 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
         counted = group[group["denominator"] > 0]
         if len(counted) < 2:
             continue
-        table = np.column_stack([counted["numerator"], counted["denominator"] - counted["numerator"]])
-        try:
-            p_value, test = fisher_freeman_halton_test(table), FREEMAN_HALTON
-        except ExactTestTooLarge:
-            p_value, test = pearson_chi_squared_test(table), CHI_SQUARED
         rows.append(
             {
                 "instrument": name,
                 "item": item_id,
                 "label": counted["label"].iloc[0],
                 "areas": list(counted["area"]),
-                "p_value": p_value,
                 "p_adjusted": np.nan,
-                "test": test,
+                **compare_groups(counted["numerator"], counted["denominator"]),
             }
         )
     return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
+
+
+def compare_breakdowns(findings: Findings) -> pd.DataFrame:
+    """For each breakdown and item, the groups against each other, exactly as :func:`compare_areas` tests areas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per breakdown × item with two or more groups counted, columns in :data:`BREAKDOWN_TEST_COLUMNS`
+        (``groups`` lists the groups counted); ``p_adjusted`` missing.
+    """
+    rows = []
+    for (name, breakdown, item_id), group in findings.breakdowns.groupby(
+        ["instrument", "breakdown", "item"], sort=False
+    ):
+        counted = group[group["denominator"] > 0]
+        if len(counted) < 2:
+            continue
+        rows.append(
+            {
+                "instrument": name,
+                "breakdown": breakdown,
+                "item": item_id,
+                "label": counted["label"].iloc[0],
+                "groups": list(counted["group"]),
+                "p_adjusted": np.nan,
+                **compare_groups(counted["numerator"], counted["denominator"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(BREAKDOWN_TEST_COLUMNS))
+
+
+def adjust_group_family(*frames: pd.DataFrame) -> pd.DataFrame | tuple[pd.DataFrame, ...]:
+    """Benjamini–Hochberg over a round's area and group tests together, a family of their own (issue 18).
+
+    The tests of areas against each other and of the groups of each breakdown are secondary: they are not in
+    the family of the comparison with the baseline, but adjusted together here, as R ``p.adjust(p, "BH")``
+    over all of them.
+
+    Returns
+    -------
+    pandas.DataFrame or tuple of them
+        Copies of the frames (each with ``p_value`` and ``p_adjusted`` columns) with ``p_adjusted`` filled; one
+        frame when one was given.
+    """
+    copies = [frame.copy() for frame in frames]
+    values = np.concatenate([frame["p_value"].to_numpy(dtype=float) for frame in copies]) if copies else np.array([])
+    adjusted = adjust_bh(values) if len(values) else values
+    start = 0
+    for frame in copies:
+        frame["p_adjusted"] = adjusted[start : start + len(frame)]
+        start += len(frame)
+    return copies[0] if len(copies) == 1 else tuple(copies)

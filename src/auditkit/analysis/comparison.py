@@ -2,9 +2,9 @@
 
 Every function takes findings (and, for paired and ordinal tests, the checked records) and returns a tidy frame
 with stable columns. Which test is an item's primary one, and the others, is :mod:`auditkit.analysis.comparison_tests`.
-Trends over three or more rounds are in :mod:`auditkit.analysis.trend`, areas against each other in
-:mod:`auditkit.analysis.area_tests`; :func:`adjust_round_p_values` adjusts each family of a round's p-values with
-Benjamini–Hochberg and gives each compared item its verdict.
+Trends over three or more rounds are in :mod:`auditkit.analysis.trend`, areas (and the groups of each breakdown)
+against each other in :mod:`auditkit.analysis.area_tests`; :func:`adjust_round_p_values` adjusts each family of a
+round's p-values with Benjamini–Hochberg and gives each compared item its verdict.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from auditkit.analysis.area_tests import adjust_group_family
 from auditkit.analysis.comparison_tests import primary_test, shared_records
 from auditkit.analysis.findings import Findings
 from auditkit.config.codebook import Codebook, Item
@@ -346,20 +347,21 @@ def _adjusted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def adjust_round_p_values(
-    comparison: pd.DataFrame | None, trend: pd.DataFrame | None, areas: pd.DataFrame
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame]:
+    comparison: pd.DataFrame | None, trend: pd.DataFrame | None, areas: pd.DataFrame, groups: pd.DataFrame
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame, pd.DataFrame]:
     """Benjamini–Hochberg within each family of the round's tests; each compared item's verdict; adjusted copies.
 
     The families: the comparison's primary tests (one per compared item, :data:`FAMILY`), the tests for trend,
-    and the tests between areas. Secondary tests (McNemar's beside an overlap-aware test, Mann–Whitney) are
-    reported unadjusted, outside any family. Each compared item's verdict then follows its adjusted p-value
-    (:func:`decide_verdict`).
+    and the tests of areas and of the groups of each breakdown against each other, adjusted together
+    (:data:`~auditkit.analysis.area_tests.GROUP_FAMILY`, :func:`~auditkit.analysis.area_tests.adjust_group_family`).
+    Secondary tests (McNemar's beside an overlap-aware test, Mann–Whitney) are reported unadjusted, outside any
+    family. Each compared item's verdict then follows its adjusted p-value (:func:`decide_verdict`).
 
     Returns
     -------
     tuple
-        Copies of ``(comparison, trend, areas)`` with ``p_adjusted`` as R ``p.adjust(p, "BH")`` within each frame,
-        and the comparison's ``verdict`` decided; None stays None.
+        Copies of ``(comparison, trend, areas, groups)`` with ``p_adjusted`` as R ``p.adjust(p, "BH")`` within each
+        family, and the comparison's ``verdict`` decided; None stays None.
     """
     if comparison is not None:
         comparison = _adjusted(comparison)
@@ -367,4 +369,5 @@ def adjust_round_p_values(
             decide_verdict(row.p_adjusted, row.difference, row.lower_is_better)
             for row in comparison.itertuples(index=False)
         ]
-    return comparison, None if trend is None else _adjusted(trend), _adjusted(areas)
+    areas, groups = adjust_group_family(areas, groups)
+    return comparison, None if trend is None else _adjusted(trend), areas, groups

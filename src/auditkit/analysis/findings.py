@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from auditkit.analysis.breakdowns import BREAKDOWN_COLUMNS, grouped_cells, summarise_breakdowns
 from auditkit.config.codebook import Codebook, Item
 from auditkit.config.round import Round
 from auditkit.formatting import format_percent
@@ -82,9 +83,12 @@ class Findings:
     counts: Mapping[str, RecordCounts]
     indicators: pd.DataFrame
     distributions: pd.DataFrame
-    #: Records per area and answer of each item (:data:`CELL_COLUMNS`): the cells every published count of
-    #: the item adds up. For disclosure control only; never published (a protected analysis has none).
+    #: Records per area and answer of each item (:data:`CELL_COLUMNS`, and one ``group:…`` column per breakdown
+    #: of its instrument): the cells every published count of the item adds up. For disclosure control only;
+    #: never published (a protected analysis has none).
     cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CELL_COLUMNS)))
+    #: Each item per group of each breakdown the round names (:mod:`auditkit.analysis.breakdowns`).
+    breakdowns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(BREAKDOWN_COLUMNS)))
 
     def indicator(self, instrument: str, item: str, area: str = ALL_AREAS) -> dict[str, Any]:
         """One row of :attr:`indicators`.
@@ -330,15 +334,21 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
     -------
     Findings
         ``counts`` (a :class:`RecordCounts` per instrument), ``indicators`` (columns in
-        :data:`INDICATOR_COLUMNS`) and ``distributions`` (columns in :data:`DISTRIBUTION_COLUMNS`).
+        :data:`INDICATOR_COLUMNS`), ``distributions`` (columns in :data:`DISTRIBUTION_COLUMNS`) and
+        ``breakdowns`` (:data:`~auditkit.analysis.breakdowns.BREAKDOWN_COLUMNS`).
     """
-    counts, indicators, distributions, cells = {}, [], [], []
+    counts, indicators, distributions, cells, groups = {}, [], [], [], []
     for name, instrument in round_.instruments.items():
         frame = records[name]
         counts[name] = count_records(frame, instrument.codebook, round_)
         indicators.append(summarise_indicators(frame, instrument.codebook, round_, name))
         distributions.append(summarise_distributions(frame, instrument.codebook, name))
-        if round_.disclosure.active:  # only disclosure control needs them
+        breakdowns = [breakdown for breakdown in round_.breakdowns if breakdown.instrument == name]
+        groups.append(summarise_breakdowns(frame, instrument.codebook, name, breakdowns))
+        if round_.disclosure.active and breakdowns:  # only disclosure control needs them
+            areas = _area_codes(instrument.codebook, round_)
+            cells.append(grouped_cells(frame, instrument.codebook, areas, name, breakdowns))
+        elif round_.disclosure.active:
             cells.append(summarise_cells(frame, instrument.codebook, round_, name))
     return Findings(
         round=round_,
@@ -350,4 +360,5 @@ def compute_findings(round_: Round, records: Mapping[str, pd.DataFrame]) -> Find
         if distributions
         else pd.DataFrame(columns=list(DISTRIBUTION_COLUMNS)),
         cells=pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=list(CELL_COLUMNS)),
+        breakdowns=pd.concat(groups, ignore_index=True) if groups else pd.DataFrame(columns=list(BREAKDOWN_COLUMNS)),
     )

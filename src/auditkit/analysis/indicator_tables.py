@@ -30,11 +30,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from auditkit.analysis.indicator_funnels import (
+    FUNNEL_CURVE_COLUMNS,
+    FUNNEL_CURVE_POINTS,
+    FUNNEL_CURVE_REACH,
+    FUNNEL_TARGET_COLUMNS,
+    FUNNEL_TARGETS,
+    INCONSISTENT_CHECKS,
+    funnel_curves,
+    place_on_funnels,
+)
 from auditkit.config.indicator_codebook import POLARITIES, IndicatorCodebook
 from auditkit.errors import DataValidationError
 from auditkit.read.indicator_checks import check_indicator_table, usable_rows
 from auditkit.read.indicator_tables import TABLE_COLUMNS, find_duplicate_rows
-from auditkit.stats.funnel import FUNNEL_LIMIT_COLUMNS, assign_funnel_significance, funnel_limits
 from auditkit.stats.inference import cochran_armitage_trend
 from auditkit.stats.proportions import proportion_ci
 
@@ -43,6 +52,7 @@ __all__ = [
     "FUNNEL_CURVE_POINTS",
     "FUNNEL_CURVE_REACH",
     "FUNNEL_TARGET_COLUMNS",
+    "FUNNEL_TARGETS",
     "ROW_COLUMNS",
     "TREND_ALPHA",
     "TREND_COLUMNS",
@@ -74,19 +84,6 @@ VERDICT_COLUMNS = ("period", "area", "benchmark", "benchmark_value", "verdict")
 TREND_COLUMNS = ("area", "first_period", "last_period", "periods", "z", "chi2", "p_value", "significant")
 #: The significance level of the test for trend: below it, a briefing speaks of a clear trend.
 TREND_ALPHA = 0.05
-#: Columns of :attr:`IndicatorTableFindings.funnel_targets`: the target of each period's funnel and where it
-#: comes from (``total``: the total area's proportion; ``pooled``: all areas' counts added up).
-FUNNEL_TARGET_COLUMNS = ("period", "target", "basis")
-#: Columns of :attr:`IndicatorTableFindings.funnel_curve`: each period's funnel limits at the denominators a
-#: funnel plot draws them (:func:`funnel_curves`), proportions as :func:`auditkit.stats.funnel.funnel_limits` gives.
-FUNNEL_CURVE_COLUMNS = ("period", *FUNNEL_LIMIT_COLUMNS)
-#: How many denominators a funnel's limits are worked out at: from 1 to :data:`FUNNEL_CURVE_REACH` times the
-#: largest denominator of the areas placed on it, evenly on a log scale.
-FUNNEL_CURVE_POINTS = 400
-#: How far past the largest area's denominator a funnel's limits run (the plot's axis runs as far).
-FUNNEL_CURVE_REACH = 1.1
-#: The largest denominator assumed for a funnel on which no area has a position.
-_EMPTY_FUNNEL_DENOMINATOR = 100.0
 #: The Fingertips verdicts: ``similar``, then ``higher``/``lower`` (polarity neither) or ``better``/``worse``.
 VERDICTS = ("similar", "higher", "lower", "better", "worse")
 
@@ -224,58 +221,6 @@ def _statistics(table: pd.DataFrame) -> pd.DataFrame:
     return stats
 
 
-def _funnels(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> tuple[pd.Series, pd.DataFrame]:
-    """Each area's funnel label against its period's target, and the targets."""
-    labels = pd.Series(None, index=rows.index, dtype=object)
-    targets = []
-    for period in dict.fromkeys(rows["period"]):
-        here = (rows["period"] == period) & usable
-        parts = here & (rows["area"] != total)
-        totals = rows[here & (rows["area"] == total)]
-        if not parts.any():
-            continue
-        if not totals.empty and totals["denominator"].iloc[0] > 0:
-            target, basis = totals["numerator"].iloc[0] / totals["denominator"].iloc[0], "total"
-        elif parts.sum() >= 2 and rows.loc[parts, "denominator"].sum() > 0:
-            target = rows.loc[parts, "numerator"].sum() / rows.loc[parts, "denominator"].sum()
-            basis = "pooled"
-        else:
-            continue
-        targets.append((period, float(target), basis))
-        labels[parts] = assign_funnel_significance(
-            rows.loc[parts, "numerator"], rows.loc[parts, "denominator"], target=target
-        ).to_numpy()
-    return labels, pd.DataFrame(targets, columns=list(FUNNEL_TARGET_COLUMNS))
-
-
-def funnel_curves(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """The 95% and 99.8% limits of each period's funnel plot, at the denominators the plot draws them.
-
-    For each period in ``targets`` (:data:`FUNNEL_TARGET_COLUMNS`), the limits around its target
-    (:func:`auditkit.stats.funnel.funnel_limits`) at :data:`FUNNEL_CURVE_POINTS` denominators from 1 to
-    :data:`FUNNEL_CURVE_REACH` times the largest denominator of the period's ``rows`` (:data:`ROW_COLUMNS`) that
-    have a funnel position (100 when none has), evenly on a log scale. The limits depend on nothing but the
-    target and those denominators, so a published copy whose hidden rows lost their positions works them out
-    again with this function.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per period and denominator, periods in the order of ``targets``, with the columns of
-        :data:`FUNNEL_CURVE_COLUMNS`: ``period``, ``denominator``, ``target``, ``lower_95``, ``upper_95``,
-        ``lower_998`` and ``upper_998`` (proportions in [0, 1]).
-    """
-    curves = []
-    for period, target in zip(targets["period"], targets["target"]):
-        placed = rows[(rows["period"] == period) & rows["funnel"].notna()]
-        largest = float(placed["denominator"].max()) if len(placed) else _EMPTY_FUNNEL_DENOMINATOR
-        grid = np.geomspace(1.0, largest * FUNNEL_CURVE_REACH, FUNNEL_CURVE_POINTS)
-        curves.append(funnel_limits(float(target), grid).assign(period=period)[list(FUNNEL_CURVE_COLUMNS)])
-    if not curves:
-        return pd.DataFrame(columns=list(FUNNEL_CURVE_COLUMNS))
-    return pd.concat(curves, ignore_index=True)
-
-
 def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataFrame:
     """Cochran–Armitage over periods for the total area (or the only area), from three periods on."""
     areas = list(dict.fromkeys(rows["area"]))
@@ -306,7 +251,10 @@ def _trend(rows: pd.DataFrame, usable: pd.Series, total: str | None) -> pd.DataF
 
 
 def summarise_indicator_table(
-    table: pd.DataFrame, codebook: IndicatorCodebook, benchmarks: Mapping[Any, Mapping[str, float]] | None = None
+    table: pd.DataFrame,
+    codebook: IndicatorCodebook,
+    benchmarks: Mapping[Any, Mapping[str, float]] | None = None,
+    funnel_target: str = "pooled_areas",
 ) -> IndicatorTableFindings:
     """The statistics and checks of an indicator table (one file's or several files' together).
 
@@ -316,7 +264,9 @@ def summarise_indicator_table(
     in period order (by number when every period is a number), keeping the table's order within a period.
     Periods that are numbers are the trend's scores (R ``prop.trend.test(x, n, score = period)``); otherwise
     1, 2, …. Rows whose counts fail a check (missing, not whole, numerator above denominator) get no
-    statistics. The input is not changed.
+    statistics. A row whose stated percentage does not match its counts gets no benchmark verdict and no funnel
+    position: only its data-quality note. ``funnel_target`` (one of :data:`FUNNEL_TARGETS`) chooses each
+    period's funnel target (:mod:`auditkit.analysis.indicator_funnels`). The input is not changed.
 
     Returns
     -------
@@ -329,7 +279,8 @@ def summarise_indicator_table(
         - ``trend`` (:data:`TREND_COLUMNS`, one row): ``area``, ``first_period``, ``last_period``, ``periods``,
           ``z``, ``chi2``, ``p_value`` and ``significant`` (``p_value`` below :data:`TREND_ALPHA`; missing
           without a test);
-        - ``funnel_targets`` (:data:`FUNNEL_TARGET_COLUMNS`): ``period``, ``target``, ``basis``;
+        - ``funnel_targets`` (:data:`FUNNEL_TARGET_COLUMNS`): ``period``, ``target``, ``basis``, ``areas``,
+          ``phi``, ``overdispersion_p``, ``tau2``, ``widened``;
         - ``funnel_curve`` (:data:`FUNNEL_CURVE_COLUMNS`, :func:`funnel_curves`): ``period``, ``denominator``,
           ``target``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``;
         - ``checks`` (:data:`CHECK_COLUMNS`): the data-quality notes.
@@ -345,10 +296,19 @@ def summarise_indicator_table(
     table = table.iloc[np.argsort(table["period"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
     usable = usable_rows(table)
     rows = pd.concat([table[["period", "area", "numerator", "denominator"]], _statistics(table)], axis=1)
-    rows["funnel"], targets = _funnels(rows, usable, codebook.total_area)
+    flagged = checks[checks["check"].isin(INCONSISTENT_CHECKS)]
+    doubtful = set(zip(flagged["period"], flagged["area"]))
+    inconsistent = pd.Series([key in doubtful for key in zip(rows["period"], rows["area"])], index=rows.index)
+    rows["funnel"], targets = place_on_funnels(rows, usable, codebook.total_area, inconsistent, funnel_target)
     verdicts = [
-        (row.period, row.area, name, value, benchmark_verdict(row.ci_low, row.ci_high, value, codebook.polarity))
-        for row in rows.itertuples(index=False)
+        (
+            row.period,
+            row.area,
+            name,
+            value,
+            None if flag else benchmark_verdict(row.ci_low, row.ci_high, value, codebook.polarity),
+        )
+        for row, flag in zip(rows.itertuples(index=False), inconsistent, strict=True)
         for name, value in codebook.benchmarks_for(row.period).items()
     ]
     return IndicatorTableFindings(

@@ -313,6 +313,8 @@ def indicator_table_content(findings: IndicatorTableFindings, name: str) -> Sect
         }
     )
     tables = [compact_table(readable, f"{name}: rows and verdicts", full=rows)]
+    if not findings.funnel_targets.empty:  # each funnel's target, and whether its limits were widened (issue 18)
+        tables.append(compact_table(findings.funnel_targets, f"{name}: funnel targets and limits"))
     if not findings.checks.empty:
         tables.append(compact_table(findings.checks, f"{name}: data-quality notes", ["message"]))
     return SectionContent("Aggregate indicator tables", (line,), tuple(tables))
@@ -338,6 +340,31 @@ def _area_tests(analysis: Analysis) -> SectionContent:
         p_adjusted=[format_p(value) for value in tests["p_adjusted"]],
     )
     return SectionContent("Areas against each other", (line,), (compact_table(readable, "Area tests", full=tests),))
+
+
+def _breakdowns(analysis: Analysis) -> SectionContent:
+    if not analysis.findings.counts:
+        return _no_instruments(analysis, "Findings by group")
+    figures, tests = analysis.findings.breakdowns, analysis.breakdown_tests
+    if figures.empty:
+        line = Markup(
+            "No breakdowns: {} names none. Add <code>breakdowns: [agency]</code> to it (any item of <code>type: "
+            "choice</code>) to give every standard's figures and a test of the groups for each of its answers."
+        ).format(parameters_name(analysis.round))
+        return SectionContent("Findings by group", (line,), empty=True)
+    line = Markup("{} by {} ({}); {} with an adjusted p below 0.05.").format(
+        _plural(figures[["instrument", "item"]].drop_duplicates().shape[0], "standard"),
+        _plural(figures["breakdown"].nunique(), "breakdown"),
+        ", ".join(dict.fromkeys(figures["breakdown"])),
+        _plural(int((tests["p_adjusted"] < _ALPHA).sum()), "group test"),
+    )
+    readable = figures[["instrument", "breakdown", "item", "group_label"]].assign(
+        figure=[format_figure(*row) for row in zip(figures["numerator"], figures["denominator"], figures["proportion"])]
+    )
+    shown = tests.assign(p_adjusted=[format_p(value) for value in tests["p_adjusted"]])
+    tables = (compact_table(readable, "Figures by group", full=figures),)
+    tables += (compact_table(shown, "Groups against each other", ["breakdown", "item", "p_adjusted", "test"]),)
+    return SectionContent("Findings by group", (line,), tables)
 
 
 def quotes_content(selection: QuoteSelection) -> SectionContent:
@@ -387,5 +414,6 @@ NOTEBOOK_SECTIONS: Mapping[str, Callable[[Analysis], SectionContent]] = {
     "actions": _actions,
     "indicator_tables": _indicator_tables,
     "area_tests": _area_tests,
+    "breakdowns": _breakdowns,
     "quotes": _quotes,
 }

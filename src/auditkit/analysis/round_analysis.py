@@ -17,7 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from auditkit.analysis.actions import ActionCounts, count_actions, summarise_actions
-from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, compare_areas
+from auditkit.analysis.area_tests import AREA_TEST_COLUMNS, BREAKDOWN_TEST_COLUMNS, compare_areas, compare_breakdowns
 from auditkit.analysis.comparison import COMPARISON_COLUMNS, Comparison, adjust_round_p_values, compare_rounds
 from auditkit.analysis.findings import Findings, compute_findings
 from auditkit.analysis.indicator_tables import IndicatorTableFindings, summarise_indicator_table
@@ -41,8 +41,10 @@ class Analysis:
 
     ``history`` holds the earlier rounds (oldest first), ``comparison`` this round against the
     one before, ``trend`` the test for trend when there are three or more rounds,
-    ``area_tests`` this round's areas against each other, and ``next_round`` the records each item needs in a
-    round to detect the change the parameters set (:func:`auditkit.analysis.round_power.plan_next_round`).
+    ``area_tests`` this round's areas against each other, ``breakdown_tests`` the groups of each breakdown
+    against each other (the two adjusted together, a family of their own: :data:`~auditkit.analysis.area_tests.
+    GROUP_FAMILY`), and ``next_round`` the records each item needs in a round to detect the change the parameters
+    set (:func:`auditkit.analysis.round_power.plan_next_round`).
     ``inputs`` lists every input file with its SHA-256, as read for this analysis (empty when it was computed
     with ``reuse=False``), and ``analysed_at`` when it was computed (``SOURCE_DATE_EPOCH`` when set): the
     briefing's footer shows both.
@@ -57,6 +59,7 @@ class Analysis:
     comparison: Comparison | None = None
     trend: pd.DataFrame | None = None
     area_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AREA_TEST_COLUMNS)))
+    breakdown_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(BREAKDOWN_TEST_COLUMNS)))
     indicator_tables: Mapping[str, IndicatorTableFindings] = field(default_factory=dict)
     next_round: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(NEXT_ROUND_COLUMNS)))
     inputs: tuple[dict[str, str], ...] = ()
@@ -167,7 +170,7 @@ def analyse_indicator_tables(round_: Round) -> Mapping[str, IndicatorTableFindin
     summaries = {}
     for name, table in round_.indicator_tables.items():
         rows, _ = read_indicator_tables(table.data, table.codebook)
-        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks)
+        summaries[name] = summarise_indicator_table(rows, table.codebook, table.benchmarks, round_.funnel_target)
     return MappingProxyType(summaries)
 
 
@@ -182,14 +185,16 @@ def _analyse_alone(round_: Round, earlier_identifiers: frozenset[str] = frozense
     )
 
 
-def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysis:
+def analyse_round(parameters: str | Path | Round, reuse: bool = True, tests: bool = True) -> Analysis:
     """Load a round (or take a loaded one) and its baselines, check all their data and compute everything.
 
     Within one process the same inputs (the same files with the same content) give the same
     :class:`Analysis` object without computing it again (:data:`auditkit.analysis.memo.MEMO`): a run
     validates a round and then its notebooks analyse it. Treat an Analysis as read-only.
     ``reuse=False`` computes afresh and keeps nothing, for a process that analyses a round once (it
-    skips hashing the inputs).
+    skips hashing the inputs). ``tests=False`` checks and counts the data but runs no statistical test and no
+    power calculation (``comparison`` and ``trend`` None, ``area_tests``, ``breakdown_tests`` and ``next_round``
+    empty): ``auditkit validate`` needs none of them, and an exact table test may take seconds.
 
     Returns
     -------
@@ -199,16 +204,16 @@ def analyse_round(parameters: str | Path | Round, reuse: bool = True) -> Analysi
     round_ = parameters if isinstance(parameters, Round) else load_round(parameters)
     history = load_history(round_)
     if not reuse:
-        return dataclasses.replace(_analyse_history(history), analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), analysed_at=run_time())
     inputs = tuple(list_inputs(history))  # hashed once: the key here, the footer and the manifest later
 
     def compute() -> Analysis:
-        return dataclasses.replace(_analyse_history(history), inputs=inputs, analysed_at=run_time())
+        return dataclasses.replace(_analyse_history(history, tests), inputs=inputs, analysed_at=run_time())
 
-    return MEMO.analysis(memo_key(inputs), compute)
+    return MEMO.analysis(memo_key(inputs) + (() if tests else (("tests", "left out"),)), compute)
 
 
-def _analyse_history(history: tuple[Round, ...]) -> Analysis:
+def _analyse_history(history: tuple[Round, ...], tests: bool = True) -> Analysis:
     # A comment may name a case audited in an earlier round: each round's quotes are screened for its
     # own identifiers and those of every round before it.
     analyses: list[Analysis] = []
@@ -218,13 +223,18 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
         if round_ is not history[-1]:
             identifiers |= identifying_values(round_, analyses[-1].records)
     current = analyses[-1]
+    if not tests:  # auditkit validate: the data checked and counted, no test and no power calculation run
+        return dataclasses.replace(current, history=tuple(analyses[:-1]))
     comparison = None
     if len(analyses) > 1:
         before = analyses[-2]
         comparison = compare_rounds(before.findings, current.findings, before.records, current.records)
     trend = trend_over_rounds([analysis.findings for analysis in analyses]) if len(analyses) >= 3 else None
-    items, trend, areas = adjust_round_p_values(
-        None if comparison is None else comparison.items, trend, compare_areas(current.findings)
+    items, trend, areas, groups = adjust_round_p_values(
+        None if comparison is None else comparison.items,
+        trend,
+        compare_areas(current.findings),
+        compare_breakdowns(current.findings),
     )
     if comparison is not None:
         comparison = dataclasses.replace(comparison, items=items)
@@ -234,5 +244,6 @@ def _analyse_history(history: tuple[Round, ...]) -> Analysis:
         comparison=comparison,
         trend=trend,
         area_tests=areas,
+        breakdown_tests=groups,
         next_round=plan_next_round(current.findings),
     )

@@ -1,5 +1,5 @@
 """The Word layout of the briefing's sections of figures: change since the baseline, the action plan, the
-indicator tables and the figures.
+indicator tables, the figures and the findings by group.
 
 As :mod:`auditkit.briefing.docx_text_sections` does for the sections of words, each layout writes what the
 section's HTML template writes, from the same context: the same sentences, each chart as its PNG with the same
@@ -160,6 +160,8 @@ def _measure(document: Any, measure: dict[str, Any]) -> None:
     add_paragraph(document, f"The count is {measure['numerator']}, out of {measure['denominator']}.{sentence}")
     add_figure(document, measure["trend"])
     add_figure(document, measure["funnel"])
+    if measure["limits"]:  # which limits the funnel plot shows: its target, and whether they were widened
+        add_paragraph(document, measure["limits"])
     against = f", against {' and '.join(measure['benchmarks'])}" if measure["benchmarks"] else ""
     add_table(
         document,
@@ -199,8 +201,9 @@ def _indicators(document: Any, context: dict[str, Any]) -> None:
         document,
         "Each measure is grouped by the question it answers: how much did we do, how well did we do it, and is anyone "
         'better off. A benchmark verdict says "similar" when the benchmark lies inside the area\'s 95% confidence '
-        "interval, and otherwise whether the area is higher or lower. The funnel plot compares each area with the "
-        "county as a whole, allowing for how many children each area has.",
+        "interval, and otherwise whether the area is higher or lower. The funnel plot compares each area with a "
+        "target, named below the plot, allowing for how many children each area has. A row whose figures do not "
+        "agree with each other has no verdict and no place on the funnel plot, only its data-quality note.",
     )
     for question, measures in context["groups"]:
         add_heading(document, question, 2)
@@ -233,10 +236,50 @@ def _charts(document: Any, context: dict[str, Any]) -> None:
         )
 
 
+def _breakdowns(document: Any, context: dict[str, Any]) -> None:
+    if not context["tables"]:
+        return
+    add_heading(document, "Findings by group", 1)
+    add_paragraph(
+        document,
+        "Each standard for every group the round was asked to break the findings down by, as met out of answered "
+        "(percentage). The last column is the p-value of a test of whether the groups differ (the "
+        "Fisher–Freeman–Halton exact test unless marked), adjusted together with the other tests of groups and areas "
+        "in this round.",
+    )
+    for table in context["tables"]:
+        share = 0.6 / max(len(table["groups"]), 1)
+        add_table(
+            document,
+            table["title"],
+            ["Standard", *table["groups"], "Groups differ: adjusted p"],
+            [[_labelled(row), *row["cells"], row["test"]] for row in table["rows"]],
+            numbers=tuple(range(1, len(table["groups"]) + 2)),
+            widths=(0.28, *(share,) * len(table["groups"]), 0.12),
+        )
+        if table["simulated"]:
+            add_paragraph(
+                document,
+                "† A table too large to test exactly: its p-value is worked out from 100,000 random tables with the "
+                "same totals (Monte Carlo), and may differ slightly from the exact one (its standard error before "
+                f"adjustment is at most {table['monte_carlo_se']}).",
+            )
+        if table["chi_squared"]:
+            add_paragraph(
+                document,
+                "‡ A table too large to test exactly, in which every group would expect at least 5 answers of each "
+                "kind: its p-value is from Pearson's chi-squared test, which is then close to the exact one (Cochran, "
+                "1954).",
+            )
+    if context["symbol_used"]:
+        add_paragraph(document, f"{context['symbol']}: too small to publish, or would reveal a number that is.")
+
+
 #: Each section of figures, by name, and the function that lays its context out in a Word document.
 TABLE_LAYOUTS = {
     "change": _change,
     "actions": _actions,
     "indicators": _indicators,
     "charts": _charts,
+    "breakdowns": _breakdowns,
 }

@@ -254,6 +254,12 @@ def _target_label(findings: IndicatorTableFindings, period: str, target: float) 
     return f"{name} {_percent(target)} (target)"
 
 
+def _widened(findings: IndicatorTableFindings, period: str) -> str:
+    """', widened for overdispersion,' when the period's limits are (Spiegelhalter's random-effects adjustment)."""
+    match = findings.funnel_targets[findings.funnel_targets["period"] == period]
+    return ", widened for overdispersion," if len(match) and bool(match["widened"].iloc[0]) else ""
+
+
 def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | None = None) -> str:
     """Alt text of the funnel plot: what is plotted, which areas lie outside the limits, highest and lowest.
 
@@ -273,7 +279,8 @@ def describe_indicator_funnel(findings: IndicatorTableFindings, period: str | No
     text = (
         f"Funnel plot of {codebook.measure.lower()}, {period}: {len(rows)} {plural}, each a point at its number "
         f"of {codebook.denominator} (across) and its percentage (up), around {_target_words(findings, period, target)}"
-        f" (a horizontal line) with 95% and 99.8% control limits that narrow as the numbers grow."
+        f" (a horizontal line) with 95% and 99.8% control limits{_widened(findings, period)} that narrow as the "
+        f"numbers grow."
     )
     for label, (_, _, words) in _FUNNEL_STYLE.items():
         chosen = rows[rows["funnel"] == label]
@@ -396,8 +403,8 @@ def chart_indicator_funnel(findings: IndicatorTableFindings, period: str | None 
         caption = f"{findings.codebook.title}, {chosen}: each point is a {findings.codebook.area}"
         caption += (
             f"; the solid line is {_target_words(findings, chosen, target)}, the dashed and dotted lines "
-            f"the 95% and 99.8% limits. Points outside the limits differ from it by more than chance "
-            f"would explain."
+            f"the 95% and 99.8% limits{_widened(findings, chosen).rstrip(',')}. Points outside the limits differ "
+            f"from it by more than chance would explain."
         )
     return Chart(
         png=figure_png(plot_indicator_funnel(findings, period)),

@@ -17,9 +17,11 @@ import pandas as pd
 
 import auditkit
 from auditkit.analysis.round_analysis import Analysis
+from auditkit.briefing.breakdown_tables import breakdown_tables
 from auditkit.briefing.change_text import change_rows, change_since_baseline, power_sentence
 from auditkit.briefing.charts import chart_change, chart_proportions
 from auditkit.briefing.indicator_charts import chart_indicator_funnel, chart_indicator_trend
+from auditkit.briefing.indicator_wording import describe_funnel_limits, describe_indicator_trend, indicator_table_rows
 from auditkit.briefing.wording import (
     describe_areas,
     describe_finding,
@@ -230,42 +232,6 @@ def _actions(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _indicator_sentence(findings: Any) -> str:
-    """The total area's first and last period, and the test for trend, in words."""
-    trend = findings.trend
-    if trend.empty or pd.isna(trend.iloc[0]["z"]):
-        return ""
-    row = trend.iloc[0]
-    rows = findings.rows[findings.rows["area"] == row["area"]].dropna(subset=["proportion"])
-    first, last = rows.iloc[0], rows.iloc[-1]
-    verb = "fell" if last["proportion"] < first["proportion"] else "rose"
-    clear = "a clear trend" if row["significant"] else "no clear trend"
-    return (
-        f"In {row['area']} the share {verb} from {format_percent(first['proportion'])} ({int(first['numerator']):,} of "
-        f"{int(first['denominator']):,}) in {first['period']} to {format_percent(last['proportion'])} "
-        f"({int(last['numerator']):,} of {int(last['denominator']):,}) in {last['period']}: {clear} over "
-        f"{int(row['periods'])} periods (test for trend, {format_p(row['p_value'])})."
-    )
-
-
-def _indicator_rows(findings: Any, symbol: str) -> list[dict[str, Any]]:
-    table = findings.verdict_table()
-    names = findings.codebook.benchmark_names
-    return [
-        {
-            "period": row["period"],
-            "area": row["area"],
-            "numerator": format_count(row["numerator"], symbol),
-            "denominator": format_count(row["denominator"], symbol),
-            "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
-            "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
-            "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
-            "funnel": "" if pd.isna(row["funnel"]) else row["funnel"],
-        }
-        for _, row in table.iterrows()
-    ]
-
-
 @section("indicators")
 def _indicators(analysis: Analysis) -> dict[str, Any]:
     """The indicator tables by question; each measure's ``trend`` and ``funnel`` are its two charts."""
@@ -282,10 +248,11 @@ def _indicators(analysis: Analysis) -> dict[str, Any]:
                 "numerator": codebook.numerator,
                 "denominator": codebook.denominator,
                 "benchmarks": list(codebook.benchmark_names),
-                "sentence": _indicator_sentence(findings),
+                "sentence": describe_indicator_trend(findings),
+                "limits": describe_funnel_limits(findings),
                 "trend": chart_indicator_trend(findings),
                 "funnel": chart_indicator_funnel(findings),
-                "rows": _indicator_rows(findings, symbol),
+                "rows": indicator_table_rows(findings, symbol),
                 "checks": list(findings.checks["message"]),
             }
         )
@@ -319,6 +286,17 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
         left_out = [row["label"] for _, row in rows.iterrows() if row.get("suppressed", False)]
         charts.append({"title": title, "figure": chart, "rows": table, "left_out": left_out})
     return {"charts": charts, "symbol": symbol}
+
+
+@section("breakdowns")
+def _breakdowns(analysis: Analysis) -> dict[str, Any]:
+    """Each breakdown as a compact table (:func:`auditkit.briefing.breakdown_tables.breakdown_tables`)."""
+    tables = breakdown_tables(analysis)
+    symbol = analysis.round.disclosure.symbol
+    used = any(
+        symbol in cell or symbol == row["test"] for table in tables for row in table["rows"] for cell in row["cells"]
+    )
+    return {"tables": tables, "symbol": symbol, "symbol_used": used}
 
 
 @section("further_information")

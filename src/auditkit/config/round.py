@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import pydantic
 
 from auditkit.config.actions import Action, parse_actions
+from auditkit.config.breakdowns import Breakdown, FunnelChoice, resolve_breakdowns
 from auditkit.config.briefing_output import BRIEFING_FORMATS, check_formats, resolve_docx_template
 from auditkit.config.codebook import STATEMENT_PLACEHOLDERS, Codebook, Item, check_placeholders, load_codebook
 from auditkit.config.disclosure_rule import DisclosureRule, check_symbol
@@ -165,6 +166,8 @@ class _ParametersFile(_Strict):
     briefing: _Briefing = _Briefing()
     power: PowerSettings = PowerSettings()
     formats: Annotated[tuple[str, ...], pydantic.AfterValidator(check_formats)] = BRIEFING_FORMATS
+    breakdowns: tuple[str, ...] = ()
+    funnel: FunnelChoice = FunnelChoice()
 
 
 def _read_parameters_file(path: Path) -> _ParametersFile:
@@ -251,6 +254,8 @@ class Round:
     power: PowerSettings = PowerSettings()
     formats: tuple[str, ...] = BRIEFING_FORMATS  # html, pdf, docx: the briefing's formats
     docx_template: Path | None = None  # the Word briefing's styles; None: auditkit's own
+    breakdowns: tuple[Breakdown, ...] = ()
+    funnel_target: str = "pooled_areas"
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -386,4 +391,6 @@ def load_round(path: str | Path) -> Round:
         power=parameters.power,
         formats=parameters.formats,
         docx_template=resolve_docx_template(path, parameters.briefing.docx_template),
+        breakdowns=resolve_breakdowns(path, parameters.breakdowns, instruments),
+        funnel_target=parameters.funnel.target,
     )

@@ -2,7 +2,8 @@
 
 The ``section`` column says what a row is (``indicator``: one instrument × item × area; ``comparison``:
 one item, follow-up against baseline; ``test``: one test result of a compared item, primary or secondary;
-``indicator_table``: one row of an aggregate indicator table).
+``breakdown``: one item × group of a breakdown, and ``breakdown_test`` its groups' test; ``indicator_table``: one
+row of an aggregate indicator table).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ CSV_COLUMNS = (
     "benchmark",
     "benchmark_value",
     "funnel",
+    "breakdown",
+    "group",
+    "monte_carlo_se",
 )
 _COMPARISON_FIGURES = (
     "baseline_numerator",
@@ -101,7 +105,7 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns in :data:`CSV_COLUMNS`; ``section`` says what a row is (``indicator``, ``comparison``, ``test``,
-        ``indicator_table``).
+        ``breakdown``, ``breakdown_test``, ``indicator_table``).
     """
     indicators = analysis.findings.indicators.assign(section="indicator")
     if not analysis.next_round.empty:
@@ -127,6 +131,10 @@ def analysis_to_table(analysis: Analysis) -> pd.DataFrame:
         )
         tests = item_tests(items).rename(columns={"test": "key"}).rename(columns={"name": "test"})
         frames.append(tests.assign(section="test", area=ALL_AREAS))
+    if not analysis.findings.breakdowns.empty:
+        frames.append(analysis.findings.breakdowns.assign(section="breakdown"))
+    if not analysis.breakdown_tests.empty:
+        frames.append(analysis.breakdown_tests.drop(columns="groups").assign(section="breakdown_test"))
     for name, findings in analysis.indicator_tables.items():
         rows = indicator_table_to_frame(findings)
         if "suppressed" in findings.rows:
@@ -166,7 +174,7 @@ def _mark_suppressed(
     indicator row for all areas has an ``n_per_round``.
     """
     marked = table.astype(object)
-    indicator_rows = marked["section"].isin(["indicator", "indicator_table"]).to_numpy()
+    indicator_rows = marked["section"].isin(["indicator", "indicator_table", "breakdown"]).to_numpy()
     hidden_rows = suppressed.to_numpy() if suppressed is not None else np.zeros(len(table), dtype=bool)
     comparison_rows = (marked["verdict"] == SUPPRESSED).to_numpy()
     test_rows = (marked["section"] == "test").to_numpy()

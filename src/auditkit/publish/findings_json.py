@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from auditkit.analysis.area_tests import GROUP_FAMILY
 from auditkit.analysis.comparison import FAMILY, FAMILY_LEVEL
 from auditkit.analysis.comparison_tests import MANN_WHITNEY, PRIMARY, item_tests
 from auditkit.analysis.findings import ALL_AREAS, Findings
@@ -103,7 +104,8 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
 
     ``{"rows": [{"period", "area", "numerator", "denominator", "proportion", "ci_low", "ci_high", "ci99_low",
     "ci99_high", "verdicts": {BENCHMARK: verdict}, "funnel"}], "trend": {"area", "z", "p_value"}, "checks":
-    [{"row", "period", "area", "check", "message"}]}``. ``verdicts`` holds the benchmarks given for the row's
+    [{"row", "period", "area", "check", "message"}]}``, with ``funnels`` (issue 18) after ``rows``: each period's
+    funnel target and overdispersion. ``verdicts`` holds the benchmarks given for the row's
     period (empty when none); a verdict, a figure or a funnel label that could not be computed is null. Full precision.
 
     Returns
@@ -112,14 +114,17 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
         Keys ``rows`` (one dict per row of :attr:`IndicatorTableFindings.rows`, in its order: the columns of
         :data:`~auditkit.analysis.indicator_tables.ROW_COLUMNS` up to ``ci99_high`` with whole counts as ints,
         ``verdicts`` as ``{benchmark: one of VERDICTS or None}`` and ``funnel`` as one of
-        :data:`~auditkit.stats.funnel.FUNNEL_LABELS` or None), ``trend`` (the ``area`` tested, ``z`` and
+        :data:`~auditkit.stats.funnel.FUNNEL_LABELS` or None), ``funnels`` (one dict per period with a funnel
+        plot, keys as :data:`~auditkit.analysis.indicator_funnels.FUNNEL_TARGET_COLUMNS`: its ``target`` and
+        ``basis``, the ``areas`` placed, Spiegelhalter's overdispersion factor ``phi`` and its ``overdispersion_p``,
+        ``tau2`` and whether the limits are ``widened``), ``trend`` (the ``area`` tested, ``z`` and
         ``p_value`` of the Cochran–Armitage test for trend, R ``prop.trend.test``; None without a test) and
         ``checks`` (one dict per row of :attr:`IndicatorTableFindings.checks`, keys as
         :data:`~auditkit.read.indicator_checks.CHECK_COLUMNS`).
     """
     verdicts: dict[tuple[str, str], dict[str, Any]] = {}
     for row in findings.verdicts.itertuples(index=False):
-        verdicts.setdefault((row.period, row.area), {})[row.benchmark] = row.verdict
+        verdicts.setdefault((row.period, row.area), {})[row.benchmark] = json_scalar(row.verdict)
     rows = []
     for row in findings.rows.itertuples(index=False):
         entry = {
@@ -133,8 +138,13 @@ def indicator_table_to_dict(findings: IndicatorTableFindings) -> dict[str, Any]:
         entry["funnel"] = json_scalar(row.funnel)
         rows.append(entry)
     trend = findings.trend.iloc[0]
+    funnels = [
+        {key: (bool(value) if key == "widened" else json_scalar(value)) for key, value in target.items()}
+        for target in findings.funnel_targets.to_dict("records")
+    ]
     return {
         "rows": rows,
+        "funnels": funnels,
         "trend": {
             "area": json_scalar(trend["area"]),
             "z": json_scalar(trend["z"]),
@@ -255,6 +265,35 @@ def _power_entries(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _breakdowns_entry(analysis: Analysis, name: str) -> dict[str, Any]:
+    """An instrument's breakdowns: per breakdown item, its groups, each item's figures per group and the tests."""
+    rows = analysis.findings.breakdowns
+    rows = rows[rows["instrument"] == name]
+    tests = analysis.breakdown_tests
+    entry = {}
+    for breakdown, chosen in rows.groupby("breakdown", sort=False):
+        here = tests[(tests["instrument"] == name) & (tests["breakdown"] == breakdown)]
+        entry[breakdown] = {
+            "groups": dict(zip(chosen["group"], chosen["group_label"])),
+            "indicators": {
+                item_id: {row["group"]: _indicator_entry(row) for row in item_rows.to_dict("records")}
+                for item_id, item_rows in chosen.groupby("item", sort=False)
+            },
+            "tests": {
+                row["item"]: {
+                    "p_value": json_scalar(row["p_value"]),
+                    "p_adjusted": json_scalar(row["p_adjusted"]),
+                    "test": row["test"],
+                    "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
+                    "family": GROUP_FAMILY,
+                    "groups": list(row["groups"]),
+                }
+                for _, row in here.iterrows()
+            },
+        }
+    return entry
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The ``findings.json`` structure: the round's findings, area tests, and any comparison and trend.
 
@@ -265,13 +304,15 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     -------
     dict
         Keys ``round``, ``instruments`` (per instrument its counts, indicators with ``by_area`` and
-        ``distribution``, and ``area_tests``), ``disclosure``, and when present ``power`` (the power and
-        level every power figure assumes, the change the parameters set, and per instrument and item the records
-        each round needs: ``next_round``), ``comparison`` (its ``family``: the Benjamini–Hochberg family
-        of the items' primary tests, and per item its figures, ``primary_test``, ``overlap`` (the records the
-        rounds share), ``tests`` (each test's result under its key: ``fisher``, ``mcnemar``,
-        ``partially_overlapping_z``, ``mann_whitney``) and ``power``), ``indicator_tables``, ``actions`` and
-        ``trend``.
+        ``distribution``, ``area_tests``, and ``breakdowns`` when the round names any: per breakdown item its
+        ``groups`` (code: label), ``indicators`` (item: group: figures) and ``tests``; every area and group test
+        names its ``family``, :data:`~auditkit.analysis.area_tests.GROUP_FAMILY`), ``disclosure``, and when
+        present ``power`` (the power and level every power figure assumes, the change the parameters set, and per
+        instrument and item the records each round needs: ``next_round``), ``comparison`` (its ``family``: the
+        Benjamini–Hochberg family of the items' primary tests, and per item its figures, ``primary_test``,
+        ``overlap`` (the records the rounds share), ``tests`` (each test's result under its key: ``fisher``,
+        ``mcnemar``, ``partially_overlapping_z``, ``mann_whitney``) and ``power``), ``indicator_tables``,
+        ``actions`` and ``trend``.
     """
     document = findings_to_dict(analysis.findings)
     rule = analysis.round.disclosure
@@ -288,10 +329,15 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "p_value": json_scalar(row["p_value"]),
                 "p_adjusted": json_scalar(row["p_adjusted"]),
                 "test": row["test"],
+                "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
+                "family": GROUP_FAMILY,
                 "areas": list(row["areas"]),
             }
             for _, row in tests.iterrows()
         }
+        breakdowns = _breakdowns_entry(analysis, name)
+        if breakdowns:
+            entry["breakdowns"] = breakdowns
     comparison = analysis.comparison
     if comparison is not None:
         tests = item_tests(comparison.items)

@@ -92,9 +92,10 @@ def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRu
     when its area has a hidden row; a data-quality note about a hidden row keeps its words but not its
     figures. A period's funnel target is withheld when it rests on a hidden total (the stated total row,
     or the sum of the areas' counts), and with it that period's funnel positions and limits, which would
-    bound it. The funnel limits of the other periods are worked out again
-    (:func:`auditkit.analysis.indicator_tables.funnel_curves`) over the areas that keep a position, as the
-    published funnel plot draws them.
+    bound it. With any area of a period hidden, its overdispersion test and τ² are withheld, and so is its
+    funnel when τ² widened the limits or its target pools the areas. The funnel limits of the other periods
+    are worked out again (:func:`auditkit.analysis.indicator_tables.funnel_curves`) over the areas that keep a
+    position, as the published funnel plot draws them.
 
     Returns
     -------
@@ -115,7 +116,17 @@ def protect_indicator_table(findings: IndicatorTableFindings, rule: DisclosureRu
     withheld = np.where(
         targets["basis"] == "total", targets["period"].isin(totals_hidden), targets["period"].isin(sums_hidden)
     ).astype(bool)
+    # The overdispersion test and τ² rest on every area's counts, and a pooled target on their sums: with a row
+    # of the period hidden they go, and so do a pooled target and limits widened by τ² (and the positions
+    # placed against them).
+    periods_hidden = set(rows.loc[hidden & (rows["area"] != total_area).to_numpy(), "period"])
+    touched = targets["period"].isin(periods_hidden).to_numpy()
+    withheld = withheld | (
+        touched & (targets["widened"].to_numpy(dtype=bool) | (targets["basis"] == "pooled").to_numpy())
+    )
     rows.loc[rows["period"].isin(targets.loc[withheld, "period"]), "funnel"] = None
+    targets = targets.copy()
+    targets.loc[touched, ["phi", "overdispersion_p", "tau2"]] = np.nan
     targets = targets[~withheld].reset_index(drop=True)
     keys = set(zip(rows.loc[hidden, "period"], rows.loc[hidden, "area"]))
     verdicts = findings.verdicts.copy()

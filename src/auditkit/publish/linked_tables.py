@@ -12,7 +12,11 @@ shares a cell with it. Hiding a denominator hides its numerator too. Records per
 the whole instrument, so a records count hidden for one item is hidden for all, and the items are audited
 again.
 
-Limits: the audit takes one item at a time; a reader who combines the ranges two items give for the same
+A breakdown's counts per group (issue 18) are sums of the same cells, split by group as well as by area, so
+they join the item's linked table. Limits: with them the published sums are no longer two nested families, so
+the linear programme's bounds (:mod:`auditkit.publish.disclosure_audit`) may be wider than the whole-number
+ones; the independent audit of the published files (``tests/publish/published_numbers.py``) checks with an
+integer programme. The audit takes one item at a time; a reader who combines the ranges two items give for the same
 hidden records count could narrow it further (``tests/publish/test_findings_disclosure.py`` audits the
 published files as a whole).
 """
@@ -20,11 +24,12 @@ published files as a whole).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from auditkit.analysis.breakdowns import GROUP_COLUMN_PREFIX, group_column
 from auditkit.analysis.findings import ALL_AREAS, BLANK, NO_AREA, RecordCounts
 from auditkit.config.codebook import Item
 from auditkit.config.disclosure_rule import DisclosureRule
@@ -42,12 +47,20 @@ class LinkedHidden:
     denominators: Mapping[tuple[str, str], frozenset[str]]
     values: Mapping[tuple[str, str], frozenset[str]]
     records: Mapping[str, frozenset[str]]
+    #: Breakdown counts by (instrument, item): ``("group numerator" | "group denominator", column, group)``.
+    groups: Mapping[tuple[str, str], frozenset[tuple[str, str, str]]] = field(default_factory=dict)
+
+
+def _group_columns(cells: pd.DataFrame) -> list[str]:
+    """The breakdown columns of one item's cells (those of other instruments are empty here)."""
+    return [name for name in cells.columns if name.startswith(GROUP_COLUMN_PREFIX) and cells[name].notna().all()]
 
 
 def _item_sums(cells: pd.DataFrame, item: Item, record_areas: list[str]) -> tuple[list[Sum], list[Sum]]:
     """The publishable sums of one item's cells, and every sum that must not be worked out when small."""
     area = cells["area"].to_numpy()
     value = cells["value"].to_numpy()
+    groups = _group_columns(cells)
     met = np.isin(value, item.met)
     applicable = (value != BLANK) & ~np.isin(value, item.not_applicable)
 
@@ -71,19 +84,45 @@ def _item_sums(cells: pd.DataFrame, item: Item, record_areas: list[str]) -> tupl
     for code in dict.fromkeys(value):
         if code != BLANK:
             published.append(Sum(("value", code), where(value == code)))
-    sensitive += [Sum(("cell", a, v), (index,)) for index, (a, v) in enumerate(zip(area, value))]
+    # A breakdown's counts per group (issue 18): the same cells summed over areas instead of over groups.
+    for column in groups:
+        group = cells[column].to_numpy()
+        for code in dict.fromkeys(group):
+            if code == BLANK:
+                continue
+            rows = group == code
+            # The records of a group are never published, but any item every record of the group answered
+            # gives them away: a reader is taken to know them (they can never be hidden).
+            published += [
+                Sum(("group numerator", column, code), where(rows & met)),
+                Sum(("group denominator", column, code), where(rows & applicable)),
+                Sum(("group records", column, code), where(rows)),
+            ]
+            sensitive.append(Sum(("group not met", column, code), where(rows & applicable & ~met)))
+    keys = zip(area, *(cells[column].to_numpy() for column in groups), value)
+    sensitive += [Sum(("cell", *key), (index,)) for index, key in enumerate(keys)]
     return published, [*published, *sensitive]
 
 
 #: Which published counts to give up first: an answer's count, then a numerator or a denominator, and
 #: only then a records count (the headline of a briefing's methodology, shared by every item).
-_HIDE_FIRST = {"value": 0, "numerator": 1, "denominator": 2, "records": 3}
+_HIDE_FIRST = {
+    "value": 0,
+    "numerator": 1,
+    "group numerator": 1,
+    "denominator": 2,
+    "group denominator": 2,
+    "records": 3,
+}
 
 
 def _without(hidden: set, key: tuple) -> set:
     """``hidden`` with ``key`` added: a hidden denominator hides its numerator too."""
-    more = {key, ("numerator", key[1])} if key[0] == "denominator" else {key}
-    return hidden | more
+    if key[0] == "denominator":
+        return hidden | {key, ("numerator", key[1])}
+    if key[0] == "group denominator":
+        return hidden | {key, ("group numerator", *key[1:])}
+    return hidden | {key}
 
 
 def _choose(values: np.ndarray, published: list[Sum], hidden: set, targets: list[Sum]) -> set:
@@ -96,7 +135,14 @@ def _choose(values: np.ndarray, published: list[Sum], hidden: set, targets: list
         total = values[list(known.cells)].sum()
         return _HIDE_FIRST[known.key[0]], total == 0, total
 
-    return {min(used or shown, key=rank).key for used in explaining_sums(values, shown, targets)}
+    chosen = set()
+    for used in explaining_sums(values, shown, targets):
+        candidates = [known for known in (used or shown) if known.key[0] in _HIDE_FIRST] or [
+            known for known in shown if known.key[0] in _HIDE_FIRST
+        ]
+        if candidates:
+            chosen.add(min(candidates, key=rank).key)
+    return chosen
 
 
 def _audit_item(cells: pd.DataFrame, item: Item, record_areas: list[str], hidden: set, rule: DisclosureRule) -> set:
@@ -109,7 +155,10 @@ def _audit_item(cells: pd.DataFrame, item: Item, record_areas: list[str], hidden
     shown = [known for known in published if known.key not in hidden]
     found = determined_sums(values, shown, sensitive, rule.min_count)
     while found:
-        for key in sorted(_choose(values, published, hidden, found), key=str):
+        more = _choose(values, published, hidden, found)
+        if not more - hidden:
+            break  # only what a reader always knows (the records of each group) still gives a count away
+        for key in sorted(more, key=str):
             hidden = _without(hidden, key)
         shown = [known for known in published if known.key not in hidden]
         found = determined_sums(values, shown, found, rule.min_count)
@@ -123,19 +172,28 @@ def protect_linked_counts(
     counts: Mapping[str, RecordCounts],
     items: Mapping[tuple[str, str], Item],
     rule: DisclosureRule,
+    breakdowns: pd.DataFrame | None = None,
 ) -> LinkedHidden:
     """Audit each item's published counts together and hide more until no small hidden count is determined.
 
     ``indicators``, ``distributions`` and ``counts`` are as protected table by table (their ``suppressed``,
     ``denominator_suppressed`` flags and None counts say what is hidden already); ``cells`` are the
-    findings' cells (:data:`auditkit.analysis.findings.CELL_COLUMNS`); ``items`` the items by (instrument, item).
+    findings' cells (:data:`auditkit.analysis.findings.CELL_COLUMNS`, with a ``group:…`` column per breakdown);
+    ``items`` the items by (instrument, item); ``breakdowns`` the counts per group as protected table by table
+    (:data:`auditkit.analysis.breakdowns.BREAKDOWN_COLUMNS` with ``suppressed`` and ``denominator_suppressed``).
 
     Returns
     -------
     LinkedHidden
         Everything to hide: what was hidden already and what the audit added.
     """
-    numerators, denominators, value_sets, record_sets = {}, {}, {}, {}
+    numerators, denominators, value_sets, record_sets, group_sets = {}, {}, {}, {}, {}
+    seeds: dict[tuple[str, str], set] = {}
+    if breakdowns is not None:
+        for row in breakdowns[breakdowns["suppressed"] | breakdowns["denominator_suppressed"]].itertuples():
+            column = group_column(row.breakdown)
+            kinds = ["group numerator"] + (["group denominator"] if row.denominator_suppressed else [])
+            seeds.setdefault((row.instrument, row.item), set()).update((kind, column, row.group) for kind in kinds)
     for name, instrument_counts in counts.items():
         records = {area for area, count in instrument_counts.by_area.items() if count is None}
         if instrument_counts.records is None:
@@ -155,13 +213,16 @@ def protect_linked_counts(
                     ("denominator", a) for a in denominators.get(key, ())
                 }
                 hidden |= {("value", v) for v in value_sets.get(key, ())} | {("records", area) for area in records}
+                hidden |= seeds.get(key, set()) | set(group_sets.get(key, ()))
                 hidden = _audit_item(item_cells, items[key], list(instrument_counts.by_area), hidden, rule)
-                numerators[key] = frozenset(area for kind, area in hidden if kind == "numerator")
-                denominators[key] = frozenset(area for kind, area in hidden if kind == "denominator")
-                value_sets[key] = frozenset(value for kind, value in hidden if kind == "value")
-                more = {area for kind, area in hidden if kind == "records"} - records
+                group_sets[key] = frozenset(entry for entry in hidden if entry[0].startswith("group "))
+                plain = [entry for entry in hidden if not entry[0].startswith("group ")]
+                numerators[key] = frozenset(area for kind, area in plain if kind == "numerator")
+                denominators[key] = frozenset(area for kind, area in plain if kind == "denominator")
+                value_sets[key] = frozenset(value for kind, value in plain if kind == "value")
+                more = {area for kind, area in plain if kind == "records"} - records
                 if more:
                     records |= more
                     changed = True
         record_sets[name] = frozenset(records)
-    return LinkedHidden(numerators, denominators, value_sets, record_sets)
+    return LinkedHidden(numerators, denominators, value_sets, record_sets, group_sets)

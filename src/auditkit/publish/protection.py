@@ -21,6 +21,11 @@ from auditkit.analysis.findings import ALL_AREAS, Findings, RecordCounts
 from auditkit.analysis.memo import MEMO
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.config.disclosure_rule import DisclosureRule
+from auditkit.publish.breakdown_protection import (
+    apply_linked_groups,
+    protect_breakdown_tables,
+    protect_breakdown_tests,
+)
 from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
 from auditkit.publish.indicator_protection import protect_indicator_table
 from auditkit.publish.linked_tables import LinkedHidden, protect_linked_counts
@@ -101,7 +106,7 @@ def protect_findings(findings: Findings) -> Findings:
         :data:`~auditkit.analysis.findings.INDICATOR_COLUMNS` plus ``suppressed`` and ``denominator_suppressed``
         (:func:`~auditkit.publish.disclosure.suppress_proportions`, each item's areas against their total);
         ``distributions`` with :data:`~auditkit.analysis.findings.DISTRIBUTION_COLUMNS` plus ``suppressed``
-        and hidden counts missing.
+        and hidden counts missing; ``breakdowns`` likewise (:mod:`auditkit.publish.breakdown_protection`).
     """
     rule = findings.round.disclosure
     indicators = [
@@ -115,16 +120,22 @@ def protect_findings(findings: Findings) -> Findings:
     )
     counts = {name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}
     distributions = _protect_distributions(findings.distributions, rule)
+    groups = protect_breakdown_tables(findings.breakdowns, findings.indicators, rule)
     if rule.active and not findings.cells.empty:
         items = {
             (name, item.id): item
             for name, instrument in findings.round.instruments.items()
             for item in instrument.codebook.indicators
         }
-        hidden = protect_linked_counts(findings.cells, protected, distributions, counts, items, rule)
+        hidden = protect_linked_counts(findings.cells, protected, distributions, counts, items, rule, groups)
         protected, distributions, counts = _apply_linked(hidden, protected, distributions, counts)
+        groups = apply_linked_groups(groups, hidden)
     return Findings(
-        round=findings.round, counts=MappingProxyType(counts), indicators=protected, distributions=distributions
+        round=findings.round,
+        counts=MappingProxyType(counts),
+        indicators=protected,
+        distributions=distributions,
+        breakdowns=groups,
     )
 
 
@@ -234,7 +245,7 @@ def _protect_area_tests(area_tests: pd.DataFrame, findings: Findings) -> pd.Data
     hidden = set(zip(rows.loc[rows["suppressed"], "instrument"], rows.loc[rows["suppressed"], "item"]))
     protected = area_tests.copy()
     mask = np.array([key in hidden for key in zip(area_tests["instrument"], area_tests["item"])], dtype=bool)
-    protected.loc[mask, ["p_value", "p_adjusted"]] = np.nan
+    protected.loc[mask, ["p_value", "p_adjusted", "monte_carlo_se"]] = np.nan
     return protected
 
 
@@ -283,6 +294,7 @@ def _protect(analysis: Analysis) -> Analysis:
         trend=trend,
         area_tests=_protect_area_tests(analysis.area_tests, findings),
         next_round=_protect_next_round(analysis.next_round, findings),
+        breakdown_tests=protect_breakdown_tests(analysis.breakdown_tests, findings.breakdowns),
         indicator_tables=MappingProxyType(
             {
                 name: protect_indicator_table(table, analysis.round.disclosure)

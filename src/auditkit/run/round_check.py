@@ -17,12 +17,14 @@ def check_round(parameters: str | Path) -> Analysis:
     """Load a round and its baselines and check all their data, and its Word template; raises listing every
     problem found.
 
+    No statistical test and no power calculation is run: a check does not need them (``tests=False``).
+
     Returns
     -------
     Analysis
-        The round analysed (:func:`auditkit.analyse_round`), with its baselines in ``history``.
+        The round analysed (:func:`auditkit.analyse_round` with ``tests=False``), with its baselines in ``history``.
     """
-    analysis = analyse_round(parameters)
+    analysis = analyse_round(parameters, tests=False)
     if analysis.round.docx_template is not None and "docx" in analysis.round.formats:
         from auditkit.briefing.docx_template import load_reference  # python-docx: only for a round that needs it
 

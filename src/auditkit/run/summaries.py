@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditkit.analysis.actions import count_actions
-from auditkit.analysis.round_analysis import Analysis
+from auditkit.analysis.round_analysis import Analysis, analyse_round
 from auditkit.briefing.wording import describe_status, format_date
 from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
@@ -70,9 +70,10 @@ def describe_actions(parameters: str | Path) -> list[str]:
         A heading, three or four lines per action (status, who and when, the change since the last
         round when there is one, any note) and a closing count of done and overdue actions.
     """
+    # Each action's change since the last round and its verdict need the comparison's tests: the whole analysis.
     from auditkit.publish.protection import protect_analysis  # its linked-table audit imports scipy.linalg
 
-    analysis = protect_analysis(check_round(parameters))
+    analysis = protect_analysis(analyse_round(parameters))
     table = analysis.actions_table()
     if table.empty:
         return [f"{analysis.round.path.name} lists no actions."]

@@ -1,40 +1,64 @@
-"""r×c tables of counts: the exact Fisher–Freeman–Halton test, and Pearson's chi-squared for large tables.
+"""r×c tables of counts: the Fisher–Freeman–Halton test, exact or from simulated tables, and Pearson's chi-squared.
 
-Areas against each other (one row per area, met and not met) are tested here. The exact test
-enumerates every table with the observed margins, never sampling, so it gives the same p-value on
-every run (scipy's r×c ``fisher_exact`` is Monte Carlo). ``tests/stats/test_contingency.py`` checks both
-against R's published examples.
+Areas (or groups) against each other, one row per area with its met and not-met counts, are tested here.
+:func:`table_test` dispatches (issue 18): the exact p-value (:func:`fisher_freeman_halton_test`, by the network
+algorithm of :mod:`auditkit.stats.exact_tables`) for a table of at most :data:`EXACT_ALWAYS_RECORDS` records or
+one whose enumeration stays within its budget of work, about two seconds; beyond that Pearson's chi-squared test
+when every expected count is at least 5 (Cochran's rule), and otherwise a Monte Carlo p-value from 100,000
+tables with the same margins and a fixed seed (:mod:`auditkit.stats.simulated_tables`), with its Monte Carlo
+standard error; its ``method`` says which. ``tests/stats/test_contingency.py`` checks them against R.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from scipy.special import chdtrc, gammaln
+import pandas as pd
+from scipy.special import chdtrc
 
 from auditkit.errors import ExactTestTooLarge
+from auditkit.stats.exact_tables import NETWORK_WORK_LIMIT, network_p_value
+from auditkit.stats.simulated_tables import SIMULATED_TABLES, SIMULATION_SEED, simulated_p_value
 
 __all__ = [
+    "CHI_SQUARED",
+    "COCHRAN_MIN_EXPECTED",
+    "EXACT",
+    "EXACT_ALWAYS_RECORDS",
     "EXACT_MAX_RECORDS",
     "EXACT_WORK_LIMIT",
+    "MONTE_CARLO",
+    "TABLE_TEST_COLUMNS",
     "ExactTestTooLarge",
     "as_counts",
     "fisher_freeman_halton_test",
     "pearson_chi_squared_test",
+    "table_test",
 ]
 
 # R's fisher.test counts a table as "no more probable than the observed" when its probability is at most
 # the observed one times (1 + 1e-7) for 2×2 tables (its r×c C code allows 3.45e-7 on the log scale).
 _RELATIVE_TOLERANCE = 1e-7
-#: The exact r×c test enumerates tables only up to this many records, and only while the partial tables it
-#: weighs stay under :data:`EXACT_WORK_LIMIT` (R's fisher.test likewise stops at its workspace limit): beyond
-#: them the enumeration would take minutes and gigabytes, and the chi-squared approximation is close.
+#: The exact r×c test enumerates tables only up to this many records, and only while its work stays under
+#: :data:`EXACT_WORK_LIMIT` (R's fisher.test likewise stops at its workspace limit).
 EXACT_MAX_RECORDS = 10_000
-#: The most partial tables the exact r×c test weighs before it gives up (see :data:`EXACT_MAX_RECORDS`).
-EXACT_WORK_LIMIT = 5_000_000
-# Partial log-probabilities closer than this are merged during the r×c enumeration (far below the tolerance).
-_MERGE_DECIMALS = 9
+#: The most work the exact r×c test does before it gives up: about two seconds
+#: (:data:`auditkit.stats.exact_tables.NETWORK_WORK_LIMIT`).
+EXACT_WORK_LIMIT = NETWORK_WORK_LIMIT
+#: Columns of :func:`table_test`, in order.
+TABLE_TEST_COLUMNS = ("p_value", "method", "monte_carlo_se", "simulated")
+#: The ``method`` of an exact p-value.
+EXACT = "Fisher–Freeman–Halton exact test"
+#: The ``method`` of a Monte Carlo p-value.
+MONTE_CARLO = f"Fisher–Freeman–Halton test, Monte Carlo p-value from {SIMULATED_TABLES:,} simulated tables"
+#: The ``method`` of a p-value from Pearson's chi-squared test, for a table too large to enumerate whose expected
+#: counts are all at least :data:`COCHRAN_MIN_EXPECTED`.
+CHI_SQUARED = "Pearson's chi-squared test"
+#: Cochran's rule: the chi-squared distribution is close enough to the statistic's when every expected count
+#: is at least 5 (W. G. Cochran 1954, "Some methods for strengthening the common χ² tests", Biometrics
+#: 10:417–451; R's ``chisq.test`` warns below it).
+COCHRAN_MIN_EXPECTED = 5
+#: Tables of at most this many records are always tested exactly (issue 18: "every table up to N = 200").
+EXACT_ALWAYS_RECORDS = 200
 
 
 def as_counts(name: str, values) -> np.ndarray:
@@ -63,38 +87,27 @@ def fisher_freeman_halton_test(table) -> float:
 
     The p-value sums the probabilities of every table with the observed row and column totals whose
     probability, ∏ rᵢ! ∏ cⱼ! / (N! ∏ xᵢⱼ!), is no more than the observed table's times (1 + 1e-7). The
-    tables are enumerated exactly, never sampled, so the answer is the same on every run (scipy's r×c
-    ``fisher_exact`` is Monte Carlo). Rows and columns that are all zero are dropped first; a table with
-    fewer than two non-empty rows or columns gives 1.0. On a 2×2 table this is :func:`fisher_exact_test`.
+    tables are enumerated exactly, never sampled, by Mehta and Patel's network algorithm
+    (:func:`auditkit.stats.exact_tables.network_p_value`), so the answer is the same on every run (scipy's
+    r×c ``fisher_exact`` is Monte Carlo). Rows and columns that are all zero are dropped first; a table
+    with fewer than two non-empty rows or columns gives 1.0. On a 2×2 table this is Fisher's exact test.
 
     The test is Freeman and Halton's (1951), Biometrika 38:141–149. Raises :class:`ExactTestTooLarge`
-    for a table of more than :data:`EXACT_MAX_RECORDS` records, or one whose enumeration would weigh
-    more than :data:`EXACT_WORK_LIMIT` partial tables; use :func:`pearson_chi_squared_test` for those.
+    for a table of more than :data:`EXACT_MAX_RECORDS` records, or one whose enumeration would take more
+    than :data:`EXACT_WORK_LIMIT` work (about two seconds); :func:`table_test` then simulates.
 
     Returns
     -------
     float
         The two-sided p-value, at most 1.
     """
-    counts = as_counts("table", table)
-    if counts.ndim != 2:
-        raise ValueError("table must be two-dimensional: one row per area (or round), one column per outcome")
-    counts = counts.astype(np.int64)
-    counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+    counts = _table(table)
     if min(counts.shape) < 2:
         return 1.0
-    if counts.shape[0] < counts.shape[1]:
-        counts = counts.T
     total = int(counts.sum())
     if total > EXACT_MAX_RECORDS:
         raise ExactTestTooLarge(f"the table has {total} records; the exact test takes at most {EXACT_MAX_RECORDS}")
-    log_factorial = gammaln(np.arange(total + 1, dtype=float) + 1.0)
-    lines = np.sort(counts.sum(axis=1))
-    margins = np.sort(counts.sum(axis=0))
-    constant = log_factorial[lines].sum() + log_factorial[margins].sum() - log_factorial[total]
-    observed = constant - log_factorial[counts].sum()
-    threshold = observed + math.log1p(_RELATIVE_TOLERANCE)
-    return _tail_probability(lines, margins, log_factorial, constant, threshold)
+    return network_p_value(counts, _RELATIVE_TOLERANCE, EXACT_WORK_LIMIT)
 
 
 def pearson_chi_squared_test(table) -> float:
@@ -114,153 +127,94 @@ def pearson_chi_squared_test(table) -> float:
     counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if min(counts.shape) < 2:
         return 1.0
-    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+    expected = _expected_counts(counts)
     statistic = float(((counts - expected) ** 2 / expected).sum())
     freedom = (counts.shape[0] - 1) * (counts.shape[1] - 1)
     return float(chdtrc(freedom, statistic))  # scipy.stats.chi2.sf
 
 
-def _tail_probability(lines, margins, log_factorial, constant, threshold) -> float:
-    """Sum of the probabilities of tables with log-probability at most ``threshold``.
+def _table(table) -> np.ndarray:
+    """The counts of a table as whole numbers, rows and columns that are all zero dropped."""
+    counts = as_counts("table", table)
+    if counts.ndim != 2:
+        raise ValueError("table must be two-dimensional: one row per area (or round), one column per outcome")
+    counts = counts.astype(np.int64)
+    return counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
 
-    The table is filled one line (row of the longer side) at a time. A node is the multiset of column
-    totals still to fill after some lines, sorted so that equivalent nodes meet; it carries the distinct
-    log-probabilities of the partial tables that reach it (``constant`` plus −Σ log xᵢⱼ!), with how many
-    partial tables share each. Bounds on what the remaining lines can add (:func:`_future`) settle most
-    partial tables without enumerating their completions: if even the most probable completion is at or
-    below the threshold, all completions count, and their total probability has a closed form; if even
-    the least probable is above it, none count. The rest are carried to the next line. The last line is
-    forced by the margins, so every partial table is settled by then.
+
+def _expected_counts(counts: np.ndarray) -> np.ndarray:
+    """The counts each cell would hold under independence: row total × column total / N."""
+    return np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+
+
+#: A two-column table (areas or groups × met and not met) with at least this many rows, this many records and
+#: this many in its smaller column is out of the network's reach: of random such tables (10 to 150 rows, 3,000
+#: to 10,000 records, 100 to 5,000 in the smaller column) none finished within the budget, each giving up after
+#: one to seven seconds on the project's machine. Smaller ones (three rows of 10,000 records, ten rows of 1,000
+#: with 100 met) often finish, and are tried.
+_OUT_OF_REACH = {"rows": 10, "records": 3_000, "smaller_column": 100}
+#: A table of more than two columns with at least this many rows (the longer side) and more than
+#: :data:`EXACT_ALWAYS_RECORDS` records is out of reach too: six groups × four answers of 360 records gave up
+#: only after more than a minute, as filling a row of four cells in every way costs more than the work counts.
+_WIDE_OUT_OF_REACH_ROWS = 5
+
+
+def _beyond_enumeration(counts: np.ndarray) -> bool:
+    """Whether a table is clearly too large for the network to finish within its budget, judged from its
+    records and shape before any enumeration, so that the budget is not spent on it first.
+
+    Past :data:`EXACT_MAX_RECORDS` records the exact test refuses outright; a two-column table is judged by
+    :data:`_OUT_OF_REACH`, a wider one by :data:`_WIDE_OUT_OF_REACH_ROWS`. Other tables are tried within the budget.
     """
-    futures: dict = {}
-    moves: dict = {}
-    nodes = {tuple(int(m) for m in margins): (np.array([constant]), np.array([1.0]))}
-    probability = 0.0
-    work = 0
-    for stage in range(len(lines) - 1):
-        line = int(lines[stage])
-        rest = lines[stage + 1 :]
-        carried_child, carried_value, carried_count = [], [], []
-        children: dict = {}
-        for state, (values, multiplicity) in nodes.items():
-            if (line, state) not in moves:
-                moves[(line, state)] = _moves(line, state, log_factorial)
-            child_states, child_of_move, move_weight, move_count = moves[(line, state)]
-            work += values.size * move_weight.size
-            if work > EXACT_WORK_LIMIT:
-                raise ExactTestTooLarge(f"the exact test would weigh more than {EXACT_WORK_LIMIT} partial tables")
-            future = np.array([_future(rest, child, log_factorial, futures) for child in child_states])
-            log_total, high, low = (future[child_of_move, i][None, :] for i in range(3))
-            partial = values[:, None] + move_weight[None, :]
-            weight = multiplicity[:, None] * move_count[None, :]
-            settled = partial + high <= threshold
-            probability += float((weight * np.exp(partial + log_total))[settled].sum())
-            open_ = ~settled & (partial + low <= threshold)
-            if open_.any():
-                ids = np.array([children.setdefault(child, len(children)) for child in child_states])
-                carried_child.append(np.broadcast_to(ids[child_of_move][None, :], partial.shape)[open_])
-                carried_value.append(partial[open_])
-                carried_count.append(weight[open_])
-        if not carried_child:
-            break
-        nodes = _merge(children, carried_child, carried_value, carried_count)
-    return min(1.0, probability)
+    total = int(counts.sum())
+    if total <= EXACT_ALWAYS_RECORDS or min(counts.shape) < 2:
+        return False
+    if total > EXACT_MAX_RECORDS:
+        return True
+    if min(counts.shape) != 2:
+        return max(counts.shape) >= _WIDE_OUT_OF_REACH_ROWS
+    smaller = int(np.min(counts.sum(axis=0 if counts.shape[1] == 2 else 1)))
+    reach = _OUT_OF_REACH
+    return max(counts.shape) >= reach["rows"] and total >= reach["records"] and smaller >= reach["smaller_column"]
 
 
-def _merge(children: dict, child_ids, values, counts) -> dict:
-    """Group carried partial tables by node and (rounded) log-probability, adding their counts."""
-    ids, value, count = np.concatenate(child_ids), np.concatenate(values), np.concatenate(counts)
-    rounded = np.round(value, _MERGE_DECIMALS)
-    order = np.lexsort((rounded, ids))
-    ids, rounded, value, count = ids[order], rounded[order], value[order], count[order]
-    starts = np.flatnonzero(np.r_[True, (ids[1:] != ids[:-1]) | (rounded[1:] != rounded[:-1])])
-    ids, value, count = ids[starts], value[starts], np.add.reduceat(count, starts)
-    states = list(children)
-    edges = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
-    return {states[ids[a]]: (value[a:b], count[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)}
+def table_test(table, simulations: int = SIMULATED_TABLES, seed: int = SIMULATION_SEED) -> pd.DataFrame:
+    """The test of independence of an r×c table: exact when it can be, else chi-squared or Monte Carlo.
 
+    The dispatch (issue 18):
 
-def _moves(line: int, state: tuple, log_factorial: np.ndarray):
-    """Every way to fill a line of ``line`` cases under column totals ``state``.
+    1. the exact Fisher–Freeman–Halton p-value (:func:`fisher_freeman_halton_test`, R ``fisher.test(x)``) for a
+       table of at most :data:`EXACT_ALWAYS_RECORDS` records, or one whose enumeration finishes within
+       :data:`EXACT_WORK_LIMIT` (about two seconds); a table clearly beyond that, judged from its records and
+       shape, is not tried;
+    2. otherwise, when every expected count is at least :data:`COCHRAN_MIN_EXPECTED` (Cochran's rule, 1954),
+       Pearson's chi-squared test (:func:`pearson_chi_squared_test`, R ``chisq.test(x)$p.value``): at that size
+       it agrees with the exact test, and it takes microseconds where simulating takes seconds;
+    3. otherwise ``simulations`` random tables with the observed margins (seeded with ``seed``, so the same table
+       always gets the same p-value) give :func:`auditkit.stats.simulated_tables.simulated_p_value`, as R
+       ``fisher.test(x, simulate.p.value = TRUE, B = 1e5)``, and its Monte Carlo standard error.
 
-    Returns the distinct next nodes, and for each distinct (next node, log-weight) pair its node, its
-    log-weight −Σ log xⱼ! and how many fillings share it.
+    A table of two or three hundred records whose enumeration would pass the budget (five rows or more of four
+    answers, say) is the one case where a table of at most :data:`EXACT_ALWAYS_RECORDS` records is not exact:
+    the budget keeps a run from hanging.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, columns in :data:`TABLE_TEST_COLUMNS`: ``p_value``; ``method`` (:data:`EXACT`,
+        :data:`CHI_SQUARED` or :data:`MONTE_CARLO`); ``monte_carlo_se``, the standard error of a simulated
+        p-value (missing otherwise); ``simulated``, how many tables were simulated (0 otherwise).
     """
-    caps = np.array(state, dtype=np.int64)
-    rows = _compositions(line, caps)
-    weight = -log_factorial[rows].sum(axis=1)
-    child_rows = np.sort(caps[None, :] - rows, axis=1)
-    unique, child = np.unique(child_rows, axis=0, return_inverse=True)
-    child = child.reshape(-1)
-    rounded = np.round(weight, _MERGE_DECIMALS)
-    order = np.lexsort((rounded, child))
-    child, rounded, weight = child[order], rounded[order], weight[order]
-    starts = np.flatnonzero(np.r_[True, (child[1:] != child[:-1]) | (rounded[1:] != rounded[:-1])])
-    count = np.diff(np.r_[starts, child.size]).astype(float)
-    states = [tuple(int(v) for v in row) for row in unique]
-    return states, child[starts], weight[starts], count
-
-
-def _compositions(total: int, caps: np.ndarray) -> np.ndarray:
-    """All integer vectors x with Σx = total and 0 ≤ x ≤ caps, one per row."""
-    rows = np.zeros((1, 0), dtype=np.int64)
-    sums = np.zeros(1, dtype=np.int64)
-    room = np.r_[np.cumsum(caps[::-1])[::-1][1:], 0]  # capacity of the cells after each cell
-    for cap, after in zip(caps[:-1], room[:-1], strict=True):
-        options = np.arange(cap + 1)
-        reached = sums[:, None] + options[None, :]
-        row, option = np.nonzero((reached <= total) & (total - reached <= after))
-        rows = np.column_stack([rows[row], options[option]])
-        sums = reached[row, option]
-    return np.column_stack([rows, total - sums])
-
-
-def _future(rest: np.ndarray, state: tuple, log_factorial: np.ndarray, cache: dict):
-    """For the lines ``rest`` still to fill under column totals ``state``: the log of the summed weight
-    Σ ∏ 1/xᵢⱼ! over every completion (N! / (∏ rᵢ! ∏ cⱼ!) for the sub-table), and an upper and a lower
-    bound on the log-weight of a single completion (exact when one line is left)."""
-    key = (len(rest), state)
-    if key not in cache:
-        columns = np.array(state, dtype=np.int64)
-        log_total = log_factorial[columns.sum()] - log_factorial[rest].sum() - log_factorial[columns].sum()
-        if len(rest) == 1:
-            cache[key] = (log_total, log_total, log_total)
-        else:
-            lines = [int(t) for t in rest]
-            tops = [int(c) for c in columns]
-            high = min(
-                sum(_spread(t, tops, log_factorial) for t in lines),
-                sum(_spread(c, lines, log_factorial) for c in tops),
-            )
-            low = max(
-                sum(_packed(t, tops, log_factorial) for t in lines),
-                sum(_packed(c, lines, log_factorial) for c in tops),
-            )
-            cache[key] = (log_total, high, low)
-    return cache[key]
-
-
-def _spread(total: int, caps: list, log_factorial: np.ndarray) -> float:
-    """Largest −Σ log xⱼ! with Σx = total, x ≤ caps: the counts spread as evenly as the caps allow."""
-    value, left = 0.0, total
-    ordered = sorted(caps)
-    for position, cap in enumerate(ordered):
-        cells = len(ordered) - position
-        share = left // cells
-        if cap <= share:
-            value -= log_factorial[cap]
-            left -= cap
-        else:
-            extra = left - share * cells
-            return value - extra * log_factorial[share + 1] - (cells - extra) * log_factorial[share]
-    return value
-
-
-def _packed(total: int, caps: list, log_factorial: np.ndarray) -> float:
-    """Smallest −Σ log xⱼ! with Σx = total, x ≤ caps: the counts packed into the largest cells first."""
-    value, left = 0.0, total
-    for cap in sorted(caps, reverse=True):
-        take = min(cap, left)
-        value -= log_factorial[take]
-        left -= take
-    return value
+    counts = _table(table)
+    if not _beyond_enumeration(counts):
+        try:
+            p_value = fisher_freeman_halton_test(counts)
+            return pd.DataFrame([[p_value, EXACT, np.nan, 0]], columns=list(TABLE_TEST_COLUMNS))
+        except ExactTestTooLarge:
+            pass
+    if _expected_counts(counts).min() >= COCHRAN_MIN_EXPECTED:
+        p_value = pearson_chi_squared_test(counts)
+        return pd.DataFrame([[p_value, CHI_SQUARED, np.nan, 0]], columns=list(TABLE_TEST_COLUMNS))
+    p_value, error = simulated_p_value(counts, simulations, seed)
+    method = MONTE_CARLO.replace(f"{SIMULATED_TABLES:,}", f"{simulations:,}")
+    return pd.DataFrame([[p_value, method, error, simulations]], columns=list(TABLE_TEST_COLUMNS))

@@ -30,6 +30,7 @@ from scipy.special import ndtri  # scipy.stats.norm.ppf; scipy.stats is slow to 
 __all__ = [
     "FUNNEL_LABELS",
     "FUNNEL_LIMIT_COLUMNS",
+    "FUNNEL_TARGETS",
     "assign_funnel_significance",
     "calculate_funnel_limits",
     "funnel_limits",
@@ -38,6 +39,10 @@ __all__ = [
 
 #: Columns of :func:`funnel_limits` and :func:`calculate_funnel_limits`, in order (proportions, not percentages).
 FUNNEL_LIMIT_COLUMNS = ("denominator", "target", "lower_95", "upper_95", "lower_998", "upper_998")
+
+#: What a funnel's target may be, as a round's parameters name it (``funnel: {target: …}``): the areas' counts
+#: added up (PHEindicatormethods' default), or the stated total's proportion.
+FUNNEL_TARGETS = ("pooled_areas", "stated_total")
 
 #: The labels of :func:`assign_funnel_significance`, exactly as PHEindicatormethods writes them.
 FUNNEL_LABELS = ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)", "Low (0.001)")
@@ -79,12 +84,20 @@ def _denominators(values) -> np.ndarray:
     return n
 
 
-def funnel_limits(target: float, denominators) -> pd.DataFrame:
+def _widened_limits(target: float, n: np.ndarray, z: float, tau2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Spiegelhalter's (2005) overdispersed limits θ₀ ± z·√(θ₀(1 − θ₀)/n + τ²), clamped to [0, 1]."""
+    spread = z * np.sqrt(target * (1.0 - target) / n + tau2)
+    return np.clip(target - spread, 0.0, 1.0), np.clip(target + spread, 0.0, 1.0)
+
+
+def funnel_limits(target: float, denominators, tau2: float = 0.0) -> pd.DataFrame:
     """The 95% and 99.8% funnel limits around ``target`` (a proportion) at each denominator.
 
     Each limit is the proportion whose own Wilson score interval just touches the target (the module
     docstring gives the closed form), as PHEindicatormethods ``calculate_funnel_limits`` draws them.
     Denominators must be greater than 0 (they need not be whole: PHEindicatormethods accepts any population).
+    With a between-area variance ``tau2`` above 0 (:func:`auditkit.stats.overdispersion.overdispersion`), the
+    limits are Spiegelhalter's (2005) additive random-effects ones instead, θ₀ ± z·√(θ₀(1 − θ₀)/n + τ²).
 
     Returns
     -------
@@ -94,8 +107,11 @@ def funnel_limits(target: float, denominators) -> pd.DataFrame:
     """
     p = _target(target)
     n = _denominators(denominators)
-    lower_95, upper_95 = _proportion_limits(p, n, _Z95)
-    lower_998, upper_998 = _proportion_limits(p, n, _Z998)
+    if not np.isfinite(tau2) or tau2 < 0:
+        raise ValueError(f"tau2 must be a variance of at least 0, not {tau2!r}")
+    limits = _proportion_limits if tau2 == 0 else (lambda p, n, z: _widened_limits(p, n, z, tau2))
+    lower_95, upper_95 = limits(p, n, _Z95)
+    lower_998, upper_998 = limits(p, n, _Z998)
     return pd.DataFrame(
         {
             "denominator": n,
@@ -155,13 +171,13 @@ def calculate_funnel_limits(numerators, denominators, populations=None, target: 
     return funnel_limits(target, populations)
 
 
-def assign_funnel_significance(numerators, denominators, target: float | None = None) -> pd.Series:
+def assign_funnel_significance(numerators, denominators, target: float | None = None, tau2: float = 0.0) -> pd.Series:
     """Each area's position on the funnel plot, as PHEindicatormethods ``assign_funnel_significance``.
 
     ``High (0.001)`` / ``Low (0.001)``: the proportion lies above / below the 99.8% limits at its own
     denominator; ``High (0.025)`` / ``Low (0.025)``: outside the 95% limits only; otherwise ``Not
     significant`` (a proportion exactly on a limit is not significant). The target defaults to the pooled
-    proportion.
+    proportion; ``tau2`` above 0 places the areas against the overdispersed limits (:func:`funnel_limits`).
 
     Returns
     -------
@@ -181,7 +197,7 @@ def assign_funnel_significance(numerators, denominators, target: float | None = 
     if counted.any():
         if target is None:
             target = x[counted].sum() / n[counted].sum()
-        limits = funnel_limits(target, n[counted])
+        limits = funnel_limits(target, n[counted], tau2)
         observed = x[counted] / n[counted]
         labels[counted] = np.select(
             [
