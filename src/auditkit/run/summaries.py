@@ -15,7 +15,6 @@ from auditkit.briefing.wording import describe_status, format_date
 from auditkit.config.codebook import Codebook
 from auditkit.errors import ReportChangedError
 from auditkit.publish.provenance import verify_report
-from auditkit.run.round_check import check_round
 
 if TYPE_CHECKING:  # the commands that write these import them; validate need not
     from auditkit.run.codebook_draft import CodebookDraft
