@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditkit.problem_lines import problem_lines
+
 __all__ = [
     "AuditkitError",
     "CodebookDraftError",
@@ -177,37 +179,10 @@ class DataValidationError(AuditkitError):
         self.problems = list(problems)
         super().__init__(self.problems)
 
-    #: A problem repeated in this many rows or more (same file, column, value and message) is one line.
-    GROUPED_FROM = 3
-    #: The rows such a line names before "and N more".
-    ROWS_SHOWN = 8
-
     def __str__(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"The data has {count} {noun}:"]
-        lines.extend(f"  {line}" for line in self._lines())
-        return "\n".join(lines)
-
-    def _lines(self) -> list[str]:
-        """One line per problem, except that a problem repeated in several rows is one line naming the rows."""
-        groups: dict[tuple, list[Problem]] = {}
-        for problem in self.problems:
-            key = (problem.file, problem.column, str(problem.value), problem.message, problem.row is None)
-            groups.setdefault(key if problem.row is not None else (id(problem),), []).append(problem)
-        lines = []
-        for group in groups.values():
-            if len(group) < self.GROUPED_FROM:
-                lines.extend(str(problem) for problem in group)
-                continue
-            first = group[0]
-            rows = ", ".join(str(problem.row) for problem in group[: self.ROWS_SHOWN])
-            more = f" and {len(group) - self.ROWS_SHOWN} more" if len(group) > self.ROWS_SHOWN else ""
-            where = [first.file.name] + ([f"column '{first.column}'"] if first.column is not None else [])
-            located = f"{', '.join(where)}, {len(group)} rows ({rows}{more})"
-            value = "" if first.value is None else f"'{first.value}' "
-            lines.append(f"{located}: {value}{first.message}")
-        return lines
+        return "\n".join([f"The data has {count} {noun}:", *(f"  {line}" for line in problem_lines(self.problems))])
 
 
 class NotebookError(AuditkitError):

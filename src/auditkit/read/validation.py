@@ -155,16 +155,14 @@ def _suggestion(value: object, allowed: tuple[str, ...]) -> str:
 def _messages(item: Item, round_: Round, value: object) -> Mapping[str, Callable[[], str]]:
     period = f"{format_date(round_.period_start)} to {format_date(round_.period_end)}"
     allowed = allowed_codes(item, round_)
+    parameters = round_.path.name
     return {
         "allowed_choice": lambda: (
             f"is not an allowed value; allowed: {_allowed_list(allowed)}.{_suggestion(value, allowed)}"
         ),
         "allowed_area": lambda: (
             f"is not one of the round's areas; allowed: {_allowed_list(allowed)}."
-            + (
-                _suggestion(value, allowed)
-                or f" If it is an area of this round, add it to 'areas' in {round_.path.name}."
-            )
+            + (_suggestion(value, allowed) or f" If it is an area of this round, add it to 'areas' in {parameters}.")
         ),
         "date": lambda: (
             "is a number, not a date; if it is an Excel date serial, format the column as a date, or write dates "
