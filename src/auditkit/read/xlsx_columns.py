@@ -28,7 +28,7 @@ __all__ = ["read_sheet_grid", "sheet_range"]
 
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 #: Header names fastexcel may have made from a cell that is not text, or renamed: read row by row instead.
-_DOUBTFUL_NAME = re.compile(r"[-+.0-9eE: ]+|true|false|.*_[0-9]+|__UNNAMED__[0-9]+")
+_DOUBTFUL_NAME = re.compile(r"[-+.0-9eE: ]+|true|false|.*_[0-9]+|__UNNAMED__[0-9]+", re.DOTALL)
 
 
 def _cell(reference: str) -> tuple[int, int]:
