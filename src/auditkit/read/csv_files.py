@@ -22,7 +22,9 @@ from auditkit.read.grid import Grid, GridBuilder
 __all__ = [
     "LONG_CELL_HINT",
     "check_row_widths",
+    "csv_text",
     "first_record",
+    "grid_from_text",
     "read_csv_grid",
     "read_csv_header",
     "read_csv_rows",
@@ -221,8 +223,12 @@ def _decode(path: Path, raw: bytes) -> str:
         raise DataError(path, 'the file is UTF-16 text (Excel\'s "Unicode Text"); save it as CSV UTF-8 instead.')
     if b"\x00" in raw[:4096]:
         raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
+    try:  # UTF-8 throughout, as most files are: no byte left undecoded to look for
+        return raw.decode("utf-8-sig")  # a byte order mark dropped
+    except UnicodeDecodeError:
+        pass
     text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    if raw.isascii() or _UNDECODED.search(text) is None:
+    if _UNDECODED.search(text) is None:
         return text
     if raw.startswith(b"\xef\xbb\xbf") or _NON_ASCII.search(text):
         raise _mixed_encoding(path, text)
@@ -257,6 +263,19 @@ def read_csv_rows(path: Path) -> list[list[str]]:
 _BLOCK_ROWS = 1 << 15
 
 
+def csv_text(path: Path) -> tuple[str, str]:
+    """A CSV file's separator and its text, decoded as :func:`read_csv_rows` decodes it.
+
+    Returns
+    -------
+    separator : str
+        The separator Excel's hint line names, else the one :func:`sniff_separator` finds.
+    text : str
+        The file's text (UTF-8 or Windows-1252, a byte order mark dropped) without Excel's hint line.
+    """
+    return _separated(_decode(path, path.read_bytes()))
+
+
 def read_csv_grid(path: Path) -> Grid:
     """Every record of a CSV file, as text, held as columns: :func:`read_csv_rows`, a block of records at a time.
 
@@ -267,7 +286,17 @@ def read_csv_grid(path: Path) -> Grid:
     Grid
         The records from the first (the header) on.
     """
-    separator, text = _separated(_decode(path, path.read_bytes()))
+    return grid_from_text(path, *csv_text(path))
+
+
+def grid_from_text(path: Path, separator: str, text: str) -> Grid:
+    """The records of a CSV file's text (as :func:`csv_text` gives it), read as :func:`read_csv_grid` reads them.
+
+    Returns
+    -------
+    Grid
+        The records from the first (the header) on.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     builder, header, wrong, count = GridBuilder(), None, None, 0
     try:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from auditkit.read.csv_files import first_record
 
-__all__ = ["UNMATCHED", "ShortRow", "first_short_row"]
+__all__ = ["UNMATCHED", "ShortRow", "first_short_row", "record_spans"]
 
 _CHUNK = 1 << 18  # bytes: a chunk and its comparison stay in the processor's cache
 _NEWLINE, _RETURN, _QUOTE = 10, 13, 34
@@ -73,13 +73,19 @@ def _counts_before(raw: bytes, start: int, end: int, byte: int, offsets: np.ndar
     return counts
 
 
-def _records(
+def record_spans(
     raw: bytes, spans: list[tuple[int, int]], rows: int, wanted: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The first byte of each ``wanted`` record, and the byte after its last (its line ending left out).
 
     A record is a line when the block has as many lines as the parser found rows; otherwise it ends
     at a line ending preceded by an even number of quotes. None when that count differs too.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray) or None
+        Each wanted record's first byte and the byte after its last, as offsets in ``raw``; None when the
+        records cannot be matched to the parser's rows.
     """
     lines = []
     for start, end in spans:
@@ -121,7 +127,11 @@ def _cell_bytes(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
             codes = column.cat.codes.to_numpy()[rows]
             used = np.unique(codes)
             sizes = np.zeros(len(column.cat.categories), dtype=np.int64)
-            sizes[used] = [len(str(value).encode()) for value in column.cat.categories[used]]
+            texts = [str(value) for value in column.cat.categories[used]]
+            if "".join(texts).isascii():  # a character a byte: lengths are sizes, without encoding each text
+                sizes[used] = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            else:
+                sizes[used] = [len(text.encode()) for text in texts]
             total += sizes[codes]
         else:
             total += np.fromiter((len(value.encode()) for value in column.to_numpy(dtype=object)[rows]), np.int64)
@@ -148,7 +158,7 @@ def first_short_row(raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFram
     quoted_text = any(raw.find(b'"', start, end) >= 0 for start, end in spans)
     if not quoted_text and _count(raw, spans, ord(separator)) == len(frame) * (width - 1):
         return None  # without quotes every separator parts two cells: each row has them all (none has more)
-    records = _records(raw, spans, len(frame), rows)
+    records = record_spans(raw, spans, len(frame), rows)
     if records is None:
         return UNMATCHED
     starts, ends = records

@@ -19,7 +19,7 @@ import pandas as pd
 
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_text, cell_too_long, column_letter, header_text
-from auditkit.read.csv_files import read_csv_grid
+from auditkit.read.csv_parsed import read_csv_columns
 from auditkit.read.grid import Grid
 from auditkit.read.xlsx_files import DATA_SHEET, check_merged, read_xlsx_rows, read_xlsx_sheet
 
@@ -59,7 +59,7 @@ def read_rows(path: str | Path, header_rows: int = 1) -> Grid | list[list[object
     """
     path = _checked_path(path)
     if path.suffix.lower() == ".csv":
-        return read_csv_grid(path)
+        return read_csv_columns(path)
     return read_xlsx_rows(path, header_rows)
 
 
@@ -112,7 +112,7 @@ def read_data_file(path: str | Path) -> DataFile:
     """
     path = _checked_path(path)
     if path.suffix.lower() == ".csv":
-        return DataFile(path, read_csv_grid(path))
+        return DataFile(path, read_csv_columns(path))
     sheet = read_xlsx_sheet(path)
     return DataFile(path, sheet.rows, sheet.name, sheet.merged)
 
