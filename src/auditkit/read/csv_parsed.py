@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 
 from auditkit.read.cells import CELL_LIMIT
 from auditkit.read.csv_files import csv_text, first_record, grid_from_text
-from auditkit.read.csv_widths import first_short_row, record_spans
+from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
 __all__ = ["read_csv_columns"]
@@ -44,17 +45,10 @@ def read_csv_columns(path: Path) -> Grid:
         return grid_from_text(path, separator, text)
     data = text.encode("utf-8")
     del text  # the file is held once, as the bytes the parser reads
-    grid = _parsed(data, separator) if _parsable(data) else None
+    grid = None if lone_return(data) else _parsed(data, separator)
     if grid is None:
         return grid_from_text(path, separator, data.decode("utf-8"))
     return grid
-
-
-def _parsable(data: bytes) -> bool:
-    """Whether the text is one both parsers split into the same records: beside what :func:`read_csv_columns`
-    checks first (no NUL, which the csv module refuses; no byte order mark left, which pandas drops; a first line
-    that is not empty, which pandas skips), no carriage return but before a line feed, where they split differently."""
-    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
 
 
 def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
@@ -74,17 +68,27 @@ def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     )
 
 
-def _encoded(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A column's codes and its distinct values (Python text), each distinct value once (found by Arrow for Arrow
-    text)."""
-    if column.dtype != "string[pyarrow]":
-        codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
-        return codes, np.asarray(uniques, dtype=object)
-    array = pa.array(column.array)
-    encoded = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
-    values = np.empty(len(encoded.dictionary), dtype=object)
-    values[:] = encoded.dictionary.to_pylist()
-    return encoded.indices.to_numpy(zero_copy_only=False), values
+def _encoded(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column's codes, its distinct values (Python text), each distinct value once, and each row's UTF-8 bytes.
+
+    The values are found by Arrow, unless the column's first rows are mostly distinct (an id), which Python's hashed
+    text finds quicker.
+    """
+    array = pa.array(column.array) if column.dtype == "string[pyarrow]" else pa.array(column.to_numpy(dtype=object))
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    sizes = pc.binary_length(array).to_numpy(zero_copy_only=False)
+    sample = array[:_SAMPLE]
+    if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
+        encoded = pc.dictionary_encode(array)
+        values = np.empty(len(encoded.dictionary), dtype=object)
+        values[:] = encoded.dictionary.to_pylist()
+        return encoded.indices.to_numpy(zero_copy_only=False), values, sizes
+    codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object), sizes
+
+
+#: How many of a column's first values :func:`_encoded` looks at to judge whether it is an id.
+_SAMPLE = 4096
 
 
 def _parsed(data: bytes, separator: str) -> Grid | None:
@@ -101,21 +105,26 @@ def _parsed(data: bytes, separator: str) -> Grid | None:
             frame = pd.concat([frame[column] if column not in numbers else texts[column] for column in frame], axis=1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None  # a record longer than the header, quoted text left open: the careful reader names it
-    encoded = [_encoded(frame[column]) for column in frame.columns]
+    codes, values, row_bytes = [], [], np.zeros(len(frame), dtype=np.int64)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it hashes a column
+        for column, uniques, sizes in pool.map(_encoded, [frame[column] for column in frame.columns]):
+            codes.append(column)
+            values.append(uniques)
+            row_bytes += sizes
     del frame
-    codes, values = [pair[0] for pair in encoded], [pair[1] for pair in encoded]
     if max(max(map(len, uniques), default=0) for uniques in values) > CELL_LIMIT:
         return None  # the careful reader names the first such cell, or where the csv module stops
-    categories = {
-        index: pd.Categorical.from_codes(column, categories=pd.Index(uniques, dtype=object), validate=False)
-        for index, (column, uniques) in enumerate(encoded)
-    }
-    if first_short_row(data, [(0, len(data))], pd.DataFrame(categories, copy=False), separator) is not None:
+    texts = [
+        pd.Categorical.from_codes(column, categories=pd.Index(uniques, dtype=object), validate=False)
+        for column, uniques in zip(codes, values)
+    ]
+    frame = pd.DataFrame(dict(enumerate(texts)), copy=False)
+    if first_short_row(data, [(0, len(data))], frame, separator, row_bytes) is not None:
         return None  # a row too short, or records the parsers may split differently
     lengths = _blank_row_lengths(data, separator, codes, values)
     if lengths is False:
         return None
-    return Grid(codes, values, len(codes[0]), lengths)
+    return Grid(codes, values, len(codes[0]), lengths, texts=texts)
 
 
 def _blank_row_lengths(data: bytes, separator: str, codes: list[np.ndarray], values: list[np.ndarray]):
@@ -126,8 +135,8 @@ def _blank_row_lengths(data: bytes, separator: str, codes: list[np.ndarray], val
     if empty[-1] < 0:
         return None  # pandas pads a short row with empty cells, so only a row whose last cell is empty can be one
     rows = np.flatnonzero(codes[-1] == empty[-1])
-    for column, uniques in zip(codes, values):
-        used = np.unique(column[rows])
+    for column, uniques in sorted(zip(codes, values), key=lambda pair: len(pair[1])):  # the fewest answers first
+        used = np.flatnonzero(np.bincount(column[rows], minlength=len(uniques)))
         blank = np.zeros(len(uniques), dtype=bool)
         blank[used] = [not value.strip() for value in uniques[used]]
         rows = rows[blank[column[rows]]]

@@ -28,13 +28,16 @@ class Grid(Sequence):
     """Rows held as columns: for each column the codes of its rows (-1 for an empty cell) and its distinct values.
 
     ``lengths`` (one per row) is given when the rows were not all as long as the widest, as a CSV file's rows may
-    not be; a row then reads as its own cells only.
+    not be; a row then reads as its own cells only. ``texts``, when given, is each whole column as :meth:`texts`
+    gives it (a CSV file's, whose values are text already).
     """
 
-    def __init__(self, codes: list[np.ndarray], values: list[np.ndarray], length: int, lengths=None) -> None:
+    def __init__(
+        self, codes: list[np.ndarray], values: list[np.ndarray], length: int, lengths=None, texts=None
+    ) -> None:
         self._codes, self._values, self._length = codes, values, length
         self._lengths = lengths
-        self._texts: dict[int, pd.Categorical] = {}
+        self._texts: dict[int, pd.Categorical] = dict(enumerate(texts or []))
 
     @property
     def width(self) -> int:

@@ -23,7 +23,7 @@ import pandas as pd
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
-from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row
+from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
 __all__ = ["TRIMMED", "read_csv_quickly"]
@@ -209,7 +209,7 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         ``attrs[TRIMMED]`` names the text columns already trimmed. None when the file needs the careful reader.
     """
     path = Path(path)
-    if path.suffix.lower() != ".csv" or not path.is_file():
+    if path.suffix.lower() != ".csv" or not path.is_file() or _header_needs_care(path):
         return None
     raw = path.read_bytes()
     if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
@@ -223,7 +223,7 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         if raw is None:
             return None
     end = raw.find(b"\n")
-    if end < 0 or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
+    if end < 0 or b"\x00" in raw or lone_return(raw):
         return None
     header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
     if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
@@ -262,6 +262,17 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if max(longest) > CELL_LIMIT or max(map(len, cells)) > CELL_LIMIT:
         raise _first_long_cell(path, names, cells, columns)
     return _plain_table(path, names, columns, longest)
+
+
+def _header_needs_care(path: Path) -> bool:
+    """Whether the first line, read alone, shows what the whole file's checks below would find: a header cell over
+    several lines (an odd number of quotes) or Excel's separator line; so that such a file is not read twice."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if b"\n" not in head:
+        return False
+    line = head[: head.index(b"\n")].removeprefix(b"\xef\xbb\xbf")
+    return line.count(b'"') % 2 == 1 or re.fullmatch(rb"sep=.", line.strip()) is not None
 
 
 def _parse_block(

@@ -11,6 +11,7 @@ rows after the data are left out; values in a column without a header are named 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
         codes, uniques = column.codes, column.categories
     else:
         codes, uniques = pd.factorize(pd.Series(column, dtype=object))
-    blank = np.fromiter((not str(value).strip() for value in uniques), dtype=bool, count=len(uniques))
+    blank = np.fromiter(map(operator.not_, map(str.strip, map(str, uniques))), dtype=bool, count=len(uniques))
     return blank[codes] if len(uniques) else np.ones(len(codes), dtype=bool)
 
 
@@ -175,14 +176,34 @@ def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndar
     return first
 
 
-def _totals_rows(first: np.ndarray) -> np.ndarray:
-    codes, uniques = pd.factorize(pd.Series(first, dtype=object))
-    totals = np.fromiter(
-        (str(value).strip().rstrip(":").strip().casefold() in TOTALS_WORDS for value in uniques),
-        dtype=bool,
-        count=len(uniques),
-    )
-    return totals[codes]
+def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray]) -> np.ndarray:
+    """Which rows' first non-blank cell is a totals label; each distinct first cell of a column judged once."""
+    totals = np.zeros(len(columns[0]), dtype=bool)
+    unset = np.ones(len(columns[0]), dtype=bool)
+    for column, blank in zip(columns, blanks):
+        take = np.flatnonzero(unset & ~blank)
+        if len(take):
+            if isinstance(column, pd.Categorical):
+                codes, uniques = column.codes[take], column.categories
+            else:
+                codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
+            used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
+            labels = np.zeros(len(uniques), dtype=bool)
+            labels[used] = np.fromiter(_is_totals(np.asarray(uniques, dtype=object)[used]), dtype=bool, count=len(used))
+            totals[take] = labels[codes]
+        unset &= blank
+        if not unset.any():
+            break
+    return totals
+
+
+def _is_totals(values) -> map:
+    """For each value, whether it says "Total", "Grand total:" and the like (mapped in C: a million are quick)."""
+    trimmed = map(str.strip, map(_RSTRIP_COLONS, map(str.strip, map(str, values))))
+    return map(TOTALS_WORDS.__contains__, map(str.casefold, trimmed))
+
+
+_RSTRIP_COLONS = operator.methodcaller("rstrip", ":")
 
 
 def _longest(column: list[str] | pd.Categorical) -> int:
@@ -222,14 +243,14 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
     """
     _check_cell_lengths(path, names, columns, first_row)
     length = len(columns[0]) if columns else 0
-    table = pd.DataFrame({index: _objects(column) for index, column in enumerate(columns)}, dtype=object)
+    table = pd.DataFrame({index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False)
     table.columns = names
     table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
     if not columns or not length:
         raise DataError(path, "the file has a header row but no data rows.")
     blanks = [blank_mask(column) for column in columns]
     blank = np.logical_and.reduce(blanks)
-    totals = _totals_rows(_first_filled(columns, blanks)) & ~blank
+    totals = _totals_rows(columns, blanks) & ~blank
     data = ~blank & ~totals
     if totals.any():
         last_data = np.flatnonzero(data).max() if data.any() else -1
@@ -242,7 +263,8 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
                 f"row {row} looks like a totals row ('{label}'), but rows below it hold data. Delete it: the data "
                 f"must have one row per record (auditkit leaves out totals rows only after the last record).",
             )
-    table = table.loc[data]
+    if not data.all():
+        table = table.loc[data]
     if table.empty:
         raise DataError(path, "the file has a header row but no data rows.")
     return table
