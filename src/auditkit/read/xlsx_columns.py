@@ -27,7 +27,8 @@ from auditkit.read.grid import Grid, GridBuilder
 __all__ = ["read_sheet_grid", "sheet_range"]
 
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
-#: Header names fastexcel may have made from a cell that is not text, or renamed: read row by row instead.
+#: Header names fastexcel may have made from a cell that is not text (a number, a date, true or false), or made up
+#: (``__UNNAMED__3`` for an empty cell, ``name_1`` for a second ``name``): read row by row instead.
 _DOUBTFUL_NAME = re.compile(r"[-+.0-9eE: ]+|true|false|.*_[0-9]+|__UNNAMED__[0-9]+", re.DOTALL)
 
 
@@ -99,19 +100,15 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
 
     # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
-    try:
-        loaded = fastexcel.read_excel(str(path)).load_sheet(
-            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict"
+    try:  # loaded at once (eager): quicker than sheet by column info, and the names are judged by what they say
+        table = fastexcel.read_excel(str(path)).load_sheet(
+            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True
         )
-        columns = loaded.available_columns()
-        table = loaded.to_arrow()
     except Exception:  # fastexcel refuses a column of mixed types, among others: the row-by-row read reads it
         return None
-    header = []
-    for info in columns:
-        if info.column_name_from != "looked_up" or _DOUBTFUL_NAME.fullmatch(info.name):
-            return None
-        header.append(info.name)
+    header = list(table.schema.names)
+    if any(_DOUBTFUL_NAME.fullmatch(name) for name in header):
+        return None
     builder = GridBuilder()
     for index, name in enumerate(header):
         found = _values(table.column(index))
