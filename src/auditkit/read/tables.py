@@ -12,6 +12,7 @@ rows after the data are left out; values in a column without a header are named 
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,7 +190,7 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
                 codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
             used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
             labels = np.zeros(len(uniques), dtype=bool)
-            labels[used] = np.fromiter(_is_totals(np.asarray(uniques, dtype=object)[used]), dtype=bool, count=len(used))
+            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used])
             totals[take] = labels[codes]
         unset &= blank
         if not unset.any():
@@ -197,13 +198,28 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     return totals
 
 
-def _is_totals(values) -> map:
-    """For each value, whether it says "Total", "Grand total:" and the like (mapped in C: a million are quick)."""
-    trimmed = map(str.strip, map(_RSTRIP_COLONS, map(str.strip, map(str, values))))
-    return map(TOTALS_WORDS.__contains__, map(str.casefold, trimmed))
+def _totals_labels(values: np.ndarray) -> np.ndarray:
+    """For each value, whether it says "Total", "Grand total:" and the like.
+
+    Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
+    beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
+    that a column of a million ids is quick), and only they are judged in full.
+    """
+    texts = list(map(str, values))
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1  # each value's "\n"
+    letters = [match.end() - 1 for match in _MAY_BE_TOTALS.finditer("\n".join(texts))]
+    candidates = np.unique(np.searchsorted(ends, np.asarray(letters, dtype=np.int64)))  # the values holding them
+    labels = np.zeros(len(texts), dtype=bool)
+    labels[candidates] = [_is_totals_word(texts[index]) for index in candidates]
+    return labels
 
 
-_RSTRIP_COLONS = operator.methodcaller("rstrip", ":")
+def _is_totals_word(text: str) -> bool:
+    return text.strip().rstrip(":").strip().casefold() in TOTALS_WORDS
+
+
+#: A line that starts (after spaces) with a letter a totals word starts with, in either case, or one beyond ASCII.
+_MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
 
 
 def _longest(column: list[str] | pd.Categorical) -> int:
