@@ -28,7 +28,7 @@ from auditkit.read.csv_files import csv_text, first_record, grid_from_text
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
-__all__ = ["read_csv_columns"]
+__all__ = ["encode_texts", "read_csv_columns"]
 
 
 def read_csv_columns(path: Path) -> Grid:
@@ -68,11 +68,21 @@ def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     )
 
 
-def _encoded(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column's codes, its distinct values (Python text), each distinct value once, and each row's UTF-8 bytes.
+def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column of text's codes, its distinct values (Python text), each distinct value once, and each row's UTF-8
+    bytes.
 
     The values are found by Arrow, unless the column's first rows are mostly distinct (an id), which Python's hashed
     text finds quicker.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        Each row's position in ``values``.
+    values : numpy.ndarray
+        The distinct texts, as Python objects.
+    sizes : numpy.ndarray
+        Each row's length in bytes, in UTF-8.
     """
     array = pa.array(column.array) if column.dtype == "string[pyarrow]" else pa.array(column.to_numpy(dtype=object))
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
@@ -87,7 +97,7 @@ def _encoded(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object), sizes
 
 
-#: How many of a column's first values :func:`_encoded` looks at to judge whether it is an id.
+#: How many of a column's first values :func:`encode_texts` looks at to judge whether it is an id.
 _SAMPLE = 4096
 
 
@@ -107,7 +117,7 @@ def _parsed(data: bytes, separator: str) -> Grid | None:
         return None  # a record longer than the header, quoted text left open: the careful reader names it
     codes, values, row_bytes = [], [], np.zeros(len(frame), dtype=np.int64)
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it hashes a column
-        for column, uniques, sizes in pool.map(_encoded, [frame[column] for column in frame.columns]):
+        for column, uniques, sizes in pool.map(encode_texts, [frame[column] for column in frame.columns]):
             codes.append(column)
             values.append(uniques)
             row_bytes += sizes

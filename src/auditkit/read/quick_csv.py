@@ -23,6 +23,7 @@ import pandas as pd
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
+from auditkit.read.csv_parsed import encode_texts
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
@@ -109,23 +110,38 @@ def _split_point(raw: bytes) -> int:
 def _parse_plain(
     pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str], width: int
 ) -> pd.DataFrame | None:
-    """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long."""
+    """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long.
+
+    Read as Arrow text (the parser's quickest path: the header row keeps every column text), then made categoricals
+    (their distinct values found by Arrow) or Python text as ``dtypes`` says; None when a column reads as numbers.
+    """
     try:
         frame = pd.read_csv(
             _Pieces(pieces),
             sep=separator,
             header=None,
-            dtype=dtypes,
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
             encoding="utf-8",
             quoting=csv.QUOTE_MINIMAL,
             doublequote=True,
+            low_memory=False,
+            dtype_backend="pyarrow",
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
-    return frame if frame.shape[1] == width else None
+    if frame.shape[1] != width or any(dtype != "string[pyarrow]" for dtype in frame.dtypes):
+        return None
+    return pd.DataFrame({index: _typed(frame[index], dtypes[index]) for index in frame.columns}, copy=False)
+
+
+def _typed(column: pd.Series, dtype: object) -> pd.Categorical | np.ndarray:
+    """A column of Arrow text as a categorical (``dtype`` "category") or as Python text."""
+    if dtype != "category":
+        return column.to_numpy(dtype=object)
+    codes, values, _ = encode_texts(column)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
 
 
 def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
