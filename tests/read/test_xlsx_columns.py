@@ -114,3 +114,26 @@ def test_a_workbook_read_a_column_at_a_time_keeps_its_dates_and_refuses_merged_c
 @pytest.mark.parametrize(("reference", "cells"), [("A1:C4", ((0, 0), (3, 2))), ("B2", ((1, 1), (1, 1)))])
 def test_a_range_is_its_first_and_last_cells(reference, cells):
     assert sheet_range(reference) == cells
+
+
+@pytest.mark.parametrize("name", ["llr-2017-survey-msforms.xlsx", "llr-2017-survey-googlesheet.xlsx"])
+def test_the_survey_tools_workbooks_are_read_as_python_calamine_reads_them(name, monkeypatch):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "data_templates" / "examples" / name
+    fast, careful = both(path, monkeypatch)
+    if fast is not None:  # read a column at a time where that reads the same, row by row otherwise
+        assert [[cell_text(cell) for cell in row] for row in fast.rows] == [
+            [cell_text(cell) for cell in row] for row in careful.rows
+        ]
+
+
+@pytest.mark.parametrize("header", [["id", "id"], ["id", None], ["id", 2017], ["id", True], ["id", "q_1"]])
+def test_a_header_fastexcel_would_name_itself_is_read_row_by_row(tmp_path, monkeypatch, header):
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for row in (header, ["R1", "a"], ["R2", "b"]):
+        book.active.append(row)
+    book.save(tmp_path / "header.xlsx")
+    fast, careful = both(tmp_path / "header.xlsx", monkeypatch)
+    assert fast is None
