@@ -154,3 +154,14 @@ def test_a_blank_row_shorter_than_the_header_keeps_its_own_cells(tmp_path: Path)
 def test_the_survey_tools_exports_are_read_by_pandas_and_the_same(name: str, parsed):
     assert isinstance(assert_same(EXAMPLES / name, parsed), list)
     assert parsed == [True, True]
+
+
+@pytest.mark.parametrize("header", ["response_id", "ID", "R00050"])
+def test_a_column_of_ids_in_order_is_the_careful_readers(tmp_path: Path, parsed, header: str):
+    # ids numbered in turn (more than the sample that tells an id column) with the header sorted before, among or
+    # after them, and one id repeated out of order
+    ids = [f"R{number:05d}" for number in range(6000)] + ["R00007"]
+    path = tmp_path / "ids.csv"
+    path.write_text(f"{header},q\n" + "".join(f"{value},yes\n" for value in ids), encoding="utf-8")
+    assert isinstance(assert_same(path, parsed), list)
+    assert parsed == [True, True]

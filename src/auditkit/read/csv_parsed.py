@@ -94,7 +94,19 @@ def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         values[:] = encoded.dictionary.to_pylist()
         return encoded.indices.to_numpy(zero_copy_only=False), values, sizes
     codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object), sizes
+    return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
+
+
+def _in_order(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and values with the first value (the header's) moved among the others when they are in order (ids
+    numbered in turn): pandas then knows a long list of categories distinct from its order, without hashing it."""
+    rest = values[1:]
+    if len(rest) < 2 or not (rest[1:] > rest[:-1]).all():
+        return codes, values
+    at = int(np.searchsorted(rest, values[0]))
+    where = np.empty(len(values), dtype=np.int64)  # each value's old position → its new one: the first goes to at
+    where[0], where[1:] = at, np.concatenate([np.arange(at), np.arange(at + 1, len(values))])
+    return where[codes], np.concatenate([rest[:at], values[:1], rest[at:]])
 
 
 #: How many of a column's first values :func:`encode_texts` looks at to judge whether it is an id.
