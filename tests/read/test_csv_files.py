@@ -5,6 +5,7 @@ Rows are numbered as Excel shows them: the header is row 1.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
@@ -123,3 +124,57 @@ def test_the_header_alone_is_read_to_recognise_an_export(tmp_path):
     assert read_csv_header(path) == ["Caf\u00e9 team", "Why"]
     path.write_bytes(b"PK\x03\x04 a workbook named .csv")
     assert read_csv_header(path) == []  # the whole file's reader names what it is
+
+
+def careful_or_error(read, path):
+    try:
+        return list(read(path))
+    except DataError as refused:
+        return str(refused)
+
+
+def test_random_files_read_a_block_at_a_time_give_the_careful_readers_rows_or_error(tmp_path, monkeypatch):
+    """The columnar reader (read_csv_grid), blocks of 3 records, against read_csv_rows: the same rows or error."""
+    import random
+
+    from auditkit.read import csv_files
+    from auditkit.read.tables import table_from_rows
+
+    monkeypatch.setattr(csv_files, "_BLOCK_ROWS", 3)
+    generator = random.Random(21)
+    alphabet = ["a", "yes", " ", ",", "\n", "\r\n", '"', '"two\nlines"', '"x, y"', ";", "é", "Total", "\t", "\r"]
+    for case in range(400):
+        header = generator.choice(["id,area,q", '"id\nnumber","area","q"', "id;area", ",,", '"id","a ""b"""'])
+        text = header + "\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 60)))
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(text.encode(generator.choice(["utf-8", "cp1252"]), errors="replace"))
+        expected = careful_or_error(csv_files.read_csv_rows, path)
+        assert careful_or_error(csv_files.read_csv_grid, path) == expected, text
+        if isinstance(expected, list):
+            try:
+                reference = table_from_rows(path, expected)
+            except DataError as refused:
+                reference = str(refused)
+            try:
+                table = table_from_rows(path, csv_files.read_csv_grid(path))
+            except DataError as refused:
+                table = str(refused)
+            if isinstance(reference, str):
+                assert table == reference
+            else:
+                pd.testing.assert_frame_equal(table, reference)
+
+
+def test_a_cell_too_long_and_a_short_row_are_named_by_the_block_reader_as_by_the_careful_one(tmp_path, monkeypatch):
+    from auditkit.read import csv_files
+
+    monkeypatch.setattr(csv_files, "_BLOCK_ROWS", 2)
+    for text in (
+        "id,q\nR1,a\nR2,b\nR3," + "x" * 40_000 + "\nR4,c\n",
+        "id,q\nR1,a\nR2,b\nR3,c\nR4\nR5," + "x" * 200_000 + "\n",
+        "id,q\nR1,a\nR2,b\nR3,c\nR4,d," + "x" * 200_000 + "\n",
+    ):
+        path = tmp_path / "data.csv"
+        path.write_text(text, encoding="utf-8")
+        expected = careful_or_error(csv_files.read_csv_rows, path)
+        assert isinstance(expected, str) and careful_or_error(csv_files.read_csv_grid, path) == expected

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row
+from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 
 
 def parsed(text: str) -> tuple[bytes, pd.DataFrame]:
@@ -64,3 +64,25 @@ def test_many_rows_to_look_at_are_weighed_all_at_once(tmp_path):
     out = io.StringIO()
     csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     assert short_row(out.getvalue()) == ShortRow(4000, 2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "lone"),
+    [
+        (b"id,q\r\nR1,a\r\n", False),
+        (b"id,q\nR1,a\n", False),
+        (b"id,q\rR1,a\r", True),
+        (b"id,q\r\nR1,a\r", True),  # the last byte
+        (b'id,q\r\nR1,"a\rb"\r\n', True),
+    ],
+)
+def test_a_carriage_return_not_before_a_line_feed_is_found(raw, lone):
+    assert lone_return(raw) is lone
+
+
+def test_a_carriage_return_at_the_end_of_a_chunk_is_judged_by_the_next_byte(monkeypatch):
+    from auditkit.read import csv_widths
+
+    monkeypatch.setattr(csv_widths, "_CHUNK", 4)
+    assert lone_return(b"abc\r\ndef\r\n") is False  # "\r" the last byte of the first chunk, "\n" the next one's first
+    assert lone_return(b"abc\rxdef\r\n") is True

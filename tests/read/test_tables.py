@@ -5,6 +5,7 @@ Rows are numbered as Excel shows them: the header is row 1.
 
 from __future__ import annotations
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -266,3 +267,20 @@ def test_a_workbook_read_before_its_layout_is_known_judges_its_merged_cells_once
     assert data.rows_under(2) == data.rows  # merged within two header rows: allowed
     with pytest.raises(DataError, match=r"has merged cells \(B1:C1\)"):
         data.rows_under(1)
+
+
+def test_totals_labels_are_found_among_many_values_as_one_value_at_a_time_finds_them():
+    """The search of all values joined (tables._totals_labels) against the rule applied to each value alone."""
+    import random
+
+    from auditkit.read import tables
+
+    def is_label(text: str) -> bool:
+        return text.strip().rstrip(":").strip().casefold() in tables.TOTALS_WORDS
+
+    generator = random.Random(5)
+    pieces = ["", " ", "\n", "\u2003", "\x1c", "Total", "sum", "SUM", ":", "x", "\u017f", "um", "Mean", "\t", "R1"]
+    for _ in range(3000):
+        values = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 4))) for _ in range(9)]
+        found = tables._totals_labels(np.array(values, dtype=object))
+        assert found.tolist() == [is_label(value) for value in values], values

@@ -17,11 +17,15 @@ import pandas as pd
 
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, column_letter, header_text
+from auditkit.read.grid import Grid, GridBuilder
 
 __all__ = [
     "LONG_CELL_HINT",
     "check_row_widths",
+    "csv_text",
     "first_record",
+    "grid_from_text",
+    "read_csv_grid",
     "read_csv_header",
     "read_csv_rows",
     "row_width_error",
@@ -44,7 +48,20 @@ def first_record(text: str, separator: str) -> list[str]:
     list of str
         Its cells; empty when ``text`` is empty.
     """
+    prefix = text[:_PREFIX]
+    if len(prefix) < len(text):  # read from the start of a long text only, when its first record ends there
+        reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=separator)
+        try:
+            first, second = next(reader, None), next(reader, None)
+        except csv.Error:
+            first = second = None
+        if second is not None:
+            return first
     return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+
+
+#: How much of a text :func:`first_record` reads first: a header row is a few KB, even of 40 long questions.
+_PREFIX = 1 << 16
 
 
 def sniff_separator(text: str) -> str:
@@ -61,7 +78,7 @@ def sniff_separator(text: str) -> str:
 
 def _separated(text: str) -> tuple[str, str]:
     """The file's separator, and its text without Excel's hint line (``sep=;``), which names it and is not a row."""
-    first_line = text.split("\n", 1)[0].strip()
+    first_line = text[: text.find("\n")].strip() if "\n" in text[:_PREFIX] else text.split("\n", 1)[0].strip()
     if re.fullmatch(r"sep=.", first_line):
         return first_line[-1], text.split("\n", 1)[1] if "\n" in text else ""
     return sniff_separator(text), text
@@ -124,11 +141,20 @@ def check_row_widths(path: Path, rows: list[list[str]], separator: str) -> None:
     width = len(rows[0]) if rows else 0
     if len(set(map(len, rows))) <= 1 or not any(cell.strip() for cell in rows[0]):
         return  # every row as long as the header; a file without a header is named later
-    for number, row in enumerate(rows, start=1):
+    found = _wrong_width(rows, width, 1)
+    if found is not None:
+        raise row_width_error(path, *found, width, separator)
+
+
+def _wrong_width(rows: list[list[str]], width: int, first: int) -> tuple[int, int] | None:
+    """The first of ``rows`` (numbered from ``first``) with more cells than ``width`` (not all blank), or fewer (and
+    not blank): its number and its number of cells."""
+    for number, row in enumerate(rows, start=first):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
-            raise row_width_error(path, number, len(row), width, separator)
+            return number, len(row)
         if len(row) < width and any(cell.strip() for cell in row):
-            raise row_width_error(path, number, len(row), width, separator)
+            return number, len(row)
+    return None
 
 
 def row_width_error(path: Path, row: int, cells: int, width: int, separator: str) -> DataError:
@@ -197,6 +223,10 @@ def _decode(path: Path, raw: bytes) -> str:
         raise DataError(path, 'the file is UTF-16 text (Excel\'s "Unicode Text"); save it as CSV UTF-8 instead.')
     if b"\x00" in raw[:4096]:
         raise DataError(path, "the file holds binary data, not CSV text; save it as CSV or XLSX.")
+    try:  # UTF-8 throughout, as most files are: no byte left undecoded to look for
+        return raw.decode("utf-8-sig")  # a byte order mark dropped
+    except UnicodeDecodeError:
+        pass
     text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     if _UNDECODED.search(text) is None:
         return text
@@ -227,6 +257,71 @@ def read_csv_rows(path: Path) -> list[list[str]]:
     if len(text) > CELL_LIMIT:  # else no cell can be longer
         _check_cell_lengths(path, rows)
     return rows
+
+
+#: How many records :func:`read_csv_grid` reads at a time.
+_BLOCK_ROWS = 1 << 15
+
+
+def csv_text(path: Path) -> tuple[str, str]:
+    """A CSV file's separator and its text, decoded as :func:`read_csv_rows` decodes it.
+
+    Returns
+    -------
+    separator : str
+        The separator Excel's hint line names, else the one :func:`sniff_separator` finds.
+    text : str
+        The file's text (UTF-8 or Windows-1252, a byte order mark dropped) without Excel's hint line.
+    """
+    return _separated(_decode(path, path.read_bytes()))
+
+
+def read_csv_grid(path: Path) -> Grid:
+    """Every record of a CSV file, as text, held as columns: :func:`read_csv_rows`, a block of records at a time.
+
+    The same records, and the same errors, as :func:`read_csv_rows` gives; only never a list of every row.
+
+    Returns
+    -------
+    Grid
+        The records from the first (the header) on.
+    """
+    return grid_from_text(path, *csv_text(path))
+
+
+def grid_from_text(path: Path, separator: str, text: str) -> Grid:
+    """The records of a CSV file's text (as :func:`csv_text` gives it), read as :func:`read_csv_grid` reads them.
+
+    Returns
+    -------
+    Grid
+        The records from the first (the header) on.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    builder, header, wrong, count = GridBuilder(), None, None, 0
+    try:
+        while block := list(itertools.islice(reader, _BLOCK_ROWS)):
+            if header is None:
+                header = block[0]
+                checked = any(cell.strip() for cell in header)
+            if checked and wrong is None and set(map(len, block)) != {len(header)}:
+                wrong = _wrong_width(block, len(header), count + 1)
+            builder.add(block)
+            count += len(block)
+    except csv.Error:
+        _records(path, text, separator)  # read again, record by record, to name the problem as the careful reader does
+        raise  # pragma: no cover - the same text fails the same way
+    if header is None:
+        raise DataError(path, "the file is empty: it has no header row and no data.")
+    if wrong is not None:
+        raise row_width_error(path, *wrong, len(header), separator)
+    grid = builder.build()
+    if len(text) > CELL_LIMIT:  # else no cell can be longer
+        found = grid.first_long(CELL_LIMIT)
+        if found is not None:
+            row, column, length = found
+            raise cell_too_long(path, row + 1, _column_name([header], column), length, LONG_CELL_HINT)
+    return grid
 
 
 #: How much of a CSV file :func:`read_csv_header` reads: a header row is a few KB, even of 40 long questions.

@@ -20,7 +20,7 @@ import pandas as pd
 
 from auditkit.read.csv_files import first_record
 
-__all__ = ["UNMATCHED", "ShortRow", "first_short_row"]
+__all__ = ["UNMATCHED", "ShortRow", "first_short_row", "lone_return", "record_spans"]
 
 _CHUNK = 1 << 18  # bytes: a chunk and its comparison stay in the processor's cache
 _NEWLINE, _RETURN, _QUOTE = 10, 13, 34
@@ -49,6 +49,23 @@ def _positions(raw: bytes, start: int, end: int, byte: int) -> np.ndarray:
     return np.concatenate(found)
 
 
+def lone_return(raw: bytes) -> bool:
+    """Whether a carriage return stands anywhere but before a line feed (where the csv module and pandas' C parser
+    could split records differently), looked for a chunk at a time.
+
+    Returns
+    -------
+    bool
+        True when some carriage return is not followed by a line feed.
+    """
+    for low in range(0, len(raw), _CHUNK):
+        block = np.frombuffer(raw, dtype=np.uint8, count=min(_CHUNK + 1, len(raw) - low), offset=low)
+        returns = np.flatnonzero(block[:_CHUNK] == _RETURN)
+        if len(returns) and (returns[-1] + 1 >= len(block) or (block[returns + 1] != _NEWLINE).any()):
+            return True
+    return False
+
+
 def _count(raw: bytes, spans: list[tuple[int, int]], byte: int) -> int:
     """How many times ``byte`` occurs in the bytes of ``raw`` in ``spans``, counted a chunk at a time."""
     return sum(
@@ -73,13 +90,19 @@ def _counts_before(raw: bytes, start: int, end: int, byte: int, offsets: np.ndar
     return counts
 
 
-def _records(
+def record_spans(
     raw: bytes, spans: list[tuple[int, int]], rows: int, wanted: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The first byte of each ``wanted`` record, and the byte after its last (its line ending left out).
 
     A record is a line when the block has as many lines as the parser found rows; otherwise it ends
     at a line ending preceded by an even number of quotes. None when that count differs too.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray) or None
+        Each wanted record's first byte and the byte after its last, as offsets in ``raw``; None when the
+        records cannot be matched to the parser's rows.
     """
     lines = []
     for start, end in spans:
@@ -119,20 +142,27 @@ def _cell_bytes(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
             codes = column.cat.codes.to_numpy()[rows]
-            used = np.unique(codes)
+            used = np.flatnonzero(np.bincount(codes, minlength=len(column.cat.categories)))
             sizes = np.zeros(len(column.cat.categories), dtype=np.int64)
-            sizes[used] = [len(str(value).encode()) for value in column.cat.categories[used]]
+            texts = [str(value) for value in column.cat.categories[used]]
+            if "".join(texts).isascii():  # a character a byte: lengths are sizes, without encoding each text
+                sizes[used] = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            else:
+                sizes[used] = [len(text.encode()) for text in texts]
             total += sizes[codes]
         else:
             total += np.fromiter((len(value.encode()) for value in column.to_numpy(dtype=object)[rows]), np.int64)
     return total
 
 
-def first_short_row(raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFrame, separator: str) -> ShortRow | None:
+def first_short_row(
+    raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFrame, separator: str, row_bytes: np.ndarray | None = None
+) -> ShortRow | None:
     """The first row of a parsed block with fewer cells than the header that is not blank.
 
     ``frame`` is what pandas read from the bytes of ``raw`` in ``spans`` (in turn), its first row
-    the header, its columns numbered from 0; ``separator`` is one byte in UTF-8.
+    the header, its columns numbered from 0; ``separator`` is one byte in UTF-8. ``row_bytes``, when
+    given, is how many bytes each row's cells take in UTF-8 (else they are counted here).
 
     Returns
     -------
@@ -148,7 +178,7 @@ def first_short_row(raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFram
     quoted_text = any(raw.find(b'"', start, end) >= 0 for start, end in spans)
     if not quoted_text and _count(raw, spans, ord(separator)) == len(frame) * (width - 1):
         return None  # without quotes every separator parts two cells: each row has them all (none has more)
-    records = _records(raw, spans, len(frame), rows)
+    records = record_spans(raw, spans, len(frame), rows)
     if records is None:
         return UNMATCHED
     starts, ends = records
@@ -163,7 +193,7 @@ def first_short_row(raw: bytes, spans: list[tuple[int, int]], frame: pd.DataFram
             edges = np.column_stack([starts[inside], ends[inside]]).ravel()  # in order: records do not overlap
             counted = _counts_before(raw, start, end, _QUOTE, edges)
             quotes[inside] = counted[1::2] - counted[0::2]
-    length, cells = ends - starts, _cell_bytes(frame, rows)
+    length, cells = ends - starts, _cell_bytes(frame, rows) if row_bytes is None else row_bytes[rows]
     plain = (quotes == 0) & (length == cells + width - 1)
     quoted = (quotes == 2 * width) & (length == cells + 3 * width - 1)
     unsure = ~(plain | quoted)

@@ -11,6 +11,8 @@ rows after the data are left out; values in a column without a header are named 
 
 from __future__ import annotations
 
+import operator
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,8 @@ import pandas as pd
 
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_text, cell_too_long, column_letter, header_text
-from auditkit.read.csv_files import read_csv_rows
+from auditkit.read.csv_parsed import read_csv_columns
+from auditkit.read.grid import Grid
 from auditkit.read.xlsx_files import DATA_SHEET, check_merged, read_xlsx_rows, read_xlsx_sheet
 
 __all__ = [
@@ -46,19 +49,19 @@ TOTALS_WORDS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "
 # --- from rows to a table -------------------------------------------------------------------------------
 
 
-def read_rows(path: str | Path, header_rows: int = 1) -> list[list[object]]:
+def read_rows(path: str | Path, header_rows: int = 1) -> Grid | list[list[object]]:
     """Every row of a CSV file, or of a workbook's data sheet, as read: CSV cells are text, XLSX cells are values.
 
     ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
 
     Returns
     -------
-    list of list
-        The rows from the first (the header) on, each a list of its cells.
+    Grid or list of list
+        The rows from the first (the header) on, each a list of its cells (a CSV file's held as columns).
     """
     path = _checked_path(path)
     if path.suffix.lower() == ".csv":
-        return read_csv_rows(path)
+        return read_csv_columns(path)
     return read_xlsx_rows(path, header_rows)
 
 
@@ -80,7 +83,7 @@ class DataFile:
     """
 
     path: Path
-    rows: list[list[object]]
+    rows: Grid | list[list[object]]
     sheet: str = ""
     merged: tuple = ()
 
@@ -111,7 +114,7 @@ def read_data_file(path: str | Path) -> DataFile:
     """
     path = _checked_path(path)
     if path.suffix.lower() == ".csv":
-        return DataFile(path, read_csv_rows(path))
+        return DataFile(path, read_csv_columns(path))
     sheet = read_xlsx_sheet(path)
     return DataFile(path, sheet.rows, sheet.name, sheet.merged)
 
@@ -126,14 +129,16 @@ def _text(value: object) -> str:
     return cell_text(value)
 
 
-def column_texts(rows: list[list[object]], column: int, start: int) -> list[str]:
+def column_texts(rows: Grid | list[list[object]], column: int, start: int) -> list[str] | pd.Categorical:
     """One column of ``rows`` from row index ``start`` on, as text.
 
     Returns
     -------
-    list of str
-        One cell per row; "" for a row too short to reach the column.
+    list of str or pandas.Categorical
+        One cell per row; "" for a row too short to reach the column (a categorical for a :class:`Grid`).
     """
+    if isinstance(rows, Grid):
+        return rows.texts(column, start)
     try:
         values = [row[column] for row in rows[start:]]
     except IndexError:
@@ -151,8 +156,11 @@ def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
     numpy.ndarray
         One bool per value, True where it is blank.
     """
-    codes, uniques = pd.factorize(pd.Series(column, dtype=object))
-    blank = np.fromiter((not str(value).strip() for value in uniques), dtype=bool, count=len(uniques))
+    if isinstance(column, pd.Categorical):
+        codes, uniques = column.codes, column.categories
+    else:
+        codes, uniques = pd.factorize(pd.Series(column, dtype=object))
+    blank = np.fromiter(map(operator.not_, map(str.strip, map(str, uniques))), dtype=bool, count=len(uniques))
     return blank[codes] if len(uniques) else np.ones(len(codes), dtype=bool)
 
 
@@ -161,31 +169,80 @@ def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndar
     first = np.full(len(columns[0]), "", dtype=object)
     unset = np.ones(len(columns[0]), dtype=bool)
     for column, blank in zip(columns, blanks):
+        if not unset.any():
+            break
         take = unset & ~blank
-        first[take] = np.asarray(column, dtype=object)[take]
+        first[take] = np.asarray(_objects(column), dtype=object)[take]
         unset &= blank
     return first
 
 
-def _totals_rows(first: np.ndarray) -> np.ndarray:
-    codes, uniques = pd.factorize(pd.Series(first, dtype=object))
-    totals = np.fromiter(
-        (str(value).strip().rstrip(":").strip().casefold() in TOTALS_WORDS for value in uniques),
-        dtype=bool,
-        count=len(uniques),
-    )
-    return totals[codes]
+def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray]) -> np.ndarray:
+    """Which rows' first non-blank cell is a totals label; each distinct first cell of a column judged once."""
+    totals = np.zeros(len(columns[0]), dtype=bool)
+    unset = np.ones(len(columns[0]), dtype=bool)
+    for column, blank in zip(columns, blanks):
+        take = np.flatnonzero(unset & ~blank)
+        if len(take):
+            if isinstance(column, pd.Categorical):
+                codes, uniques = column.codes[take], column.categories
+            else:
+                codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
+            used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
+            labels = np.zeros(len(uniques), dtype=bool)
+            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used])
+            totals[take] = labels[codes]
+        unset &= blank
+        if not unset.any():
+            break
+    return totals
+
+
+def _totals_labels(values: np.ndarray) -> np.ndarray:
+    """For each value, whether it says "Total", "Grand total:" and the like.
+
+    Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
+    beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
+    that a column of a million ids is quick), and only they are judged in full.
+    """
+    texts = list(map(str, values))
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1  # each value's "\n"
+    letters = [match.end() - 1 for match in _MAY_BE_TOTALS.finditer("\n".join(texts))]
+    candidates = np.unique(np.searchsorted(ends, np.asarray(letters, dtype=np.int64)))  # the values holding them
+    labels = np.zeros(len(texts), dtype=bool)
+    labels[candidates] = [_is_totals_word(texts[index]) for index in candidates]
+    return labels
+
+
+def _is_totals_word(text: str) -> bool:
+    return text.strip().rstrip(":").strip().casefold() in TOTALS_WORDS
+
+
+#: A line that starts (after spaces) with a letter a totals word starts with, in either case, or one beyond ASCII.
+_MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
+
+
+def _longest(column: list[str] | pd.Categorical) -> int:
+    values = column.categories if isinstance(column, pd.Categorical) else column
+    return max(map(len, values), default=0)
 
 
 def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> None:
     """Refuse the first cell (by row, then column) longer than :data:`CELL_LIMIT`."""
-    long = [(index, column) for index, column in enumerate(columns) if max(map(len, column), default=0) > CELL_LIMIT]
+    long = [(index, column) for index, column in enumerate(columns) if _longest(column) > CELL_LIMIT]
     if not long:
         return
     row, index = min(
         (next(row for row, cell in enumerate(column) if len(cell) > CELL_LIMIT), index) for index, column in long
     )
     raise cell_too_long(path, first_row + row, names[index], len(columns[index][row]))
+
+
+def _objects(column: list[str] | pd.Categorical) -> list[str] | np.ndarray:
+    """A column's values as an array of objects (a categorical's each distinct text shared by its rows)."""
+    if isinstance(column, pd.Categorical):
+        return np.asarray(column.categories, dtype=object)[column.codes]
+    return column
 
 
 def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
@@ -202,14 +259,14 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
     """
     _check_cell_lengths(path, names, columns, first_row)
     length = len(columns[0]) if columns else 0
-    table = pd.DataFrame({index: column for index, column in enumerate(columns)}, dtype=object)
+    table = pd.DataFrame({index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False)
     table.columns = names
     table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
     if not columns or not length:
         raise DataError(path, "the file has a header row but no data rows.")
     blanks = [blank_mask(column) for column in columns]
     blank = np.logical_and.reduce(blanks)
-    totals = _totals_rows(_first_filled(columns, blanks)) & ~blank
+    totals = _totals_rows(columns, blanks) & ~blank
     data = ~blank & ~totals
     if totals.any():
         last_data = np.flatnonzero(data).max() if data.any() else -1
@@ -222,21 +279,22 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
                 f"row {row} looks like a totals row ('{label}'), but rows below it hold data. Delete it: the data "
                 f"must have one row per record (auditkit leaves out totals rows only after the last record).",
             )
-    table = table.loc[data]
+    if not data.all():
+        table = table.loc[data]
     if table.empty:
         raise DataError(path, "the file has a header row but no data rows.")
     return table
 
 
-def _named_columns(path: Path, rows: list[list[object]]) -> tuple[list[str], list[list[str]]]:
+def _named_columns(path: Path, rows: Grid | list[list[object]]) -> tuple[list[str], list[list[str]]]:
     """The header's names and their columns; a column without a header must be empty."""
-    width = max(len(row) for row in rows)
+    width = rows.width if isinstance(rows, Grid) else max(len(row) for row in rows)
     header = [header_text(rows[0][index]) if index < len(rows[0]) else "" for index in range(width)]
     names, columns = [], []
     for index, name in enumerate(header):
         column = column_texts(rows, index, start=1)
         if not name:
-            filled = np.flatnonzero(~blank_mask(column)) if column else []
+            filled = np.flatnonzero(~blank_mask(column)) if len(column) else []
             if len(filled):
                 raise DataError(
                     path,

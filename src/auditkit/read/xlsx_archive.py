@@ -25,7 +25,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -48,6 +48,12 @@ _Found = dict[str, tuple[str, int]]
 _WINDOW = 256  # bytes after a formula in which its value, or the end of its cell, is looked for
 _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
 _TEXT_TYPE = re.compile(rb"""\bt\s*=\s*["']str["']""")
+_FIRST_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]+[0-9]+)["'][^>]*?(/?)>""")
+_HELD_VALUE = re.compile(
+    rb"""\s*(?:<(?:[\w.-]+:)?f\b[^>]*/>\s*|<(?:[\w.-]+:)?f\b.*?</(?:[\w.-]+:)?f>\s*)?<(?:[\w.-]+:)?(?:v|is)>"""
+)
+_MERGED = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref\s*=\s*["']([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)["']""")
+_MERGED_KEPT = 16 << 20  # the most of a sheet's merged ranges kept (a real sheet's take a few KB)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ class ArchiveScan:
     sheets: dict[str, str]
     #: A worksheet part → its first formula cell saved without a value (as "D2") and how many there are.
     uncalculated: dict[str, tuple[str, int]]
+    #: The worksheet parts whose first cell is A1 and holds a value: the sheet's range starts there.
+    from_a1: frozenset[str] = frozenset()
+    #: A worksheet part → its merged ranges (each as "A1:B2"); a part whose merged ranges were too many to keep is
+    #: missing.
+    merged: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def uncalculated_cells(self, sheet: str) -> tuple[str, int] | None:
         """The first formula cell of ``sheet`` saved without a value, and how many there are.
@@ -109,7 +120,7 @@ def _scan_part(
     del capped.CRC  # a part cut off at the budget fails its checksum: its size is the error to report
     xml = info.filename.lower().endswith(_XML)
     sheet = xml and info.filename.startswith("xl/worksheets/")
-    expanded, read, tail, seen, chunks = 0, 0, b"", -1, []
+    expanded, read, tail, seen, chunks, after_data = 0, 0, b"", -1, [], []
     wide, formulas, names = False, False, _Names()
     with archive.open(capped) as part:
         while chunk := part.read(_CHUNK):
@@ -117,6 +128,8 @@ def _scan_part(
                 wide = chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]  # UTF-16: NULs taken out
                 root = _ROOT.search(chunk.replace(b"\x00", b"")[:4096])
                 names = _Names((root.group(1) if root else None) or b"")
+                if sheet and _starts_at_a1(chunk):
+                    kept.setdefault("from_a1", set()).add(info.filename)
             expanded += len(chunk)
             if expanded > budget:
                 return expanded
@@ -131,12 +144,17 @@ def _scan_part(
             formulas = formulas or (sheet and (closing in text or closing in tail[-8:] + text[:8]))
             if formulas:
                 seen = _find_uncalculated(tail + text, read - len(tail), seen, names, info.filename, found)
+            if sheet and (after_data or b"mergeCell" in tail[-16:] + text):
+                after_data.append(tail[-16:] + text if not after_data else text)
             read += len(text)
             tail = text[-_OVERLAP:]
     if formulas:
         _find_uncalculated(tail, read - len(tail), seen, names, info.filename, found, final=True)
     if chunks and expanded <= _KEPT:
         kept[info.filename] = b"".join(chunks)
+    if sheet and sum(map(len, after_data)) <= _MERGED_KEPT:
+        ranges = _MERGED.findall(b"".join(after_data))
+        kept.setdefault("merged", {})[info.filename] = tuple(dict.fromkeys(ref.decode() for ref in ranges))
     return expanded
 
 
@@ -183,6 +201,13 @@ def _weigh_formula(buffer: bytes, at: int, after: int, names: _Names, part: str,
     reference = _REFERENCE.search(attributes)
     first, count = found.get(part, (reference.group(1).decode() if reference else "?", 0))
     found[part] = (first, count + 1)
+
+
+def _starts_at_a1(chunk: bytes) -> bool:
+    """Whether a worksheet's first cell (in the first chunk of its part) is A1 and holds a value."""
+    data = chunk.find(b"sheetData")
+    first = _FIRST_CELL.search(chunk, data) if data >= 0 else None
+    return bool(first and first.group(1) == b"A1" and not first.group(2) and _HELD_VALUE.match(chunk, first.end()))
 
 
 def _sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
@@ -250,7 +275,8 @@ def scan_archive(path: str | Path) -> ArchiveScan:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         raise _unopenable(path, exc) from None
     try:
-        sheets = _sheet_parts(*(kept[name] for name in _WORKBOOK_PARTS)) if len(kept) == len(_WORKBOOK_PARTS) else {}
+        workbook = [kept[name] for name in _WORKBOOK_PARTS if name in kept]
+        sheets = _sheet_parts(*workbook) if len(workbook) == len(_WORKBOOK_PARTS) else {}
     except ElementTree.ParseError:
         sheets = {}  # calamine names what is wrong with the workbook
-    return ArchiveScan(sheets, found)
+    return ArchiveScan(sheets, found, frozenset(kept.get("from_a1", ())), kept.get("merged", {}))

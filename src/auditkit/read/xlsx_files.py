@@ -16,7 +16,9 @@ from pathlib import Path
 
 from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
+from auditkit.read.grid import Grid
 from auditkit.read.xlsx_archive import scan_archive
+from auditkit.read.xlsx_columns import read_sheet_grid, sheet_range
 
 __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xlsx_sheet"]
 
@@ -106,7 +108,7 @@ class XlsxSheet:
     """A workbook's data sheet as read: its ``name``, its ``rows`` of values and its ``merged`` ranges."""
 
     name: str
-    rows: list[list[object]]
+    rows: Grid | list[list[object]]
     merged: tuple[_Range, ...]
 
 
@@ -129,22 +131,28 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
         raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
     name = _data_sheet(path, workbook)
     _check_calculated(path, name, scan.uncalculated_cells(name))
-    sheet = workbook.get_sheet_by_name(name)
-    merged = tuple(sheet.merged_cell_ranges or ())
-    read = XlsxSheet(name, sheet.to_python(skip_empty_area=False), merged)
+    part = scan.sheets.get(name, "")
+    grid = read_sheet_grid(path, name) if part in scan.merged and part in scan.from_a1 else None
+    if grid is not None:  # read a column at a time; its merged ranges as the archive lists them
+        read = XlsxSheet(name, grid, tuple(sheet_range(reference) for reference in scan.merged[part]))
+    else:
+        sheet = workbook.get_sheet_by_name(name)
+        merged = tuple(sheet.merged_cell_ranges or ())
+        read = XlsxSheet(name, sheet.to_python(skip_empty_area=False), merged)
     _check_first_row(path, read)
     return read
 
 
-def read_xlsx_rows(path: Path, header_rows: int = 1) -> list[list[object]]:
+def read_xlsx_rows(path: Path, header_rows: int = 1) -> Grid | list[list[object]]:
     """Every row of a workbook's data sheet, as calamine reads its values.
 
     ``header_rows`` is how many rows at the top are headers; merged cells are refused outside them.
 
     Returns
     -------
-    list of list
-        The rows from row 1 on, each a list of its cells' values (text, numbers, dates), all of one length.
+    Grid or list of list
+        The rows from row 1 on, each a list of its cells' values (text, numbers, dates), all of one length (held as
+        columns when the sheet could be read a column at a time).
     """
     sheet = read_xlsx_sheet(path)
     check_merged(path, sheet.name, sheet.merged, header_rows)

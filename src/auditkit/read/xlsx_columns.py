@@ -1,0 +1,120 @@
+"""Reading a workbook's data sheet a column at a time, with fastexcel (calamine's parser, Arrow columns).
+
+A sheet of a million rows read row by row (python-calamine's ``to_python``) makes a Python object of every cell;
+fastexcel gives each column as one Arrow array, whose distinct values are then made Python objects once each
+(:class:`~auditkit.read.grid.Grid`). It reads the same cells as python-calamine, but each column as one type, and
+names the header's cells itself; so it is used only where that gives exactly what the row-by-row read gives, and
+:func:`read_sheet_grid` returns None otherwise (the row-by-row reader then reads the sheet):
+
+* the sheet's first cell is A1 and holds a value, so that its range (calamine's, which both read) starts there;
+* every column is of one type (text, numbers, true/false, dates and times to the second), after the header row;
+* every header cell is text that fastexcel keeps as it is (not a number, a date or a duplicate it renames).
+
+The archive's checks (:mod:`auditkit.read.xlsx_archive`) come first, as for the row-by-row read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from auditkit.read.grid import Grid, GridBuilder
+
+__all__ = ["read_sheet_grid", "sheet_range"]
+
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+#: Header names fastexcel may have made from a cell that is not text (a number, a date, true or false), or made up
+#: (``__UNNAMED__3`` for an empty cell, ``name_1`` for a second ``name``): read row by row instead.
+_DOUBTFUL_NAME = re.compile(r"[-+.0-9eE: ]+|true|false|.*_[0-9]+|__UNNAMED__[0-9]+", re.DOTALL)
+
+
+def _cell(reference: str) -> tuple[int, int]:
+    """A cell's (row, column), both from 0, from its name ("B3" → (2, 1))."""
+    letters, digits = _CELL.fullmatch(reference).groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits) - 1, column - 1
+
+
+def sheet_range(reference: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A range's first and last cells, each (row, column) from 0: "A1:C4" → ((0, 0), (3, 2)); "B2" → ((1, 1), (1, 1)).
+
+    Returns
+    -------
+    tuple of two (int, int)
+        The first and last cells.
+    """
+    first, _, last = reference.partition(":")
+    return _cell(first), _cell(last or first)
+
+
+def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
+    """A column's codes and distinct values as python-calamine gives them ("" for an empty cell); None when its
+    type is one whose values might not be the same."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_null(kind):
+        return np.zeros(len(column), dtype=np.intp), np.array([""], dtype=object)
+    if pa.types.is_timestamp(kind):
+        if pc.any(pc.not_equal(pc.millisecond(column), 0)).as_py():
+            return None  # python-calamine and fastexcel may round a fraction of a second differently
+    elif not (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_date(kind)
+    ):
+        return None
+    if pa.types.is_boolean(kind):
+        codes, values = pd.factorize(np.array(column.to_pylist(), dtype=object))
+        values = np.asarray(values, dtype=object)
+    else:
+        encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else None
+        encoded = encoded if encoded is not None else pc.dictionary_encode(column)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    if (codes < 0).any():  # an empty cell reads "", as python-calamine gives it
+        codes = np.where(codes < 0, len(values), codes)
+        values = np.append(values, np.array([""], dtype=object))
+    return codes, values
+
+
+def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
+    """A workbook's sheet, every row from row 1 on, as python-calamine's row-by-row read gives its values.
+
+    Returns
+    -------
+    Grid or None
+        The rows, held as columns; None when the sheet needs the row-by-row read (see the module's notes).
+    """
+    import fastexcel
+
+    # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    try:  # loaded at once (eager): quicker than sheet by column info, and the names are judged by what they say
+        table = fastexcel.read_excel(str(path)).load_sheet(
+            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True
+        )
+    except Exception:  # fastexcel refuses a column of mixed types, among others: the row-by-row read reads it
+        return None
+    header = list(table.schema.names)
+    if any(_DOUBTFUL_NAME.fullmatch(name) for name in header):
+        return None
+    builder = GridBuilder()
+    for index, name in enumerate(header):
+        found = _values(table.column(index))
+        if found is None:
+            return None
+        codes, values = found
+        values = np.append(values, np.array([name], dtype=object))
+        builder.add_column(np.concatenate([[len(values) - 1], codes]), values)
+    return builder.build()
