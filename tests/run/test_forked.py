@@ -226,3 +226,30 @@ def test_a_computed_result_not_asked_for_is_stopped(tmp_path: Path):
 def test_without_parallel_a_computed_result_is_computed_here_when_asked():
     with computed_alongside(os.getpid, "the charts", parallel=False) as result:
         assert result() == os.getpid()
+
+
+def test_a_waiting_process_ends_when_the_process_it_waits_for_is_killed(tmp_path: Path):
+    # A run killed outright (SIGKILL) cleans nothing up; its PDF writer must not wait for the HTML for ever
+    # (it would hold the run's output open, and whoever waits for that).
+    import signal
+    import subprocess
+    import sys
+
+    mark = tmp_path / "writer"
+    script = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from auditkit.run.forked import waiting_alongside\n"
+        f"mark = Path({str(mark)!r})\n"
+        "with waiting_alongside(lambda: mark.write_text(str(os.getpid())), lambda item: None, 'the PDF writer'):\n"
+        "    time.sleep(600)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for(mark)
+    run.send_signal(signal.SIGKILL)
+    began = time.monotonic()
+    stdout, _ = run.communicate(timeout=30)  # ends only when the writer, which shares the pipe, has gone too
+    assert run.returncode == -signal.SIGKILL
+    assert time.monotonic() - began < 10
+    stat = Path(f"/proc/{mark.read_text()}/stat")  # gone, or a zombie left for a container's init to reap
+    assert not stat.exists() or stat.read_text().split(")")[-1].split()[0] == "Z"

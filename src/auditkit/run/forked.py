@@ -10,6 +10,7 @@ so they start with everything already imported. Where fork is not available the 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterator
@@ -26,12 +27,15 @@ WORKBOOK = "the analyst's workbook"
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
     try:
-        result = work()
-        sender.send(("done", result))
+        outcome = ("done", work())
     except AuditkitError as exc:
-        sender.send(("user", exc))
+        outcome = ("user", exc)
     except BaseException:  # noqa: BLE001 - every failure is reported to the parent
-        sender.send(("bug", traceback.format_exc()))
+        outcome = ("bug", traceback.format_exc())
+    try:
+        sender.send(outcome)
+    except (BrokenPipeError, ConnectionResetError):  # the parent is gone: there is no one to tell
+        pass
     finally:
         sender.close()
 
@@ -91,9 +95,25 @@ def alongside(work: Callable[[], Any], parallel: bool = True, what: str = WORKBO
     _finish(process, receiver, what)
 
 
-def _prepare_then_work(prepare: Callable[[], Any], work: Callable[[Any], Any], inbox: Any) -> None:
+#: How often a waiting process checks that the process it waits for is still there, in seconds.
+_PARENT_CHECK_SECONDS = 0.5
+
+
+def _prepare_then_work(
+    prepare: Callable[[], Any], work: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int
+) -> None:
+    # The fork copied the parent's end of the pipe: closed here, so that the pipe ends when the parent does. A
+    # parent killed outright (SIGKILL) runs no clean-up, and processes forked after this one hold that end too,
+    # so the parent's process id is checked as well: a waiting process never outlives the run it waits for.
+    outbox.close()
     prepare()
-    item = inbox.recv()
+    while not inbox.poll(_PARENT_CHECK_SECONDS):
+        if os.getppid() != parent:
+            return
+    try:
+        item = inbox.recv()
+    except EOFError:
+        return
     if item is not None:
         work(item)
 
@@ -129,7 +149,9 @@ def waiting_alongside(
     inbox, outbox = context.Pipe(duplex=False)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(lambda: _prepare_then_work(prepare, work, inbox), sender), daemon=True
+        target=_child,
+        args=(lambda: _prepare_then_work(prepare, work, inbox, outbox, os.getpid()), sender),
+        daemon=True,
     )
     process.start()
     sender.close()
