@@ -125,6 +125,7 @@ def test_a_waiting_process_prepares_at_once_and_works_on_what_the_block_hands_it
 
     with waiting_alongside(prepare, work, "the PDF writer") as hand:
         wait_for(prepared)  # prepared before anything is handed over
+        time.sleep(1.5)  # and still waiting, however long the block takes
         assert not result.exists()
         hand("<html>briefing</html>")
     child = int(prepared.read_text())

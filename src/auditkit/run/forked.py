@@ -146,11 +146,12 @@ def waiting_alongside(
         yield work_now
         return
     context = multiprocessing.get_context("fork")
+    parent = os.getpid()  # this process, which the forked one waits for
     inbox, outbox = context.Pipe(duplex=False)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,
-        args=(lambda: _prepare_then_work(prepare, work, inbox, outbox, os.getpid()), sender),
+        args=(lambda: _prepare_then_work(prepare, work, inbox, outbox, parent), sender),
         daemon=True,
     )
     process.start()
