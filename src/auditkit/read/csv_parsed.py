@@ -28,7 +28,20 @@ from auditkit.read.csv_files import csv_text, first_record, grid_from_text
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
-__all__ = ["encode_texts", "read_csv_columns"]
+__all__ = ["C_PARSER_OPTIONS", "encode_texts", "read_csv_columns"]
+
+#: How pandas' C parser reads a CSV here and in :mod:`auditkit.read.quick_csv`: every record a row (the header
+#: too), no cell taken for missing, blank lines kept, RFC 4180 quoting, in UTF-8.
+C_PARSER_OPTIONS = {
+    "header": None,
+    "na_filter": False,
+    "skip_blank_lines": False,
+    "engine": "c",
+    "encoding": "utf-8",
+    "quoting": csv.QUOTE_MINIMAL,
+    "doublequote": True,
+    "low_memory": False,
+}
 
 
 def read_csv_columns(path: Path) -> Grid:
@@ -53,19 +66,7 @@ def read_csv_columns(path: Path) -> Grid:
 
 def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     """pandas' C parser's reading of ``data``: every record a row (the header too), no cell taken for missing."""
-    return pd.read_csv(
-        io.BytesIO(data),
-        sep=separator,
-        header=None,
-        na_filter=False,
-        skip_blank_lines=False,
-        engine="c",
-        encoding="utf-8",
-        quoting=csv.QUOTE_MINIMAL,
-        doublequote=True,
-        low_memory=False,
-        **options,
-    )
+    return pd.read_csv(io.BytesIO(data), sep=separator, **C_PARSER_OPTIONS, **options)
 
 
 def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

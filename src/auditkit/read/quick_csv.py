@@ -23,7 +23,7 @@ import pandas as pd
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
-from auditkit.read.csv_parsed import encode_texts
+from auditkit.read.csv_parsed import C_PARSER_OPTIONS, encode_texts
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
@@ -116,19 +116,7 @@ def _parse_plain(
     (their distinct values found by Arrow) or Python text as ``dtypes`` says; None when a column reads as numbers.
     """
     try:
-        frame = pd.read_csv(
-            _Pieces(pieces),
-            sep=separator,
-            header=None,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            encoding="utf-8",
-            quoting=csv.QUOTE_MINIMAL,
-            doublequote=True,
-            low_memory=False,
-            dtype_backend="pyarrow",
-        )
+        frame = pd.read_csv(_Pieces(pieces), sep=separator, **C_PARSER_OPTIONS, dtype_backend="pyarrow")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
     if frame.shape[1] != width or any(dtype != "string[pyarrow]" for dtype in frame.dtypes):
