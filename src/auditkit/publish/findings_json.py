@@ -265,6 +265,18 @@ def _power_entries(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _group_test_entry(row: pd.Series, groups: str) -> dict[str, Any]:
+    """One area or group test as findings.json gives it; ``groups`` names the column listing what was compared."""
+    return {
+        "p_value": json_scalar(row["p_value"]),
+        "p_adjusted": json_scalar(row["p_adjusted"]),
+        "test": row["test"],
+        "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
+        "family": GROUP_FAMILY,
+        groups: list(row[groups]),
+    }
+
+
 def _breakdowns_entry(analysis: Analysis, name: str) -> dict[str, Any]:
     """An instrument's breakdowns: per breakdown item, its groups, each item's figures per group and the tests."""
     rows = analysis.findings.breakdowns
@@ -279,17 +291,7 @@ def _breakdowns_entry(analysis: Analysis, name: str) -> dict[str, Any]:
                 item_id: {row["group"]: _indicator_entry(row) for row in item_rows.to_dict("records")}
                 for item_id, item_rows in chosen.groupby("item", sort=False)
             },
-            "tests": {
-                row["item"]: {
-                    "p_value": json_scalar(row["p_value"]),
-                    "p_adjusted": json_scalar(row["p_adjusted"]),
-                    "test": row["test"],
-                    "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
-                    "family": GROUP_FAMILY,
-                    "groups": list(row["groups"]),
-                }
-                for _, row in here.iterrows()
-            },
+            "tests": {row["item"]: _group_test_entry(row, "groups") for _, row in here.iterrows()},
         }
     return entry
 
@@ -324,17 +326,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     }
     for name, entry in document["instruments"].items():
         tests = analysis.area_tests[analysis.area_tests["instrument"] == name]
-        entry["area_tests"] = {
-            row["item"]: {
-                "p_value": json_scalar(row["p_value"]),
-                "p_adjusted": json_scalar(row["p_adjusted"]),
-                "test": row["test"],
-                "monte_carlo_se": json_scalar(row["monte_carlo_se"]),
-                "family": GROUP_FAMILY,
-                "areas": list(row["areas"]),
-            }
-            for _, row in tests.iterrows()
-        }
+        entry["area_tests"] = {row["item"]: _group_test_entry(row, "areas") for _, row in tests.iterrows()}
         breakdowns = _breakdowns_entry(analysis, name)
         if breakdowns:
             entry["breakdowns"] = breakdowns
