@@ -8,13 +8,6 @@ and its charts then), so a command that only computes findings never pays for ma
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    # The distribution's name (pyproject.toml): "auditkit" on the package index is another project.
-    __version__ = version("neglect-auditkit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 #: Each public name and the module it comes from.
 _EXPORTS = {
@@ -42,8 +35,23 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
+def _installed_version() -> str:
+    # Looked up when first asked for: importlib.metadata takes a twentieth of a second to import, and validate
+    # never shows the version.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        # The distribution's name (pyproject.toml): "auditkit" on the package index is another project.
+        return version("neglect-auditkit")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
 def __getattr__(name: str):
     """Import a public name's module the first time the name is used."""
+    if name == "__version__":
+        globals()[name] = _installed_version()
+        return globals()[name]
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'auditkit' has no attribute {name!r}")

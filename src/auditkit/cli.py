@@ -72,8 +72,22 @@ def _bar(done: int, total: int, failed: int) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} done, {failed} failed"
 
 
+def _show_version(context: click.Context, _parameter: click.Parameter, wanted: bool) -> None:
+    # click's version_option needs the version when the command is defined; it is looked up only when asked for.
+    if wanted and not context.resilient_parsing:
+        click.echo(f"auditkit, version {auditkit.__version__}")
+        context.exit()
+
+
 @click.group(cls=_Group)
-@click.version_option(auditkit.__version__, prog_name="auditkit")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Reproducible neglect audit briefings from a round's parameters file."""
 

@@ -23,9 +23,10 @@ the funnel limit is clamped to 0; likewise the upper one to 1. This reproduces t
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri  # scipy.stats.norm.ppf; scipy.stats is slow to import
 
 __all__ = [
     "FUNNEL_LABELS",
@@ -48,8 +49,10 @@ FUNNEL_TARGETS = ("pooled_areas", "stated_total")
 FUNNEL_LABELS = ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)", "Low (0.001)")
 
 #: The normal quantiles of the two pairs of limits: 95% ("2 s.d.", tail 0.025) and 99.8% ("3 s.d.", tail 0.001).
-_Z95 = float(ndtri(0.975))
-_Z998 = float(ndtri(0.999))
+# The standard library's normal quantile (as scipy's ndtri, to within a unit in the last place): a parameters
+# file's funnel is checked by validate, which should not import scipy.special for two numbers.
+_Z95 = NormalDist().inv_cdf(0.975)
+_Z998 = NormalDist().inv_cdf(0.999)
 
 
 def _proportion_limits(target: float, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc
 
 from auditkit.stats.contingency import (  # noqa: F401 - part of this module's public surface
     EXACT_MAX_RECORDS,
@@ -248,6 +247,8 @@ def cochran_armitage_trend(numerators, denominators, scores=None) -> pd.DataFram
     pandas.DataFrame
         One row, columns in :data:`TREND_COLUMNS`: z, chi2, p_value.
     """
+    from scipy.special import chdtrc  # here, not at the top: validate needs none of scipy
+
     x = as_counts("numerators", numerators)
     n = as_counts("denominators", denominators)
     if x.ndim != 1 or x.shape != n.shape:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc
 
 __all__ = [
     "OVERDISPERSION_ALPHA",
@@ -52,6 +51,8 @@ def overdispersion(numerators, denominators, target: float) -> pd.DataFrame:
         :data:`OVERDISPERSION_MIN_AREAS` areas). Figures are missing with fewer than two areas or a target of
         0 or 1.
     """
+    from scipy.special import chdtrc  # here, not at the top: validate needs none of scipy
+
     x = np.atleast_1d(np.asarray(numerators, dtype=float))
     n = np.atleast_1d(np.asarray(denominators, dtype=float))
     if x.shape != n.shape or x.ndim != 1:

@@ -24,7 +24,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln, ndtr, ndtri
 
 __all__ = [
     "DETECTABLE_COLUMNS",
@@ -79,6 +78,8 @@ def normal_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) ->
     float
         The power, between 0 and 1.
     """
+    from scipy.special import ndtr, ndtri  # here, not at the top: validate needs none of scipy
+
     p1, p2 = _check_proportion("p1", p1), _check_proportion("p2", p2)
     n1, n2 = _check_size("n1", n1), _check_size("n2", n2)
     alpha = _check("alpha", alpha, 0, 1)
@@ -94,6 +95,8 @@ def normal_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) ->
 @functools.lru_cache(maxsize=512)
 def _log_choose(n: int) -> np.ndarray:
     """log C(n, k) for k = 0…n."""
+    from scipy.special import gammaln  # here, not at the top: validate needs none of scipy
+
     k = np.arange(n + 1)
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
@@ -205,6 +208,8 @@ def detectable_change(baseline, n1, n2, power: float = 0.8, alpha: float = 0.05)
 
 def _normal_size(p1: float, p2: float, power: float, alpha: float) -> float:
     """R ``power.prop.test(p1 = p1, p2 = p2, power = power, sig.level = alpha)$n``, in closed form."""
+    from scipy.special import ndtri  # here, not at the top: validate needs none of scipy
+
     critical, wanted = -float(ndtri(alpha / 2)), float(ndtri(power))
     root = critical * math.sqrt((p1 + p2) * (2 - p1 - p2) / 2) + wanted * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
     return (root / abs(p1 - p2)) ** 2

@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln, ndtri
 
 from auditkit.stats.inference import mann_whitney_test
 
@@ -64,6 +63,8 @@ def exact_rank_sum_p(first, second) -> float:
     float
         The p-value, at most 1.
     """
+    from scipy.special import gammaln  # here, not at the top: validate needs none of scipy
+
     first, second = _samples(first, second)
     if first.size > second.size:  # the same p-value, from the smaller sample's rank sum (a smaller table)
         first, second = second, first
@@ -105,6 +106,8 @@ def superiority_ci(superiority: float, n1: int, n2: int, confidence: float = 0.9
     tuple of float
         The lower and upper limits; missing when a sample is empty.
     """
+    from scipy.special import ndtri  # here, not at the top: validate needs none of scipy
+
     if n1 < 1 or n2 < 1 or not 0 <= superiority <= 1:
         return math.nan, math.nan
     from scipy.optimize import brentq  # imported when needed: scipy.optimize is slow to import
