@@ -37,7 +37,7 @@ import pandas as pd
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_run import BIN, REPO, _write_reference, hand_chain  # noqa: E402 - a sibling script, not a package
+from bench_run import BIN, REPO, _write_reference, compile_sources, hand_chain  # noqa: E402 - a sibling script, not a package
 
 TARGET_RATIO = 0.08
 TARGET_BYTES = 2 << 30
@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate and keep the workbook in this (new) folder")
     arguments = parser.parse_args()
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    compile_sources()
     with tempfile.TemporaryDirectory(prefix="auditkit-national-") as scratch:
         folder = arguments.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 from auditkit.run.screenshot import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
@@ -85,7 +86,10 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=10, help="saves timed in the browser (default 10)")
     parser.add_argument("--runs", type=int, default=5, help="cold auditkit runs (default 5)")
     arguments = parser.parse_args()
+    from bench_run import compile_sources  # a sibling script, not a package
     from playwright.sync_api import sync_playwright
+
+    compile_sources()
 
     load_before = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="auditkit-bench-preview-") as folder:

@@ -1,4 +1,4 @@
-"""auditkit.briefing.page: an executed briefing notebook as one HTML page, and that page as a tagged PDF.
+"""auditkit.briefing.page and pdf_writer: an executed briefing notebook as one HTML page, and that page as a PDF.
 
 The whole example briefing is rendered and read end to end in tests/end_to_end/; here each stage gets a
 small notebook or page written in the test, so that what it keeps and what it leaves out is plain.
@@ -18,7 +18,8 @@ import pytest
 from conftest import EXAMPLE_PARAMETERS, RoundCopy
 
 import auditkit
-from auditkit.briefing.page import render_briefing_html, render_briefing_pdf
+from auditkit.briefing.page import render_briefing_html
+from auditkit.briefing.pdf_writer import render_briefing_pdf
 from auditkit.config.round import load_round
 from auditkit.errors import RenderError
 from auditkit.publish.safe_text import INVISIBLE_CHARACTERS

@@ -10,11 +10,12 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
-from auditkit.errors import AuditkitError, ParametersError
-from auditkit.run.forked import alongside, computed_alongside, waiting_alongside
+from auditkit.errors import AuditkitError, ParametersError, RenderError
+from auditkit.run.forked import alongside, prepared_alongside
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="this system cannot fork a process"
@@ -114,7 +115,7 @@ def test_without_parallel_a_failing_work_stops_before_the_block():
     assert block_ran == []
 
 
-def test_a_waiting_process_prepares_at_once_and_works_on_what_the_block_hands_it(tmp_path: Path):
+def test_a_prepared_process_prepares_at_once_and_works_on_what_the_block_hands_it(tmp_path: Path):
     prepared, result = tmp_path / "prepared", tmp_path / "result"
 
     def prepare():
@@ -122,54 +123,87 @@ def test_a_waiting_process_prepares_at_once_and_works_on_what_the_block_hands_it
 
     def work(item):
         result.write_text(f"{os.getpid()}:{item}")
+        return f"wrote {item}"
 
-    with waiting_alongside(prepare, work, "the PDF writer") as hand:
+    with prepared_alongside(prepare, work, "the PDF writer") as hand:
         wait_for(prepared)  # prepared before anything is handed over
         time.sleep(1.5)  # and still waiting, however long the block takes
         assert not result.exists()
-        hand("<html>briefing</html>")
+        written = hand("<html>briefing</html>")
+        assert written() == "wrote <html>briefing</html>"  # the work's result, pickled across
     child = int(prepared.read_text())
     assert child != os.getpid()
-    assert result.read_text() == f"{child}:<html>briefing</html>"  # the block's end waits for the work
+    assert result.read_text() == f"{child}:<html>briefing</html>"
 
 
-def test_a_waiting_process_given_nothing_goes_without_working(tmp_path: Path):
+def test_the_blocks_end_waits_for_work_handed_over_and_not_waited_for(tmp_path: Path):
     result = tmp_path / "result"
-    with waiting_alongside(lambda: None, lambda item: result.write_text(item), "the PDF writer"):
-        pass
+
+    def work(item):
+        time.sleep(1)
+        result.write_text(item)
+
+    with prepared_alongside(lambda: None, work, "the PDF writer") as hand:
+        hand("html")
+    assert result.read_text() == "html"
+
+
+def test_a_read_only_mapping_is_handed_over_and_back_read_only():
+    # A round holds its instruments in a MappingProxyType, which pickle alone cannot send.
+    item = {"round": MappingProxyType({"survey": MappingProxyType({"rows": 61})})}
+
+    def work(got):
+        return isinstance(got["round"]["survey"], MappingProxyType), got["round"]
+
+    with prepared_alongside(lambda: None, work, "x") as hand:
+        read_only, back = hand(item)()
+    assert read_only and isinstance(back, MappingProxyType) and back["survey"]["rows"] == 61
+
+
+def test_a_prepared_process_given_nothing_is_stopped_whatever_its_preparation_came_to(tmp_path: Path):
+    prepared, result = tmp_path / "prepared", tmp_path / "result"
+
+    def prepare():  # a run whose round leaves out the PDF: a missing Pango must not fail it
+        prepared.write_text(str(os.getpid()))
+        raise RenderError("The PDF could not be written: no Pango.")
+
+    with prepared_alongside(prepare, lambda item: result.write_text(item), "the PDF writer"):
+        wait_for(prepared)
     assert not result.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(prepared.read_text()), 0)
 
 
-def test_a_waiting_processs_mistake_and_bug_are_raised_at_the_end_naming_the_work():
+def test_a_prepared_processs_mistake_and_bug_are_raised_naming_the_work():
     def mistake(item):
         raise ParametersError(f"{item}: the PDF could not be written.")
 
     with pytest.raises(ParametersError, match="^html: the PDF could not be written.$"):
-        with waiting_alongside(lambda: None, mistake, "the PDF writer") as hand:
-            hand("html")
+        with prepared_alongside(lambda: None, mistake, "the PDF writer") as hand:
+            hand("html")()
 
     def bug(item):
         raise KeyError(item)
 
     with pytest.raises(RuntimeError) as caught:
-        with waiting_alongside(lambda: None, bug, "the PDF writer") as hand:
+        with prepared_alongside(lambda: None, bug, "the PDF writer") as hand:
             hand("html")
     assert str(caught.value).startswith("The PDF writer failed in its own process:\n")
     assert "KeyError: 'html'" in str(caught.value)
 
 
-def test_a_waiting_process_that_dies_is_reported_with_what_it_was_doing():
+def test_a_prepared_process_that_dies_is_reported_with_what_it_was_doing():
     with pytest.raises(AuditkitError) as caught:
-        with waiting_alongside(lambda: os._exit(4), lambda item: None, "the PDF writer") as hand:
+        with prepared_alongside(lambda: os._exit(4), lambda item: None, "the PDF writer") as hand:
             hand("html")
     assert str(caught.value) == "The process running the PDF writer stopped unexpectedly (exit code 4)."
 
 
-def test_when_the_block_fails_the_waiting_process_is_stopped(tmp_path: Path):
+def test_when_the_block_fails_the_prepared_process_is_stopped(tmp_path: Path):
     prepared = tmp_path / "prepared"
     began = time.monotonic()
     with pytest.raises(ValueError, match="the briefing failed"):
-        with waiting_alongside(lambda: prepared.write_text(str(os.getpid())), lambda item: None, "the PDF writer"):
+        with prepared_alongside(lambda: prepared.write_text(str(os.getpid())), lambda item: None, "the PDF writer"):
             wait_for(prepared)
             raise ValueError("the briefing failed")
     assert time.monotonic() - began < 30
@@ -177,56 +211,28 @@ def test_when_the_block_fails_the_waiting_process_is_stopped(tmp_path: Path):
         os.kill(int(prepared.read_text()), 0)
 
 
-def test_without_parallel_the_waiting_work_is_done_when_handed_over_in_this_process():
+def test_without_parallel_the_prepared_work_is_done_when_handed_over_in_this_process():
     order = []
-    with waiting_alongside(
-        lambda: order.append("prepare"), lambda item: order.append(("work", item, os.getpid())), "x", parallel=False
+    with prepared_alongside(
+        lambda: order.append("prepare"),
+        lambda item: order.append(("work", item, os.getpid())) or 7,
+        "x",
+        parallel=False,
     ) as hand:
         order.append("block")
-        hand("html")
+        result = hand("html")
         order.append("after")
     assert order == ["block", "prepare", ("work", "html", os.getpid()), "after"]
+    assert result() == 7
 
 
-def test_an_item_is_handed_over_once():
-    with waiting_alongside(lambda: None, lambda item: None, "the PDF writer") as hand:
+def test_an_item_is_handed_over_once_and_none_is_no_item():
+    with prepared_alongside(lambda: None, lambda item: None, "the PDF writer") as hand:
+        with pytest.raises(ValueError, match="once"):
+            hand(None)
         hand("html")
         with pytest.raises(ValueError, match="once"):
             hand("again")
-
-
-def test_a_computed_result_comes_from_another_process_when_asked():
-    with computed_alongside(lambda: {"pid": os.getpid(), "charts": b"\x89PNG"}, "the charts") as result:
-        received = result()
-        assert result() is received  # asked twice, computed once
-    assert received["charts"] == b"\x89PNG" and received["pid"] != os.getpid()
-
-
-def test_a_computed_results_mistake_is_raised_when_asked():
-    def work():
-        raise ParametersError("llr-2017.yaml: the charts could not be drawn.")
-
-    with computed_alongside(work, "the charts") as result:
-        with pytest.raises(ParametersError, match="could not be drawn"):
-            result()
-
-
-def test_a_computed_result_not_asked_for_is_stopped(tmp_path: Path):
-    started = tmp_path / "started"
-
-    def work():
-        started.write_text(str(os.getpid()))
-        wait_for(tmp_path / "never", seconds=60)
-
-    with computed_alongside(work, "the charts"):
-        wait_for(started)
-    with pytest.raises(ProcessLookupError):
-        os.kill(int(started.read_text()), 0)
-
-
-def test_without_parallel_a_computed_result_is_computed_here_when_asked():
-    with computed_alongside(os.getpid, "the charts", parallel=False) as result:
-        assert result() == os.getpid()
 
 
 def test_a_waiting_process_ends_when_the_process_it_waits_for_is_killed(tmp_path: Path):
@@ -240,9 +246,9 @@ def test_a_waiting_process_ends_when_the_process_it_waits_for_is_killed(tmp_path
     script = (
         "import os, time\n"
         "from pathlib import Path\n"
-        "from auditkit.run.forked import waiting_alongside\n"
+        "from auditkit.run.forked import prepared_alongside\n"
         f"mark = Path({str(mark)!r})\n"
-        "with waiting_alongside(lambda: mark.write_text(str(os.getpid())), lambda item: None, 'the PDF writer'):\n"
+        "with prepared_alongside(lambda: mark.write_text(str(os.getpid())), lambda item: None, 'the PDF writer'):\n"
         "    time.sleep(600)\n"
     )
     run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -63,7 +63,7 @@ def test_a_full_disk_met_by_the_analysts_workbook_in_its_own_process_is_a_senten
         return None
 
     monkeypatch.setattr(pipeline, "execute_notebook", execute)
-    monkeypatch.setattr(pipeline, "render_briefing_html", lambda briefing, round_: "<p>the briefing</p>")
+    monkeypatch.setattr("auditkit.briefing.page.render_briefing_html", lambda briefing, round_: "<p>the briefing</p>")
     monkeypatch.setattr(pipeline, "render_briefing_pdf", lambda html, path: path.write_bytes(b"%PDF-1.7"))
     with pytest.raises(OutputError) as caught:  # no Word briefing: it would lay out the (absent) notebook's sections
         pipeline.run_round(example_round.parameters, engine="kernel", formats=("html", "pdf"))

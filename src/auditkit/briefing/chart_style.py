@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-__all__ = ["new_figure", "palette", "percent_axis"]
+__all__ = ["load_chart_libraries", "new_figure", "palette", "percent_axis"]
 
 
 @cache
@@ -47,3 +47,16 @@ def percent_axis(axis: Any) -> None:
     from matplotlib.ticker import PercentFormatter
 
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+
+
+def load_chart_libraries() -> None:
+    """Import seaborn, matplotlib's figure and its PNG writer (about a second) before the first chart is drawn.
+
+    A run does it in the process that will draw its charts, while it analyses the round; a batch does it once,
+    before it forks its workers.
+    """
+    from matplotlib.backends import backend_agg  # noqa: F401 - savefig's PNG writer
+    from matplotlib.ticker import PercentFormatter  # noqa: F401
+
+    palette()
+    new_figure(1.0, 1.0, 72)

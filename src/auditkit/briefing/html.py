@@ -16,7 +16,7 @@ import mistune
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from auditkit.analysis.memo import MEMO
+from auditkit.analysis.memo import MEMO, memo_key
 from auditkit.analysis.round_analysis import Analysis
 from auditkit.briefing.charts import Chart
 from auditkit.briefing.contexts import section_context
@@ -136,14 +136,17 @@ def prepare_sections(analysis: Analysis) -> None:
 def draw_sections(analysis: Analysis) -> dict[tuple[str, str], Any]:
     """Render every section, as :func:`prepare_sections` does, and return what was kept for them.
 
-    A run does this in a second process, which imports matplotlib and seaborn and draws the charts while
-    this one goes on; :func:`remember_sections` then keeps the result here.
+    A run does this in a second process, which imports matplotlib and seaborn while the run analyses the round
+    and is then handed the analysis (pickled); :func:`remember_sections` then keeps the result in the run.
 
     Returns
     -------
     dict
         ``{("section", name): Section, ("context", name): dict}`` for every section: picklable.
     """
+    # An analysis handed over from another process is kept in this one's memo first: the memo keeps what is
+    # derived only from analyses it holds.
+    analysis = MEMO.analysis(memo_key(analysis.inputs), lambda: analysis)
     prepare_sections(analysis)
     published = protect_analysis(analysis)
     drawn = {}

@@ -59,13 +59,16 @@ def _warm_up() -> None:
     import nbconvert  # noqa: F401
     import weasyprint  # noqa: F401
 
+    import auditkit.analysis.round_analysis  # noqa: F401
     import auditkit.briefing.docx_document  # noqa: F401
+    import auditkit.briefing.html  # noqa: F401
     import auditkit.briefing.page  # noqa: F401
+    import auditkit.publish.findings_files  # noqa: F401
+    import auditkit.publish.provenance  # noqa: F401
     import auditkit.run.inprocess_engine  # noqa: F401
-    from auditkit.briefing.chart_style import new_figure, palette
+    from auditkit.briefing.chart_style import load_chart_libraries
 
-    palette()  # seaborn, matplotlib and pyplot: drawn in every round
-    new_figure(1.0, 1.0, 72)
+    load_chart_libraries()  # seaborn, matplotlib and pyplot: drawn in every round
     gc.collect()
     gc.freeze()
 

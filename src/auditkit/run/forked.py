@@ -1,28 +1,48 @@
 """Doing pieces of a run in other processes while this one does the rest.
 
-A run executes the analyst's workbook, which nothing else waits for, while it executes the
-briefing and renders it (:func:`alongside`); and it starts the PDF writer as soon as the data is
-checked, so that WeasyPrint is imported while the notebooks run, and hands it the HTML when the
-HTML is ready (:func:`waiting_alongside`). On Linux the other processes are forked from this one,
-so they start with everything already imported. Where fork is not available the work is done in turn.
+A run starts its PDF writer and its chart drawer first, so that WeasyPrint, matplotlib and seaborn are
+imported in them while it analyses the round, then hands them the analysis and the HTML
+(:func:`prepared_alongside`); it executes the analyst's workbook, which nothing else waits for, while it
+executes the briefing and renders it (:func:`alongside`). On Linux the other processes are forked from this
+one, so they start with everything it has imported. Where fork is not available the work is done in turn.
 """
 
 from __future__ import annotations
 
+import copyreg
+import io
 import multiprocessing
 import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 from auditkit.errors import AuditkitError, WorkerError
 
-__all__ = ["WORKBOOK", "alongside", "computed_alongside", "waiting_alongside"]
+__all__ = ["WORKBOOK", "alongside", "prepared_alongside"]
 
 #: What :func:`alongside` does in a run, as its errors name it.
 WORKBOOK = "the analyst's workbook"
+
+
+def _mapping_proxy(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+#: pickle cannot send a read-only mapping (a round's instruments, a protected analysis's counts): it goes as a
+#: dict and comes back read-only.
+_DISPATCH = {**copyreg.dispatch_table, MappingProxyType: lambda mapping: (_mapping_proxy, (dict(mapping),))}
+
+
+def _pickled(item: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(item)
+    return buffer.getvalue()
 
 
 def _child(work: Callable[[], Any], sender: Any) -> None:
@@ -33,7 +53,7 @@ def _child(work: Callable[[], Any], sender: Any) -> None:
     except BaseException:  # noqa: BLE001 - every failure is reported to the parent
         outcome = ("bug", traceback.format_exc())
     try:
-        sender.send(outcome)
+        sender.send_bytes(_pickled(outcome))
     except (BrokenPipeError, ConnectionResetError):  # the parent is gone: there is no one to tell
         pass
     finally:
@@ -58,7 +78,7 @@ def _can_fork(parallel: bool) -> bool:
 
 def _finish(process: Any, receiver: Any, what: str) -> Any:
     try:
-        outcome = receiver.recv() if receiver.poll(None) else None
+        outcome = pickle.loads(receiver.recv_bytes()) if receiver.poll(None) else None
     except (EOFError, pickle.UnpicklingError):
         outcome = None
     process.join()
@@ -101,7 +121,7 @@ _PARENT_CHECK_SECONDS = 0.5
 
 def _prepare_then_work(
     prepare: Callable[[], Any], work: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int
-) -> None:
+) -> Any:
     # The fork copied the parent's end of the pipe: closed here, so that the pipe ends when the parent does. A
     # parent killed outright (SIGKILL) runs no clean-up, and processes forked after this one hold that end too,
     # so the parent's process id is checked as well: a waiting process never outlives the run it waits for.
@@ -109,42 +129,23 @@ def _prepare_then_work(
     prepare()
     while not inbox.poll(_PARENT_CHECK_SECONDS):
         if os.getppid() != parent:
-            return
+            return None
     try:
-        item = inbox.recv()
+        item = pickle.loads(inbox.recv_bytes())
     except EOFError:
-        return
-    if item is not None:
-        work(item)
+        return None
+    return None if item is None else work(item)
 
 
 def _send(outbox: Any, item: Any) -> None:
     try:
-        outbox.send(item)
+        outbox.send_bytes(_pickled(item))
     except (BrokenPipeError, ConnectionResetError):  # the process has ended: its outcome is reported at the end
         pass
 
 
-@contextmanager
-def waiting_alongside(
-    prepare: Callable[[], Any], work: Callable[[Any], Any], what: str, parallel: bool = True
-) -> Iterator[Callable[[Any], None]]:
-    """Fork a process that runs ``prepare()`` at once, then ``work(item)`` once the block hands it ``item``.
-
-    The ``with`` statement gives the function that hands the item over (once; ``None`` is not an item).
-    The block's end waits for the work and raises its errors; a block that hands nothing over lets the
-    process go without working. If the block fails, the process is stopped and the block's error is raised.
-    With ``parallel`` False (or no fork on this system) nothing is forked: handing the item over does
-    ``prepare()`` and ``work(item)`` there and then, in this process.
-    """
-    if not _can_fork(parallel):
-
-        def work_now(item: Any) -> None:
-            prepare()
-            work(item)
-
-        yield work_now
-        return
+def _start_waiting(prepare: Callable[[], Any], work: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+    """A forked process that prepares, then waits for an item: the process, the item's pipe and the outcome's."""
     context = multiprocessing.get_context("fork")
     parent = os.getpid()  # this process, which the forked one waits for
     inbox, outbox = context.Pipe(duplex=False)
@@ -157,51 +158,58 @@ def waiting_alongside(
     process.start()
     sender.close()
     inbox.close()
-    handed: list[bool] = []
-
-    def hand(item: Any) -> None:
-        if item is None or handed:
-            raise ValueError("hand over one item, once")
-        handed.append(True)
-        _send(outbox, item)
-
-    try:
-        yield hand
-        if not handed:
-            _send(outbox, None)
-    except BaseException:
-        _stop(process)
-        raise
-    finally:
-        outbox.close()
-    _finish(process, receiver, what)
+    return process, outbox, receiver
 
 
 @contextmanager
-def computed_alongside(work: Callable[[], Any], what: str, parallel: bool = True) -> Iterator[Callable[[], Any]]:
-    """Fork a process that computes ``work()`` at once; the ``with`` statement gives a function that waits for it.
+def prepared_alongside(
+    prepare: Callable[[], Any], work: Callable[[Any], Any], what: str, parallel: bool = True
+) -> Iterator[Callable[[Any], Callable[[], Any]]]:
+    """Fork a process that runs ``prepare()`` at once, then ``work(item)`` once the block hands it ``item``.
 
-    That function returns the work's result (pickled across), or raises its error. If the block fails, or
-    ends without asking, the process is stopped. With ``parallel`` False (or no fork on this system) the
-    function computes ``work()`` in this process when it is called.
+    The ``with`` statement gives ``hand``: ``hand(item)`` hands the item over (pickled across; once, and
+    ``None`` is not an item) and returns a function that waits for ``work(item)`` and returns its result, or
+    raises its error. A run forks its PDF writer and its chart drawer so before it imports pandas and analyses
+    the round: WeasyPrint, matplotlib and seaborn are imported there meanwhile.
+
+    The block's end waits for work handed over and not yet waited for. A block that hands nothing over stops the
+    process, whatever its preparation came to (a run starts the PDF writer before it knows the round's formats);
+    a block that fails stops it too, and its error is raised. With ``parallel`` False (or no fork on this system)
+    nothing is forked: ``hand(item)`` does ``prepare()`` and ``work(item)`` there and then, in this process.
     """
     if not _can_fork(parallel):
-        yield work
+
+        def work_now(item: Any) -> Callable[[], Any]:
+            prepare()
+            result = work(item)
+            return lambda: result
+
+        yield work_now
         return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(work, sender), daemon=True)
-    process.start()
-    sender.close()
+    process, outbox, receiver = _start_waiting(prepare, work)
     results: list[Any] = []
+    handed: list[bool] = []
 
     def result() -> Any:
         if not results:
             results.append(_finish(process, receiver, what))
         return results[0]
 
+    def hand(item: Any) -> Callable[[], Any]:
+        if item is None or handed:
+            raise ValueError("hand over one item, once")
+        handed.append(True)
+        _send(outbox, item)
+        return result
+
     try:
-        yield result
+        yield hand
+    except BaseException:
+        _stop(process)
+        raise
     finally:
-        if process.is_alive():
-            _stop(process)
+        outbox.close()
+    if handed:
+        result()
+    else:
+        _stop(process)

@@ -12,20 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditkit.analysis.round_analysis import Analysis, analyse_round
-from auditkit.briefing.page import load_pdf_writer, render_briefing_html, render_briefing_pdf
+from auditkit.briefing.pdf_writer import load_pdf_writer, render_briefing_pdf
 from auditkit.config.briefing_output import BRIEFING_FORMATS, check_formats
 from auditkit.config.build_time import run_time
-from auditkit.config.round import Round
 from auditkit.config.workbook import workbook_of
 from auditkit.errors import CommandError
-from auditkit.publish.findings_files import write_findings
-from auditkit.publish.provenance import build_manifest, write_manifest
 from auditkit.run.engines import execute_notebook, load_engine
-from auditkit.run.forked import alongside, computed_alongside, waiting_alongside
+from auditkit.run.forked import alongside, prepared_alongside
 from auditkit.run.notebook_files import BRIEFING_NOTEBOOK, PARAMETER_NAME, notebook_source
-from auditkit.run.round_check import check_round
 from auditkit.run.screenshot import screenshot_browser, take_screenshot
 from auditkit.run.staging import (
     INTERNAL,
@@ -35,6 +31,13 @@ from auditkit.run.staging import (
     staged_folder,
 )
 
+if TYPE_CHECKING:
+    from auditkit.analysis.round_analysis import Analysis
+    from auditkit.config.round import Round
+
+# Light on imports: this module's imports leave out pandas, the analysis and the briefing, which each function
+# imports when it runs. A run forks its PDF writer and its chart drawer before importing them (see run_round).
+
 __all__ = [
     "INTERNAL",
     "NOTEBOOKS",
@@ -43,7 +46,6 @@ __all__ = [
     "FindingsResult",
     "Progress",
     "RunResult",
-    "check_round",
     "parse_formats",
     "run_round",
     "write_round_findings",
@@ -120,17 +122,21 @@ def parse_formats(text: str) -> tuple[str, ...]:
         raise CommandError(f"--formats: {exc}.") from None
 
 
-def _pdf_writer(formats: Sequence[str], staging: Path, parallel: bool):
-    """Where a run hands its HTML to be written as ``briefing.pdf``.
+def _write_pdf(item: tuple[str, Path]) -> None:
+    html, path = item
+    render_briefing_pdf(html, path)
 
-    In parallel, a process forked once the data is checked imports WeasyPrint while the notebooks run and
-    writes the PDF while this one writes the Word briefing; its errors are raised when the block ends.
-    """
 
-    def write(html: str) -> None:
-        render_briefing_pdf(html, staging / "briefing.pdf")
+def _draw_sections(analysis: Analysis) -> dict:
+    from auditkit.briefing.html import draw_sections
 
-    return waiting_alongside(load_pdf_writer, write, "the PDF writer", parallel=parallel and "pdf" in formats)
+    return draw_sections(analysis)
+
+
+def _load_chart_libraries() -> None:
+    from auditkit.briefing.chart_style import load_chart_libraries
+
+    load_chart_libraries()
 
 
 def run_round(
@@ -149,10 +155,10 @@ def run_round(
     With ``screenshot``, ``briefing.png`` shows the briefing's first screen in Chromium; a missing
     browser stops the run before anything is written. ``engine`` says how the notebooks run
     (:data:`auditkit.run.engines.ENGINES`): in this process (the default) or each in a kernel of its own.
-    With ``parallel`` the analyst's workbook runs in a second process while the briefing is made;
-    a batch, which already keeps every core busy, turns that off. ``formats`` chooses the briefing's formats
-    (``html``, ``pdf``, ``docx``); the round's ``formats`` when None. The Word briefing's template is checked
-    before anything is written.
+    With ``parallel`` the PDF writer, the charts and the analyst's workbook each have a process of their own
+    (forked from this one); a batch, which already keeps every core busy, turns that off. ``formats`` chooses
+    the briefing's formats (``html``, ``pdf``, ``docx``); the round's ``formats`` when None. The Word briefing's
+    template is checked before anything is written.
 
     Returns
     -------
@@ -160,82 +166,96 @@ def run_round(
         The round, the report's folder (``briefings``: the briefing in each format written), the analysis and any
         screenshot.
     """
-    # The briefing's sections draw charts (matplotlib, seaborn): imported only by a run that renders them,
-    # so that validate and findings start light.
-    from auditkit.briefing.docx_document import notebook_sections, render_briefing_docx
-    from auditkit.briefing.docx_template import load_reference
-    from auditkit.briefing.html import draw_sections, remember_sections
-
     started = run_time()
     chosen = None if formats is None else check_formats(formats)
     if screenshot and chosen is not None and "html" not in chosen:
         raise CommandError("--screenshot shows briefing.html; add html to --formats, or leave --screenshot out.")
     chromium = screenshot_browser() if screenshot else None
     check_report_folder_known(parameters, output)
-    progress("validating the data")
-    analysis = analyse_round(parameters)
-    round_ = analysis.round
-    formats = round_.formats if chosen is None else chosen
-    if chromium is not None and "html" not in formats:
-        raise CommandError(
-            f"--screenshot shows briefing.html, which {round_.path.name}'s formats leave out; add html to them, or "
-            "leave --screenshot out."
-        )
-    reference = load_reference(round_.docx_template) if "docx" in formats else None
-    workbook = workbook_of(round_.path)
-    target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-    with staged_folder(target, force) as staging:
-        # The PDF is written alongside and waited for here, before the screenshot and the manifest.
-        with _pdf_writer(formats, staging, parallel) as write_pdf:
-            internal = staging / INTERNAL
-            internal.mkdir(mode=0o700)
-            (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
-            write_findings(analysis, staging)
-            write_findings(analysis, internal, published=False)
-            parameters = {PARAMETER_NAME: str(round_.path)}
-            workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
+    # Forked first, before this process imports pandas: WeasyPrint is imported there while this one imports the
+    # analysis and analyses the round. Given no HTML (the round's formats leave the PDF out) it is stopped.
+    pdf_wanted = parallel and (chosen is None or "pdf" in chosen)
+    with prepared_alongside(load_pdf_writer, _write_pdf, "the PDF writer", parallel=pdf_wanted) as hand_html:
+        from auditkit.analysis.round_analysis import analyse_round
+        from auditkit.briefing.docx_document import notebook_sections, render_briefing_docx
+        from auditkit.briefing.docx_template import load_reference
+        from auditkit.briefing.html import remember_sections
+        from auditkit.briefing.page import render_briefing_html
+        from auditkit.publish.findings_files import write_findings
+        from auditkit.publish.provenance import build_manifest, write_manifest
 
-            def execute_workbooks() -> None:
-                # In a second process: an error of writing must reach this one as a sentence, not a traceback.
-                with output_errors(target, staging):
-                    for name in workbooks:
-                        execute_notebook(
-                            notebook_source(name, workbook), staging / NOTEBOOKS[name] / name, parameters, engine
-                        )
+        # The charts are drawn in a process forked now, which imports matplotlib and seaborn while this one
+        # analyses the round, and is then handed the analysis. The kernel engine draws them in each kernel.
+        charts_wanted = parallel and engine == "inprocess"
+        with prepared_alongside(_load_chart_libraries, _draw_sections, "the charts", parallel=charts_wanted) as hand:
+            progress("validating the data")
+            analysis = analyse_round(parameters)
+            round_ = analysis.round
+            formats = round_.formats if chosen is None else chosen
+            if chromium is not None and "html" not in formats:
+                raise CommandError(
+                    f"--screenshot shows briefing.html, which {round_.path.name}'s formats leave out; add html to "
+                    "them, or leave --screenshot out."
+                )
+            reference = load_reference(round_.docx_template) if "docx" in formats else None
+            drawn = hand(analysis) if engine == "inprocess" else None
+            workbook = workbook_of(round_.path)
+            target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
+            with staged_folder(target, force) as staging:
+                internal = staging / INTERNAL
+                internal.mkdir(mode=0o700)
+                (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
+                write_findings(analysis, staging)
+                write_findings(analysis, internal, published=False)
+                parameters = {PARAMETER_NAME: str(round_.path)}
+                workbooks = [name for name in NOTEBOOKS if name != BRIEFING_NOTEBOOK]
 
-            if engine == "inprocess":
-                # Both notebooks show these: drawn once, before the workbook's fork. A second process imports
-                # matplotlib and seaborn and draws them while this one imports what executing notebooks needs.
-                progress("drawing the charts")
-                with computed_alongside(lambda: draw_sections(analysis), "the charts", parallel=parallel) as drawn:
+                def execute_workbooks() -> None:
+                    # In a second process: an error of writing must reach this one as a sentence, not a traceback.
+                    with output_errors(target, staging):
+                        for name in workbooks:
+                            execute_notebook(
+                                notebook_source(name, workbook), staging / NOTEBOOKS[name] / name, parameters, engine
+                            )
+
+                if drawn is not None:
+                    # Both notebooks show these: drawn once, before the workbook's fork, while this process
+                    # imports what executing notebooks needs.
+                    progress("drawing the charts")
                     load_engine(engine)
                     remember_sections(analysis, drawn())
-            with alongside(execute_workbooks, parallel=parallel):
-                progress(
-                    f"executing {BRIEFING_NOTEBOOK}" + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
-                )
-                briefing = execute_notebook(
-                    notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
-                )
-                if "html" in formats or "pdf" in formats:
-                    progress("rendering briefing.html")
-                    html = render_briefing_html(briefing, round_)
-                    if "html" in formats:
-                        (staging / "briefing.html").write_text(html, encoding="utf-8")
-                if "pdf" in formats:
-                    progress("rendering briefing.pdf" + (" (alongside)" if parallel else ""))
-                    write_pdf(html)
-                if "docx" in formats:
-                    progress("writing briefing.docx")
-                    render_briefing_docx(analysis, staging / "briefing.docx", notebook_sections(briefing), reference)
-        if chromium is not None:
-            progress("taking briefing.png in Chromium")
-            take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
-        outputs = [staging / name for name in _PUBLISHED if (staging / name).is_file()]
-        # git finds the commit from any folder inside the workbook; a round given with --out may be in none.
-        project = workbook or round_.path.parent
-        manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
-        write_manifest(manifest, staging)
+                with alongside(execute_workbooks, parallel=parallel):
+                    progress(
+                        f"executing {BRIEFING_NOTEBOOK}"
+                        + (f" (and {', '.join(workbooks)} alongside)" if parallel else "")
+                    )
+                    briefing = execute_notebook(
+                        notebook_source(BRIEFING_NOTEBOOK, workbook), staging / BRIEFING_NOTEBOOK, parameters, engine
+                    )
+                    pdf_written = None
+                    if "html" in formats or "pdf" in formats:
+                        progress("rendering briefing.html")
+                        html = render_briefing_html(briefing, round_)
+                        if "html" in formats:
+                            (staging / "briefing.html").write_text(html, encoding="utf-8")
+                    if "pdf" in formats:
+                        progress("rendering briefing.pdf" + (" (alongside)" if pdf_wanted else ""))
+                        pdf_written = hand_html((html, staging / "briefing.pdf"))
+                    if "docx" in formats:
+                        progress("writing briefing.docx")
+                        render_briefing_docx(
+                            analysis, staging / "briefing.docx", notebook_sections(briefing), reference
+                        )
+                    if pdf_written is not None:
+                        pdf_written()
+                if chromium is not None:
+                    progress("taking briefing.png in Chromium")
+                    take_screenshot(staging / "briefing.html", staging / SCREENSHOT, chromium)
+                outputs = [staging / name for name in _PUBLISHED if (staging / name).is_file()]
+                # git finds the commit from any folder inside the workbook; a round given with --out may be in none.
+                project = workbook or round_.path.parent
+                manifest = build_manifest(analysis.rounds, project, outputs, started, run_time(), analysis.inputs)
+                write_manifest(manifest, staging)
     return RunResult(
         round=round_,
         folder=target,
@@ -277,6 +297,10 @@ def write_round_findings(
     FindingsResult
         The round and the folder written (``findings_json``, ``findings_csv``).
     """
+    from auditkit.analysis.round_analysis import analyse_round
+    from auditkit.publish.findings_files import write_findings
+    from auditkit.publish.provenance import build_manifest, write_manifest
+
     started = run_time()
     check_report_folder_known(parameters, output)
     analysis = analyse_round(parameters, reuse=False)  # analysed once here: nothing to keep in the memo

@@ -24,12 +24,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditkit.config.input_files import file_problem, resolve_path
-from auditkit.config.round import Round
 from auditkit.config.workbook import REPORTS_FOLDER, workbook_of
 from auditkit.errors import NoWorkbookError, OutputError, ParametersError
 from auditkit.run.report_lock import report_lock
+
+if TYPE_CHECKING:
+    from auditkit.config.round import Round
 
 __all__ = [
     "INTERNAL",
