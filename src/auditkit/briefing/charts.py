@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from auditkit.briefing.chart_style import new_figure, palette, percent_axis
@@ -156,8 +157,16 @@ def figure_png(figure: Figure) -> bytes:
     bytes
         The figure as PNG at 200 dpi; the same figure gives the same bytes.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    # Drawn as savefig draws it, but written without the alpha channel (the figure is opaque): WeasyPrint splits
+    # an RGBA image into two and compresses both again for the PDF, a fifth of the PDF's time; RGB it writes once.
+    canvas = FigureCanvasAgg(figure)
+    figure.set_dpi(_DPI)
+    canvas.draw()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
+    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", dpi=(_DPI, _DPI))
     return buffer.getvalue()
 
 
