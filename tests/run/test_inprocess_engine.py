@@ -73,3 +73,20 @@ def test_the_working_folder_is_given_back_after_a_run_that_fails(tmp_path: Path)
     with pytest.raises(NotebookError, match="ZeroDivisionError"):
         execute_notebook(source, tmp_path / "out.ipynb", {})
     assert os.getcwd() == before
+
+
+def test_notebooks_run_in_process_leave_no_ipython_history_behind(tmp_path: Path):
+    # IPython's history is an SQLite file in the user's profile; the engine keeps none (nor its cost).
+    import subprocess
+    import sys
+
+    source = write_notebook(tmp_path / "briefing.ipynb", "secret = 'Child A'", "secret")
+    profile = tmp_path / "ipython"
+    script = (
+        "from auditkit.run.engines import execute_notebook\n"
+        "from pathlib import Path\n"
+        f"execute_notebook(Path({str(source)!r}), Path({str(tmp_path / 'out.ipynb')!r}), {{}})\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "IPYTHONDIR": str(profile)})
+    assert (tmp_path / "out.ipynb").is_file()
+    assert not list(profile.rglob("history.sqlite*"))

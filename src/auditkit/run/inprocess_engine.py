@@ -25,6 +25,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from papermill.engines import Engine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from traitlets.config import Config
 
 __all__ = ["ENGINE_NAME", "InProcessEngine"]
 
@@ -66,7 +67,11 @@ class _RecordingDisplayHook(DisplayHook):
 
 
 def _shell() -> InteractiveShell:
-    shell = InteractiveShell.instance(displayhook_class=_RecordingDisplayHook)
+    # No history database: IPython would open ~/.ipython's SQLite file and commit a session to it at every
+    # reset (twice a notebook, a tenth of a second of a warm round), though no cell is stored in it.
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config, displayhook_class=_RecordingDisplayHook)
     if not isinstance(shell.displayhook, _RecordingDisplayHook):  # pragma: no cover - someone else made the shell
         raise RuntimeError("the in-process engine needs its own IPython shell; use the kernel engine here")
     return shell
