@@ -27,8 +27,24 @@ def _exporter():
     """nbconvert's exporter with the briefing's template, made once a process: ``auditkit preview`` renders the page
     on every save, and loading the template each time costs more than the rendering."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(
+    class BriefingExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last pass, which parses the whole page again with BeautifulSoup
+        to give its own notebook layout's cells a tab stop and its images without alt text a stock one: the
+        briefing's template has neither (every chart has its alt text), and the pass was three quarters of the
+        page's rendering. The filters the templates use are registered as HTMLExporter registers them."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            data_types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("filter_data_type", data_types)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return BriefingExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
