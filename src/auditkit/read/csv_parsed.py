@@ -13,8 +13,11 @@ by the csv module from the record's text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,14 +27,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.read.cells import CELL_LIMIT
-from auditkit.read.csv_files import csv_text, first_record, grid_from_text
+from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
-__all__ = ["C_PARSER_OPTIONS", "encode_texts", "read_csv_columns"]
+__all__ = ["C_PARSER_OPTIONS", "encode_texts", "is_utf8", "read_csv_columns", "read_quietly"]
 
 #: How pandas' C parser reads a CSV here and in :mod:`auditkit.read.quick_csv`: every record a row (the header
-#: too), no cell taken for missing, blank lines kept, RFC 4180 quoting, in UTF-8.
+#: too), no cell taken for missing, blank lines kept, RFC 4180 quoting, in UTF-8. Read a block of records at a time
+#: (``low_memory``), which is twice as quick as all at once; a block whose column reads as numbers makes that
+#: column numbers or objects, which the readers notice and read again as text.
 C_PARSER_OPTIONS = {
     "header": None,
     "na_filter": False,
@@ -40,8 +45,40 @@ C_PARSER_OPTIONS = {
     "encoding": "utf-8",
     "quoting": csv.QUOTE_MINIMAL,
     "doublequote": True,
-    "low_memory": False,
+    "low_memory": True,
 }
+_CHECKED_BLOCK = 16 << 20
+
+
+def is_utf8(raw: bytes | memoryview) -> bool:
+    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text).
+
+    Returns
+    -------
+    bool
+        True when every byte decodes as UTF-8.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(raw), _CHECKED_BLOCK):
+            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_quietly(source, separator: str, **options) -> pd.DataFrame:
+    """``pandas.read_csv`` of ``source`` with :data:`C_PARSER_OPTIONS`, without the warning that a column read as
+    numbers in one block and text in another (the readers read such a column again, as text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        What pandas read, every record a row.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        return pd.read_csv(source, sep=separator, **C_PARSER_OPTIONS, **options)
 
 
 def read_csv_columns(path: Path) -> Grid:
@@ -53,20 +90,63 @@ def read_csv_columns(path: Path) -> Grid:
     Grid
         The records from the first (the header) on; the careful reader's errors for a file it refuses.
     """
-    separator, text = csv_text(path)
-    if not text or text[0] in "\r\n\ufeff" or "\x00" in text:
-        return grid_from_text(path, separator, text)
-    data = text.encode("utf-8")
-    del text  # the file is held once, as the bytes the parser reads
+    found = _utf8_data(path)
+    if found is None:
+        separator, text = csv_text(path)
+        if not text or text[0] in "\r\n\ufeff" or "\x00" in text:
+            return grid_from_text(path, separator, text)
+        data = text.encode("utf-8")
+        del text  # the file is held once, as the bytes the parser reads
+    else:
+        separator, data = found
     grid = None if lone_return(data) else _parsed(data, separator)
     if grid is None:
         return grid_from_text(path, separator, data.decode("utf-8"))
     return grid
 
 
+def _utf8_data(path: Path) -> tuple[str, bytes] | None:
+    """The separator and the bytes (after a byte order mark and Excel's hint line) of a file that is UTF-8 throughout
+    and whose text :func:`~auditkit.read.csv_files.csv_text` would give unchanged: that text's UTF-8, without decoding
+    the whole file and encoding it again. None for any other file (the careful reader's decoding then decides).
+    """
+    raw = path.read_bytes()
+    if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        return None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.isascii() and not is_utf8(raw):
+        return None
+    end = raw.find(b"\n")
+    first_line = (raw if end < 0 else raw[:end]).decode("utf-8").strip()
+    if re.fullmatch(r"sep=.", first_line):
+        separator, raw = first_line[-1], b"" if end < 0 else raw[end + 1 :]
+    else:
+        head = raw if len(raw) <= _HEAD_BYTES else raw[: raw.rfind(b"\n", 0, _HEAD_BYTES) + 1]
+        text = head.decode("utf-8")
+        if len(head) < len(raw) and not all(_two_records(text[:PREFIX], separator) for separator in ",;\t"):
+            return None  # the header may run past the head: the whole text decides the separator
+        separator = sniff_separator(text)
+    if not raw or raw[:1] in b"\r\n" or raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    return separator, raw
+
+
+#: How much of a file :func:`_utf8_data` decodes to find its separator: at least :data:`PREFIX` characters.
+_HEAD_BYTES = 4 * PREFIX
+
+
+def _two_records(text: str, separator: str) -> bool:
+    """Whether the csv module finds two records in ``text`` (the first of which is then the whole text's first)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        return next(reader, None) is not None and next(reader, None) is not None
+    except csv.Error:
+        return False
+
+
 def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     """pandas' C parser's reading of ``data``: every record a row (the header too), no cell taken for missing."""
-    return pd.read_csv(io.BytesIO(data), sep=separator, **C_PARSER_OPTIONS, **options)
+    return read_quietly(io.BytesIO(data), separator, **options)
 
 
 def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,8 +174,27 @@ def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         values = np.empty(len(encoded.dictionary), dtype=object)
         values[:] = encoded.dictionary.to_pylist()
         return encoded.indices.to_numpy(zero_copy_only=False), values, sizes
+    ordered = _ordered(array)
+    if ordered is not None:
+        return (*ordered, sizes)
     codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
     return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
+
+
+def _ordered(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The codes and values of a column whose values after the first (the header's) are in order, each greater than
+    the one before (ids numbered in turn), as :func:`_in_order` gives them; told by Arrow, without hashing the values.
+    None for any other column."""
+    rest = array.slice(1)
+    if len(rest) < 2 or array.null_count or not pc.all(pc.greater(rest.slice(1), rest.slice(0, len(rest) - 1))).as_py():
+        return None
+    values = rest.to_numpy(zero_copy_only=False)
+    header = array[0].as_py()
+    at = int(np.searchsorted(values, header))
+    if at < len(values) and values[at] == header:  # the header is one of the values
+        return np.concatenate([[at], np.arange(len(values))]), values
+    codes = np.concatenate([[at], np.arange(at), np.arange(at + 1, len(values) + 1)])
+    return codes, np.concatenate([values[:at], np.array([header], dtype=object), values[at:]])
 
 
 def _in_order(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

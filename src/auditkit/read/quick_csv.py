@@ -10,10 +10,10 @@ gives the same table, and every error the same message, whichever path reads it
 
 from __future__ import annotations
 
-import codecs
 import csv
 import functools
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import pandas as pd
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
-from auditkit.read.csv_parsed import C_PARSER_OPTIONS, encode_texts
+from auditkit.read.csv_parsed import C_PARSER_OPTIONS, encode_texts, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
@@ -32,17 +32,6 @@ __all__ = ["TRIMMED", "read_csv_quickly"]
 _SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20
 _SPLIT_TRIES = 1000
-
-
-def _is_utf8(raw: bytes | memoryview) -> bool:
-    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(raw), _CHECKED_BLOCK):
-            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
@@ -220,9 +209,9 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        if not raw.isascii() and not _is_utf8(raw):
+        if not raw.isascii() and not is_utf8(raw):
             return None  # UTF-8 by its mark, yet not throughout: the careful reader names the cell
-    elif not raw.isascii() and not _is_utf8(raw):
+    elif not raw.isascii() and not is_utf8(raw):
         raw = _utf8_from_windows_1252(raw)
         if raw is None:
             return None
@@ -240,11 +229,13 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
     blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
     parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(names))
-    if len(blocks) > 1:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            parsed = list(pool.map(parse, blocks))
-    else:
-        parsed = [parse(blocks[0])]
+    with warnings.catch_warnings():  # here, not in the threads: a block read as numbers leaves the quick path
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        if len(blocks) > 1:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                parsed = list(pool.map(parse, blocks))
+        else:
+            parsed = [parse(blocks[0])]
     del parse, raw
     parts = [frame for frame, _ in parsed]
     if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
