@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.errors import DataError
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
@@ -113,10 +115,10 @@ def _parse_plain(
     return pd.DataFrame({index: _typed(frame[index], dtypes[index]) for index in frame.columns}, copy=False)
 
 
-def _typed(column: pd.Series, dtype: object) -> pd.Categorical | np.ndarray:
-    """A column of Arrow text as a categorical (``dtype`` "category") or as Python text."""
+def _typed(column: pd.Series, dtype: object) -> pd.Categorical | pd.api.extensions.ExtensionArray:
+    """A column of Arrow text as a categorical (``dtype`` "category") or as it is (made Python text at the end)."""
     if dtype != "category":
-        return column.to_numpy(dtype=object)
+        return column.array
     codes, values, _ = encode_texts(column)
     return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
 
@@ -129,16 +131,29 @@ def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
     """
     pieces = [part[column].array for part in parts]
     if not isinstance(pieces[0], pd.Categorical):
-        return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
-    joined = pd.api.types.union_categoricals(pieces) if len(pieces) > 1 else pieces[0]
-    starts = np.cumsum([0] + [len(piece) for piece in pieces[:-1]])
-    header = joined.codes[starts[0]]
-    codes = np.delete(joined.codes, starts)
-    categories = joined.categories
-    if not (codes == header).any():
+        texts = pa.chunked_array([chunk for piece in pieces for chunk in _arrow(piece).slice(1).chunks])
+        return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)
+    categories, header = pieces[0].categories, pieces[0].codes[0]
+    codes = [pieces[0].codes[1:]]
+    for piece in pieces[1:]:  # each block's distinct answers are few: the later ones' codes are renumbered
+        if not piece.categories.equals(categories):
+            categories = categories.append(piece.categories[~piece.categories.isin(categories)])
+            codes.append(categories.get_indexer(piece.categories)[piece.codes[1:]])
+        else:
+            codes.append(piece.codes[1:])
+    codes = np.concatenate(codes)
+    if not np.bincount(codes, minlength=len(categories))[header]:
         codes = codes - (codes > header).astype(codes.dtype)
         categories = categories.delete(header)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+    code_type = np.result_type(np.int8, np.min_scalar_type(len(categories)))  # as pandas stores them
+    categorical = pd.Categorical.from_codes(codes.astype(code_type, copy=False), categories=categories, validate=False)
+    return pd.Series(categorical, copy=False)
+
+
+def _arrow(texts: pd.api.extensions.ExtensionArray) -> pa.ChunkedArray:
+    """The Arrow text a pandas array of Arrow text holds (no copy)."""
+    held = texts.__arrow_array__()
+    return held if isinstance(held, pa.ChunkedArray) else pa.chunked_array([held])
 
 
 #: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
@@ -153,6 +168,8 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
         blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
         totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
         return blank[codes], totals[codes], False
+    if column.dtype == "string[pyarrow]" and pc.all(pc.string_is_ascii(_arrow(column.array))).as_py():
+        return _ascii_blank_and_totals(column)
     values = column.to_numpy(dtype=object)
     if len(values) * longest > _WIDEST_TEXT:  # numpy's text arrays give every value the longest one's width
         stripped = [value.strip() for value in values]
@@ -174,6 +191,22 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
     return blank, totals, trimmed
 
 
+def _ascii_blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`_blank_and_totals` of a column of Arrow text that is ASCII throughout, by Arrow's functions."""
+    texts = _arrow(column.array)
+    stripped = pc.ascii_trim(texts, characters=_ASCII_SPACE)
+    blank = pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
+    trimmed = not blank.any() and pc.all(pc.equal(stripped, texts)).as_py()
+    first = pc.ascii_lower(pc.utf8_slice_codeunits(stripped, 0, 1))
+    rows = np.flatnonzero(pc.is_in(first, value_set=_TOTALS_FIRST).to_numpy(zero_copy_only=False))
+    totals = np.zeros(len(texts), dtype=bool)
+    totals[rows] = [_is_totals_word(text) for text in texts.take(rows).to_pylist()]
+    return blank, totals, bool(trimmed)
+
+
+#: What ``str.strip`` takes away from ASCII text: the characters ``str.isspace`` counts as space.
+_ASCII_SPACE = "".join(chr(code) for code in range(128) if chr(code).isspace())
+_TOTALS_FIRST = pa.array(sorted({word[0] for word in TOTALS_WORDS}))
 #: Past this many characters in a column (its length times its longest value's), it is not made a numpy text array.
 _WIDEST_TEXT = 1 << 26
 _TOTALS_FIRST_LETTERS = np.array(sorted({ord(word[0]) for word in TOTALS_WORDS}), dtype=np.uint32)
@@ -281,6 +314,8 @@ def _parse_block(
 
 def _longest(column: pd.Series) -> int:
     """The length of a column's longest value."""
+    if column.dtype == "string[pyarrow]":
+        return pc.max(pc.utf8_length(_arrow(column.array))).as_py() or 0  # characters, as ``len`` counts them
     values = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
     return max(map(len, values), default=0)
 
@@ -298,6 +333,13 @@ def _first_long_cell(path: Path, names: list[str], header: list[str], columns: l
             found.append((int(rows[0]) + 2, index, len(column.iloc[rows[0]])))
     row, index, length = min(found)
     return cell_too_long(path, row, names[index], length, LONG_CELL_HINT)
+
+
+def _python_text(column: pd.Series) -> pd.Series:
+    """A column of Arrow text as Python text (objects), as the careful reader gives it; a categorical as it is."""
+    if column.dtype != "string[pyarrow]":
+        return column
+    return pd.Series(column.to_numpy(dtype=object), dtype=object)
 
 
 def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest: list[int]) -> pd.DataFrame | None:
@@ -318,7 +360,7 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest
             trimmed.add(name)
     if total.any():
         return None
-    table = pd.DataFrame({index: column for index, column in enumerate(columns)})
+    table = pd.DataFrame({index: _python_text(column) for index, column in enumerate(columns)})
     table.columns = names
     table.index = pd.RangeIndex(2, 2 + length, name=ROW)
     if blank.any():
