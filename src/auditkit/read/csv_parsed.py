@@ -18,7 +18,6 @@ import csv
 import io
 import re
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +25,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
 from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
-__all__ = ["C_PARSER_OPTIONS", "encode_texts", "is_utf8", "read_csv_columns", "read_quietly"]
+__all__ = ["C_PARSER_OPTIONS", "is_utf8", "read_csv_columns", "read_quietly"]
 
 #: How pandas' C parser reads a CSV here and in :mod:`auditkit.read.quick_csv`: every record a row (the header
 #: too), no cell taken for missing, blank lines kept, RFC 4180 quoting, in UTF-8. Read a block of records at a time
@@ -149,75 +149,12 @@ def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     return read_quietly(io.BytesIO(data), separator, **options)
 
 
-def encode_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column of text's codes, its distinct values (Python text), each distinct value once, and each row's UTF-8
-    bytes.
-
-    The values are found by Arrow, unless the column's first rows are mostly distinct (an id), which Python's hashed
-    text finds quicker.
-
-    Returns
-    -------
-    codes : numpy.ndarray
-        Each row's position in ``values``.
-    values : numpy.ndarray
-        The distinct texts, as Python objects.
-    sizes : numpy.ndarray
-        Each row's length in bytes, in UTF-8.
-    """
-    array = pa.array(column.array) if column.dtype == "string[pyarrow]" else pa.array(column.to_numpy(dtype=object))
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    sizes = pc.binary_length(array).to_numpy(zero_copy_only=False)
-    sample = array[:_SAMPLE]
-    if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
-        encoded = pc.dictionary_encode(array)
-        values = np.empty(len(encoded.dictionary), dtype=object)
-        values[:] = encoded.dictionary.to_pylist()
-        return encoded.indices.to_numpy(zero_copy_only=False), values, sizes
-    ordered = _ordered(array)
-    if ordered is not None:
-        return (*ordered, sizes)
-    codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
-    return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
-
-
-def _ordered(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
-    """The codes and values of a column whose values after the first (the header's) are in order, each greater than
-    the one before (ids numbered in turn), as :func:`_in_order` gives them; told by Arrow, without hashing the values.
-    None for any other column."""
-    rest = array.slice(1)
-    if len(rest) < 2 or array.null_count or not pc.all(pc.greater(rest.slice(1), rest.slice(0, len(rest) - 1))).as_py():
-        return None
-    values = rest.to_numpy(zero_copy_only=False)
-    header = array[0].as_py()
-    at = int(np.searchsorted(values, header))
-    if at < len(values) and values[at] == header:  # the header is one of the values
-        return np.concatenate([[at], np.arange(len(values))]), values
-    codes = np.concatenate([[at], np.arange(at), np.arange(at + 1, len(values) + 1)])
-    return codes, np.concatenate([values[:at], np.array([header], dtype=object), values[at:]])
-
-
-def _in_order(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The codes and values with the first value (the header's) moved among the others when they are in order (ids
-    numbered in turn): pandas then knows a long list of categories distinct from its order, without hashing it."""
-    rest = values[1:]
-    if len(rest) < 2 or not (rest[1:] > rest[:-1]).all():
-        return codes, values
-    at = int(np.searchsorted(rest, values[0]))
-    where = np.empty(len(values), dtype=np.int64)  # each value's old position → its new one: the first goes to at
-    where[0], where[1:] = at, np.concatenate([np.arange(at), np.arange(at + 1, len(values))])
-    return where[codes], np.concatenate([rest[:at], values[:1], rest[at:]])
-
-
-#: How many of a column's first values :func:`encode_texts` looks at to judge whether it is an id.
-_SAMPLE = 4096
-
-
-def _parsed(data: bytes, separator: str) -> Grid | None:
+def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     """The grid of pandas' reading of ``data``, or None when the careful reader must read it.
 
-    Each column is read as Arrow text (the parser's quickest path; the header row, text, keeps the column text) and
-    its distinct values found by Arrow; a column read as numbers (its header a number too) is read again as text.
+    Each column is read as Arrow text (the parser's quickest path; the header row, text, keeps the column text); a
+    column read as numbers (its header a number too, or a block of numbers) is read again as text. The grid encodes
+    a column when it is first read (:class:`~auditkit.read.arrow_grid.ArrowGrid`).
     """
     try:
         frame = _read(data, separator, dtype_backend="pyarrow")
@@ -227,41 +164,40 @@ def _parsed(data: bytes, separator: str) -> Grid | None:
             frame = pd.concat([frame[column] if column not in numbers else texts[column] for column in frame], axis=1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None  # a record longer than the header, quoted text left open: the careful reader names it
-    codes, values, row_bytes = [], [], np.zeros(len(frame), dtype=np.int64)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it hashes a column
-        for column, uniques, sizes in pool.map(encode_texts, [frame[column] for column in frame.columns]):
-            codes.append(column)
-            values.append(uniques)
-            row_bytes += sizes
+    columns = [_arrow_text(frame[column]) for column in frame.columns]
     del frame
-    if max(max(map(len, uniques), default=0) for uniques in values) > CELL_LIMIT:
+    if max(pc.max(pc.utf8_length(column)).as_py() or 0 for column in columns) > CELL_LIMIT:
         return None  # the careful reader names the first such cell, or where the csv module stops
-    texts = [
-        pd.Categorical.from_codes(column, categories=pd.Index(uniques, dtype=object), validate=False)
-        for column, uniques in zip(codes, values)
-    ]
-    frame = pd.DataFrame(dict(enumerate(texts)), copy=False)
-    if first_short_row(data, [(0, len(data))], frame, separator, row_bytes) is not None:
+    row_bytes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        row_bytes += pc.binary_length(column).to_numpy(zero_copy_only=False)
+    texts = pd.DataFrame({index: pd.arrays.ArrowStringArray(column) for index, column in enumerate(columns)})
+    if first_short_row(data, [(0, len(data))], texts, separator, row_bytes) is not None:
         return None  # a row too short, or records the parsers may split differently
-    lengths = _blank_row_lengths(data, separator, codes, values)
+    del texts, row_bytes
+    lengths = _blank_row_lengths(data, separator, columns)
     if lengths is False:
         return None
-    return Grid(codes, values, len(codes[0]), lengths, texts=texts)
+    return ArrowGrid(columns, lengths)
 
 
-def _blank_row_lengths(data: bytes, separator: str, codes: list[np.ndarray], values: list[np.ndarray]):
+def _arrow_text(column: pd.Series) -> pa.ChunkedArray:
+    """A column pandas read (Arrow text, or Python text read again) as Arrow text, in the blocks it was read in."""
+    held = column.array.__arrow_array__() if column.dtype == "string[pyarrow]" else column.to_numpy(dtype=object)
+    held = held if isinstance(held, (pa.Array, pa.ChunkedArray)) else pa.array(held, type=pa.string())
+    return held if isinstance(held, pa.ChunkedArray) else pa.chunked_array([held])
+
+
+def _blank_row_lengths(data: bytes, separator: str, columns: list[pa.ChunkedArray]):
     """Each row's number of cells when a blank row has fewer than the header (pandas pads it: the csv module counts
     them from its record); None when every row has every cell; False when a record cannot be found."""
-    width, length = len(codes), len(codes[0])
-    empty = [uniques.tolist().index("") if "" in uniques else -1 for uniques in values]
-    if empty[-1] < 0:
-        return None  # pandas pads a short row with empty cells, so only a row whose last cell is empty can be one
-    rows = np.flatnonzero(codes[-1] == empty[-1])
-    for column, uniques in sorted(zip(codes, values), key=lambda pair: len(pair[1])):  # the fewest answers first
-        used = np.flatnonzero(np.bincount(column[rows], minlength=len(uniques)))
-        blank = np.zeros(len(uniques), dtype=bool)
-        blank[used] = [not value.strip() for value in uniques[used]]
-        rows = rows[blank[column[rows]]]
+    width, length = len(columns), len(columns[0])
+    # pandas pads a short row with empty cells, so only a row whose last cell is empty can be one
+    rows = np.flatnonzero(pc.equal(columns[-1], "").to_numpy(zero_copy_only=False))
+    for column in columns:
+        if not len(rows):
+            break
+        rows = rows[blank_texts(column.take(rows))]
     rows = rows[rows > 0]
     if not len(rows):
         return None

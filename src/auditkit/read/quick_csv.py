@@ -23,9 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.errors import DataError
+from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
-from auditkit.read.csv_parsed import C_PARSER_OPTIONS, encode_texts, is_utf8
+from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
@@ -194,7 +195,7 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
 def _ascii_blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
     """:func:`_blank_and_totals` of a column of Arrow text that is ASCII throughout, by Arrow's functions."""
     texts = _arrow(column.array)
-    stripped = pc.ascii_trim(texts, characters=_ASCII_SPACE)
+    stripped = pc.ascii_trim(texts, characters=ASCII_SPACE)
     blank = pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
     trimmed = not blank.any() and pc.all(pc.equal(stripped, texts)).as_py()
     first = pc.ascii_lower(pc.utf8_slice_codeunits(stripped, 0, 1))
@@ -204,8 +205,6 @@ def _ascii_blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, 
     return blank, totals, bool(trimmed)
 
 
-#: What ``str.strip`` takes away from ASCII text: the characters ``str.isspace`` counts as space.
-_ASCII_SPACE = "".join(chr(code) for code in range(128) if chr(code).isspace())
 _TOTALS_FIRST = pa.array(sorted({word[0] for word in TOTALS_WORDS}))
 #: Past this many characters in a column (its length times its longest value's), it is not made a numpy text array.
 _WIDEST_TEXT = 1 << 26

@@ -290,6 +290,8 @@ def _named_columns(path: Path, rows: Grid | list[list[object]]) -> tuple[list[st
     """The header's names and their columns; a column without a header must be empty."""
     width = rows.width if isinstance(rows, Grid) else max(len(row) for row in rows)
     header = [header_text(rows[0][index]) if index < len(rows[0]) else "" for index in range(width)]
+    if isinstance(rows, Grid):
+        rows.prepare(range(width))
     names, columns = [], []
     for index, name in enumerate(header):
         column = column_texts(rows, index, start=1)
