@@ -70,6 +70,10 @@ class _Part(Sequence):
         return (self[index] for index in range(len(self)))
 
 
+#: Up to this many rows (an export's header rows) are read from the Arrow text, without encoding every column.
+_FEW_ROWS = 16
+
+
 class ArrowGrid(Grid):
     """The records of a CSV file (the header first) as Arrow text columns, every row as wide as ``lengths`` says
     (each row every cell when None); each column encoded when first read."""
@@ -87,7 +91,7 @@ class ArrowGrid(Grid):
         return super().__iter__()
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
+        if isinstance(index, slice) and len(range(*index.indices(len(self)))) > _FEW_ROWS:
             self.prepare(range(self.width))
         return super().__getitem__(index)
 

@@ -31,7 +31,7 @@ from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_te
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
-__all__ = ["C_PARSER_OPTIONS", "is_utf8", "read_csv_columns", "read_quietly"]
+__all__ = ["C_PARSER_OPTIONS", "is_utf8", "number_columns", "read_csv_columns", "read_quietly"]
 
 #: How pandas' C parser reads a CSV here and in :mod:`auditkit.read.quick_csv`: every record a row (the header
 #: too), no cell taken for missing, blank lines kept, RFC 4180 quoting, in UTF-8. Read a block of records at a time
@@ -144,6 +144,29 @@ def _two_records(text: str, separator: str) -> bool:
         return False
 
 
+def number_columns(source, separator: str) -> list[int]:
+    """The columns whose first records under the header pandas reads as numbers (blank cells aside): read as text
+    (Python objects) from the start, not read again as text once read as numbers (a response number).
+
+    Returns
+    -------
+    list of int
+        The columns' positions; none when the first records cannot be read.
+    """
+    options = {**C_PARSER_OPTIONS, "na_filter": True, "keep_default_na": False, "na_values": [""]}  # blanks aside
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            sample = pd.read_csv(source, sep=separator, **options, skiprows=1, nrows=_SAMPLE_ROWS)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        return []
+    return [column for column in sample.columns if pd.api.types.is_numeric_dtype(sample[column].dtype)]
+
+
+#: How many records :func:`number_columns` reads.
+_SAMPLE_ROWS = 1000
+
+
 def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
     """pandas' C parser's reading of ``data``: every record a row (the header too), no cell taken for missing."""
     return read_quietly(io.BytesIO(data), separator, **options)
@@ -157,8 +180,10 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     a column when it is first read (:class:`~auditkit.read.arrow_grid.ArrowGrid`).
     """
     try:
-        frame = _read(data, separator, dtype_backend="pyarrow")
+        hinted = number_columns(io.BytesIO(data), separator)
+        frame = _read(data, separator, dtype_backend="pyarrow", dtype=dict.fromkeys(hinted, object))
         numbers = [column for column in frame.columns if frame[column].dtype != "string[pyarrow]"]
+        numbers = [column for column in numbers if column not in hinted]
         if numbers:
             texts = _read(data, separator, dtype=object, usecols=numbers)
             frame = pd.concat([frame[column] if column not in numbers else texts[column] for column in frame], axis=1)
