@@ -21,6 +21,7 @@ from auditkit.read.grid import Grid, GridBuilder
 
 __all__ = [
     "LONG_CELL_HINT",
+    "PREFIX",
     "check_row_widths",
     "csv_text",
     "first_record",
@@ -48,7 +49,7 @@ def first_record(text: str, separator: str) -> list[str]:
     list of str
         Its cells; empty when ``text`` is empty.
     """
-    prefix = text[:_PREFIX]
+    prefix = text[:PREFIX]
     if len(prefix) < len(text):  # read from the start of a long text only, when its first record ends there
         reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=separator)
         try:
@@ -60,8 +61,8 @@ def first_record(text: str, separator: str) -> list[str]:
     return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
 
 
-#: How much of a text :func:`first_record` reads first: a header row is a few KB, even of 40 long questions.
-_PREFIX = 1 << 16
+#: How many characters of a text :func:`first_record` reads first: a header row is a few KB, even of 40 long questions.
+PREFIX = 1 << 16
 
 
 def sniff_separator(text: str) -> str:
@@ -78,7 +79,7 @@ def sniff_separator(text: str) -> str:
 
 def _separated(text: str) -> tuple[str, str]:
     """The file's separator, and its text without Excel's hint line (``sep=;``), which names it and is not a row."""
-    first_line = text[: text.find("\n")].strip() if "\n" in text[:_PREFIX] else text.split("\n", 1)[0].strip()
+    first_line = text[: text.find("\n")].strip() if "\n" in text[:PREFIX] else text.split("\n", 1)[0].strip()
     if re.fullmatch(r"sep=.", first_line):
         return first_line[-1], text.split("\n", 1)[1] if "\n" in text else ""
     return sniff_separator(text), text

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.read.csv_files import first_record
 
@@ -130,6 +132,8 @@ def _empty_last_cells(column: pd.Series) -> np.ndarray:
     if isinstance(column.dtype, pd.CategoricalDtype):
         found = column.cat.categories.get_indexer([""])[0]
         rows = np.flatnonzero(column.cat.codes.to_numpy() == found) if found >= 0 else np.empty(0, dtype=np.int64)
+    elif column.dtype == "string[pyarrow]":
+        rows = np.flatnonzero(pc.equal(pa.array(column.array), "").to_numpy(zero_copy_only=False))
     else:
         rows = np.flatnonzero(column.to_numpy(dtype=object) == "")
     return rows[rows > 0]
@@ -151,7 +155,7 @@ def _cell_bytes(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
                 sizes[used] = [len(text.encode()) for text in texts]
             total += sizes[codes]
         else:
-            total += np.fromiter((len(value.encode()) for value in column.to_numpy(dtype=object)[rows]), np.int64)
+            total += np.fromiter((len(value.encode()) for value in column.iloc[rows].to_numpy(dtype=object)), np.int64)
     return total
 
 

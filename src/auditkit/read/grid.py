@@ -9,7 +9,7 @@ table built from it (:mod:`auditkit.read.tables`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,14 @@ class Grid(Sequence):
         return isinstance(other, Sequence) and len(other) == self._length and list(self) == list(other)
 
     __hash__ = None  # a sequence of lists, compared by its rows
+
+    def prepare(self, columns: Iterable[int]) -> None:
+        """Get ready to read ``columns``: nothing here; a grid that encodes a column when first read encodes them.
+
+        Returns
+        -------
+        None
+        """
 
     def first_long(self, limit: int) -> tuple[int, int, int] | None:
         """The first cell (by row, then column) whose text is longer than ``limit`` characters.

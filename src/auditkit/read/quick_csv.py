@@ -10,20 +10,23 @@ gives the same table, and every error the same message, whichever path reads it
 
 from __future__ import annotations
 
-import codecs
 import csv
 import functools
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.errors import DataError
+from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
-from auditkit.read.csv_parsed import C_PARSER_OPTIONS, encode_texts
+from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
@@ -32,17 +35,6 @@ __all__ = ["TRIMMED", "read_csv_quickly"]
 _SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20
 _SPLIT_TRIES = 1000
-
-
-def _is_utf8(raw: bytes | memoryview) -> bool:
-    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(raw), _CHECKED_BLOCK):
-            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
@@ -124,10 +116,10 @@ def _parse_plain(
     return pd.DataFrame({index: _typed(frame[index], dtypes[index]) for index in frame.columns}, copy=False)
 
 
-def _typed(column: pd.Series, dtype: object) -> pd.Categorical | np.ndarray:
-    """A column of Arrow text as a categorical (``dtype`` "category") or as Python text."""
+def _typed(column: pd.Series, dtype: object) -> pd.Categorical | pd.api.extensions.ExtensionArray:
+    """A column of Arrow text as a categorical (``dtype`` "category") or as it is (made Python text at the end)."""
     if dtype != "category":
-        return column.to_numpy(dtype=object)
+        return column.array
     codes, values, _ = encode_texts(column)
     return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
 
@@ -140,16 +132,29 @@ def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
     """
     pieces = [part[column].array for part in parts]
     if not isinstance(pieces[0], pd.Categorical):
-        return pd.Series(np.concatenate([piece.to_numpy(dtype=object)[1:] for piece in pieces]), dtype=object)
-    joined = pd.api.types.union_categoricals(pieces) if len(pieces) > 1 else pieces[0]
-    starts = np.cumsum([0] + [len(piece) for piece in pieces[:-1]])
-    header = joined.codes[starts[0]]
-    codes = np.delete(joined.codes, starts)
-    categories = joined.categories
-    if not (codes == header).any():
+        texts = pa.chunked_array([chunk for piece in pieces for chunk in _arrow(piece).slice(1).chunks])
+        return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)
+    categories, header = pieces[0].categories, pieces[0].codes[0]
+    codes = [pieces[0].codes[1:]]
+    for piece in pieces[1:]:  # each block's distinct answers are few: the later ones' codes are renumbered
+        if not piece.categories.equals(categories):
+            categories = categories.append(piece.categories[~piece.categories.isin(categories)])
+            codes.append(categories.get_indexer(piece.categories)[piece.codes[1:]])
+        else:
+            codes.append(piece.codes[1:])
+    codes = np.concatenate(codes)
+    if not np.bincount(codes, minlength=len(categories))[header]:
         codes = codes - (codes > header).astype(codes.dtype)
         categories = categories.delete(header)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+    code_type = np.result_type(np.int8, np.min_scalar_type(len(categories)))  # as pandas stores them
+    categorical = pd.Categorical.from_codes(codes.astype(code_type, copy=False), categories=categories, validate=False)
+    return pd.Series(categorical, copy=False)
+
+
+def _arrow(texts: pd.api.extensions.ExtensionArray) -> pa.ChunkedArray:
+    """The Arrow text a pandas array of Arrow text holds (no copy)."""
+    held = texts.__arrow_array__()
+    return held if isinstance(held, pa.ChunkedArray) else pa.chunked_array([held])
 
 
 #: ``DataFrame.attrs`` key: the text columns whose every value is already trimmed and not blank.
@@ -164,6 +169,8 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
         blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
         totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
         return blank[codes], totals[codes], False
+    if column.dtype == "string[pyarrow]" and pc.all(pc.string_is_ascii(_arrow(column.array))).as_py():
+        return _ascii_blank_and_totals(column)
     values = column.to_numpy(dtype=object)
     if len(values) * longest > _WIDEST_TEXT:  # numpy's text arrays give every value the longest one's width
         stripped = [value.strip() for value in values]
@@ -185,6 +192,20 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
     return blank, totals, trimmed
 
 
+def _ascii_blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`_blank_and_totals` of a column of Arrow text that is ASCII throughout, by Arrow's functions."""
+    texts = _arrow(column.array)
+    stripped = pc.ascii_trim(texts, characters=ASCII_SPACE)
+    blank = pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
+    trimmed = not blank.any() and pc.all(pc.equal(stripped, texts)).as_py()
+    first = pc.ascii_lower(pc.utf8_slice_codeunits(stripped, 0, 1))
+    rows = np.flatnonzero(pc.is_in(first, value_set=_TOTALS_FIRST).to_numpy(zero_copy_only=False))
+    totals = np.zeros(len(texts), dtype=bool)
+    totals[rows] = [_is_totals_word(text) for text in texts.take(rows).to_pylist()]
+    return blank, totals, bool(trimmed)
+
+
+_TOTALS_FIRST = pa.array(sorted({word[0] for word in TOTALS_WORDS}))
 #: Past this many characters in a column (its length times its longest value's), it is not made a numpy text array.
 _WIDEST_TEXT = 1 << 26
 _TOTALS_FIRST_LETTERS = np.array(sorted({ord(word[0]) for word in TOTALS_WORDS}), dtype=np.uint32)
@@ -220,9 +241,9 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        if not raw.isascii() and not _is_utf8(raw):
+        if not raw.isascii() and not is_utf8(raw):
             return None  # UTF-8 by its mark, yet not throughout: the careful reader names the cell
-    elif not raw.isascii() and not _is_utf8(raw):
+    elif not raw.isascii() and not is_utf8(raw):
         raw = _utf8_from_windows_1252(raw)
         if raw is None:
             return None
@@ -240,11 +261,13 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
     blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
     parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(names))
-    if len(blocks) > 1:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            parsed = list(pool.map(parse, blocks))
-    else:
-        parsed = [parse(blocks[0])]
+    with warnings.catch_warnings():  # here, not in the threads: a block read as numbers leaves the quick path
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        if len(blocks) > 1:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                parsed = list(pool.map(parse, blocks))
+        else:
+            parsed = [parse(blocks[0])]
     del parse, raw
     parts = [frame for frame, _ in parsed]
     if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
@@ -290,6 +313,8 @@ def _parse_block(
 
 def _longest(column: pd.Series) -> int:
     """The length of a column's longest value."""
+    if column.dtype == "string[pyarrow]":
+        return pc.max(pc.utf8_length(_arrow(column.array))).as_py() or 0  # characters, as ``len`` counts them
     values = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
     return max(map(len, values), default=0)
 
@@ -307,6 +332,13 @@ def _first_long_cell(path: Path, names: list[str], header: list[str], columns: l
             found.append((int(rows[0]) + 2, index, len(column.iloc[rows[0]])))
     row, index, length = min(found)
     return cell_too_long(path, row, names[index], length, LONG_CELL_HINT)
+
+
+def _python_text(column: pd.Series) -> pd.Series:
+    """A column of Arrow text as Python text (objects), as the careful reader gives it; a categorical as it is."""
+    if column.dtype != "string[pyarrow]":
+        return column
+    return pd.Series(column.to_numpy(dtype=object), dtype=object)
 
 
 def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest: list[int]) -> pd.DataFrame | None:
@@ -327,7 +359,7 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest
             trimmed.add(name)
     if total.any():
         return None
-    table = pd.DataFrame({index: column for index, column in enumerate(columns)})
+    table = pd.DataFrame({index: _python_text(column) for index, column in enumerate(columns)})
     table.columns = names
     table.index = pd.RangeIndex(2, 2 + length, name=ROW)
     if blank.any():

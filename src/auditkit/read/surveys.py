@@ -31,6 +31,7 @@ import pandas as pd
 from auditkit.config.codebook import Codebook, Item
 from auditkit.errors import DataError, Problem
 from auditkit.read.export_columns import OPTION_SEPARATOR, ExportColumn, export_columns, header_rows
+from auditkit.read.grid import Grid
 from auditkit.read.matching import MARK_END, MARK_START, mark_difference, nearest, normalise, split_choices
 from auditkit.read.tables import blank_mask, column_texts, frame_from_columns, read_rows
 
@@ -162,11 +163,17 @@ def _listed(
     return [split[code][0] for code in codes], [split[code][1] for code in codes]
 
 
-def _values(source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str) -> list[str]:
-    """The item's values, one per response, as text."""
+def _values(
+    source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str, read: frozenset[int]
+) -> list[str]:
+    """The item's values, one per response, as text. ``read``: the columns the items read."""
     if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
-        filled = ~np.logical_and.reduce([blank_mask(column_texts(rows, index, start)) for index in range(len(rows[0]))])
-        return [str(start + 1 + number) if row else "" for number, row in enumerate(filled)]
+        blank = np.ones(len(rows) - start, dtype=bool)
+        for index in sorted(range(len(rows[0])), key=lambda index: index not in read):  # those read already first
+            blank &= blank_mask(column_texts(rows, index, start))
+            if not blank.any():
+                break  # every row holds something: the other columns need not be read
+        return [str(start + 1 + number) if not empty else "" for number, empty in enumerate(blank)]
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
@@ -239,8 +246,15 @@ def read_export_rows(
     columns = export_columns(path, rows, export_format)
     sources = _match(path, codebook, columns, export_format)
     options = _options(sources)
+    read = frozenset(
+        index for source in sources for index in (source.column.index, *(c.index for c in source.siblings))
+    )
+    if isinstance(rows, Grid):  # the columns the items read, and no other (a grid encodes a column when read)
+        rows.prepare(sorted(read))
     separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
-    values = [_values(source, rows, headers, options.get(source.column.index, []), separators) for source in sources]
+    values = [
+        _values(source, rows, headers, options.get(source.column.index, []), separators, read) for source in sources
+    ]
     problems = []
     if export_format in _STRICT:
         for column in (column for column in columns if column.index in options):

@@ -18,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.errors import DataError
+from auditkit.read.arrow_grid import blank_texts
 from auditkit.read.cells import CELL_LIMIT, cell_text, cell_too_long, column_letter, header_text
 from auditkit.read.csv_parsed import read_csv_columns
 from auditkit.read.grid import Grid
@@ -160,8 +163,27 @@ def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
         codes, uniques = column.codes, column.categories
     else:
         codes, uniques = pd.factorize(pd.Series(column, dtype=object))
-    blank = np.fromiter(map(operator.not_, map(str.strip, map(str, uniques))), dtype=bool, count=len(uniques))
+    texts = _arrow_texts(uniques)
+    if texts is not None:  # a column of ids: judged by Arrow, in C
+        blank = blank_texts(texts)
+    else:
+        blank = np.fromiter(map(operator.not_, map(str.strip, map(str, uniques))), dtype=bool, count=len(uniques))
     return blank[codes] if len(uniques) else np.ones(len(codes), dtype=bool)
+
+
+def _arrow_texts(values) -> pa.Array | None:
+    """Many distinct texts as Arrow text, to be judged in C; None for few, for values not all text, or for text
+    Arrow cannot hold (a lone surrogate)."""
+    if len(values) <= _MANY or pd.Index(values).inferred_type != "string":
+        return None
+    try:
+        return pa.array(np.asarray(values, dtype=object), type=pa.string())
+    except (pa.ArrowException, UnicodeEncodeError):
+        return None
+
+
+#: Past this many distinct values, :func:`blank_mask` and :func:`_totals_labels` judge them by Arrow.
+_MANY = 1 << 14
 
 
 def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndarray:
@@ -205,6 +227,12 @@ def _totals_labels(values: np.ndarray) -> np.ndarray:
     beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
     that a column of a million ids is quick), and only they are judged in full.
     """
+    texts = _arrow_texts(values)
+    if texts is not None:  # a column of ids: searched by Arrow
+        candidates = np.flatnonzero(pc.match_substring_regex(texts, _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False))
+        labels = np.zeros(len(values), dtype=bool)
+        labels[candidates] = [_is_totals_word(text) for text in texts.take(candidates).to_pylist()]
+        return labels
     texts = list(map(str, values))
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1  # each value's "\n"
     letters = [match.end() - 1 for match in _MAY_BE_TOTALS.finditer("\n".join(texts))]
@@ -220,6 +248,8 @@ def _is_totals_word(text: str) -> bool:
 
 #: A line that starts (after spaces) with a letter a totals word starts with, in either case, or one beyond ASCII.
 _MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
+#: Such a letter anywhere (Arrow's regular expressions): every value :data:`_MAY_BE_TOTALS` finds, and more.
+_MAY_HOLD_TOTALS = r"[tgscamTGSCAM]|[^\x00-\x7f]"
 
 
 def _longest(column: list[str] | pd.Categorical) -> int:
@@ -290,6 +320,8 @@ def _named_columns(path: Path, rows: Grid | list[list[object]]) -> tuple[list[st
     """The header's names and their columns; a column without a header must be empty."""
     width = rows.width if isinstance(rows, Grid) else max(len(row) for row in rows)
     header = [header_text(rows[0][index]) if index < len(rows[0]) else "" for index in range(width)]
+    if isinstance(rows, Grid):
+        rows.prepare(range(width))
     names, columns = [], []
     for index, name in enumerate(header):
         column = column_texts(rows, index, start=1)
