@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditkit.read.grid import Grid, GridBuilder
+from auditkit.read.grid import Grid
 
 __all__ = ["read_sheet_grid", "sheet_range"]
 
@@ -53,6 +53,40 @@ def sheet_range(reference: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _cell(first), _cell(last or first)
 
 
+def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column of text under its header ``name``: its codes (the header's first) and its distinct values, each
+    once; an empty cell reads "", as python-calamine gives it.
+
+    Arrow finds the distinct values (in C++), so that each is made a Python string once, and a value that is also
+    "" or the header keeps one code: the values are the categories of :meth:`~auditkit.read.grid.Grid.texts`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    dictionary = encoded.dictionary
+    values = [dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)]
+    extra = len(dictionary)
+
+    def code_of(text: str) -> int:
+        nonlocal extra
+        found = pc.index(dictionary, pa.scalar(text, dictionary.type)).as_py()
+        if found >= 0:
+            return found
+        values.append(np.array([text], dtype=object))
+        extra += 1
+        return extra - 1
+
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(code_of(""))
+    header = code_of(name)
+    codes = np.empty(len(column) + 1, dtype=np.int32)
+    codes[0] = header
+    codes[1:] = indices.to_numpy(zero_copy_only=False)
+    return codes, np.concatenate(values)
+
+
 def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
     """A column's codes and distinct values as python-calamine gives them ("" for an empty cell); None when its
     type is one whose values might not be the same."""
@@ -66,26 +100,26 @@ def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
         if pc.any(pc.not_equal(pc.millisecond(column), 0)).as_py():
             return None  # python-calamine and fastexcel may round a fraction of a second differently
     elif not (
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_floating(kind)
-        or pa.types.is_integer(kind)
-        or pa.types.is_boolean(kind)
-        or pa.types.is_date(kind)
+        pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind)
     ):
         return None
     if pa.types.is_boolean(kind):
         codes, values = pd.factorize(np.array(column.to_pylist(), dtype=object))
         values = np.asarray(values, dtype=object)
     else:
-        encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else None
-        encoded = encoded if encoded is not None else pc.dictionary_encode(column)
+        encoded = pc.dictionary_encode(column)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
         values = np.array(encoded.dictionary.to_pylist(), dtype=object)
     if (codes < 0).any():  # an empty cell reads "", as python-calamine gives it
         codes = np.where(codes < 0, len(values), codes)
         values = np.append(values, np.array([""], dtype=object))
     return codes, values
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
@@ -109,12 +143,23 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
     header = list(table.schema.names)
     if any(_DOUBTFUL_NAME.fullmatch(name) for name in header):
         return None
-    builder = GridBuilder()
+    length, columns = table.num_rows + 1, table.columns
+    del table  # each column is let go as soon as it is read
+    codes, values, texts = [], [], []
     for index, name in enumerate(header):
-        found = _values(table.column(index))
-        if found is None:
-            return None
-        codes, values = found
-        values = np.append(values, np.array([name], dtype=object))
-        builder.add_column(np.concatenate([[len(values) - 1], codes]), values)
-    return builder.build()
+        column, columns[index] = columns[index], None
+        if _is_text(column.type):  # its values are its texts: the categories of Grid.texts, made here once
+            column_codes, column_values = _text_column(column, name)
+            categories = pd.Index(column_values, dtype=object)
+            texts.append(pd.Categorical.from_codes(column_codes, categories=categories, validate=False))
+        else:
+            found = _values(column)
+            if found is None:
+                return None
+            column_codes, column_values = found
+            column_values = np.append(column_values, np.array([name], dtype=object))
+            column_codes = np.concatenate([[len(column_values) - 1], column_codes])
+            texts.append(Grid([column_codes], [column_values], len(column_codes)).texts(0))
+        codes.append(column_codes)
+        values.append(column_values)
+    return Grid(codes, values, length, texts=texts)
