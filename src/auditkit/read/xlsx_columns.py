@@ -11,6 +11,11 @@ names the header's cells itself; so it is used only where that gives exactly wha
 * every header cell is text that fastexcel keeps as it is (not a number, a date or a duplicate it renames).
 
 The archive's checks (:mod:`auditkit.read.xlsx_archive`) come first, as for the row-by-row read.
+
+Memory: while fastexcel loads a sheet, calamine holds every cell twice over (its list of cells, about 40 bytes each,
+then its grid of them, 32 bytes each): about 1.6 GB for the largest sheet Excel allows, whatever columns are asked
+for (``use_columns`` picks them after the whole sheet is parsed), so loading a few columns at a time would parse the
+sheet once a batch without lowering that peak. The peak of a read is fastexcel's; what is built after it is smaller.
 """
 
 from __future__ import annotations
