@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,13 @@ def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, values
 
 
+def _with_header(codes: np.ndarray, values: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """A column's codes and values with its header ``name`` put first, and its texts (as Grid.texts gives them)."""
+    values = np.append(values, np.array([name], dtype=object))
+    codes = np.concatenate([[len(values) - 1], codes])
+    return codes, values, Grid([codes], [values], len(codes)).texts(0)
+
+
 def _is_text(kind) -> bool:
     import pyarrow as pa
 
@@ -150,21 +158,24 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
         return None
     length, columns = table.num_rows + 1, table.columns
     del table  # each column is let go as soon as it is read
-    codes, values, texts = [], [], []
-    for index, name in enumerate(header):
+    text = [index for index, column in enumerate(columns) if _is_text(column.type)]
+    read: dict[int, tuple[np.ndarray, np.ndarray, pd.Categorical]] = {}
+    for index in sorted(set(range(len(header))) - set(text)):  # first: a column read row by row ends it here
+        found = _values(columns[index])
+        if found is None:
+            return None
+        read[index], columns[index] = _with_header(*found, header[index]), None
+
+    def encode(index: int) -> tuple[np.ndarray, np.ndarray]:
         column, columns[index] = columns[index], None
-        if _is_text(column.type):  # its values are its texts: the categories of Grid.texts, made here once
-            column_codes, column_values = _text_column(column, name)
-            categories = pd.Index(column_values, dtype=object)
-            texts.append(pd.Categorical.from_codes(column_codes, categories=categories, validate=False))
-        else:
-            found = _values(column)
-            if found is None:
-                return None
-            column_codes, column_values = found
-            column_values = np.append(column_values, np.array([name], dtype=object))
-            column_codes = np.concatenate([[len(column_values) - 1], column_codes])
-            texts.append(Grid([column_codes], [column_values], len(column_codes)).texts(0))
-        codes.append(column_codes)
-        values.append(column_values)
-    return Grid(codes, values, length, texts=texts)
+        return _text_column(column, header[index])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it hashes a column
+        for index, (codes, values) in zip(text, pool.map(encode, text)):
+            # its values are its texts: the categories of Grid.texts, made here once
+            texts = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
+            read[index] = (codes, values, texts)
+    ordered = [read[index] for index in range(len(header))]
+    return Grid(
+        [part[0] for part in ordered], [part[1] for part in ordered], length, texts=[part[2] for part in ordered]
+    )
