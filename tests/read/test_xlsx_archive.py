@@ -196,3 +196,19 @@ def test_formula_cells_across_chunks_are_each_counted_once(tmp_path, monkeypatch
     )
     path = workbook_with(tmp_path / "cases.xlsx", {"xl/worksheets/sheet1.xml": sheet(rows)})
     assert scan_archive(path).uncalculated_cells("Data") == ("B4", 199)  # rows 4, 6, … 400
+
+
+@pytest.mark.parametrize("cut", range(1, 9))
+def test_a_formula_and_merged_cells_across_a_chunks_seam_are_found(tmp_path, monkeypatch, cut):
+    monkeypatch.setattr(xlsx_archive, "_CHUNK", 4096)
+    monkeypatch.setattr(xlsx_archive, "_OVERLAP", 1024)
+    first = HEAD + ROOT + b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    formula = b'<row r="2"><c r="B2"><f>1+1</f></c></row></sheetData>'
+    first += b" " * (4096 - cut - len(first) - formula.index(b"</f>")) + formula  # the seam: within "</f>" or after
+    merged = b'<mergeCells count="1"><mergeCell ref="A4:A5"/></mergeCells></worksheet>'
+    xml = first + b" " * (8192 - cut - len(first) - merged.index(b"mergeCell")) + merged
+    assert xml[4096 - cut : 4096 - cut + 4] == b"</f>" and xml[8192 - cut : 8192 - cut + 9] == b"mergeCell"
+    path = workbook_with(tmp_path / "cases.xlsx", {"xl/worksheets/sheet1.xml": xml})
+    scan = scan_archive(path)
+    assert scan.uncalculated_cells("Data") == ("B2", 1)
+    assert scan.merged["xl/worksheets/sheet1.xml"] == ("A4:A5",)

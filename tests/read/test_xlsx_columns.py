@@ -137,3 +137,24 @@ def test_a_header_fastexcel_would_name_itself_is_read_row_by_row(tmp_path, monke
     book.save(tmp_path / "header.xlsx")
     fast, careful = both(tmp_path / "header.xlsx", monkeypatch)
     assert fast is None
+
+
+def test_a_column_of_text_holding_its_own_header_and_empty_cells_is_read_as_row_by_row(tmp_path, monkeypatch):
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for row in (["id", "area"], ["R1", "area"], ["R2", None], ["id", "Rutland"], ["R4", None]):
+        book.active.append(row)
+    book.save(tmp_path / "own.xlsx")
+    fast, careful = both(tmp_path / "own.xlsx", monkeypatch)
+    assert fast is not None and list(fast.rows) == careful.rows == [
+        ["id", "area"],
+        ["R1", "area"],
+        ["R2", ""],
+        ["id", "Rutland"],
+        ["R4", ""],
+    ]
+    assert list(fast.rows.texts(1, 1)) == ["area", "", "Rutland", ""]
+    table = read_table(tmp_path / "own.xlsx")
+    with monkeypatch.context() as patched:
+        patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+        pd.testing.assert_frame_equal(table, read_table(tmp_path / "own.xlsx"))

@@ -140,11 +140,10 @@ def _scan_part(
                 _check_declarations(path, info.filename, tail[-16:] + text)
             # A sheet's first formula (a shared formula's first cell holds its text) comes before any that refers to
             # it: from then on every chunk is searched for formula cells without a value.
-            closing = names.formula_end
-            formulas = formulas or (sheet and (closing in text or closing in tail[-8:] + text[:8]))
+            formulas = formulas or (sheet and _holds(text, tail, names.formula_end, b"f"))
             if formulas:
                 seen = _find_uncalculated(tail + text, read - len(tail), seen, names, info.filename, found)
-            if sheet and (after_data or b"mergeCell" in tail[-16:] + text):
+            if sheet and (after_data or _holds(text, tail, b"mergeCell", b"g")):
                 after_data.append(tail[-16:] + text if not after_data else text)
             read += len(text)
             tail = text[-_OVERLAP:]
@@ -156,6 +155,17 @@ def _scan_part(
         ranges = _MERGED.findall(b"".join(after_data))
         kept.setdefault("merged", {})[info.filename] = tuple(dict.fromkeys(ref.decode() for ref in ranges))
     return expanded
+
+
+def _holds(text: bytes, tail: bytes, name: bytes, letter: bytes) -> bool:
+    """Whether ``name`` is in ``text``, or across its seam with the ``tail`` of the chunk before it.
+
+    ``letter``, a byte of ``name`` that a sheet's cells seldom hold, is looked for first: one byte is found many times
+    quicker than a name, whose search is slow on a sheet's bytes (its markup is full of the name's last byte, or of
+    bytes that the search cannot tell from it at a glance), and a chunk without it cannot hold the name.
+    """
+    seam = tail[-len(name) :] + text[: len(name)]
+    return (letter in text and name in text) or name in seam
 
 
 def _find_uncalculated(

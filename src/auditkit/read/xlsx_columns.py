@@ -11,18 +11,24 @@ names the header's cells itself; so it is used only where that gives exactly wha
 * every header cell is text that fastexcel keeps as it is (not a number, a date or a duplicate it renames).
 
 The archive's checks (:mod:`auditkit.read.xlsx_archive`) come first, as for the row-by-row read.
+
+Memory: while fastexcel loads a sheet, calamine holds every cell twice over (its list of cells, about 40 bytes each,
+then its grid of them, 32 bytes each): about 1.6 GB for the largest sheet Excel allows, whatever columns are asked
+for (``use_columns`` picks them after the whole sheet is parsed), so loading a few columns at a time would parse the
+sheet once a batch without lowering that peak. The peak of a read is fastexcel's; what is built after it is smaller.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from auditkit.read.grid import Grid, GridBuilder
+from auditkit.read.grid import Grid
 
 __all__ = ["read_sheet_grid", "sheet_range"]
 
@@ -53,6 +59,40 @@ def sheet_range(reference: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _cell(first), _cell(last or first)
 
 
+def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column of text under its header ``name``: its codes (the header's first) and its distinct values, each
+    once; an empty cell reads "", as python-calamine gives it.
+
+    Arrow finds the distinct values (in C++), so that each is made a Python string once, and a value that is also
+    "" or the header keeps one code: the values are the categories of :meth:`~auditkit.read.grid.Grid.texts`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    dictionary = encoded.dictionary
+    values = [dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)]
+    extra = len(dictionary)
+
+    def code_of(text: str) -> int:
+        nonlocal extra
+        found = pc.index(dictionary, pa.scalar(text, dictionary.type)).as_py()
+        if found >= 0:
+            return found
+        values.append(np.array([text], dtype=object))
+        extra += 1
+        return extra - 1
+
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(code_of(""))
+    header = code_of(name)
+    codes = np.empty(len(column) + 1, dtype=np.int32)
+    codes[0] = header
+    codes[1:] = indices.to_numpy(zero_copy_only=False)
+    return codes, np.concatenate(values)
+
+
 def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
     """A column's codes and distinct values as python-calamine gives them ("" for an empty cell); None when its
     type is one whose values might not be the same."""
@@ -66,26 +106,33 @@ def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
         if pc.any(pc.not_equal(pc.millisecond(column), 0)).as_py():
             return None  # python-calamine and fastexcel may round a fraction of a second differently
     elif not (
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_floating(kind)
-        or pa.types.is_integer(kind)
-        or pa.types.is_boolean(kind)
-        or pa.types.is_date(kind)
+        pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind)
     ):
         return None
     if pa.types.is_boolean(kind):
         codes, values = pd.factorize(np.array(column.to_pylist(), dtype=object))
         values = np.asarray(values, dtype=object)
     else:
-        encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else None
-        encoded = encoded if encoded is not None else pc.dictionary_encode(column)
+        encoded = pc.dictionary_encode(column)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
         values = np.array(encoded.dictionary.to_pylist(), dtype=object)
     if (codes < 0).any():  # an empty cell reads "", as python-calamine gives it
         codes = np.where(codes < 0, len(values), codes)
         values = np.append(values, np.array([""], dtype=object))
     return codes, values
+
+
+def _with_header(codes: np.ndarray, values: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """A column's codes and values with its header ``name`` put first, and its texts (as Grid.texts gives them)."""
+    values = np.append(values, np.array([name], dtype=object))
+    codes = np.concatenate([[len(values) - 1], codes])
+    return codes, values, Grid([codes], [values], len(codes)).texts(0)
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
@@ -109,12 +156,26 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
     header = list(table.schema.names)
     if any(_DOUBTFUL_NAME.fullmatch(name) for name in header):
         return None
-    builder = GridBuilder()
-    for index, name in enumerate(header):
-        found = _values(table.column(index))
+    length, columns = table.num_rows + 1, table.columns
+    del table  # each column is let go as soon as it is read
+    text = [index for index, column in enumerate(columns) if _is_text(column.type)]
+    read: dict[int, tuple[np.ndarray, np.ndarray, pd.Categorical]] = {}
+    for index in sorted(set(range(len(header))) - set(text)):  # first: a column read row by row ends it here
+        found = _values(columns[index])
         if found is None:
             return None
-        codes, values = found
-        values = np.append(values, np.array([name], dtype=object))
-        builder.add_column(np.concatenate([[len(values) - 1], codes]), values)
-    return builder.build()
+        read[index], columns[index] = _with_header(*found, header[index]), None
+
+    def encode(index: int) -> tuple[np.ndarray, np.ndarray]:
+        column, columns[index] = columns[index], None
+        return _text_column(column, header[index])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it hashes a column
+        for index, (codes, values) in zip(text, pool.map(encode, text)):
+            # its values are its texts: the categories of Grid.texts, made here once
+            texts = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
+            read[index] = (codes, values, texts)
+    ordered = [read[index] for index in range(len(header))]
+    return Grid(
+        [part[0] for part in ordered], [part[1] for part in ordered], length, texts=[part[2] for part in ordered]
+    )

@@ -103,6 +103,16 @@ def _check_first_row(path: Path, sheet: XlsxSheet) -> None:
         )
 
 
+def _open_workbook(path: Path):
+    """The workbook opened by python-calamine (a context manager that closes it); DataError when it cannot be."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every unreadable file
+        raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
+
+
 @dataclass(frozen=True)
 class XlsxSheet:
     """A workbook's data sheet as read: its ``name``, its ``rows`` of values and its ``merged`` ranges."""
@@ -122,23 +132,20 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
         The sheet's name, its rows from row 1 on (each a list of its cells' values: text, numbers, dates, all of
         one length) and its merged ranges. A sheet whose row 1 is blank raises :class:`DataError`.
     """
-    from python_calamine import CalamineWorkbook
-
     scan = scan_archive(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every unreadable file
-        raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
-    name = _data_sheet(path, workbook)
+    with _open_workbook(path) as workbook:
+        name = _data_sheet(path, workbook)
     _check_calculated(path, name, scan.uncalculated_cells(name))
     part = scan.sheets.get(name, "")
+    # The workbook is closed first: its shared strings, held by calamine, need not stay beside fastexcel's.
     grid = read_sheet_grid(path, name) if part in scan.merged and part in scan.from_a1 else None
     if grid is not None:  # read a column at a time; its merged ranges as the archive lists them
         read = XlsxSheet(name, grid, tuple(sheet_range(reference) for reference in scan.merged[part]))
     else:
-        sheet = workbook.get_sheet_by_name(name)
-        merged = tuple(sheet.merged_cell_ranges or ())
-        read = XlsxSheet(name, sheet.to_python(skip_empty_area=False), merged)
+        with _open_workbook(path) as workbook:
+            sheet = workbook.get_sheet_by_name(name)
+            merged = tuple(sheet.merged_cell_ranges or ())
+            read = XlsxSheet(name, sheet.to_python(skip_empty_area=False), merged)
     _check_first_row(path, read)
     return read
 
