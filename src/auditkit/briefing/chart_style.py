@@ -9,6 +9,7 @@ chart is drawn.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import Any
 
@@ -24,8 +25,15 @@ def palette() -> tuple[tuple[float, float, float], ...]:
     tuple of (float, float, float)
         Ten colours; 0 blue, 1 orange, 2 green, 3 vermilion, 4 pink, 5 brown, 7 grey, 9 sky blue.
     """
-    import seaborn as sns
-
+    # seaborn imports scipy.stats (a third of a second) only for kernel density estimates, which no chart here
+    # draws; where scipy.stats is not yet imported it is hidden while seaborn is, and seaborn takes its own copy
+    # of the estimator, as it does wherever SciPy is not installed. Imported later, scipy.stats is the real one.
+    hidden = sys.modules.setdefault("scipy.stats", None) is None
+    try:
+        import seaborn as sns
+    finally:
+        if hidden:
+            del sys.modules["scipy.stats"]
     return tuple(tuple(colour) for colour in sns.color_palette("colorblind"))
 
 
