@@ -11,15 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# jsonschema, which nbformat uses, imports rfc3987_syntax when it is installed, and that module
-# builds dozens of grammars at import: about a second of every command's start-up. auditkit never
-# validates RFC 3987 IRIs, so the command keeps it out (jsonschema then skips that one format).
-sys.modules.setdefault("rfc3987_syntax", None)
+import click
 
-import click  # noqa: E402
-
-import auditkit  # noqa: E402
-from auditkit.errors import AuditkitError, CommandError, NothingWrittenError  # noqa: E402
+import auditkit
+from auditkit.errors import AuditkitError, CommandError, NothingWrittenError
 
 __all__ = [
     "actions",
@@ -409,4 +404,6 @@ def draft_codebook(export: Path, output: Path, force: bool) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    from auditkit.console import run_command_line
+
+    run_command_line()

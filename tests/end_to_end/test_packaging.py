@@ -58,7 +58,7 @@ def test_the_distribution_has_a_name_of_its_own_and_auditkit_looks_up_its_versio
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     # "auditkit" on the package index is an unrelated project; the command and the import name stay auditkit.
     assert project["name"] == "neglect-auditkit"
-    assert project["scripts"] == {"auditkit": "auditkit.cli:main"}
+    assert project["scripts"] == {"auditkit": "auditkit.console:run_command_line"}
     assert f'version("{project["name"]}")' in (REPO / "src" / "auditkit" / "__init__.py").read_text(encoding="utf-8")
     from auditkit.publish.provenance import KEY_PACKAGES
 
