@@ -68,3 +68,11 @@ def test_a_bug_still_shows_its_traceback_and_fails():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 1
     assert "Traceback (most recent call last)" in done.stderr and "KeyError: 'a bug'" in done.stderr
+
+
+def test_a_closed_standard_stream_is_no_failure():
+    # Started with stderr closed (2>&-), Python gives sys.stderr as None: nothing to flush, and no traceback.
+    done = subprocess.run(
+        ["sh", "-c", f"'{AUDITKIT}' --version 2>&-; echo status $?"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("auditkit, version ") and done.stdout.rstrip().endswith("status 0")

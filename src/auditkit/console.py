@@ -39,6 +39,8 @@ def run_command_line() -> None:
     # atexit's own runner: the one way to run the handlers a normal exit would (there is no public one).
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that descriptor closed (2>&-): nothing was written to it
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it

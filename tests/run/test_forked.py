@@ -260,3 +260,31 @@ def test_a_waiting_process_ends_when_the_process_it_waits_for_is_killed(tmp_path
     assert time.monotonic() - began < 10
     stat = Path(f"/proc/{mark.read_text()}/stat")  # gone, or a zombie left for a container's init to reap
     assert not stat.exists() or stat.read_text().split(")")[-1].split()[0] == "Z"
+
+
+def test_a_failure_in_a_stopped_on_failure_block_stops_the_process_at_once(tmp_path: Path):
+    prepared, after = tmp_path / "prepared", []
+    with pytest.raises(ValueError, match="the Word briefing failed"):
+        with prepared_alongside(
+            lambda: prepared.write_text(str(os.getpid())), lambda item: None, "the PDF writer"
+        ) as hand:
+            wait_for(prepared)
+            with pytest.raises(ValueError), hand.stopped_on_failure():
+                raise ValueError("the Word briefing failed")
+            with pytest.raises(ProcessLookupError):  # already stopped, before the outer block goes on
+                os.kill(int(prepared.read_text()), 0)
+            after.append("checked")
+            raise ValueError("the Word briefing failed")
+    assert after == ["checked"]
+
+
+def test_an_item_larger_than_the_pipe_is_taken_while_the_process_still_prepares(tmp_path: Path):
+    # A pipe holds 64 KiB: the parent must not wait for the preparation to hand a larger item over.
+    go, item = tmp_path / "go", "x" * (1 << 20)
+    with prepared_alongside(lambda: wait_for(go), len, "the charts") as hand:
+        began = time.monotonic()
+        result = hand(item)
+        handed_in = time.monotonic() - began
+        go.write_text("go")
+        assert result() == 1 << 20
+    assert handed_in < 5  # the preparation waits for "go", which is written only after hand() returned

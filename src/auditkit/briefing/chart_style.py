@@ -25,15 +25,8 @@ def palette() -> tuple[tuple[float, float, float], ...]:
     tuple of (float, float, float)
         Ten colours; 0 blue, 1 orange, 2 green, 3 vermilion, 4 pink, 5 brown, 7 grey, 9 sky blue.
     """
-    # seaborn imports scipy.stats (a third of a second) only for kernel density estimates, which no chart here
-    # draws; where scipy.stats is not yet imported it is hidden while seaborn is, and seaborn takes its own copy
-    # of the estimator, as it does wherever SciPy is not installed. Imported later, scipy.stats is the real one.
-    hidden = sys.modules.setdefault("scipy.stats", None) is None
-    try:
-        import seaborn as sns
-    finally:
-        if hidden:
-            del sys.modules["scipy.stats"]
+    import seaborn as sns
+
     return tuple(tuple(colour) for colour in sns.color_palette("colorblind"))
 
 
@@ -47,7 +40,8 @@ def new_figure(width: float, height: float, dpi: int) -> Any:
     """
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    # White, not the matplotlibrc's colour: the PNG is written without an alpha channel.
+    return Figure(figsize=(width, height), dpi=dpi, layout="constrained", facecolor="white")
 
 
 def percent_axis(axis: Any) -> None:
@@ -57,14 +51,23 @@ def percent_axis(axis: Any) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
 
 
-def load_chart_libraries() -> None:
+def load_chart_libraries(densities: bool = True) -> None:
     """Import seaborn, matplotlib's figure and its PNG writer (about a second) before the first chart is drawn.
 
     A run does it in the process that will draw its charts, while it analyses the round; a batch does it once,
-    before it forks its workers.
+    before it forks its workers. ``densities=False`` is for a process that draws only auditkit's charts (a run's
+    chart drawer): seaborn imports scipy.stats, a third of a second, only for kernel density estimates, which no
+    chart here draws, so scipy.stats (when not yet imported) is hidden while seaborn is imported, and seaborn takes
+    its own copy of the estimator, as wherever SciPy is not installed. Its cumulative densities then fail in that
+    process, which is why a process that runs an analyst's notebook (a batch's worker) keeps the default.
     """
     from matplotlib.backends import backend_agg  # noqa: F401 - savefig's PNG writer
     from matplotlib.ticker import PercentFormatter  # noqa: F401
 
-    palette()
+    hidden = not densities and sys.modules.setdefault("scipy.stats", None) is None
+    try:
+        palette()
+    finally:
+        if hidden:
+            del sys.modules["scipy.stats"]  # imported later, scipy.stats is the real one
     new_figure(1.0, 1.0, 72)

@@ -155,7 +155,8 @@ def figure_png(figure: Figure) -> bytes:
     Returns
     -------
     bytes
-        The figure as PNG at 200 dpi; the same figure gives the same bytes.
+        The figure as PNG at its own resolution (the charts here are made at 200 dpi) and marked with it; the same
+        figure gives the same bytes.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
@@ -163,10 +164,9 @@ def figure_png(figure: Figure) -> bytes:
     # Drawn as savefig draws it, but written without the alpha channel (the figure is opaque): WeasyPrint splits
     # an RGBA image into two and compresses both again for the PDF, a fifth of the PDF's time; RGB it writes once.
     canvas = FigureCanvasAgg(figure)
-    figure.set_dpi(_DPI)
     canvas.draw()
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", dpi=(_DPI, _DPI))
+    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", dpi=(figure.dpi, figure.dpi))
     return buffer.getvalue()
 
 

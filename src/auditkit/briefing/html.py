@@ -146,7 +146,8 @@ def draw_sections(analysis: Analysis) -> dict[tuple[str, str], Any]:
     """
     # An analysis handed over from another process is kept in this one's memo first: the memo keeps what is
     # derived only from analyses it holds.
-    analysis = MEMO.analysis(memo_key(analysis.inputs), lambda: analysis)
+    if analysis.inputs:  # an analysis computed with reuse=False has no inputs listed, and so no key
+        analysis = MEMO.analysis(memo_key(analysis.inputs), lambda: analysis)
     prepare_sections(analysis)
     published = protect_analysis(analysis)
     drawn = {}

@@ -14,6 +14,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from typing import Any
 
 from auditkit.errors import AuditkitError, WorkerError
 
-__all__ = ["WORKBOOK", "alongside", "prepared_alongside"]
+__all__ = ["WORKBOOK", "Handover", "alongside", "prepared_alongside"]
 
 #: What :func:`alongside` does in a run, as its errors name it.
 WORKBOOK = "the analyst's workbook"
@@ -119,6 +120,15 @@ def alongside(work: Callable[[], Any], parallel: bool = True, what: str = WORKBO
 _PARENT_CHECK_SECONDS = 0.5
 
 
+def _receive(inbox: Any, received: list[Any]) -> None:
+    try:
+        received.append(pickle.loads(inbox.recv_bytes()))
+    except (EOFError, OSError):  # the parent is gone, or handed nothing over
+        received.append(None)
+    except BaseException as error:  # noqa: BLE001 - raised again in the process's main thread, and reported
+        received.append(error)
+
+
 def _prepare_then_work(
     prepare: Callable[[], Any], work: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int
 ) -> Any:
@@ -126,14 +136,20 @@ def _prepare_then_work(
     # parent killed outright (SIGKILL) runs no clean-up, and processes forked after this one hold that end too,
     # so the parent's process id is checked as well: a waiting process never outlives the run it waits for.
     outbox.close()
+    # The item is read as soon as it comes, while this process prepares: an item larger than the pipe holds
+    # (64 KiB) would otherwise keep the parent waiting until the preparation was done.
+    received: list[Any] = []
+    reader = threading.Thread(target=_receive, args=(inbox, received), daemon=True)
+    reader.start()
     prepare()
-    while not inbox.poll(_PARENT_CHECK_SECONDS):
+    reader.join(_PARENT_CHECK_SECONDS)
+    while reader.is_alive():
         if os.getppid() != parent:
             return None
-    try:
-        item = pickle.loads(inbox.recv_bytes())
-    except EOFError:
-        return None
+        reader.join(_PARENT_CHECK_SECONDS)
+    item = received[0]
+    if isinstance(item, BaseException):
+        raise item
     return None if item is None else work(item)
 
 
@@ -161,15 +177,43 @@ def _start_waiting(prepare: Callable[[], Any], work: Callable[[Any], Any]) -> tu
     return process, outbox, receiver
 
 
+class Handover:
+    """What :func:`prepared_alongside` gives: call it with the item to hand it over; ``stop()`` stops the process."""
+
+    def __init__(self, hand: Callable[[Any], Callable[[], Any]], stop: Callable[[], None]) -> None:
+        self._hand = hand
+        self.stop = stop
+
+    def __call__(self, item: Any) -> Callable[[], Any]:
+        """Hand ``item`` over (once; None is not an item).
+
+        Returns
+        -------
+        callable
+            A function that waits for ``work(item)`` and returns its result, or raises its error.
+        """
+        return self._hand(item)
+
+    @contextmanager
+    def stopped_on_failure(self) -> Iterator[None]:
+        """Stop the process if the ``with`` block fails, before the block's error goes on: a run's PDF writer must
+        not write into a staging folder that the failure is about to remove."""
+        try:
+            yield
+        except BaseException:
+            self.stop()
+            raise
+
+
 @contextmanager
 def prepared_alongside(
     prepare: Callable[[], Any], work: Callable[[Any], Any], what: str, parallel: bool = True
-) -> Iterator[Callable[[Any], Callable[[], Any]]]:
+) -> Iterator[Handover]:
     """Fork a process that runs ``prepare()`` at once, then ``work(item)`` once the block hands it ``item``.
 
-    The ``with`` statement gives ``hand``: ``hand(item)`` hands the item over (pickled across; once, and
-    ``None`` is not an item) and returns a function that waits for ``work(item)`` and returns its result, or
-    raises its error. A run forks its PDF writer and its chart drawer so before it imports pandas and analyses
+    The ``with`` statement gives a :class:`Handover`, ``hand``: ``hand(item)`` hands the item over (pickled across;
+    once, and ``None`` is not an item) and returns a function that waits for ``work(item)`` and returns its result,
+    or raises its error. A run forks its PDF writer and its chart drawer so before it imports pandas and analyses
     the round: WeasyPrint, matplotlib and seaborn are imported there meanwhile.
 
     The block's end waits for work handed over and not yet waited for. A block that hands nothing over stops the
@@ -184,7 +228,7 @@ def prepared_alongside(
             result = work(item)
             return lambda: result
 
-        yield work_now
+        yield Handover(work_now, lambda: None)
         return
     process, outbox, receiver = _start_waiting(prepare, work)
     results: list[Any] = []
@@ -203,7 +247,7 @@ def prepared_alongside(
         return result
 
     try:
-        yield hand
+        yield Handover(hand, lambda: _stop(process))
     except BaseException:
         _stop(process)
         raise

@@ -9,9 +9,11 @@ folder, and an earlier report stays untouched until its replacement is complete.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from auditkit.briefing.pdf_writer import load_pdf_writer, render_briefing_pdf
@@ -136,7 +138,14 @@ def _draw_sections(analysis: Analysis) -> dict:
 def _load_chart_libraries() -> None:
     from auditkit.briefing.chart_style import load_chart_libraries
 
-    load_chart_libraries()
+    load_chart_libraries(densities=False)  # the chart drawer draws auditkit's charts and nothing else
+
+
+def _without_records(analysis: Analysis) -> Analysis:
+    """The analysis as the chart drawer needs it: without the case-level records (its own and its baselines'),
+    which no section shows and which, for a round of a million responses, would be pickled across whole."""
+    history = tuple(dataclasses.replace(earlier, records=MappingProxyType({})) for earlier in analysis.history)
+    return dataclasses.replace(analysis, records=MappingProxyType({}), history=history)
 
 
 def run_round(
@@ -198,10 +207,11 @@ def run_round(
                     "them, or leave --screenshot out."
                 )
             reference = load_reference(round_.docx_template) if "docx" in formats else None
-            drawn = hand(analysis) if engine == "inprocess" else None
+            drawn = hand(_without_records(analysis)) if engine == "inprocess" else None
             workbook = workbook_of(round_.path)
             target = Path(output).expanduser().resolve() if output else default_output_folder(round_)
-            with staged_folder(target, force) as staging:
+            # A failure stops the PDF writer before the staging folder it writes into is removed.
+            with staged_folder(target, force) as staging, hand_html.stopped_on_failure():
                 internal = staging / INTERNAL
                 internal.mkdir(mode=0o700)
                 (internal / "README.txt").write_text(_INTERNAL_README, encoding="utf-8")
