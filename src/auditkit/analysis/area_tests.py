@@ -76,23 +76,8 @@ def compare_areas(findings: Findings) -> pd.DataFrame:
     pandas.DataFrame
         One row per item with two or more areas counted, columns in :data:`AREA_TEST_COLUMNS`; ``p_adjusted`` missing.
     """
-    rows = []
     by_area = findings.indicators[findings.indicators["area"] != ALL_AREAS]
-    for (name, item_id), group in by_area.groupby(["instrument", "item"], sort=False):
-        counted = group[group["denominator"] > 0]
-        if len(counted) < 2:
-            continue
-        rows.append(
-            {
-                "instrument": name,
-                "item": item_id,
-                "label": counted["label"].iloc[0],
-                "areas": list(counted["area"]),
-                "p_adjusted": np.nan,
-                **compare_groups(counted["numerator"], counted["denominator"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(AREA_TEST_COLUMNS))
+    return _compare_counted(by_area, ("instrument", "item"), "area", "areas", AREA_TEST_COLUMNS)
 
 
 def compare_breakdowns(findings: Findings) -> pd.DataFrame:
@@ -104,25 +89,30 @@ def compare_breakdowns(findings: Findings) -> pd.DataFrame:
         One row per breakdown × item with two or more groups counted, columns in :data:`BREAKDOWN_TEST_COLUMNS`
         (``groups`` lists the groups counted); ``p_adjusted`` missing.
     """
+    keys = ("instrument", "breakdown", "item")
+    return _compare_counted(findings.breakdowns, keys, "group", "groups", BREAKDOWN_TEST_COLUMNS)
+
+
+def _compare_counted(
+    figures: pd.DataFrame, keys: tuple[str, ...], group: str, listed_as: str, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """One test row per ``keys`` with two or more ``group`` values counted (a denominator above 0), the groups
+    listed under ``listed_as``; the rows in ``columns``."""
     rows = []
-    for (name, breakdown, item_id), group in findings.breakdowns.groupby(
-        ["instrument", "breakdown", "item"], sort=False
-    ):
-        counted = group[group["denominator"] > 0]
+    for values, rows_of_item in figures.groupby(list(keys), sort=False):
+        counted = rows_of_item[rows_of_item["denominator"] > 0]
         if len(counted) < 2:
             continue
         rows.append(
             {
-                "instrument": name,
-                "breakdown": breakdown,
-                "item": item_id,
+                **dict(zip(keys, values, strict=True)),
                 "label": counted["label"].iloc[0],
-                "groups": list(counted["group"]),
+                listed_as: list(counted[group]),
                 "p_adjusted": np.nan,
                 **compare_groups(counted["numerator"], counted["denominator"]),
             }
         )
-    return pd.DataFrame(rows, columns=list(BREAKDOWN_TEST_COLUMNS))
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def adjust_group_family(*frames: pd.DataFrame) -> pd.DataFrame | tuple[pd.DataFrame, ...]:

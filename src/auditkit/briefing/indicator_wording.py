@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from auditkit.analysis.indicator_tables import IndicatorTableFindings
-from auditkit.briefing.wording import format_count, format_interval, format_p, format_percent
+from auditkit.briefing.wording import figure_cells, format_p, format_percent
 
 __all__ = ["INDEPENDENT_YEARS", "describe_funnel_limits", "describe_indicator_trend", "indicator_table_rows"]
 
@@ -98,10 +98,7 @@ def indicator_table_rows(findings: IndicatorTableFindings, symbol: str) -> list[
         {
             "period": row["period"],
             "area": row["area"],
-            "numerator": format_count(row["numerator"], symbol),
-            "denominator": format_count(row["denominator"], symbol),
-            "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
-            "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+            **figure_cells(row, symbol),
             "verdicts": ["" if pd.isna(row[name]) else row[name] for name in names],
             "funnel": "" if pd.isna(row["funnel"]) else row["funnel"],
         }

@@ -26,10 +26,10 @@ from auditkit.briefing.wording import (
     describe_areas,
     describe_finding,
     describe_status,
+    figure_cells,
     finding_values,
     format_count,
     format_date,
-    format_interval,
     format_month,
     format_p,
     format_percent,
@@ -276,10 +276,7 @@ def _charts(analysis: Analysis) -> dict[str, Any]:
             {
                 "label": row["label"],
                 "lower_is_better": row["lower_is_better"],
-                "numerator": format_count(row["numerator"], symbol),
-                "denominator": format_count(row["denominator"], symbol),
-                "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
-                "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
+                **figure_cells(row, symbol),
             }
             for _, row in rows.iterrows()
         ]

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pandas as pd
+
 from auditkit.analysis.comparison import FAMILY_LEVEL
 from auditkit.analysis.comparison_tests import FISHER, MCNEMAR, OVERLAP_Z
 from auditkit.config.codebook import Item
@@ -22,6 +24,7 @@ __all__ = [
     "describe_pairs",
     "describe_power",
     "describe_status",
+    "figure_cells",
     "finding_values",
     "format_count",
     "format_date",
@@ -131,6 +134,25 @@ def finding_values(row: Mapping[str, Any], symbol: str = "c") -> dict[str, Any]:
         "percent": symbol if hidden else format_percent(row["proportion"]),
         "ci_low": symbol if hidden else format_percent(row["ci_low"]),
         "ci_high": symbol if hidden else format_percent(row["ci_high"]),
+    }
+
+
+def figure_cells(row: Mapping[str, Any], symbol: str = "c") -> dict[str, str]:
+    """A proportion's figures as a briefing table's cells, from one row with numerator, denominator, proportion,
+    ci_low and ci_high; a hidden figure (missing) is the symbol.
+
+    Returns
+    -------
+    dict
+        ``numerator`` and ``denominator`` (:func:`format_count`), ``percent`` and ``interval``
+        (:func:`format_interval`): ``{'numerator': '2', 'denominator': '10', 'percent': '20%',
+        'interval': '6% to 51%'}``.
+    """
+    return {
+        "numerator": format_count(row["numerator"], symbol),
+        "denominator": format_count(row["denominator"], symbol),
+        "percent": symbol if pd.isna(row["proportion"]) else format_percent(row["proportion"]),
+        "interval": symbol if pd.isna(row["ci_low"]) else format_interval(row["ci_low"], row["ci_high"]),
     }
 
 
