@@ -65,12 +65,18 @@ def met_answers(answers: pd.Series, item: Item) -> pd.Series:
     return answers.isin(item.met).where(applicable)
 
 
-def _by_link(records: pd.DataFrame, link: Item, item: Item) -> pd.Series:
-    """The item's met answers (counted records only), indexed by the linking value; blank links left out."""
+def _met_states(answers: pd.Series, item: Item) -> np.ndarray:
+    """:func:`met_answers` as floats: 1 met, 0 not met, NaN not counted."""
+    applicable = answers.notna().to_numpy() & ~answers.isin(item.not_applicable).to_numpy()
+    return np.where(applicable, answers.isin(item.met).to_numpy().astype(float), np.nan)
+
+
+def _by_link(records: pd.DataFrame, link: Item, states: np.ndarray) -> dict[str, bool]:
+    """Each counted record's met answer by its linking value (stripped); blank links left out."""
     keys = records[link.id]
-    keyed = keys.notna() & (keys.astype(str).str.strip() != "")
-    met = met_answers(records[item.id], item)
-    return pd.Series(met[keyed].to_numpy(), index=keys[keyed].astype(str).str.strip().to_numpy()).dropna()
+    stripped = keys.astype(str).str.strip()
+    keyed = (keys.notna() & (stripped != "")).to_numpy() & ~np.isnan(states)
+    return dict(zip(stripped.to_numpy()[keyed].tolist(), (states[keyed] == 1).tolist()))
 
 
 def shared_records(item: Item, codebook: Codebook, baseline: pd.DataFrame, followup: pd.DataFrame) -> dict[str, int]:
@@ -84,26 +90,27 @@ def shared_records(item: Item, codebook: Codebook, baseline: pd.DataFrame, follo
         ``followup_only_met``, ``followup_only``: the met and counted records of each round that are not shared.
         Without a linking item, or with the item missing from the baseline's data, nothing is shared.
     """
-    before = met_answers(baseline[item.id], item).dropna() if item.id in baseline else pd.Series(dtype=object)
-    after = met_answers(followup[item.id], item).dropna()
+    # Arrays and dictionaries rather than aligned Series: this runs for every item of every comparison.
+    before = _met_states(baseline[item.id], item) if item.id in baseline else np.array([])
+    after = _met_states(followup[item.id], item)
     link = codebook.linking_item
-    paired = pd.DataFrame(columns=["before", "after"])
+    first = second = np.array([], dtype=bool)
     if link is not None and item.id in baseline and link.id in baseline:
-        keyed_before, keyed_after = _by_link(baseline, link, item), _by_link(followup, link, item)
-        shared = keyed_before.index.intersection(keyed_after.index)
-        paired = pd.DataFrame({"before": keyed_before.loc[shared], "after": keyed_after.loc[shared]}).astype(bool)
-    first, second = paired["before"].astype(bool), paired["after"].astype(bool)
-    pairs = len(paired)
+        keyed_before, keyed_after = _by_link(baseline, link, before), _by_link(followup, link, after)
+        shared = [key for key in keyed_before if key in keyed_after]
+        first = np.array([keyed_before[key] for key in shared], dtype=bool)
+        second = np.array([keyed_after[key] for key in shared], dtype=bool)
+    pairs = len(first)
     return {
         "pairs": pairs,
         "both": int((first & second).sum()),
         "paired_b": int((first & ~second).sum()),
         "paired_c": int((~first & second).sum()),
         "neither": int((~first & ~second).sum()),
-        "baseline_only_met": int(before.astype(bool).sum()) - int(first.sum()),
-        "baseline_only": len(before) - pairs,
-        "followup_only_met": int(after.astype(bool).sum()) - int(second.sum()),
-        "followup_only": len(after) - pairs,
+        "baseline_only_met": int(np.nansum(before == 1)) - int(first.sum()),
+        "baseline_only": int((~np.isnan(before)).sum()) - pairs,
+        "followup_only_met": int(np.nansum(after == 1)) - int(second.sum()),
+        "followup_only": int((~np.isnan(after)).sum()) - pairs,
     }
 
 

@@ -187,44 +187,56 @@ def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> R
     return RecordCounts(records=len(records), complete=complete, by_area=MappingProxyType(by_area))
 
 
-def _met_counts(records: pd.DataFrame, item: Item, groups: pd.Series | None) -> pd.DataFrame:
-    """Numerator and denominator of an item over every record (first row, ``all``), then per area if grouped."""
+def _met_counts(
+    records: pd.DataFrame, item: Item, groups: pd.Series | None, areas: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of an item: first over every record, then for each of ``areas`` (0 where none)."""
     answers = records[item.id]
     if isinstance(answers.dtype, pd.CategoricalDtype) and (
         groups is None or isinstance(groups.dtype, pd.CategoricalDtype)
     ):
-        return _met_counts_by_code(answers, item, groups)
+        return _met_counts_by_code(answers, item, groups, areas)
     applicable = answers.notna() & ~answers.isin(item.not_applicable)
     met = answers.isin(item.met)
-    counts = pd.DataFrame({"numerator": met.astype(int), "denominator": applicable.astype(int)})
-    total = counts.sum().to_frame(ALL_AREAS).T
+    counts = pd.DataFrame({"numerator": met.astype(np.int64), "denominator": applicable.astype(np.int64)})
     if groups is None:
-        return total
-    return pd.concat([total, counts.groupby(groups, observed=False).sum()])
+        by_area = pd.DataFrame(0, index=pd.Index(areas), columns=counts.columns)
+    else:
+        by_area = counts.groupby(groups, observed=False).sum().reindex(list(areas), fill_value=0)
+    return (
+        np.append(counts["numerator"].sum(), by_area["numerator"].to_numpy()).astype(np.int64),
+        np.append(counts["denominator"].sum(), by_area["denominator"].to_numpy()).astype(np.int64),
+    )
 
 
-def _met_counts_by_code(answers: pd.Series, item: Item, groups: pd.Series | None) -> pd.DataFrame:
+def _met_counts_by_code(
+    answers: pd.Series, item: Item, groups: pd.Series | None, areas: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code.
 
     One pass over the rows counts how many records of each area gave each answer; the last
-    row counts records with no area and the last column blank answers, so the first row of the
-    result (every record) is the sum of the table.
+    row counts records with no area and the last column blank answers, so the first count (every record) is
+    the sum of the table.
     """
     categories = answers.cat.categories
     width = len(categories) + 1
-    areas = [] if groups is None else list(groups.cat.categories)
-    bins = (len(areas) + 1) * width
+    present = [] if groups is None else list(groups.cat.categories)
+    bins = (len(present) + 1) * width
     key_type = np.int16 if bins <= np.iinfo(np.int16).max else np.int64  # small keys: cheap arithmetic
     keys = _codes_with_last_for_missing(answers.cat.codes.to_numpy(), len(categories), key_type)
     if groups is not None:
-        keys += _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(areas), key_type) * key_type(width)
-    table = np.bincount(keys, minlength=bins).reshape(len(areas) + 1, width)
+        keys += _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(present), key_type) * key_type(width)
+    table = np.bincount(keys, minlength=bins).reshape(len(present) + 1, width)
     met = table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1)
     applicable = table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1)
-    return pd.DataFrame(
-        {"numerator": np.append(met.sum(), met[:-1]), "denominator": np.append(applicable.sum(), applicable[:-1])},
-        index=[ALL_AREAS, *areas],
-    ).astype(np.int64)
+    # Each of the round's areas: its row of the table, or the empty row at the end (an area nobody named).
+    rows = pd.Index(present, dtype=object).get_indexer(list(areas)) if present else np.full(len(areas), -1)
+    rows = np.where(rows < 0, len(present) + 1, rows)
+    met, applicable = np.append(met, 0), np.append(applicable, 0)
+    return (
+        np.append(met[:-1].sum(), met[rows]).astype(np.int64),
+        np.append(applicable[:-1].sum(), applicable[rows]).astype(np.int64),
+    )
 
 
 def _codes_with_last_for_missing(codes: np.ndarray, size: int, key_type: type) -> np.ndarray:
@@ -248,21 +260,21 @@ def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Roun
     """
     area = _area_column(records, codebook)
     groups = None if area is None else records[area]
-    areas = _area_codes(codebook, round_)
-    frames = []
-    for item in codebook.indicators:
-        counts = _met_counts(records, item, groups)
-        counts = pd.concat([counts.iloc[:1], counts.iloc[1:].reindex(areas, fill_value=0)])
-        table = proportion_ci(counts["numerator"].to_numpy(), counts["denominator"].to_numpy())
-        table.insert(0, "area", [str(code) for code in counts.index])
-        table.insert(0, "label", item.title)
-        table.insert(0, "item", item.id)
-        table.insert(0, "instrument", instrument)
-        table["lower_is_better"] = item.lower_is_better
-        frames.append(table)
-    if not frames:
+    areas = _area_codes(codebook, round_) if area is not None else ()
+    items = codebook.indicators
+    if not items:
         return pd.DataFrame(columns=list(INDICATOR_COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(INDICATOR_COLUMNS)]
+    # Counted item by item into arrays, then one interval computation and one frame: a frame per item cost
+    # more than the counting itself.
+    counted = [_met_counts(records, item, groups, areas) for item in items]
+    rows = len(areas) + 1
+    table = proportion_ci(np.concatenate([c[0] for c in counted]), np.concatenate([c[1] for c in counted]))
+    table.insert(0, "area", [ALL_AREAS, *map(str, areas)] * len(items))
+    table.insert(0, "label", np.repeat([item.title for item in items], rows).tolist())
+    table.insert(0, "item", np.repeat([item.id for item in items], rows).tolist())
+    table.insert(0, "instrument", instrument)
+    table["lower_is_better"] = np.repeat([item.lower_is_better for item in items], rows)
+    return table[list(INDICATOR_COLUMNS)]
 
 
 def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrument: str) -> pd.DataFrame:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from auditkit.config.disclosure_rule import DisclosureRule
 
-__all__ = ["ALL", "TOTAL", "suppress_proportions", "suppress_table"]
+__all__ = ["ALL", "TOTAL", "suppress_item_proportions", "suppress_proportions", "suppress_table"]
 
 #: The label of the total row and the total column in the mask of :func:`suppress_table`.
 TOTAL = "total"
@@ -151,22 +151,25 @@ def _group_columns(table: pd.DataFrame, groups: list[str] | str) -> list[str]:
     return columns
 
 
-def _totals_row(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """A boolean array, True at the one row whose group columns are all ``all``."""
+def _totals_rows(table: pd.DataFrame, columns: list[str], groups: list[np.ndarray]) -> np.ndarray:
+    """A boolean array, True at each group's one row (``groups``: the positions of each) whose group columns
+    are all ``all``."""
     is_all = (table[columns].astype(str) == ALL).all(axis=1).to_numpy()
-    if not is_all.any():
-        raise ValueError(f"the table has no {ALL!r} row: suppression needs the published totals")
-    if is_all.sum() > 1:
-        raise ValueError(f"the table has {is_all.sum()} {ALL!r} rows; pass the rows of one item at a time")
-    others = table.loc[~is_all, columns].astype(str)
-    repeated = others.duplicated().to_numpy()
-    if repeated.any():
-        raise ValueError(f"group {tuple(others[repeated].iloc[0])} appears more than once")
+    for positions in groups:
+        alls = int(is_all[positions].sum())
+        if not alls:
+            raise ValueError(f"the table has no {ALL!r} row: suppression needs the published totals")
+        if alls > 1:
+            raise ValueError(f"the table has {alls} {ALL!r} rows; pass the rows of one item at a time")
+        others = table.iloc[positions[~is_all[positions]]][columns].astype(str)
+        repeated = others.duplicated().to_numpy()
+        if repeated.any():
+            raise ValueError(f"group {tuple(others[repeated].iloc[0])} appears more than once")
     return is_all
 
 
-def _met_table(numerator: np.ndarray, denominator: np.ndarray, is_all: np.ndarray) -> pd.DataFrame:
-    """Met and not-met counts, one row per group in input order, plus a row for records in no group.
+def _met_counts(numerator: np.ndarray, denominator: np.ndarray, is_all: np.ndarray) -> np.ndarray:
+    """Met and not-met counts (two columns), one row per group in input order, plus a row for records in no group.
 
     The ``all`` row gives the published totals. When it exceeds the sum of the groups (records
     without a group), the difference can be worked out from the published figures, so it is
@@ -179,7 +182,23 @@ def _met_table(numerator: np.ndarray, denominator: np.ndarray, is_all: np.ndarra
         raise ValueError(f"the {ALL!r} row is smaller than the sum of the other rows")
     if rest_met or rest_not_met:
         met, not_met = np.append(met, rest_met), np.append(not_met, rest_not_met)
-    return pd.DataFrame({_MET: met, _NOT_MET: not_met})
+    return np.column_stack([met, not_met]).astype(np.int64)
+
+
+def _hidden_rows(
+    numerator: np.ndarray, denominator: np.ndarray, is_all: np.ndarray, rule: DisclosureRule
+) -> tuple[np.ndarray, np.ndarray]:
+    """One item's rows: whose met or not-met count is hidden, and whose denominator is (the table of
+    :func:`suppress_table`, met and not met with their totals)."""
+    hidden = _suppress(_with_totals(_met_counts(numerator, denominator, is_all)), rule.min_count)
+    groups_count = int((~is_all).sum())
+    suppressed = np.empty(len(is_all), dtype=bool)
+    denominator_hidden = np.empty(len(is_all), dtype=bool)
+    suppressed[~is_all] = hidden[:groups_count, :2].any(axis=1)
+    denominator_hidden[~is_all] = hidden[:groups_count, 2]
+    suppressed[is_all] = hidden[-1, :2].any()
+    denominator_hidden[is_all] = hidden[-1, 2]
+    return suppressed, denominator_hidden
 
 
 def suppress_proportions(table: pd.DataFrame, groups: list[str] | str, rule: DisclosureRule) -> pd.DataFrame:
@@ -204,8 +223,26 @@ def suppress_proportions(table: pd.DataFrame, groups: list[str] | str, rule: Dis
         When the rule is active the count columns become nullable integers (``Int64``). When it is
         not, nothing else changes.
     """
+    return suppress_item_proportions(table, [], groups, rule)
+
+
+def suppress_item_proportions(
+    table: pd.DataFrame, items: list[str], groups: list[str] | str, rule: DisclosureRule
+) -> pd.DataFrame:
+    """:func:`suppress_proportions` of each item's rows (the rows sharing the values of the ``items`` columns,
+    such as instrument and item) in one pass over the whole table; no ``items`` columns: one item.
+
+    Returns
+    -------
+    pandas.DataFrame
+        What :func:`suppress_proportions` returns for each item's rows, all rows in input order: a copy of ``table``
+        with ``suppressed`` and ``denominator_suppressed`` added and the hidden figures missing.
+    """
     columns = _group_columns(table, groups)
-    is_all = _totals_row(table, columns)
+    positions = (
+        list(table.groupby(items, sort=False, dropna=False).indices.values()) if items else [np.arange(len(table))]
+    )
+    is_all = _totals_rows(table, columns, positions)
     numerator = _whole_counts(table[["numerator"]], "numerators")[:, 0]
     denominator = _whole_counts(table[["denominator"]], "denominators")[:, 0]
     if (numerator > denominator).any():
@@ -215,14 +252,12 @@ def suppress_proportions(table: pd.DataFrame, groups: list[str] | str, rule: Dis
     result["denominator_suppressed"] = False
     if not rule.active:
         return result
-    hidden = suppress_table(_met_table(numerator, denominator, is_all), rule).to_numpy()
-    groups_count = int((~is_all).sum())
-    suppressed = np.empty(len(table), dtype=bool)
-    denominator_hidden = np.empty(len(table), dtype=bool)
-    suppressed[~is_all] = hidden[:groups_count, :2].any(axis=1)
-    denominator_hidden[~is_all] = hidden[:groups_count, 2]
-    suppressed[is_all] = hidden[-1, :2].any()
-    denominator_hidden[is_all] = hidden[-1, 2]
+    suppressed = np.zeros(len(table), dtype=bool)
+    denominator_hidden = np.zeros(len(table), dtype=bool)
+    for rows in positions:
+        suppressed[rows], denominator_hidden[rows] = _hidden_rows(
+            numerator[rows], denominator[rows], is_all[rows], rule
+        )
     result["suppressed"] = suppressed
     result["denominator_suppressed"] = denominator_hidden
     for name in ("numerator", "denominator"):

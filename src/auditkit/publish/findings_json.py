@@ -63,18 +63,20 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
     for name, instrument in round_.instruments.items():
         counts = findings.counts[name]
         indicators = {}
-        rows = findings.indicators[findings.indicators["instrument"] == name]
-        for item_id, item_rows in rows.groupby("item", sort=False):
-            total = item_rows[item_rows["area"] == ALL_AREAS].iloc[0]
+        # Rows as plain records, grouped once: filtering the frames again for every item cost more than the rest.
+        shares = findings.distributions[findings.distributions["instrument"] == name]
+        distributions: dict[str, dict[Any, Any]] = {}
+        for item_id, value, count in zip(shares["item"], shares["value"], shares["count"]):
+            distributions.setdefault(item_id, {})[value] = json_scalar(count)
+        by_item: dict[str, list[dict[str, Any]]] = {}
+        for row in findings.indicators[findings.indicators["instrument"] == name].to_dict("records"):
+            by_item.setdefault(row["item"], []).append(row)
+        for item_id, item_rows in by_item.items():
+            total = next(row for row in item_rows if row["area"] == ALL_AREAS)
             entry = _indicator_entry(total)
             entry["lower_is_better"] = bool(total["lower_is_better"])
-            shares = findings.distributions
-            shares = shares[(shares["instrument"] == name) & (shares["item"] == item_id)]
-            entry["distribution"] = dict(zip(shares["value"], (json_scalar(count) for count in shares["count"])))
-            entry["by_area"] = {
-                row["area"]: _indicator_entry(row)
-                for row in item_rows[item_rows["area"] != ALL_AREAS].to_dict("records")
-            }
+            entry["distribution"] = distributions.get(item_id, {})
+            entry["by_area"] = {row["area"]: _indicator_entry(row) for row in item_rows if row["area"] != ALL_AREAS}
             indicators[item_id] = entry
         instruments[name] = {
             "title": instrument.codebook.title,

@@ -26,7 +26,7 @@ from auditkit.publish.breakdown_protection import (
     protect_breakdown_tables,
     protect_breakdown_tests,
 )
-from auditkit.publish.disclosure import TOTAL, suppress_proportions, suppress_table
+from auditkit.publish.disclosure import TOTAL, suppress_item_proportions, suppress_table
 from auditkit.publish.indicator_protection import protect_indicator_table
 from auditkit.publish.linked_tables import LinkedHidden, protect_linked_counts
 
@@ -87,12 +87,13 @@ def _protect_distributions(distributions: pd.DataFrame, rule: DisclosureRule) ->
     """Answers per value of each item: a one-column table with the answered total."""
     protected = distributions.copy()
     protected["count"] = protected["count"].astype("Float64").astype("Int64")
-    protected["suppressed"] = False
-    for _, rows in distributions.groupby(["instrument", "item"], sort=False):
-        hidden = suppress_table(pd.DataFrame({"count": rows["count"].to_numpy()}), rule)
-        flags = hidden["count"].to_numpy()[:-1]
-        protected.loc[rows.index, "suppressed"] = flags
-        protected.loc[rows.index[flags], "count"] = pd.NA
+    suppressed = np.zeros(len(distributions), dtype=bool)
+    counts = distributions["count"].to_numpy()
+    for rows in distributions.groupby(["instrument", "item"], sort=False).indices.values():
+        hidden = suppress_table(pd.DataFrame({"count": counts[rows]}), rule)
+        suppressed[rows] = hidden["count"].to_numpy()[:-1]
+    protected["suppressed"] = suppressed
+    protected.loc[suppressed, "count"] = pd.NA
     return protected
 
 
@@ -104,18 +105,14 @@ def protect_findings(findings: Findings) -> Findings:
     Findings
         The same ``round``; ``counts`` with hidden record counts as None; ``indicators`` with the columns of
         :data:`~auditkit.analysis.findings.INDICATOR_COLUMNS` plus ``suppressed`` and ``denominator_suppressed``
-        (:func:`~auditkit.publish.disclosure.suppress_proportions`, each item's areas against their total);
+        (:func:`~auditkit.publish.disclosure.suppress_item_proportions`, each item's areas against their total);
         ``distributions`` with :data:`~auditkit.analysis.findings.DISTRIBUTION_COLUMNS` plus ``suppressed``
         and hidden counts missing; ``breakdowns`` likewise (:mod:`auditkit.publish.breakdown_protection`).
     """
     rule = findings.round.disclosure
-    indicators = [
-        suppress_proportions(rows, "area", rule)
-        for _, rows in findings.indicators.groupby(["instrument", "item"], sort=False)
-    ]
     protected = (
-        pd.concat(indicators).sort_index()
-        if indicators
+        suppress_item_proportions(findings.indicators, ["instrument", "item"], "area", rule)
+        if not findings.indicators.empty
         else findings.indicators.assign(suppressed=pd.Series(dtype=bool), denominator_suppressed=pd.Series(dtype=bool))
     )
     counts = {name: _protect_counts(counts, rule) for name, counts in findings.counts.items()}
