@@ -187,15 +187,32 @@ def count_records(records: pd.DataFrame, codebook: Codebook, round_: Round) -> R
     return RecordCounts(records=len(records), complete=complete, by_area=MappingProxyType(by_area))
 
 
+@dataclass(frozen=True)
+class _AreaCodes:
+    """A categorical area column, decided once for every item: each record's area as a code (records with no area:
+    one more code, ``present``), and for each of the round's areas its code, or ``present + 1`` when nobody named
+    it."""
+
+    codes: np.ndarray
+    present: int
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, groups: pd.Series, areas: tuple[str, ...]) -> _AreaCodes:
+        categories = groups.cat.categories.tolist()
+        positions = {code: index for index, code in enumerate(categories)}
+        rows = np.array([positions.get(code, len(categories) + 1) for code in areas], dtype=np.intp)
+        codes = _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(categories), np.int64)
+        return cls(codes=codes, present=len(categories), rows=rows)
+
+
 def _met_counts(
-    records: pd.DataFrame, item: Item, groups: pd.Series | None, areas: tuple[str, ...]
+    records: pd.DataFrame, item: Item, groups: pd.Series | None, areas: tuple[str, ...], coded: _AreaCodes | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Numerator and denominator of an item: first over every record, then for each of ``areas`` (0 where none)."""
     answers = records[item.id]
-    if isinstance(answers.dtype, pd.CategoricalDtype) and (
-        groups is None or isinstance(groups.dtype, pd.CategoricalDtype)
-    ):
-        return _met_counts_by_code(answers, item, groups, areas)
+    if isinstance(answers.dtype, pd.CategoricalDtype) and (groups is None or coded is not None):
+        return _met_counts_by_code(answers, item, coded, len(areas))
     applicable = answers.notna() & ~answers.isin(item.not_applicable)
     met = answers.isin(item.met)
     counts = pd.DataFrame({"numerator": met.astype(np.int64), "denominator": applicable.astype(np.int64)})
@@ -210,7 +227,7 @@ def _met_counts(
 
 
 def _met_counts_by_code(
-    answers: pd.Series, item: Item, groups: pd.Series | None, areas: tuple[str, ...]
+    answers: pd.Series, item: Item, coded: _AreaCodes | None, areas: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_met_counts` for categorical answers and areas: each category decided once, rows counted by code.
 
@@ -218,20 +235,20 @@ def _met_counts_by_code(
     row counts records with no area and the last column blank answers, so the first count (every record) is
     the sum of the table.
     """
-    categories = answers.cat.categories
-    width = len(categories) + 1
-    present = [] if groups is None else list(groups.cat.categories)
-    bins = (len(present) + 1) * width
+    labels = answers.cat.categories.tolist()
+    width = len(labels) + 1
+    present = 0 if coded is None else coded.present
+    bins = (present + 1) * width
     key_type = np.int16 if bins <= np.iinfo(np.int16).max else np.int64  # small keys: cheap arithmetic
-    keys = _codes_with_last_for_missing(answers.cat.codes.to_numpy(), len(categories), key_type)
-    if groups is not None:
-        keys += _codes_with_last_for_missing(groups.cat.codes.to_numpy(), len(present), key_type) * key_type(width)
-    table = np.bincount(keys, minlength=bins).reshape(len(present) + 1, width)
-    met = table[:, np.flatnonzero(np.append(categories.isin(item.met), False))].sum(axis=1)
-    applicable = table[:, np.flatnonzero(np.append(~categories.isin(item.not_applicable), False))].sum(axis=1)
+    keys = _codes_with_last_for_missing(answers.cat.codes.to_numpy(), len(labels), key_type)
+    if coded is not None:
+        keys += coded.codes.astype(key_type) * key_type(width)
+    table = np.bincount(keys, minlength=bins).reshape(present + 1, width)
+    met_values, not_applicable = set(item.met), set(item.not_applicable)
+    met = table[:, [index for index, label in enumerate(labels) if label in met_values]].sum(axis=1)
+    applicable = table[:, [index for index, label in enumerate(labels) if label not in not_applicable]].sum(axis=1)
     # Each of the round's areas: its row of the table, or the empty row at the end (an area nobody named).
-    rows = pd.Index(present, dtype=object).get_indexer(list(areas)) if present else np.full(len(areas), -1)
-    rows = np.where(rows < 0, len(present) + 1, rows)
+    rows = coded.rows if coded is not None else np.full(areas, present + 1, dtype=np.intp)
     met, applicable = np.append(met, 0), np.append(applicable, 0)
     return (
         np.append(met[:-1].sum(), met[rows]).astype(np.int64),
@@ -266,7 +283,10 @@ def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Roun
         return pd.DataFrame(columns=list(INDICATOR_COLUMNS))
     # Counted item by item into arrays, then one interval computation and one frame: a frame per item cost
     # more than the counting itself.
-    counted = [_met_counts(records, item, groups, areas) for item in items]
+    coded = (
+        _AreaCodes.of(groups, areas) if groups is not None and isinstance(groups.dtype, pd.CategoricalDtype) else None
+    )
+    counted = [_met_counts(records, item, groups, areas, coded) for item in items]
     rows = len(areas) + 1
     table = proportion_ci(np.concatenate([c[0] for c in counted]), np.concatenate([c[1] for c in counted]))
     table.insert(0, "area", [ALL_AREAS, *map(str, areas)] * len(items))
@@ -275,6 +295,16 @@ def summarise_indicators(records: pd.DataFrame, codebook: Codebook, round_: Roun
     table.insert(0, "instrument", instrument)
     table["lower_is_better"] = np.repeat([item.lower_is_better for item in items], rows)
     return table[list(INDICATOR_COLUMNS)]
+
+
+def _value_counts(answers: pd.Series) -> Mapping[Any, int]:
+    """How many records gave each answer (blanks left out); categorical answers counted by code, without
+    ``value_counts``'s frame."""
+    if not isinstance(answers.dtype, pd.CategoricalDtype):
+        return answers.value_counts()
+    codes = answers.cat.codes.to_numpy()
+    labels = answers.cat.categories.tolist()
+    return dict(zip(labels, np.bincount(codes[codes >= 0], minlength=len(labels)).tolist()))
 
 
 def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrument: str) -> pd.DataFrame:
@@ -288,7 +318,7 @@ def summarise_distributions(records: pd.DataFrame, codebook: Codebook, instrumen
     """
     rows = []
     for item in codebook.indicators:
-        counts = records[item.id].value_counts()
+        counts = _value_counts(records[item.id])
         rows.extend(
             (instrument, item.id, value.code, value.label, int(counts.get(value.code, 0))) for value in item.values
         )
