@@ -17,7 +17,7 @@ import pandas as pd
 
 from auditkit.analysis.area_tests import adjust_group_family
 from auditkit.analysis.comparison_tests import primary_test, shared_records
-from auditkit.analysis.findings import Findings
+from auditkit.analysis.findings import ALL_AREAS, Findings
 from auditkit.config.codebook import Codebook, Item
 from auditkit.config.power_settings import POWER, SIGNIFICANCE
 from auditkit.stats.inference import adjust_bh, mcnemar_exact_test
@@ -249,6 +249,12 @@ def _distribution(name: str, item: Item, baseline: pd.DataFrame, followup: pd.Da
     )
 
 
+def _totals(findings: Findings) -> dict[tuple[str, str], dict[str, object]]:
+    """Each item's row for all areas (:meth:`Findings.indicator`), by instrument and item: looked up once."""
+    rows = findings.indicators[findings.indicators["area"] == ALL_AREAS]
+    return {(row["instrument"], row["item"]): row for row in reversed(rows.to_dict("records"))}
+
+
 def compare_rounds(
     baseline: Findings,
     followup: Findings,
@@ -288,15 +294,13 @@ def compare_rounds(
     """
     common, only_baseline, only_followup = _common_items(baseline, followup)
     rows, distributions = [], []
+    totals_before, totals_after = _totals(baseline), _totals(followup)
     for name, item in common:
         codebook = followup.round.instruments[name].codebook
-        before = baseline.indicator(name, item.id)
-        after = followup.indicator(name, item.id)
+        before, after = totals_before[(name, item.id)], totals_after[(name, item.id)]
         x1, n1 = int(after["numerator"]), int(after["denominator"])
         x2, n2 = int(before["numerator"]), int(before["denominator"])
         shared = shared_records(item, codebook, baseline_records[name], followup_records[name])
-        baseline_ci = proportion_ci(x2, n2).iloc[0]
-        followup_ci = proportion_ci(x1, n1).iloc[0]
         power = detectable_change(before["proportion"], n2, n1, power=POWER, alpha=SIGNIFICANCE).iloc[0]
         row = {
             "instrument": name,
@@ -307,13 +311,13 @@ def compare_rounds(
             "baseline_numerator": x2,
             "baseline_denominator": n2,
             "baseline_proportion": before["proportion"],
-            "baseline_ci_low": baseline_ci["ci_low"],
-            "baseline_ci_high": baseline_ci["ci_high"],
+            "baseline_ci_low": np.nan,  # both rounds' intervals: computed for every item at once, below
+            "baseline_ci_high": np.nan,
             "followup_numerator": x1,
             "followup_denominator": n1,
             "followup_proportion": after["proportion"],
-            "followup_ci_low": followup_ci["ci_low"],
-            "followup_ci_high": followup_ci["ci_high"],
+            "followup_ci_low": np.nan,
+            "followup_ci_high": np.nan,
             **primary_test(shared, x1, n1, x2, n2),
             "p_adjusted": np.nan,
             "verdict": NO_CLEAR_CHANGE,
@@ -327,6 +331,11 @@ def compare_rounds(
         if item.ordinal:
             distributions.append(_distribution(name, item, baseline_records[name], followup_records[name]))
     items = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    for side in ("baseline", "followup"):
+        if not items.empty:
+            intervals = proportion_ci(items[f"{side}_numerator"].to_numpy(), items[f"{side}_denominator"].to_numpy())
+            items[f"{side}_ci_low"] = intervals["ci_low"].to_numpy()
+            items[f"{side}_ci_high"] = intervals["ci_high"].to_numpy()
     return Comparison(
         baseline_id=baseline.round.id,
         baseline_title=baseline.round.title,
