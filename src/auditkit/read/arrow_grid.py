@@ -104,6 +104,20 @@ class ArrowGrid(Grid):
         """
         self._encoded.prepare(column for column in columns if 0 <= column < self.width)
 
+    def distinct_texts(self, column: int, start: int = 0) -> pa.ChunkedArray | None:
+        """One column from row index ``start`` on as the parser read it (Arrow text), when it is not encoded yet and
+        its first rows are mostly distinct (an id, a time): :meth:`Grid.distinct_texts`.
+
+        Returns
+        -------
+        pyarrow.ChunkedArray or None
+            One text per row; None for a column encoded already, or whose values repeat.
+        """
+        if not 0 <= column < self.width or column in self._encoded.found:
+            return None
+        held = self._encoded.columns[column]
+        return held.slice(start) if _mostly_distinct(held) else None
+
     def texts(self, column: int, start: int = 0) -> pd.Categorical:
         """One column from row index ``start`` on, as text: :meth:`Grid.texts`, its categories the column's distinct
         values as found.
@@ -145,8 +159,7 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         array = pa.array(column.to_numpy(dtype=object))
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     sizes = pc.binary_length(array).to_numpy(zero_copy_only=False)
-    sample = array[:_SAMPLE]
-    if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
+    if not _mostly_distinct(array):
         encoded = pc.dictionary_encode(array)
         values = np.empty(len(encoded.dictionary), dtype=object)
         values[:] = encoded.dictionary.to_pylist()
@@ -156,6 +169,13 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         return (*ordered, sizes)
     codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
     return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
+
+
+def _mostly_distinct(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a column's first :data:`_SAMPLE` values are mostly distinct (an id): it has that many, half of them
+    distinct."""
+    sample = array[:_SAMPLE]
+    return len(sample) >= _SAMPLE and pc.count_distinct(sample).as_py() >= _SAMPLE // 2
 
 
 def _ordered(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:

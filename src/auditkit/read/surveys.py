@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.config.codebook import Codebook, Item
 from auditkit.errors import DataError, Problem
@@ -163,17 +165,33 @@ def _listed(
     return [split[code][0] for code in codes], [split[code][1] for code in codes]
 
 
+def _as_it_is(source: _Source) -> bool:
+    """Whether the item's values are its column's cells as they are (no option picked out of them)."""
+    return not source.row_number and not source.option and not (source.siblings and _is_yes_no(source.item))
+
+
+def _cells(rows: list[list[object]], column: int, start: int) -> list[str] | pd.Categorical | pa.ChunkedArray:
+    """A column's cells from row index ``start`` on: as the parser read them (Arrow text) for a column of mostly
+    distinct values that a grid holds so (an id: hashing it is the dearest part of reading it), else as
+    :func:`~auditkit.read.tables.column_texts` gives them."""
+    texts = rows.distinct_texts(column, start) if isinstance(rows, Grid) else None
+    return column_texts(rows, column, start) if texts is None else texts
+
+
 def _values(
     source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str, read: frozenset[int]
-) -> list[str]:
+) -> list[str] | pd.Categorical | pa.Array | pa.ChunkedArray:
     """The item's values, one per response, as text. ``read``: the columns the items read."""
     if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
         blank = np.ones(len(rows) - start, dtype=bool)
         for index in sorted(range(len(rows[0])), key=lambda index: index not in read):  # those read already first
-            blank &= blank_mask(column_texts(rows, index, start))
+            blank &= blank_mask(_cells(rows, index, start))
             if not blank.any():
                 break  # every row holds something: the other columns need not be read
-        return [str(start + 1 + number) if not empty else "" for number, empty in enumerate(blank)]
+        numbers = pc.cast(pa.array(np.arange(start + 1, len(rows) + 1)), pa.string())  # numbered as text, in C
+        return pc.if_else(pa.array(blank), "", numbers)
+    if _as_it_is(source):
+        return _cells(rows, source.column.index, start)
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
@@ -250,7 +268,8 @@ def read_export_rows(
         index for source in sources for index in (source.column.index, *(c.index for c in source.siblings))
     )
     if isinstance(rows, Grid):  # the columns the items read, and no other (a grid encodes a column when read)
-        rows.prepare(sorted(read))
+        as_read = {source.column.index for source in sources if _as_it_is(source)}
+        rows.prepare(sorted(read - {index for index in as_read if rows.distinct_texts(index) is not None}))
     separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
     values = [
         _values(source, rows, headers, options.get(source.column.index, []), separators, read) for source in sources
