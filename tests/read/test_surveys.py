@@ -595,9 +595,13 @@ def test_many_responses_read_their_ids_as_the_careful_reader_reads_them(tmp_path
         path, mini, "surveymonkey"
     )
     responses = [GOOGLE_ROWS[1 + number % 3] for number in range(5000)]
+    responses[4500] = [*GOOGLE_ROWS[1][:3], "Police, Health"]
     path = write_csv(tmp_path / "form.csv", [GOOGLE_ROWS[0], *responses[:9], [""] * 4, *responses[9:]])
     table = read_export(path, google, "googleforms")
-    assert table.equals(read_export_rows(path, list(read_csv_grid(path)), google, "googleforms"))
+    careful = read_export_rows(path, list(read_csv_grid(path)), google, "googleforms")
+    assert table.equals(careful) and table.attrs[READ_PROBLEMS] == careful.attrs[READ_PROBLEMS]
+    assert [(problem.row, problem.value) for problem in table.attrs[READ_PROBLEMS]] == [(4503, "Police")]
+    assert table.loc[4503, "worked_health"] == "yes" and table.loc[3, "worked_health"] == ""
     assert table["response_id"].tolist() == [str(row) for row in [*range(2, 11), *range(12, 5003)]]
 
 
