@@ -210,7 +210,7 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     for column, blank in zip(columns, blanks):
         take = np.flatnonzero(unset & ~blank)
         if len(take) and isinstance(column, _ARROW):  # mostly distinct values: each judged in C, as it is
-            totals[take] = _totals_labels(column.take(take))
+            totals[take] = _totals_labels(column if len(take) == len(column) else column.take(take))
         elif len(take):
             if isinstance(column, pd.Categorical):
                 codes, uniques = column.codes[take], column.categories
@@ -278,7 +278,11 @@ def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], 
 
 
 def _objects(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> list[str] | np.ndarray:
-    """A column's values as an array of objects (a categorical's each distinct text shared by its rows)."""
+    """A column's values as an array of objects (a categorical's each distinct text shared by its rows).
+
+    A column may be a list of text, a categorical of text, or Arrow text (a column of mostly distinct values, an id,
+    kept as the parser read it: :func:`frame_from_columns` judges it by Arrow and turns it into Python text once).
+    """
     if isinstance(column, _ARROW):
         return column.to_numpy(zero_copy_only=False)
     if isinstance(column, pd.Categorical):
@@ -286,9 +290,8 @@ def _objects(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) ->
     return column
 
 
-def frame_from_columns(path: Path, names: list[str], columns: list, first_row: int) -> pd.DataFrame:
-    """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``: each a list of
-    text, a categorical of text, or Arrow text (a column of mostly distinct values, kept as the parser read it).
+def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
+    """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``.
 
     Blank rows are dropped and the others keep their row number. Totals rows after the last
     data row are left out; a totals row with data below it is an error naming its row, as is a
