@@ -310,3 +310,19 @@ def test_a_column_of_arrow_text_makes_the_table_its_list_of_text_makes():
     with pytest.raises(DataError) as listed:
         frame_from_columns(Path("a.csv"), ["id", "answer"], [long[0].to_pylist(), long[1]], first_row=2)
     assert str(caught.value) == str(listed.value)
+
+
+def test_totals_labels_among_arrow_text_are_found_as_one_value_at_a_time_finds_them():
+    """Arrow text (a column of ids) is searched by Arrow, values of digits alone left out first."""
+    import random
+
+    import pyarrow as pa
+
+    from auditkit.read import tables
+
+    generator = random.Random(7)
+    pieces = ["", " ", "\n", "\u2003", "Total", "sum", ":", "x", "\u017f", "7", "42", "\u0663", "Mean", "R1"]
+    for _ in range(2000):
+        values = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 4))) for _ in range(9)]
+        expected = [value.strip().rstrip(":").strip().casefold() in tables.TOTALS_WORDS for value in values]
+        assert tables._totals_labels(pa.chunked_array([values])).tolist() == expected, values

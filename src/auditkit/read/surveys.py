@@ -184,28 +184,38 @@ def _as_it_is(source: _Source) -> bool:
     return not source.row_number and not source.option and not (source.siblings and _is_yes_no(source.item))
 
 
-def _cells(rows: list[list[object]], column: int, start: int) -> list[str] | pd.Categorical | pa.ChunkedArray:
-    """A column's cells from row index ``start`` on: as the parser read them (Arrow text) for a column of mostly
-    distinct values that a grid holds so (an id: hashing it is the dearest part of reading it), else as
-    :func:`~auditkit.read.tables.column_texts` gives them."""
-    texts = rows.distinct_texts(column, start) if isinstance(rows, Grid) else None
-    return column_texts(rows, column, start) if texts is None else texts
+def _distinct_texts(rows: list[list[object]], columns: set[int], start: int) -> dict[int, pa.ChunkedArray]:
+    """Of ``columns``, those of mostly distinct values that a grid holds as the parser read them (Arrow text), from
+    row index ``start`` on: an id, whose hashing would be the dearest part of reading it."""
+    if not isinstance(rows, Grid):
+        return {}
+    found = {column: rows.distinct_texts(column, start) for column in columns}
+    return {column: texts for column, texts in found.items() if texts is not None}
 
 
 def _values(
-    source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str, read: frozenset[int]
+    source: _Source,
+    rows: list[list[object]],
+    start: int,
+    options: list[str],
+    separators: str,
+    read: frozenset[int],
+    as_read: dict[int, pa.ChunkedArray],
 ) -> list[str] | pd.Categorical | pa.Array | pa.ChunkedArray:
-    """The item's values, one per response, as text. ``read``: the columns the items read."""
+    """The item's values, one per response, as text. ``read``: the columns the items read; ``as_read``: those of
+    them kept as the parser read them (:func:`_distinct_texts`)."""
     if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
         blank = np.ones(len(rows) - start, dtype=bool)
         for index in sorted(range(len(rows[0])), key=lambda index: index not in read):  # those read already first
-            blank &= blank_mask(_cells(rows, index, start))
+            blank &= blank_mask(as_read[index] if index in as_read else column_texts(rows, index, start))
             if not blank.any():
                 break  # every row holds something: the other columns need not be read
         numbers = pc.cast(pa.array(np.arange(start + 1, len(rows) + 1)), pa.string())  # numbered as text, in C
         return pc.if_else(pa.array(blank), "", numbers)
+    if _as_it_is(source) and source.column.index in as_read:
+        return as_read[source.column.index]
     if _as_it_is(source):
-        return _cells(rows, source.column.index, start)
+        return column_texts(rows, source.column.index, start)
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
@@ -283,12 +293,13 @@ def read_export_rows(
     read = frozenset(
         index for source in sources for index in (source.column.index, *(c.index for c in source.siblings))
     )
+    as_read = _distinct_texts(rows, {source.column.index for source in sources if _as_it_is(source)}, headers)
     if isinstance(rows, Grid):  # the columns the items read, and no other (a grid encodes a column when read)
-        as_read = {source.column.index for source in sources if _as_it_is(source)}
-        rows.prepare(sorted(read - {index for index in as_read if rows.distinct_texts(index) is not None}))
+        rows.prepare(sorted(read - set(as_read)))
     separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
     values = [
-        _values(source, rows, headers, options.get(source.column.index, []), separators, read) for source in sources
+        _values(source, rows, headers, options.get(source.column.index, []), separators, read, as_read)
+        for source in sources
     ]
     problems = []
     if export_format in _STRICT:

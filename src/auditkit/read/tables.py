@@ -234,8 +234,10 @@ def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarra
     that a column of a million ids is quick), and only they are judged in full.
     """
     texts = values if isinstance(values, _ARROW) else _arrow_texts(values)
-    if texts is not None:  # a column of ids: searched by Arrow
-        candidates = np.flatnonzero(pc.match_substring_regex(texts, _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False))
+    if texts is not None:  # a column of ids: searched by Arrow, those of digits alone (no letter) left out first
+        maybe = np.flatnonzero(~pc.utf8_is_digit(texts).to_numpy(zero_copy_only=False))
+        found = pc.match_substring_regex(texts.take(maybe), _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False)
+        candidates = maybe[found]
         labels = np.zeros(len(values), dtype=bool)
         labels[candidates] = [_is_totals_word(text) for text in texts.take(candidates).to_pylist()]
         return labels
@@ -259,8 +261,9 @@ _MAY_HOLD_TOTALS = r"[tgscamTGSCAM]|[^\x00-\x7f]"
 
 
 def _longest(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> int:
-    if isinstance(column, _ARROW):
-        return pc.max(pc.utf8_length(column)).as_py() or 0
+    if isinstance(column, _ARROW):  # no more characters than bytes: counted only when the bytes are too many
+        size = pc.max(pc.binary_length(column)).as_py() or 0
+        return size if size <= CELL_LIMIT else pc.max(pc.utf8_length(column)).as_py() or 0
     values = column.categories if isinstance(column, pd.Categorical) else column
     return max(map(len, values), default=0)
 
