@@ -212,10 +212,9 @@ def _values(
                 break  # every row holds something: the other columns need not be read
         numbers = pc.cast(pa.array(np.arange(start + 1, len(rows) + 1)), pa.string())  # numbered as text, in C
         return pc.if_else(pa.array(blank), "", numbers)
-    if _as_it_is(source) and source.column.index in as_read:
-        return as_read[source.column.index]
     if _as_it_is(source):
-        return column_texts(rows, source.column.index, start)
+        held = as_read.get(source.column.index)
+        return column_texts(rows, source.column.index, start) if held is None else held
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
