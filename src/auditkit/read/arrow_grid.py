@@ -159,7 +159,8 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         array = pa.array(column.to_numpy(dtype=object))
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     sizes = pc.binary_length(array).to_numpy(zero_copy_only=False)
-    if not _mostly_distinct(array):
+    sample = array[:_SAMPLE]
+    if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
         encoded = pc.dictionary_encode(array)
         values = np.empty(len(encoded.dictionary), dtype=object)
         values[:] = encoded.dictionary.to_pylist()
@@ -169,13 +170,6 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         return (*ordered, sizes)
     codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
     return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
-
-
-def _mostly_distinct(array: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether a column's first :data:`_SAMPLE` values are mostly distinct (an id): it has that many, half of them
-    distinct."""
-    sample = array[:_SAMPLE]
-    return len(sample) >= _SAMPLE and pc.count_distinct(sample).as_py() >= _SAMPLE // 2
 
 
 def _ordered(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
@@ -227,3 +221,10 @@ def blank_texts(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if len(beyond):
         blank[beyond] = [not text.strip() for text in texts.take(beyond).to_pylist()]
     return blank
+
+
+def _mostly_distinct(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a column's first :data:`_SAMPLE` values are mostly distinct (an id), as :func:`encode_texts` judges
+    it: it has that many, half of them distinct."""
+    sample = array.slice(0, _SAMPLE)
+    return len(sample) >= _SAMPLE and pc.count_distinct(sample).as_py() >= _SAMPLE // 2
