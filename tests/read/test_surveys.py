@@ -17,8 +17,10 @@ from auditkit.analysis.quotes import select_quotes
 from auditkit.config.codebook import load_codebook
 from auditkit.config.round import load_round
 from auditkit.errors import DataError, DataValidationError, ParametersError
+from auditkit.read.csv_files import read_csv_grid
 from auditkit.read.formats import recognise_format
-from auditkit.read.surveys import READ_PROBLEMS, read_export
+from auditkit.read.surveys import READ_PROBLEMS, read_export, read_export_rows
+from auditkit.read.tables import read_rows
 from auditkit.read.validation import load_round_records
 
 EXAMPLES = REPO / "data_templates" / "examples"
@@ -571,6 +573,36 @@ def test_google_forms_numbers_no_response_so_its_row_is_the_response_number(tmp_
         write_csv(tmp_path / "form.csv", [*GOOGLE_ROWS[:2], *blank, GOOGLE_ROWS[2], *blank]), google, "googleforms"
     )
     assert list(table.index) == [2, 6] and table["response_id"].tolist() == ["2", "6"]
+
+
+def test_many_responses_read_their_ids_as_the_careful_reader_reads_them(tmp_path, mini, google):
+    """More responses than the grid samples to tell an id (each id read as the parser read it, unhashed): the same
+    table as the careful reader's rows give, blank rows and a totals row after the data left out."""
+    answers = [row[1:] for row in SM_ROWS]
+    rows = [[str(9000 + number), *answers[number % len(answers)]] for number in range(5000)]
+    rows[17] = [""] * len(SM_TOP)
+    rows[4100][0] = " \u2003"  # blank beyond ASCII: the row still holds answers
+    ended = [*rows, ["Total", *[""] * (len(SM_TOP) - 1)]]
+    path = write_csv(tmp_path / "export.csv", [SM_TOP, SM_SUB, *ended])
+    table = read_export(path, mini, "surveymonkey")
+    careful = read_export_rows(path, list(read_csv_grid(path)), mini, "surveymonkey")
+    assert table.equals(careful) and table.index.equals(careful.index)
+    assert read_rows(path, 2).distinct_texts(0) is not None, "the ids were not read as the parser read them"
+    assert len(table) == 4999 and 20 not in table.index and table.loc[4103, "response_id"] == " \u2003"
+    assert table.loc[3, "response_id"] == "9000" and type(table.loc[5002, "response_id"]) is str
+    write_csv(path, [SM_TOP, SM_SUB, *ended[:40], ended[-1], *ended[40:-1]])
+    assert "row 43 looks like a totals row ('Total'), but rows below it hold data" in export_error(
+        path, mini, "surveymonkey"
+    )
+    responses = [GOOGLE_ROWS[1 + number % 3] for number in range(5000)]
+    responses[4500] = [*GOOGLE_ROWS[1][:3], "Police, Health"]
+    path = write_csv(tmp_path / "form.csv", [GOOGLE_ROWS[0], *responses[:9], [""] * 4, *responses[9:]])
+    table = read_export(path, google, "googleforms")
+    careful = read_export_rows(path, list(read_csv_grid(path)), google, "googleforms")
+    assert table.equals(careful) and table.attrs[READ_PROBLEMS] == careful.attrs[READ_PROBLEMS]
+    assert [(problem.row, problem.value) for problem in table.attrs[READ_PROBLEMS]] == [(4503, "Police")]
+    assert table.loc[4503, "worked_health"] == "yes" and table.loc[3, "worked_health"] == ""
+    assert table["response_id"].tolist() == [str(row) for row in [*range(2, 11), *range(12, 5003)]]
 
 
 def test_personal_data_of_a_google_forms_export_never_reaches_a_dataframe(tmp_path, google, monkeypatch):

@@ -5,6 +5,8 @@ Rows are numbered as Excel shows them: the header is row 1.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -284,3 +286,43 @@ def test_totals_labels_are_found_among_many_values_as_one_value_at_a_time_finds_
         values = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 4))) for _ in range(9)]
         found = tables._totals_labels(np.array(values, dtype=object))
         assert found.tolist() == [is_label(value) for value in values], values
+
+
+def test_a_column_of_arrow_text_makes_the_table_its_list_of_text_makes():
+    """frame_from_columns takes a column of mostly distinct values (an id) as Arrow text, as pandas' parser read it."""
+    import pyarrow as pa
+
+    from auditkit.read.cells import CELL_LIMIT
+    from auditkit.read.tables import frame_from_columns
+
+    ids = ["R1", " ", "\u2003", "R4", "Total:", ""]
+    answers = ["yes", "", "", "no", "", ""]
+    as_lists = frame_from_columns(Path("a.csv"), ["id", "answer"], [ids, answers], first_row=2)
+    as_arrow = frame_from_columns(Path("a.csv"), ["id", "answer"], [pa.chunked_array([ids]), answers], first_row=2)
+    assert as_arrow.equals(as_lists) and as_arrow.index.equals(as_lists.index) and list(as_arrow.index) == [2, 5]
+    assert {type(value) for value in as_arrow["id"]} == {str}
+    early = [pa.chunked_array([["Total", "R2"]]), ["", "yes"]]
+    with pytest.raises(DataError, match=r"row 2 looks like a totals row \('Total'\), but rows below it hold data"):
+        frame_from_columns(Path("a.csv"), ["id", "answer"], early, first_row=2)
+    long = [pa.array(["R1", "x" * (CELL_LIMIT + 1)]), ["yes", "no"]]
+    with pytest.raises(DataError, match=r"row 3, column 'id' holds 32,768 characters") as caught:
+        frame_from_columns(Path("a.csv"), ["id", "answer"], long, first_row=2)
+    with pytest.raises(DataError) as listed:
+        frame_from_columns(Path("a.csv"), ["id", "answer"], [long[0].to_pylist(), long[1]], first_row=2)
+    assert str(caught.value) == str(listed.value)
+
+
+def test_totals_labels_among_arrow_text_are_found_as_one_value_at_a_time_finds_them():
+    """Arrow text (a column of ids) is searched by Arrow, values of digits alone left out first."""
+    import random
+
+    import pyarrow as pa
+
+    from auditkit.read import tables
+
+    generator = random.Random(7)
+    pieces = ["", " ", "\n", "\u2003", "Total", "sum", ":", "x", "\u017f", "7", "42", "\u0663", "Mean", "R1"]
+    for _ in range(2000):
+        values = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 4))) for _ in range(9)]
+        expected = [value.strip().rstrip(":").strip().casefold() in tables.TOTALS_WORDS for value in values]
+        assert tables._totals_labels(pa.chunked_array([values])).tolist() == expected, values

@@ -104,6 +104,20 @@ class ArrowGrid(Grid):
         """
         self._encoded.prepare(column for column in columns if 0 <= column < self.width)
 
+    def distinct_texts(self, column: int, start: int = 0) -> pa.ChunkedArray | None:
+        """One column from row index ``start`` on as the parser read it (Arrow text), when it is not encoded yet and
+        its first rows are mostly distinct (an id, a time): :meth:`Grid.distinct_texts`.
+
+        Returns
+        -------
+        pyarrow.ChunkedArray or None
+            One text per row; None for a column encoded already, or whose values repeat.
+        """
+        if not 0 <= column < self.width or column in self._encoded.found:
+            return None
+        held = self._encoded.columns[column]
+        return held.slice(start) if _mostly_distinct(held) else None
+
     def texts(self, column: int, start: int = 0) -> pd.Categorical:
         """One column from row index ``start`` on, as text: :meth:`Grid.texts`, its categories the column's distinct
         values as found.
@@ -207,3 +221,10 @@ def blank_texts(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if len(beyond):
         blank[beyond] = [not text.strip() for text in texts.take(beyond).to_pylist()]
     return blank
+
+
+def _mostly_distinct(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a column's first :data:`_SAMPLE` values are mostly distinct (an id), as :func:`encode_texts` judges
+    it: it has that many, half of them distinct."""
+    sample = array.slice(0, _SAMPLE)
+    return len(sample) >= _SAMPLE and pc.count_distinct(sample).as_py() >= _SAMPLE // 2

@@ -78,6 +78,17 @@ class Grid(Sequence):
         None
         """
 
+    def distinct_texts(self, column: int, start: int = 0):
+        """One column from row index ``start`` on as Arrow text, when the grid holds it so and its values are mostly
+        distinct (an id): read as it is, such a column need not be hashed. None here: read it with :meth:`texts`.
+
+        Returns
+        -------
+        pyarrow.ChunkedArray or None
+            One text per row; None for a column to be read with :meth:`texts`.
+        """
+        return None
+
     def first_long(self, limit: int) -> tuple[int, int, int] | None:
         """The first cell (by row, then column) whose text is longer than ``limit`` characters.
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.config.codebook import Codebook, Item
 from auditkit.errors import DataError, Problem
@@ -154,43 +156,83 @@ def _match(path: Path, codebook: Codebook, columns: list[ExportColumn], export_f
     return sources
 
 
-def _listed(
-    cells: list[str], options: list[str], separators: str = ",;"
-) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """Each cell's options ticked and its parts that are no option, computed once per distinct cell."""
+def _distinct(cells: list[str] | pd.Categorical) -> tuple[np.ndarray, np.ndarray]:
+    """A column's code for each cell and its distinct texts (a categorical's as they are)."""
+    if isinstance(cells, pd.Categorical):
+        return np.asarray(cells.codes), np.asarray(cells.categories, dtype=object)
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _listed(
+    cells: list[str] | pd.Categorical, options: list[str], separators: str = ",;"
+) -> tuple[np.ndarray, list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Each cell's code, and for each distinct cell the options ticked and its parts that are no option: a cell is
+    split once, however many rows hold it."""
+    codes, uniques = _distinct(cells)
     split = [split_choices(str(cell), options, separators) for cell in uniques]
-    return [split[code][0] for code in codes], [split[code][1] for code in codes]
+    return codes, [found for found, _ in split], [unmatched for _, unmatched in split]
+
+
+def _choices(codes: np.ndarray, texts: list[str]) -> pd.Categorical:
+    """One of ``texts`` per row, by its position in them."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
+
+
+def _as_it_is(source: _Source) -> bool:
+    """Whether the item's values are its column's cells as they are (no option picked out of them)."""
+    return not source.row_number and not source.option and not (source.siblings and _is_yes_no(source.item))
+
+
+def _distinct_texts(rows: list[list[object]], columns: set[int], start: int) -> dict[int, pa.ChunkedArray]:
+    """Of ``columns``, those of mostly distinct values that a grid holds as the parser read them (Arrow text), from
+    row index ``start`` on: an id, whose hashing would be the dearest part of reading it."""
+    if not isinstance(rows, Grid):
+        return {}
+    found = {column: rows.distinct_texts(column, start) for column in columns}
+    return {column: texts for column, texts in found.items() if texts is not None}
 
 
 def _values(
-    source: _Source, rows: list[list[object]], start: int, options: list[str], separators: str, read: frozenset[int]
-) -> list[str]:
-    """The item's values, one per response, as text. ``read``: the columns the items read."""
+    source: _Source,
+    rows: list[list[object]],
+    start: int,
+    options: list[str],
+    separators: str,
+    read: frozenset[int],
+    as_read: dict[int, pa.ChunkedArray],
+) -> list[str] | pd.Categorical | pa.Array | pa.ChunkedArray:
+    """The item's values, one per response, as text. ``read``: the columns the items read; ``as_read``: those of
+    them kept as the parser read them (:func:`_distinct_texts`)."""
     if source.row_number:  # a blank row (a Sheet's grid below its responses) stays blank, and is skipped
         blank = np.ones(len(rows) - start, dtype=bool)
         for index in sorted(range(len(rows[0])), key=lambda index: index not in read):  # those read already first
-            blank &= blank_mask(column_texts(rows, index, start))
+            blank &= blank_mask(as_read[index] if index in as_read else column_texts(rows, index, start))
             if not blank.any():
                 break  # every row holds something: the other columns need not be read
-        return [str(start + 1 + number) if not empty else "" for number, empty in enumerate(blank)]
+        numbers = pc.cast(pa.array(np.arange(start + 1, len(rows) + 1)), pa.string())  # numbered as text, in C
+        return pc.if_else(pa.array(blank), "", numbers)
+    if _as_it_is(source):
+        held = as_read.get(source.column.index)
+        return column_texts(rows, source.column.index, start) if held is None else held
     cells = column_texts(rows, source.column.index, start)
     yes_no = _is_yes_no(source.item)
     if source.option:  # "Option A;Option B;" or "Option A, Option B"
-        ticked, _ = _listed(cells, options, separators)
+        codes, ticked, _ = _listed(cells, options, separators)
         wanted = normalise(source.option)
-        blank = blank_mask(cells)
+        has = np.array([wanted in found for found in ticked], dtype=bool)[codes]  # judged once per distinct cell
         if yes_no:
-            return ["" if empty else "yes" if wanted in found else "no" for found, empty in zip(ticked, blank)]
-        return [source.option if wanted in found else "" for found in ticked]
+            return _choices(np.where(blank_mask(cells), 0, np.where(has, 1, 2)), ["", "yes", "no"])
+        return _choices(has.astype(np.int8), ["", source.option])
     if not source.siblings or not yes_no:
         return cells
     ticked = ~blank_mask(cells)
     option = normalise(source.column.option)
-    if any(normalise(cell) != option for cell, is_ticked in zip(cells, ticked) if is_ticked):
+    codes, uniques = _distinct(cells)
+    if any(normalise(str(uniques[code])) != option for code in np.unique(codes[ticked])):
         return cells  # a matrix row (its cells hold answers), not a multi-select option
     answered = np.logical_or.reduce([~blank_mask(column_texts(rows, other.index, start)) for other in source.siblings])
-    return np.where(ticked, "yes", np.where(answered, "no", "")).tolist()
+    return _choices(np.where(ticked, 1, np.where(answered, 2, 0)), ["", "yes", "no"])
 
 
 def _options(sources: list[_Source]) -> dict[int, list[str]]:
@@ -204,18 +246,19 @@ def _options(sources: list[_Source]) -> dict[int, list[str]]:
 
 def _unlisted(path: Path, rows: list[list[object]], start: int, column: ExportColumn, options: list[str]) -> list:
     """A problem for each part of a cell of ``column`` that is none of the codebook's ``options``."""
-    _, unmatched = _listed(column_texts(rows, column.index, start), options)
+    codes, _, unmatched = _listed(column_texts(rows, column.index, start), options)
     allowed = ", ".join(f"'{option}'" for option in options)
+    wrong = np.flatnonzero(np.isin(codes, [code for code, parts in enumerate(unmatched) if parts]))  # rows, in order
     return [
         Problem(
             path,
-            start + 1 + number,
+            start + 1 + int(number),
             column.question,
             part,
             f"is not one of the options the codebook names for this question; allowed: {allowed}.",
         )
-        for number, parts in enumerate(unmatched)
-        for part in parts
+        for number in wrong
+        for part in unmatched[codes[number]]
     ]
 
 
@@ -249,11 +292,13 @@ def read_export_rows(
     read = frozenset(
         index for source in sources for index in (source.column.index, *(c.index for c in source.siblings))
     )
+    as_read = _distinct_texts(rows, {source.column.index for source in sources if _as_it_is(source)}, headers)
     if isinstance(rows, Grid):  # the columns the items read, and no other (a grid encodes a column when read)
-        rows.prepare(sorted(read))
+        rows.prepare(sorted(read - set(as_read)))
     separators = ";" if export_format == "msforms" else ",;"  # Forms ends each option with ";", which may hold ","
     values = [
-        _values(source, rows, headers, options.get(source.column.index, []), separators, read) for source in sources
+        _values(source, rows, headers, options.get(source.column.index, []), separators, read, as_read)
+        for source in sources
     ]
     problems = []
     if export_format in _STRICT:

@@ -151,14 +151,16 @@ def column_texts(rows: Grid | list[list[object]], column: int, start: int) -> li
     return [_text(value) for value in values]
 
 
-def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
-    """Which values are empty or only spaces; computed once per distinct value.
+def blank_mask(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which values are empty or only spaces; computed once per distinct value (Arrow text: by Arrow, in C).
 
     Returns
     -------
     numpy.ndarray
         One bool per value, True where it is blank.
     """
+    if isinstance(column, _ARROW):
+        return blank_texts(column)
     if isinstance(column, pd.Categorical):
         codes, uniques = column.codes, column.categories
     else:
@@ -184,6 +186,8 @@ def _arrow_texts(values) -> pa.Array | None:
 
 #: Past this many distinct values, :func:`blank_mask` and :func:`_totals_labels` judge them by Arrow.
 _MANY = 1 << 14
+#: A column of Arrow text (a CSV column of mostly distinct values, an id, read as pandas' parser gave it).
+_ARROW = (pa.Array, pa.ChunkedArray)
 
 
 def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndarray:
@@ -205,7 +209,9 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     unset = np.ones(len(columns[0]), dtype=bool)
     for column, blank in zip(columns, blanks):
         take = np.flatnonzero(unset & ~blank)
-        if len(take):
+        if len(take) and isinstance(column, _ARROW):  # mostly distinct values: each judged in C, as it is
+            totals[take] = _totals_labels(column if len(take) == len(column) else column.take(take))
+        elif len(take):
             if isinstance(column, pd.Categorical):
                 codes, uniques = column.codes[take], column.categories
             else:
@@ -220,16 +226,18 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     return totals
 
 
-def _totals_labels(values: np.ndarray) -> np.ndarray:
+def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """For each value, whether it says "Total", "Grand total:" and the like.
 
     Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
     beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
     that a column of a million ids is quick), and only they are judged in full.
     """
-    texts = _arrow_texts(values)
-    if texts is not None:  # a column of ids: searched by Arrow
-        candidates = np.flatnonzero(pc.match_substring_regex(texts, _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False))
+    texts = values if isinstance(values, _ARROW) else _arrow_texts(values)
+    if texts is not None:  # a column of ids: searched by Arrow, those of digits alone (no letter) left out first
+        maybe = np.flatnonzero(~pc.utf8_is_digit(texts).to_numpy(zero_copy_only=False))
+        found = pc.match_substring_regex(texts.take(maybe), _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False)
+        candidates = maybe[found]
         labels = np.zeros(len(values), dtype=bool)
         labels[candidates] = [_is_totals_word(text) for text in texts.take(candidates).to_pylist()]
         return labels
@@ -252,7 +260,10 @@ _MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
 _MAY_HOLD_TOTALS = r"[tgscamTGSCAM]|[^\x00-\x7f]"
 
 
-def _longest(column: list[str] | pd.Categorical) -> int:
+def _longest(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> int:
+    if isinstance(column, _ARROW):  # no more characters than bytes: counted only when the bytes are too many
+        size = pc.max(pc.binary_length(column)).as_py() or 0
+        return size if size <= CELL_LIMIT else pc.max(pc.utf8_length(column)).as_py() or 0
     values = column.categories if isinstance(column, pd.Categorical) else column
     return max(map(len, values), default=0)
 
@@ -263,13 +274,20 @@ def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], 
     if not long:
         return
     row, index = min(
-        (next(row for row, cell in enumerate(column) if len(cell) > CELL_LIMIT), index) for index, column in long
+        (next(row for row, cell in enumerate(_objects(column)) if len(cell) > CELL_LIMIT), index)
+        for index, column in long
     )
-    raise cell_too_long(path, first_row + row, names[index], len(columns[index][row]))
+    raise cell_too_long(path, first_row + row, names[index], len(_objects(columns[index])[row]))
 
 
-def _objects(column: list[str] | pd.Categorical) -> list[str] | np.ndarray:
-    """A column's values as an array of objects (a categorical's each distinct text shared by its rows)."""
+def _objects(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> list[str] | np.ndarray:
+    """A column's values as an array of objects (a categorical's each distinct text shared by its rows).
+
+    A column may be a list of text, a categorical of text, or Arrow text (a column of mostly distinct values, an id,
+    kept as the parser read it: :func:`frame_from_columns` judges it by Arrow and turns it into Python text once).
+    """
+    if isinstance(column, _ARROW):
+        return column.to_numpy(zero_copy_only=False)
     if isinstance(column, pd.Categorical):
         return np.asarray(column.categories, dtype=object)[column.codes]
     return column
