@@ -13,7 +13,7 @@ import pytest
 
 from auditkit.analysis.findings import ALL_AREAS
 from auditkit.config.disclosure_rule import DisclosureRule
-from auditkit.publish.disclosure import ALL, TOTAL, suppress_proportions, suppress_table
+from auditkit.publish.disclosure import ALL, TOTAL, suppress_item_proportions, suppress_proportions, suppress_table
 from auditkit.stats.proportions import proportion_ci
 
 RULE = DisclosureRule()
@@ -347,6 +347,33 @@ def test_inactive_rule_returns_the_rows_unchanged_with_false_flags():
     result = suppress_proportions(rows, "area", DisclosureRule(min_count=0))
     pd.testing.assert_frame_equal(result.drop(columns=["suppressed", "denominator_suppressed"]), rows)
     assert not result["suppressed"].any() and not result["denominator_suppressed"].any()
+
+
+def test_items_suppressed_in_one_pass_as_each_alone():
+    # Three items of two instruments in one table, as Findings.indicators holds them: each item's rows must come out
+    # as suppress_proportions gives them for that item alone (the naive-rule, four-case and small-all examples
+    # above), rows in input order.
+    plan = indicator_rows({ALL: (24, 70), "Leicester": (3, 23), "Leicestershire": (12, 27), "Rutland": (9, 20)})
+    seen = indicator_rows({ALL: (18, 42), "Leicester": (10, 22), "Leicestershire": (7, 16), "Rutland": (1, 4)})
+    heard = indicator_rows({"Leicester": (1, 20), "Leicestershire": (2, 30), "Rutland": (0, 25), ALL: (3, 75)})
+    seen["item"], heard["item"], heard["instrument"] = "seen", "heard", "survey"
+    rows = pd.concat([plan, seen, heard], ignore_index=True)
+    result = suppress_item_proportions(rows, ["instrument", "item"], "area", RULE)
+    alone = pd.concat([suppress_proportions(part, "area", RULE) for part in (plan, seen, heard)], ignore_index=True)
+    pd.testing.assert_frame_equal(result, alone)
+    assert list(result["suppressed"]) == [False, True, False, True] + [False, False, True, True] + [
+        True,
+        True,
+        False,
+        True,
+    ]
+
+
+def test_items_in_one_pass_need_each_items_all_row():
+    plan = indicator_rows({ALL: (24, 70), "Leicester": (3, 23), "Leicestershire": (12, 27), "Rutland": (9, 20)})
+    seen = indicator_rows({"Leicester": (10, 22), "Leicestershire": (7, 16)}).assign(item="seen")
+    with pytest.raises(ValueError, match="no 'all' row"):
+        suppress_item_proportions(pd.concat([plan, seen], ignore_index=True), ["instrument", "item"], "area", RULE)
 
 
 def test_all_matches_the_findings_area_label():
