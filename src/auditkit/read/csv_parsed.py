@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
+from auditkit.read.csv_arrow import read_arrow_columns
 from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
 from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
@@ -99,7 +100,10 @@ def read_csv_columns(path: Path) -> Grid:
         del text  # the file is held once, as the bytes the parser reads
     else:
         separator, data = found
-    grid = None if lone_return(data) else _parsed(data, separator)
+    grid = None
+    if not lone_return(data):
+        grid = _arrow_parsed(data, separator)
+        grid = _parsed(data, separator) if grid is None else grid
     if grid is None:
         return grid_from_text(path, separator, data.decode("utf-8"))
     return grid
@@ -190,20 +194,37 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None  # a record longer than the header, quoted text left open: the careful reader names it
     columns = [_arrow_text(frame[column]) for column in frame.columns]
-    del frame
-    if max(pc.max(pc.utf8_length(column)).as_py() or 0 for column in columns) > CELL_LIMIT:
+    if _longest(columns) > CELL_LIMIT:
         return None  # the careful reader names the first such cell, or where the csv module stops
     row_bytes = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         row_bytes += pc.binary_length(column).to_numpy(zero_copy_only=False)
-    texts = pd.DataFrame({index: pd.arrays.ArrowStringArray(column) for index, column in enumerate(columns)})
-    if first_short_row(data, [(0, len(data))], texts, separator, row_bytes) is not None:
+    if first_short_row(data, [(0, len(data))], frame, separator, row_bytes) is not None:
         return None  # a row too short, or records the parsers may split differently
-    del texts, row_bytes
+    del frame, row_bytes
     lengths = _blank_row_lengths(data, separator, columns)
     if lengths is False:
         return None
     return ArrowGrid(columns, lengths)
+
+
+def _arrow_parsed(data: bytes, separator: str) -> ArrowGrid | None:
+    """The grid of Arrow's reading of ``data`` (:mod:`auditkit.read.csv_arrow`): every record as wide as the header,
+    each read as Arrow text; None when Arrow's reader must not read it (pandas' may), or a cell is too long."""
+    head = data[: data.find(b"\n", PREFIX) + 1 or len(data)].decode("utf-8", errors="replace")
+    columns = read_arrow_columns(data, separator, len(first_record(head, separator)), empty_lines=False)
+    if columns is None or _longest(columns) > CELL_LIMIT:
+        return None
+    return ArrowGrid(columns)
+
+
+def _longest(columns: list[pa.ChunkedArray]) -> int:
+    """The most characters a cell of ``columns`` holds (its UTF-8 bytes counted first: no more than that)."""
+    longest = 0
+    for column in columns:
+        size = pc.max(pc.binary_length(column)).as_py() or 0
+        longest = max(longest, size if size <= CELL_LIMIT else pc.max(pc.utf8_length(column)).as_py() or 0)
+    return longest
 
 
 def _arrow_text(column: pd.Series) -> pa.ChunkedArray:

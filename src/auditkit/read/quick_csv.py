@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from auditkit.errors import DataError
 from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
+from auditkit.read.csv_arrow import categorical_from_dictionary, read_arrow_columns
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
 from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
@@ -258,28 +259,13 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
-    middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
-    blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
-    parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(names))
-    with warnings.catch_warnings():  # here, not in the threads: a block read as numbers leaves the quick path
-        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-        if len(blocks) > 1:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                parsed = list(pool.map(parse, blocks))
-        else:
-            parsed = [parse(blocks[0])]
-    del parse, raw
-    parts = [frame for frame, _ in parsed]
-    if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
-        return None
-    # Each block's first row is the header: the first block's row p is row p + 1, the second's follow the first's.
-    shorts = [
-        (short.position + index * (len(parts[0]) - 1) + 1, short.cells)
-        for index, (_, short) in enumerate(parsed)
-        if short
-    ]
-    columns = [_without_header(parts, index) for index in range(len(names))]
-    del parts, parsed
+    columns, shorts = _arrow_columns(raw, end, header_line, separator, dtypes), []
+    if columns is None:
+        found = _pandas_columns(raw, end, separator, dtypes)
+        if found is None:
+            return None
+        columns, shorts = found
+    del raw
     longest = [_longest(column) for column in columns]
     cells = first_record(header_line, separator)
     if max(map(len, cells)) > csv.field_size_limit() or max(longest) > csv.field_size_limit():
@@ -289,6 +275,49 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if max(longest) > CELL_LIMIT or max(map(len, cells)) > CELL_LIMIT:
         raise _first_long_cell(path, names, cells, columns)
     return _plain_table(path, names, columns, longest)
+
+
+def _arrow_columns(raw: bytes, end: int, header_line: str, separator: str, dtypes: dict[int, object]):
+    """The columns under the header as Arrow's reader reads them (:mod:`auditkit.read.csv_arrow`): answers as
+    categoricals, text as Arrow text; None when it must not read them, or when the header may go on past its first
+    line (a quote in it)."""
+    if '"' in header_line:
+        return None
+    answers = {index for index, dtype in dtypes.items() if dtype == "category"}
+    found = read_arrow_columns(raw, separator, len(dtypes), answers, start=end + 1)
+    if found is None:
+        return None
+    return [
+        pd.Series(categorical_from_dictionary(column) if index in answers else pd.arrays.ArrowStringArray(column))
+        for index, column in enumerate(found)
+    ]
+
+
+def _pandas_columns(raw: bytes, end: int, separator: str, dtypes: dict[int, object]):
+    """The columns under the header as pandas' C parser reads them, in two halves on two threads for a large file,
+    and the first row too short (its number as Excel shows it, and its cells), if any; None when the careful reader
+    must read the file."""
+    middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
+    blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
+    parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(dtypes))
+    with warnings.catch_warnings():  # here, not in the threads: a block read as numbers leaves the quick path
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        if len(blocks) > 1:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                parsed = list(pool.map(parse, blocks))
+        else:
+            parsed = [parse(blocks[0])]
+    del parse
+    parts = [frame for frame, _ in parsed]
+    if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
+        return None
+    # Each block's first row is the header: the first block's row p is row p + 1, the second's follow the first's.
+    shorts = [
+        (short.position + index * (len(parts[0]) - 1) + 1, short.cells)
+        for index, (_, short) in enumerate(parsed)
+        if short
+    ]
+    return [_without_header(parts, index) for index in range(len(dtypes))], shorts
 
 
 def _header_needs_care(path: Path) -> bool:

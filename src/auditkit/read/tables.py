@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,12 +276,15 @@ def _objects(column: list[str] | pd.Categorical) -> list[str] | np.ndarray:
     return column
 
 
-def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
+def frame_from_columns(
+    path: Path, names: list[str], columns: list[list[str]], first_row: int, answers: Collection[int] = ()
+) -> pd.DataFrame:
     """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``.
 
     Blank rows are dropped and the others keep their row number. Totals rows after the last
     data row are left out; a totals row with data below it is an error naming its row, as is a
-    cell longer than Excel allows (:data:`~auditkit.read.cells.CELL_LIMIT` characters).
+    cell longer than Excel allows (:data:`~auditkit.read.cells.CELL_LIMIT` characters). The columns in ``answers``
+    that were read as categoricals (a CSV file's) stay categoricals, as the quick CSV path gives answers.
 
     Returns
     -------
@@ -289,7 +293,19 @@ def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], f
     """
     _check_cell_lengths(path, names, columns, first_row)
     length = len(columns[0]) if columns else 0
-    table = pd.DataFrame({index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False)
+    kept = {index for index in answers if isinstance(columns[index], pd.Categorical)}
+    if kept:  # each column a Series of its own: objects stay objects (not inferred as text), answers categoricals
+        table = pd.DataFrame(
+            {
+                index: pd.Series(column, copy=False) if index in kept else pd.Series(_objects(column), dtype=object)
+                for index, column in enumerate(columns)
+            },
+            copy=False,
+        )
+    else:
+        table = pd.DataFrame(
+            {index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False
+        )
     table.columns = names
     table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
     if not columns or not length:
@@ -339,8 +355,13 @@ def _named_columns(path: Path, rows: Grid | list[list[object]]) -> tuple[list[st
     return names, columns
 
 
-def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
+def table_from_rows(
+    path: str | Path, rows: Grid | list[list[object]], text_columns: frozenset[str] | None = None
+) -> pd.DataFrame:
     """The table of text under a header row of column names, as :func:`read_table` returns it.
+
+    With ``text_columns`` given, the columns of a CSV file not named in it are categoricals of text, as the quick
+    CSV path (:func:`auditkit.read.quick_csv.read_csv_quickly`) gives them: each distinct answer once.
 
     Returns
     -------
@@ -351,7 +372,8 @@ def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
     names, columns = _named_columns(path, rows)
     if not names:
         raise DataError(path, "the file is empty: it has no header row and no data.")
-    table = frame_from_columns(path, names, columns, first_row=2)
+    answers = () if text_columns is None else [index for index, name in enumerate(names) if name not in text_columns]
+    table = frame_from_columns(path, names, columns, first_row=2, answers=answers)
     table.columns = [str(column).strip() for column in table.columns]
     return table
 
