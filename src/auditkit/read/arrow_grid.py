@@ -143,8 +143,12 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         array = pa.array(column.array)
     else:
         array = pa.array(column.to_numpy(dtype=object))
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks != 1:
+        sample = array.slice(0, _SAMPLE)
+        if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
+            return (*_encoded(pc.dictionary_encode(array).unify_dictionaries()), _sizes(array))
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    sizes = pc.binary_length(array).to_numpy(zero_copy_only=False)
+    sizes = _sizes(array)
     sample = array[:_SAMPLE]
     if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
         encoded = pc.dictionary_encode(array)
@@ -156,6 +160,22 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         return (*ordered, sizes)
     codes, uniques = pd.factorize(array.to_numpy(zero_copy_only=False), use_na_sentinel=False)
     return (*_in_order(codes, np.asarray(uniques, dtype=object)), sizes)
+
+
+def _sizes(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return pc.binary_length(array).to_numpy(zero_copy_only=False)
+
+
+def _encoded(chunks: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and values of a column encoded a block at a time, its blocks' dictionaries unified (Arrow keeps
+    one dictionary across the blocks it encodes, in the order the rows first give each value: as if encoded whole;
+    quicker than joining the blocks first)."""
+    if not chunks.num_chunks:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=object)
+    dictionary = chunks.chunk(0).dictionary
+    values = np.empty(len(dictionary), dtype=object)
+    values[:] = dictionary.to_pylist()
+    return np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks.chunks]), values
 
 
 def _ordered(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:

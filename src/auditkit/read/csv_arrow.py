@@ -13,6 +13,7 @@ The callers check first what both parsers could split differently: a lone carria
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 
 import numpy as np
@@ -24,7 +25,8 @@ import pyarrow.csv as pa_csv
 __all__ = ["categorical_from_dictionary", "read_arrow_columns"]
 
 #: How many bytes Arrow's reader parses at a time: a record may not be longer.
-_BLOCK_BYTES = 16 << 20
+_BLOCK_BYTES = int(os.environ.get("AK_BLOCK", 8)) << 20
+_THREADS = os.environ.get("AK_THREADS", "1") == "1"
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -57,7 +59,7 @@ def read_arrow_columns(
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(data).slice(start)),
             read_options=pa_csv.ReadOptions(
-                use_threads=False, block_size=_BLOCK_BYTES, autogenerate_column_names=True, encoding="utf8"
+                use_threads=_THREADS, block_size=_BLOCK_BYTES, autogenerate_column_names=True, encoding="utf8"
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=separator,

@@ -27,9 +27,8 @@ import pyarrow.compute as pc
 
 from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
-from auditkit.read.csv_arrow import read_arrow_columns
 from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
-from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
+from auditkit.read.csv_widths import every_row_full, first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
 __all__ = ["C_PARSER_OPTIONS", "is_utf8", "number_columns", "read_csv_columns", "read_quietly"]
@@ -100,10 +99,7 @@ def read_csv_columns(path: Path) -> Grid:
         del text  # the file is held once, as the bytes the parser reads
     else:
         separator, data = found
-    grid = None
-    if not lone_return(data):
-        grid = _arrow_parsed(data, separator)
-        grid = _parsed(data, separator) if grid is None else grid
+    grid = None if lone_return(data) else _parsed(data, separator)
     if grid is None:
         return grid_from_text(path, separator, data.decode("utf-8"))
     return grid
@@ -199,6 +195,8 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     row_bytes = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         row_bytes += pc.binary_length(column).to_numpy(zero_copy_only=False)
+    if every_row_full(data, columns, row_bytes):
+        return ArrowGrid(columns)
     if first_short_row(data, [(0, len(data))], frame, separator, row_bytes) is not None:
         return None  # a row too short, or records the parsers may split differently
     del frame, row_bytes
@@ -206,16 +204,6 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     if lengths is False:
         return None
     return ArrowGrid(columns, lengths)
-
-
-def _arrow_parsed(data: bytes, separator: str) -> ArrowGrid | None:
-    """The grid of Arrow's reading of ``data`` (:mod:`auditkit.read.csv_arrow`): every record as wide as the header,
-    each read as Arrow text; None when Arrow's reader must not read it (pandas' may), or a cell is too long."""
-    head = data[: data.find(b"\n", PREFIX) + 1 or len(data)].decode("utf-8", errors="replace")
-    columns = read_arrow_columns(data, separator, len(first_record(head, separator)), empty_lines=False)
-    if columns is None or _longest(columns) > CELL_LIMIT:
-        return None
-    return ArrowGrid(columns)
 
 
 def _longest(columns: list[pa.ChunkedArray]) -> int:
