@@ -226,3 +226,17 @@ def test_a_long_comment_in_a_large_file_is_read_without_a_text_array_of_its_widt
     path.write_text("id,comment\n" + "\n".join(rows) + "\n")
     table = assert_same_or_none(path, {"id", "comment"})
     assert isinstance(table, pd.DataFrame) and len(table.loc[9, "comment"]) == 32_000
+
+
+def test_a_plain_file_is_read_by_arrow_without_pandas(tmp_path: Path, monkeypatch):
+    def unused(*args):
+        raise AssertionError("pandas' parser read a file Arrow's reads")
+
+    monkeypatch.setattr(fastcsv, "_pandas_columns", unused)
+    rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else ''}" for number in range(5000)]
+    rows[100] = ""  # an empty line: a blank row, left out
+    path = tmp_path / "plain.csv"
+    path.write_text("id,area,q\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    quick = assert_same_or_none(path, {"id"})
+    assert isinstance(quick, pd.DataFrame) and len(quick) == 4999 and 102 not in quick.index
+    assert isinstance(quick["area"].dtype, pd.CategoricalDtype) and quick["id"].dtype == object
