@@ -121,7 +121,7 @@ def _typed(column: pd.Series, dtype: object) -> pd.Categorical | pd.api.extensio
     """A column of Arrow text as a categorical (``dtype`` "category") or as it is (made Python text at the end)."""
     if dtype != "category":
         return column.array
-    codes, values, _ = encode_texts(column)
+    codes, values = encode_texts(column)
     return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
 
 
