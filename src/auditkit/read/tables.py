@@ -152,8 +152,9 @@ def column_texts(rows: Grid | list[list[object]], column: int, start: int) -> li
     return [_text(value) for value in values]
 
 
-def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
-    """Which values are empty or only spaces; computed once per distinct value.
+def blank_mask(column: list[str] | pd.Series, texts: pa.Array | None = None) -> np.ndarray:
+    """Which values are empty or only spaces; computed once per distinct value (``texts``: a categorical's
+    categories as Arrow text, when already made).
 
     Returns
     -------
@@ -164,7 +165,7 @@ def blank_mask(column: list[str] | pd.Series) -> np.ndarray:
         codes, uniques = column.codes, column.categories
     else:
         codes, uniques = pd.factorize(pd.Series(column, dtype=object))
-    texts = _arrow_texts(uniques)
+    texts = _arrow_texts(uniques) if texts is None else texts
     if texts is not None:  # a column of ids: judged by Arrow, in C
         blank = blank_texts(texts)
     else:
@@ -200,11 +201,11 @@ def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndar
     return first
 
 
-def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray]) -> np.ndarray:
+def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray], arrows: list) -> np.ndarray:
     """Which rows' first non-blank cell is a totals label; each distinct first cell of a column judged once."""
     totals = np.zeros(len(columns[0]), dtype=bool)
     unset = np.ones(len(columns[0]), dtype=bool)
-    for column, blank in zip(columns, blanks):
+    for column, blank, arrow in zip(columns, blanks, arrows):
         take = np.flatnonzero(unset & ~blank)
         if len(take):
             if isinstance(column, pd.Categorical):
@@ -213,7 +214,8 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
                 codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
             used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
             labels = np.zeros(len(uniques), dtype=bool)
-            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used])
+            texts = None if arrow is None else arrow.take(used)
+            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used], texts)
             totals[take] = labels[codes]
         unset &= blank
         if not unset.any():
@@ -221,14 +223,14 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     return totals
 
 
-def _totals_labels(values: np.ndarray) -> np.ndarray:
+def _totals_labels(values: np.ndarray, texts: pa.Array | None = None) -> np.ndarray:
     """For each value, whether it says "Total", "Grand total:" and the like.
 
     Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
     beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
     that a column of a million ids is quick), and only they are judged in full.
     """
-    texts = _arrow_texts(values)
+    texts = _arrow_texts(values) if texts is None else texts
     if texts is not None:  # a column of ids: searched by Arrow
         candidates = np.flatnonzero(pc.match_substring_regex(texts, _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False))
         labels = np.zeros(len(values), dtype=bool)
@@ -253,14 +255,16 @@ _MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
 _MAY_HOLD_TOTALS = r"[tgscamTGSCAM]|[^\x00-\x7f]"
 
 
-def _longest(column: list[str] | pd.Categorical) -> int:
+def _longest(column: list[str] | pd.Categorical, texts: pa.Array | None = None) -> int:
+    if texts is not None:  # a categorical's many categories, as Arrow text: counted in C
+        return pc.max(pc.utf8_length(texts)).as_py() or 0
     values = column.categories if isinstance(column, pd.Categorical) else column
     return max(map(len, values), default=0)
 
 
-def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> None:
+def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int, arrows: list) -> None:
     """Refuse the first cell (by row, then column) longer than :data:`CELL_LIMIT`."""
-    long = [(index, column) for index, column in enumerate(columns) if _longest(column) > CELL_LIMIT]
+    long = [(index, column) for index, column in enumerate(columns) if _longest(column, arrows[index]) > CELL_LIMIT]
     if not long:
         return
     row, index = min(
@@ -291,7 +295,9 @@ def frame_from_columns(
     pandas.DataFrame
         A column per name, of text, indexed by :data:`ROW`.
     """
-    _check_cell_lengths(path, names, columns, first_row)
+    # a categorical's many categories (ids) made Arrow text once, to be judged in C
+    arrows = [_arrow_texts(column.categories) if isinstance(column, pd.Categorical) else None for column in columns]
+    _check_cell_lengths(path, names, columns, first_row, arrows)
     length = len(columns[0]) if columns else 0
     kept = {index for index in answers if isinstance(columns[index], pd.Categorical)}
     if kept:  # each column a Series of its own: objects stay objects (not inferred as text), answers categoricals
@@ -310,9 +316,9 @@ def frame_from_columns(
     table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
     if not columns or not length:
         raise DataError(path, "the file has a header row but no data rows.")
-    blanks = [blank_mask(column) for column in columns]
+    blanks = [blank_mask(column, texts) for column, texts in zip(columns, arrows)]
     blank = np.logical_and.reduce(blanks)
-    totals = _totals_rows(columns, blanks) & ~blank
+    totals = _totals_rows(columns, blanks, arrows) & ~blank
     data = ~blank & ~totals
     if totals.any():
         last_data = np.flatnonzero(data).max() if data.any() else -1
