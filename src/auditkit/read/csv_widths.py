@@ -143,15 +143,27 @@ def every_row_full(data: bytes, columns: list[pa.ChunkedArray], row_bytes: np.nd
     bool
         True when every row had all its cells.
     """
-    whole = [(0, len(data))]
-    quotes = _count(data, whole, _QUOTE)
-    breaks = _count(data, whole, _NEWLINE) + _count(data, whole, _RETURN)
+    quotes, newlines, returns = _counts(data, (_QUOTE, _NEWLINE, _RETURN))
+    breaks = newlines + returns
     if quotes:  # without a quote in the file, no cell holds a quote or a line break
         for column in columns:
             held = _held(column)
             quotes, breaks = quotes - held[_QUOTE], breaks - held[_NEWLINE] - held[_RETURN]
     separators = len(data) - int(row_bytes.sum()) - quotes - breaks
     return separators == len(row_bytes) * (len(columns) - 1)
+
+
+def _counts(data: bytes, wanted: tuple[int, ...]) -> list[int]:
+    """How many times each of the ``wanted`` bytes occurs in ``data``, counted in one pass, a megabyte at a time."""
+    found = [0] * len(wanted)
+    for low in range(0, len(data), _BLOCK):
+        block = np.frombuffer(data, dtype=np.uint8, count=min(_BLOCK, len(data) - low), offset=low)
+        for index, byte in enumerate(wanted):
+            found[index] += int(np.count_nonzero(block == byte))
+    return found
+
+
+_BLOCK = 1 << 20
 
 
 def _held(column: pa.ChunkedArray) -> dict[int, int]:
