@@ -147,6 +147,8 @@ def every_row_full(data: bytes, columns: list[pa.ChunkedArray], row_bytes: np.nd
     breaks = newlines + returns
     if quotes:  # without a quote in the file, no cell holds a quote or a line break
         for column in columns:
+            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                return False  # text held otherwise (a view): the rows are looked at one by one
             held = _held(column)
             quotes, breaks = quotes - held[_QUOTE], breaks - held[_NEWLINE] - held[_RETURN]
     separators = len(data) - int(row_bytes.sum()) - quotes - breaks
