@@ -207,7 +207,8 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
 
 
 def _longest(columns: list[pa.ChunkedArray]) -> int:
-    """The most characters a cell of ``columns`` holds (its UTF-8 bytes counted first: no more than that)."""
+    """The longest cell of ``columns`` as far as :data:`CELL_LIMIT` tells: its UTF-8 bytes while no cell has more
+    bytes than the limit (nor, then, more characters), else its characters (counted only then)."""
     longest = 0
     for column in columns:
         size = pc.max(pc.binary_length(column)).as_py() or 0
