@@ -6,9 +6,11 @@ import csv
 import io
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
+from auditkit.read.csv_widths import UNMATCHED, ShortRow, every_row_full, first_short_row, lone_return
 
 
 def parsed(text: str) -> tuple[bytes, pd.DataFrame]:
@@ -86,3 +88,29 @@ def test_a_carriage_return_at_the_end_of_a_chunk_is_judged_by_the_next_byte(monk
     monkeypatch.setattr(csv_widths, "_CHUNK", 4)
     assert lone_return(b"abc\r\ndef\r\n") is False  # "\r" the last byte of the first chunk, "\n" the next one's first
     assert lone_return(b"abc\rxdef\r\n") is True
+
+
+def rows_all_full(text: str) -> bool:
+    raw = text.encode()
+    frame = pd.read_csv(
+        io.BytesIO(raw), header=None, dtype_backend="pyarrow", na_filter=False, skip_blank_lines=False, dtype=str
+    )
+    columns = [pa.chunked_array([pa.array(frame[column].astype(object).tolist(), pa.string())]) for column in frame]
+    sizes = sum(pc.binary_length(column).to_numpy(zero_copy_only=False) for column in columns)
+    return every_row_full(raw, columns, sizes)
+
+
+@pytest.mark.parametrize(
+    ("text", "full"),
+    [
+        ("id,area,q\nR1,Leicester,yes\nR2,,\n", True),
+        ('id,area,q\n"R1","Rut""land",""\n"R2","two\r\nlines","x, y"\r\n', True),  # quotes, doubled, line breaks
+        ('id,area,q\nR1,5" screen,"a ""b"""\nR2,"x"y,z', True),  # a quote inside a cell, text after a closing quote
+        ("id,area,q\nR1,Leicester\nR2,Rutland,no\n", False),  # a row cut short
+        ('id,area,q\nR1,"Leicester, city"\nR2,"two\nlines",no\n', False),  # a short row among quoted cells
+        ("id,area,q\nR1,Leicester,yes\n\nR2,Rutland,no\n", False),  # a blank line: a record of no cells
+        ("id,area,q\nR1,Leicester,yes\n,\n", False),  # a blank row shorter than the header
+    ],
+)
+def test_every_row_full_is_told_from_the_bytes(text: str, full: bool):
+    assert rows_all_full(text) is full

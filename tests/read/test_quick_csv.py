@@ -82,11 +82,10 @@ def test_reads_a_plain_csv_as_the_careful_reader_does(tmp_path: Path, content: b
     assert isinstance(quick, pd.DataFrame) == read_quickly
 
 
-@pytest.mark.parametrize("blank", [24_990, 24_999, 25_000, 25_001])
-def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, blank: int):
-    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+@pytest.mark.parametrize("blank", [10, 24_999, 25_000, 49_997])
+def test_a_large_file_with_a_blank_row_is_the_same_table(tmp_path: Path, blank: int):
     rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else 'no'}" for number in range(50_000)]
-    rows[blank] = ""  # a blank row near the middle
+    rows[blank] = ""  # a blank row
     rows[blank + 2] = "R99999,Area 1,"  # a row whose last cell is empty
     path = tmp_path / "large.csv"
     path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -96,27 +95,24 @@ def test_a_large_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize(
-    ("middle", "early", "halves"),
+    ("middle", "early"),
     [
-        pytest.param('"R25000","Area 1","two\nlines"', None, 2, id="a quoted line ending near the middle"),
-        pytest.param('"R25000","Area 1","say ""yes"" then\n""no"""', None, 2, id="doubled quotes around a line ending"),
-        pytest.param('"R25000","Area 1",5" screen', None, 2, id="a quote inside an unquoted cell"),
+        pytest.param('"R25000","Area 1","two\nlines"', None, id="a quoted line ending"),
+        pytest.param('"R25000","Area 1","say ""yes"" then\n""no"""', None, id="doubled quotes around a line ending"),
+        pytest.param('"R25000","Area 1",5" screen', None, id="a quote inside an unquoted cell"),
         pytest.param(
-            '"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"',
-            None,
-            1,
-            id="a quoted cell too long to look past: one parser",
+            '"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"', None, id="a quoted cell of many lines"
         ),
         pytest.param(
             '"R25000","Area 1","open\n' + "\n".join(["x"] * 3000) + '"',
             '"R00010","Area 1",5" screen',
-            0,
-            id="a miscounted quote cuts inside quoted text: the careful reader reads it",
+            id="a quote inside an unquoted cell, then a quoted cell of many lines",
         ),
     ],
 )
-def test_a_large_quoted_file_read_in_two_halves_is_the_same_table(tmp_path: Path, monkeypatch, middle, early, halves):
-    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+def test_a_large_quoted_file_is_read_in_one_pass_as_the_careful_reader_reads_it(
+    tmp_path: Path, monkeypatch, middle, early
+):
     parsed, parse = [], fastcsv._parse_plain
 
     def counted(*args):
@@ -131,8 +127,8 @@ def test_a_large_quoted_file_read_in_two_halves_is_the_same_table(tmp_path: Path
     path = tmp_path / "quoted.csv"
     path.write_text('"id","area","q"\n' + "\n".join(rows) + "\n", encoding="utf-8")
     quick = assert_same_or_none(path, {"id"})
-    assert (quick is not None) == (halves > 0)
-    assert len(parsed) == max(halves, 2 if early else 1)
+    assert isinstance(quick, pd.DataFrame) and len(quick) == 50_000
+    assert len(parsed) == 1
 
 
 def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: Path):
@@ -184,8 +180,7 @@ def test_random_rectangular_files_are_read_quickly_and_the_same(tmp_path: Path):
 
 
 @pytest.mark.parametrize("short", [10, 30_000])
-def test_a_short_row_in_either_half_of_a_large_file_is_named_by_its_row(tmp_path: Path, monkeypatch, short: int):
-    monkeypatch.setattr(fastcsv, "_SPLIT_BYTES", 1000)
+def test_a_short_row_of_a_large_file_is_named_by_its_row(tmp_path: Path, short: int):
     rows = [f"R{number:05d},Area {number % 7},{'yes' if number % 3 else ''}" for number in range(50_000)]
     rows[short] = f"R{short:05d},Area 1"
     path = tmp_path / "large.csv"

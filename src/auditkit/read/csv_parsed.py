@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
 from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
-from auditkit.read.csv_widths import first_short_row, lone_return, record_spans
+from auditkit.read.csv_widths import every_row_full, first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
 
 __all__ = ["C_PARSER_OPTIONS", "is_utf8", "number_columns", "read_csv_columns", "read_quietly"]
@@ -190,20 +190,30 @@ def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None  # a record longer than the header, quoted text left open: the careful reader names it
     columns = [_arrow_text(frame[column]) for column in frame.columns]
-    del frame
-    if max(pc.max(pc.utf8_length(column)).as_py() or 0 for column in columns) > CELL_LIMIT:
+    if _longest(columns) > CELL_LIMIT:
         return None  # the careful reader names the first such cell, or where the csv module stops
     row_bytes = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         row_bytes += pc.binary_length(column).to_numpy(zero_copy_only=False)
-    texts = pd.DataFrame({index: pd.arrays.ArrowStringArray(column) for index, column in enumerate(columns)})
-    if first_short_row(data, [(0, len(data))], texts, separator, row_bytes) is not None:
+    if every_row_full(data, columns, row_bytes):
+        return ArrowGrid(columns)
+    if first_short_row(data, [(0, len(data))], frame, separator, row_bytes) is not None:
         return None  # a row too short, or records the parsers may split differently
-    del texts, row_bytes
+    del frame, row_bytes
     lengths = _blank_row_lengths(data, separator, columns)
     if lengths is False:
         return None
     return ArrowGrid(columns, lengths)
+
+
+def _longest(columns: list[pa.ChunkedArray]) -> int:
+    """The longest cell of ``columns`` as far as :data:`CELL_LIMIT` tells: its UTF-8 bytes while no cell has more
+    bytes than the limit (nor, then, more characters), else its characters (counted only then)."""
+    longest = 0
+    for column in columns:
+        size = pc.max(pc.binary_length(column)).as_py() or 0
+        longest = max(longest, size if size <= CELL_LIMIT else pc.max(pc.utf8_length(column)).as_py() or 0)
+    return longest
 
 
 def _arrow_text(column: pd.Series) -> pa.ChunkedArray:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from auditkit.read.csv_files import first_record
 
-__all__ = ["UNMATCHED", "ShortRow", "first_short_row", "lone_return", "record_spans"]
+__all__ = ["UNMATCHED", "ShortRow", "every_row_full", "first_short_row", "lone_return", "record_spans"]
 
 _CHUNK = 1 << 18  # bytes: a chunk and its comparison stay in the processor's cache
 _NEWLINE, _RETURN, _QUOTE = 10, 13, 34
@@ -125,6 +125,63 @@ def record_spans(
         first += len(found)
     whole = np.frombuffer(raw, dtype=np.uint8)
     return starts, ends - ((ends > starts) & (whole[np.maximum(ends - 1, 0)] == _RETURN))
+
+
+def every_row_full(data: bytes, columns: list[pa.ChunkedArray], row_bytes: np.ndarray) -> bool:
+    """Whether every row pandas read from ``data`` (the whole file, the header first) had as many cells as the
+    header, told from the bytes alone: ``columns`` are its columns as text, ``row_bytes`` each row's cells' bytes.
+
+    pandas' C parser drops only these bytes of a record: the separators between its cells, its line ending, and
+    quotes (the two around a quoted cell, one of each doubled pair). So the file's bytes less its cells' bytes, less
+    the quotes and line-ending bytes that no cell holds, are its separators: one fewer than the header's cells on
+    each row when every row has them all, fewer when a row is short (pandas refuses a longer one, and pads a short
+    one with empty cells, which add no bytes). A short row, and a blank line, make them fewer: then False, and the
+    rows are looked at one by one (:func:`first_short_row`).
+
+    Returns
+    -------
+    bool
+        True when every row had all its cells.
+    """
+    quotes, newlines, returns = _counts(data, (_QUOTE, _NEWLINE, _RETURN))
+    breaks = newlines + returns
+    if quotes:  # without a quote in the file, no cell holds a quote or a line break
+        for column in columns:
+            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                return False  # text held otherwise (a view): the rows are looked at one by one
+            held = _held(column)
+            quotes, breaks = quotes - held[_QUOTE], breaks - held[_NEWLINE] - held[_RETURN]
+    separators = len(data) - int(row_bytes.sum()) - quotes - breaks
+    return separators == len(row_bytes) * (len(columns) - 1)
+
+
+def _counts(data: bytes, wanted: tuple[int, ...]) -> list[int]:
+    """How many times each of the ``wanted`` bytes occurs in ``data``, counted in one pass, a megabyte at a time."""
+    found = [0] * len(wanted)
+    for low in range(0, len(data), _BLOCK):
+        block = np.frombuffer(data, dtype=np.uint8, count=min(_BLOCK, len(data) - low), offset=low)
+        for index, byte in enumerate(wanted):
+            found[index] += int(np.count_nonzero(block == byte))
+    return found
+
+
+_BLOCK = 1 << 20
+
+
+def _held(column: pa.ChunkedArray) -> dict[int, int]:
+    """How many quotes, line feeds and carriage returns the cells of ``column`` (Arrow text) hold, counted in the
+    bytes its blocks hold their text in (far quicker than searching each cell)."""
+    found = dict.fromkeys((_QUOTE, _NEWLINE, _RETURN), 0)
+    for chunk in column.chunks:
+        _, offsets, text = chunk.buffers()
+        if not len(chunk) or text is None:
+            continue
+        width = 8 if pa.types.is_large_string(chunk.type) else 4
+        ends = np.frombuffer(offsets, dtype=f"<i{width}", count=len(chunk) + 1, offset=chunk.offset * width)
+        held = np.frombuffer(text, dtype=np.uint8)[ends[0] : ends[-1]]
+        for byte in found:
+            found[byte] += int(np.count_nonzero(held == byte))
+    return found
 
 
 def _empty_last_cells(column: pd.Series) -> np.ndarray:

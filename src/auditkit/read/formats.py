@@ -103,7 +103,7 @@ class TableFormat(SurveyFormat):
             raise ExportReadAsTableError(data.path, found.name, found.title)
         if _names_questions(header, codebook):
             return read_export_rows(data.path, rows, codebook, self.name)
-        return table_from_rows(data.path, rows)
+        return table_from_rows(data.path, rows, frozenset(item.id for item in codebook.items if item.type == "text"))
 
 
 class _SurveyExportFormat(SurveyFormat):

@@ -1,8 +1,9 @@
 """The quick path for large plain CSV files: pandas' C parser, answers read as categoricals.
 
 :func:`read_csv_quickly` reads a plain CSV (the shape a survey tool, a database export or Excel
-writes: UTF-8 or Windows-1252, every cell quoted or none) in two halves on two threads, with
-answers as categoricals. For anything unusual it
+writes: UTF-8 or Windows-1252, every cell quoted or none) in one pass of pandas' C parser (two
+passes on two threads, and Arrow's own CSV reader, cost more time on our busy 2-core machine), with
+answers as categoricals, encoded two columns at a time. For anything unusual it
 returns None and :func:`auditkit.read.tables.read_table` reads the file as before, so every file
 gives the same table, and every error the same message, whichever path reads it
 (``tests/read/test_quick_csv.py`` checks this on hundreds of random files).
@@ -11,7 +12,7 @@ gives the same table, and every error the same message, whichever path reads it
 from __future__ import annotations
 
 import csv
-import functools
+import io
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -27,14 +28,12 @@ from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
 from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
-from auditkit.read.csv_widths import UNMATCHED, ShortRow, first_short_row, lone_return
+from auditkit.read.csv_widths import UNMATCHED, first_short_row, lone_return
 from auditkit.read.tables import ROW, TOTALS_WORDS
 
 __all__ = ["TRIMMED", "read_csv_quickly"]
 
-_SPLIT_BYTES = 8 << 20
 _CHECKED_BLOCK = 16 << 20
-_SPLIT_TRIES = 1000
 
 
 def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
@@ -60,89 +59,40 @@ def _utf8_from_windows_1252(raw: bytes) -> bytes | None:
         return None
 
 
-class _Pieces:
-    """A binary file made of pieces of bytes in turn, read without first joining (copying) them."""
-
-    def __init__(self, pieces: list[bytes | memoryview]) -> None:
-        self._pieces = [memoryview(piece) for piece in pieces if len(piece)]
-
-    def read(self, size: int = -1) -> bytes:
-        taken = []
-        while self._pieces and size != 0:
-            piece = self._pieces[0]
-            length = len(piece) if size < 0 else min(size, len(piece))
-            taken.append(piece[:length])
-            if length == len(piece):
-                self._pieces.pop(0)
-            else:
-                self._pieces[0] = piece[length:]
-            size -= length if size > 0 else 0
-        return b"".join(taken)
-
-
-def _split_point(raw: bytes) -> int:
-    """Where to cut a file in two for two parsers: the start of a line near the middle, 0 for nowhere.
-
-    With quotes in the file the cut goes after a line ending preceded by an even number of quotes,
-    as a line ending outside quoted text is. A quote inside an unquoted cell can mislead that count
-    into a cut inside a quoted cell; the first half then ends inside quotes, which the parser
-    refuses, and the careful reader reads the file instead.
-    """
-    middle = raw.find(b"\n", len(raw) // 2) + 1
-    quotes = raw.count(b'"', 0, middle) if b'"' in raw else 0
-    for _ in range(_SPLIT_TRIES):
-        if not middle or quotes % 2 == 0:
-            return middle if middle < len(raw) else 0
-        after = raw.find(b"\n", middle) + 1
-        quotes += raw.count(b'"', middle, after or len(raw))
-        middle = after
-    return 0
-
-
-def _parse_plain(
-    pieces: list[bytes | memoryview], separator: str, dtypes: dict[int, str], width: int
-) -> pd.DataFrame | None:
-    """Rows of one block of CSV (its first row the header) as pandas' C parser reads them; None if one is too long.
+def _parse_plain(raw: bytes, separator: str, dtypes: dict[int, str], width: int) -> list | None:
+    """The columns of a CSV (its first row the header) as pandas' C parser reads them; None if a row is too long.
 
     Read as Arrow text (the parser's quickest path: the header row keeps every column text), then made categoricals
-    (their distinct values found by Arrow) or Python text as ``dtypes`` says; None when a column reads as numbers.
+    (their distinct values found by Arrow, two columns at a time) or left Arrow text as ``dtypes`` says; None when a
+    column reads as numbers.
     """
     try:
-        frame = pd.read_csv(_Pieces(pieces), sep=separator, **C_PARSER_OPTIONS, dtype_backend="pyarrow")
+        frame = pd.read_csv(io.BytesIO(raw), sep=separator, **C_PARSER_OPTIONS, dtype_backend="pyarrow")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
     if frame.shape[1] != width or any(dtype != "string[pyarrow]" for dtype in frame.dtypes):
         return None
-    return pd.DataFrame({index: _typed(frame[index], dtypes[index]) for index in frame.columns}, copy=False)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow lets go of the interpreter while it encodes a column
+        return list(pool.map(_typed, [frame[index] for index in frame.columns], [dtypes[i] for i in frame.columns]))
 
 
 def _typed(column: pd.Series, dtype: object) -> pd.Categorical | pd.api.extensions.ExtensionArray:
     """A column of Arrow text as a categorical (``dtype`` "category") or as it is (made Python text at the end)."""
     if dtype != "category":
         return column.array
-    codes, values, _ = encode_texts(column)
+    codes, values = encode_texts(column)
     return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object), validate=False)
 
 
-def _without_header(parts: list[pd.DataFrame], column: int) -> pd.Series:
-    """One column of the parsed blocks joined, each block's header row left out.
+def _without_header(column: pd.Categorical | pd.api.extensions.ExtensionArray) -> pd.Series:
+    """One parsed column, its header row left out.
 
-    Answers keep the categories as found, less the column's own name when no answer is that text
-    (each block's header row is read as a value), so every category is one some row gave.
+    Answers keep the categories as found, less the column's own name when no answer is that text (the header row is
+    read as a value), so every category is one some row gave.
     """
-    pieces = [part[column].array for part in parts]
-    if not isinstance(pieces[0], pd.Categorical):
-        texts = pa.chunked_array([chunk for piece in pieces for chunk in _arrow(piece).slice(1).chunks])
-        return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)
-    categories, header = pieces[0].categories, pieces[0].codes[0]
-    codes = [pieces[0].codes[1:]]
-    for piece in pieces[1:]:  # each block's distinct answers are few: the later ones' codes are renumbered
-        if not piece.categories.equals(categories):
-            categories = categories.append(piece.categories[~piece.categories.isin(categories)])
-            codes.append(categories.get_indexer(piece.categories)[piece.codes[1:]])
-        else:
-            codes.append(piece.codes[1:])
-    codes = np.concatenate(codes)
+    if not isinstance(column, pd.Categorical):
+        return pd.Series(pd.arrays.ArrowStringArray(_arrow(column).slice(1)), copy=False)
+    categories, header, codes = column.categories, column.codes[0], column.codes[1:]
     if not np.bincount(codes, minlength=len(categories))[header]:
         codes = codes - (codes > header).astype(codes.dtype)
         categories = categories.delete(header)
@@ -258,28 +208,11 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
-    middle = _split_point(raw) if len(raw) >= _SPLIT_BYTES else 0
-    blocks = [[(0, middle)], [(0, end + 1), (middle, len(raw))]] if middle else [[(0, len(raw))]]
-    parse = functools.partial(_parse_block, raw, separator=separator, dtypes=dtypes, width=len(names))
-    with warnings.catch_warnings():  # here, not in the threads: a block read as numbers leaves the quick path
-        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-        if len(blocks) > 1:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                parsed = list(pool.map(parse, blocks))
-        else:
-            parsed = [parse(blocks[0])]
-    del parse, raw
-    parts = [frame for frame, _ in parsed]
-    if any(part is None for part in parts) or any(short is UNMATCHED for _, short in parsed):
+    found = _pandas_columns(raw, separator, dtypes)
+    del raw
+    if found is None:
         return None
-    # Each block's first row is the header: the first block's row p is row p + 1, the second's follow the first's.
-    shorts = [
-        (short.position + index * (len(parts[0]) - 1) + 1, short.cells)
-        for index, (_, short) in enumerate(parsed)
-        if short
-    ]
-    columns = [_without_header(parts, index) for index in range(len(names))]
-    del parts, parsed
+    columns, shorts = found
     longest = [_longest(column) for column in columns]
     cells = first_record(header_line, separator)
     if max(map(len, cells)) > csv.field_size_limit() or max(longest) > csv.field_size_limit():
@@ -291,6 +224,21 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     return _plain_table(path, names, columns, longest)
 
 
+def _pandas_columns(raw: bytes, separator: str, dtypes: dict[int, object]):
+    """The columns under the header as pandas' C parser reads them, and the first row too short (its number as Excel
+    shows it, and its cells), if any; None when the careful reader must read the file."""
+    with warnings.catch_warnings():  # a column read as numbers leaves the quick path
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        parsed = _parse_plain(raw, separator, dtypes, len(dtypes))
+    if parsed is None:
+        return None
+    short = first_short_row(raw, [(0, len(raw))], pd.DataFrame(dict(enumerate(parsed)), copy=False), separator)
+    if short is UNMATCHED:
+        return None
+    shorts = [(short.position + 1, short.cells)] if short else []  # the header is row 1
+    return [_without_header(column) for column in parsed], shorts
+
+
 def _header_needs_care(path: Path) -> bool:
     """Whether the first line, read alone, shows what the whole file's checks below would find: a header cell over
     several lines (an odd number of quotes) or Excel's separator line; so that such a file is not read twice."""
@@ -300,15 +248,6 @@ def _header_needs_care(path: Path) -> bool:
         return False
     line = head[: head.index(b"\n")].removeprefix(b"\xef\xbb\xbf")
     return line.count(b'"') % 2 == 1 or re.fullmatch(rb"sep=.", line.strip()) is not None
-
-
-def _parse_block(
-    raw: bytes, spans: list[tuple[int, int]], separator: str, dtypes: dict[int, str], width: int
-) -> tuple[pd.DataFrame | None, ShortRow | None]:
-    """The rows of the bytes of ``raw`` in ``spans`` (in turn) as pandas reads them, and the first one too short."""
-    whole = memoryview(raw)
-    frame = _parse_plain([whole[start:stop] for start, stop in spans], separator, dtypes, width)
-    return frame, None if frame is None else first_short_row(raw, spans, frame, separator)
 
 
 def _longest(column: pd.Series) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,8 +152,11 @@ def column_texts(rows: Grid | list[list[object]], column: int, start: int) -> li
     return [_text(value) for value in values]
 
 
-def blank_mask(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Which values are empty or only spaces; computed once per distinct value (Arrow text: by Arrow, in C).
+def blank_mask(
+    column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray, texts: pa.Array | None = None
+) -> np.ndarray:
+    """Which values are empty or only spaces; computed once per distinct value (Arrow text: by Arrow, in C;
+    ``texts``: a categorical's categories as Arrow text, when already made).
 
     Returns
     -------
@@ -165,7 +169,7 @@ def blank_mask(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) 
         codes, uniques = column.codes, column.categories
     else:
         codes, uniques = pd.factorize(pd.Series(column, dtype=object))
-    texts = _arrow_texts(uniques)
+    texts = _arrow_texts(uniques) if texts is None else texts
     if texts is not None:  # a column of ids: judged by Arrow, in C
         blank = blank_texts(texts)
     else:
@@ -203,11 +207,11 @@ def _first_filled(columns: list[list[str]], blanks: list[np.ndarray]) -> np.ndar
     return first
 
 
-def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray]) -> np.ndarray:
+def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndarray], arrows: list) -> np.ndarray:
     """Which rows' first non-blank cell is a totals label; each distinct first cell of a column judged once."""
     totals = np.zeros(len(columns[0]), dtype=bool)
     unset = np.ones(len(columns[0]), dtype=bool)
-    for column, blank in zip(columns, blanks):
+    for column, blank, arrow in zip(columns, blanks, arrows):
         take = np.flatnonzero(unset & ~blank)
         if len(take) and isinstance(column, _ARROW):  # mostly distinct values: each judged in C, as it is
             totals[take] = _totals_labels(column if len(take) == len(column) else column.take(take))
@@ -218,7 +222,8 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
                 codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
             used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
             labels = np.zeros(len(uniques), dtype=bool)
-            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used])
+            texts = None if arrow is None else arrow.take(used)
+            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used], texts)
             totals[take] = labels[codes]
         unset &= blank
         if not unset.any():
@@ -226,14 +231,17 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     return totals
 
 
-def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
+def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray, texts: pa.Array | None = None) -> np.ndarray:
     """For each value, whether it says "Total", "Grand total:" and the like.
 
     Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
     beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
     that a column of a million ids is quick), and only they are judged in full.
     """
-    texts = values if isinstance(values, _ARROW) else _arrow_texts(values)
+    if isinstance(values, _ARROW):
+        texts = values
+    elif texts is None:
+        texts = _arrow_texts(values)
     if texts is not None:  # a column of ids: searched by Arrow, those of digits alone (no letter) left out first
         maybe = np.flatnonzero(~pc.utf8_is_digit(texts).to_numpy(zero_copy_only=False))
         found = pc.match_substring_regex(texts.take(maybe), _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False)
@@ -260,17 +268,19 @@ _MAY_BE_TOTALS = re.compile(r"(?m)^\s*[tgscamTGSCAM\u0080-\U0010ffff]")
 _MAY_HOLD_TOTALS = r"[tgscamTGSCAM]|[^\x00-\x7f]"
 
 
-def _longest(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) -> int:
+def _longest(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray, texts: pa.Array | None = None) -> int:
     if isinstance(column, _ARROW):  # no more characters than bytes: counted only when the bytes are too many
         size = pc.max(pc.binary_length(column)).as_py() or 0
         return size if size <= CELL_LIMIT else pc.max(pc.utf8_length(column)).as_py() or 0
+    if texts is not None:  # a categorical's many categories, as Arrow text: counted in C
+        return pc.max(pc.utf8_length(texts)).as_py() or 0
     values = column.categories if isinstance(column, pd.Categorical) else column
     return max(map(len, values), default=0)
 
 
-def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> None:
+def _check_cell_lengths(path: Path, names: list[str], columns: list[list[str]], first_row: int, arrows: list) -> None:
     """Refuse the first cell (by row, then column) longer than :data:`CELL_LIMIT`."""
-    long = [(index, column) for index, column in enumerate(columns) if _longest(column) > CELL_LIMIT]
+    long = [(index, column) for index, column in enumerate(columns) if _longest(column, arrows[index]) > CELL_LIMIT]
     if not long:
         return
     row, index = min(
@@ -293,28 +303,45 @@ def _objects(column: list[str] | pd.Categorical | pa.Array | pa.ChunkedArray) ->
     return column
 
 
-def frame_from_columns(path: Path, names: list[str], columns: list[list[str]], first_row: int) -> pd.DataFrame:
+def frame_from_columns(
+    path: Path, names: list[str], columns: list[list[str]], first_row: int, answers: Collection[int] = ()
+) -> pd.DataFrame:
     """A table of text from equal-length columns whose first value is on spreadsheet row ``first_row``.
 
     Blank rows are dropped and the others keep their row number. Totals rows after the last
     data row are left out; a totals row with data below it is an error naming its row, as is a
-    cell longer than Excel allows (:data:`~auditkit.read.cells.CELL_LIMIT` characters).
+    cell longer than Excel allows (:data:`~auditkit.read.cells.CELL_LIMIT` characters). The columns in ``answers``
+    that were read as categoricals (a CSV file's) stay categoricals, as the quick CSV path gives answers.
 
     Returns
     -------
     pandas.DataFrame
         A column per name, of text, indexed by :data:`ROW`.
     """
-    _check_cell_lengths(path, names, columns, first_row)
+    # a categorical's many categories (ids) made Arrow text once, to be judged in C
+    arrows = [_arrow_texts(column.categories) if isinstance(column, pd.Categorical) else None for column in columns]
+    _check_cell_lengths(path, names, columns, first_row, arrows)
     length = len(columns[0]) if columns else 0
-    table = pd.DataFrame({index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False)
+    kept = {index for index in answers if isinstance(columns[index], pd.Categorical)}
+    if kept:  # each column a Series of its own: objects stay objects (not inferred as text), answers categoricals
+        table = pd.DataFrame(
+            {
+                index: pd.Series(column, copy=False) if index in kept else pd.Series(_objects(column), dtype=object)
+                for index, column in enumerate(columns)
+            },
+            copy=False,
+        )
+    else:
+        table = pd.DataFrame(
+            {index: _objects(column) for index, column in enumerate(columns)}, dtype=object, copy=False
+        )
     table.columns = names
     table.index = pd.RangeIndex(first_row, first_row + length, name=ROW)
     if not columns or not length:
         raise DataError(path, "the file has a header row but no data rows.")
-    blanks = [blank_mask(column) for column in columns]
+    blanks = [blank_mask(column, texts) for column, texts in zip(columns, arrows)]
     blank = np.logical_and.reduce(blanks)
-    totals = _totals_rows(columns, blanks) & ~blank
+    totals = _totals_rows(columns, blanks, arrows) & ~blank
     data = ~blank & ~totals
     if totals.any():
         last_data = np.flatnonzero(data).max() if data.any() else -1
@@ -357,8 +384,13 @@ def _named_columns(path: Path, rows: Grid | list[list[object]]) -> tuple[list[st
     return names, columns
 
 
-def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
+def table_from_rows(
+    path: str | Path, rows: Grid | list[list[object]], text_columns: frozenset[str] | None = None
+) -> pd.DataFrame:
     """The table of text under a header row of column names, as :func:`read_table` returns it.
+
+    With ``text_columns`` given, the columns of a CSV file not named in it are categoricals of text, as the quick
+    CSV path (:func:`auditkit.read.quick_csv.read_csv_quickly`) gives them: each distinct answer once.
 
     Returns
     -------
@@ -369,7 +401,8 @@ def table_from_rows(path: str | Path, rows: list[list[object]]) -> pd.DataFrame:
     names, columns = _named_columns(path, rows)
     if not names:
         raise DataError(path, "the file is empty: it has no header row and no data.")
-    table = frame_from_columns(path, names, columns, first_row=2)
+    answers = () if text_columns is None else [index for index, name in enumerate(names) if name not in text_columns]
+    table = frame_from_columns(path, names, columns, first_row=2, answers=answers)
     table.columns = [str(column).strip() for column in table.columns]
     return table
 
