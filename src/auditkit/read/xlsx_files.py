@@ -18,7 +18,8 @@ from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
 from auditkit.read.grid import Grid
 from auditkit.read.xlsx_archive import scan_archive
-from auditkit.read.xlsx_columns import read_sheet_grid, sheet_range
+from auditkit.read.xlsx_columns import sheet_grid, sheet_range
+from auditkit.read.xlsx_windows import SheetWindows
 
 __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xlsx_sheet"]
 
@@ -132,14 +133,38 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
         The sheet's name, its rows from row 1 on (each a list of its cells' values: text, numbers, dates, all of
         one length) and its merged ranges. A sheet whose row 1 is blank raises :class:`DataError`.
     """
-    scan = scan_archive(path)
-    with _open_workbook(path) as workbook:
-        name = _data_sheet(path, workbook)
-    _check_calculated(path, name, scan.uncalculated_cells(name))
-    part = scan.sheets.get(name, "")
-    # The workbook is closed first: its shared strings, held by calamine, need not stay beside fastexcel's.
-    grid = read_sheet_grid(path, name) if part in scan.merged and part in scan.from_a1 else None
-    if grid is not None:  # read a column at a time; its merged ranges as the archive lists them
+    chosen: dict[str, object] = {}
+
+    def stream(archive, sheets: dict[str, str], relationships: dict[str, str]):
+        """The data sheet's part, and the windows that load it as the scan checks it (None: read after the scan)."""
+        try:
+            with _open_workbook(path) as workbook:  # the parts it opens have passed the scan
+                chosen["name"] = _data_sheet(path, workbook)
+        except DataError:
+            return None  # said again once the scan has passed
+        part = sheets.get(chosen["name"])
+        if part is None:
+            return None
+        chosen["windows"] = SheetWindows(archive, relationships)
+        return part, chosen["windows"]
+
+    try:
+        scan = scan_archive(path, stream)
+        if "name" not in chosen:
+            with _open_workbook(path) as workbook:
+                chosen["name"] = _data_sheet(path, workbook)
+        name = chosen["name"]
+        _check_calculated(path, name, scan.uncalculated_cells(name))
+        part = scan.sheets.get(name, "")
+        # read a column at a time where the sheet's range starts at A1 and its merged ranges are as the archive lists
+        columnar = "windows" in chosen and part in scan.merged and part in scan.from_a1
+        columns = chosen["windows"].columns() if columnar else None
+    finally:
+        if "windows" in chosen:
+            chosen.pop("windows").discard()
+    grid = sheet_grid(*columns) if columns else None
+    del columns
+    if grid is not None:
         read = XlsxSheet(name, grid, tuple(sheet_range(reference) for reference in scan.merged[part]))
     else:
         with _open_workbook(path) as workbook:
