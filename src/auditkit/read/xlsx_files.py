@@ -10,7 +10,9 @@ dates are read as dates, so an Excel date serial number shows as the date it is.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,8 @@ __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xl
 DATA_SHEET = "Data"
 #: The sheet a Google Form writes its responses to, in the Sheet linked to it.
 _FORM_RESPONSES = re.compile(r"form responses \d+")
+#: The parts of a workbook that name its sheets.
+_WORKBOOK_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 #: A merged range: its first and last cells, each (row, column) counted from 0.
 _Range = tuple[tuple[int, int], tuple[int, int]]
 
@@ -114,6 +118,21 @@ def _open_workbook(path: Path):
         raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
 
 
+def _workbook_alone(archive: zipfile.ZipFile):
+    """The workbook's own parts (its sheets' names, types and states) opened by python-calamine without its shared
+    strings, styles and sheets: their names are all it is asked for, quicker than the whole workbook is opened."""
+    from python_calamine import CalamineWorkbook
+
+    names = set(archive.namelist())
+    alone = io.BytesIO()
+    with zipfile.ZipFile(alone, "w") as target:
+        for name in _WORKBOOK_PARTS:
+            if name in names:
+                target.writestr(name, archive.read(name))
+    alone.seek(0)
+    return CalamineWorkbook.from_filelike(alone)
+
+
 @dataclass(frozen=True)
 class XlsxSheet:
     """A workbook's data sheet as read: its ``name``, its ``rows`` of values and its ``merged`` ranges."""
@@ -138,9 +157,9 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
     def stream(archive, sheets: dict[str, str], relationships: dict[str, str]):
         """The data sheet's part, and the windows that load it as the scan checks it (None: read after the scan)."""
         try:
-            with _open_workbook(path) as workbook:  # the parts it opens have passed the scan
+            with _workbook_alone(archive) as workbook:  # the parts it opens have passed the scan
                 chosen["name"] = _data_sheet(path, workbook)
-        except DataError:
+        except Exception:  # python-calamine's own errors among them
             return None  # said again once the scan has passed
         part = sheets.get(chosen["name"])
         if part is None:

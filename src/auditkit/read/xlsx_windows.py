@@ -32,7 +32,7 @@ from pathlib import Path
 __all__ = ["WINDOW_BYTES", "SheetWindows"]
 
 #: How many bytes of a sheet's XML each window holds (at least; cut after the row that passes it).
-WINDOW_BYTES = 64 << 20
+WINDOW_BYTES = 128 << 20
 #: The most bytes of a sheet's XML held to find its header row (a real sheet's take a few KB).
 _HEAD_MOST = 16 << 20
 _PACKAGE = ("[Content_Types].xml", "_rels/.rels")
