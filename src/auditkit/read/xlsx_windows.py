@@ -27,6 +27,7 @@ import posixpath
 import re
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 __all__ = ["WINDOW_BYTES", "SheetWindows"]
@@ -71,6 +72,7 @@ class SheetWindows:
         self._folder = tempfile.TemporaryDirectory(prefix="auditkit-sheet-")
         self._path = Path(self._folder.name) / "windows.xlsx"
         self._book = zipfile.ZipFile(self._path, "w", zipfile.ZIP_STORED, allowZip64=True)
+        self._writer, self._writing = ThreadPoolExecutor(max_workers=1), None
         for part in [name for name in _PACKAGE if name in names] + list(self._opened):
             self._book.writestr(part, archive.read(part))
 
@@ -106,6 +108,8 @@ class SheetWindows:
         """
         if not self.failed and (self._head is not None or self._find_head()):
             self._write_rows(final=True)
+        self._wait()
+        self._writer.shutdown()
         self.failed = self.failed or self._head is None or not self._rows
         self._chunks = []
         try:
@@ -168,14 +172,25 @@ class SheetWindows:
             self.failed = True  # a window's first row has no number, or not one past the last window's
             return
         start, header, closing = self._head
-        with self._book.open(f"xl/worksheets/window{len(self._rows) + 1}.xml", "w", force_zip64=True) as part:
-            part.write(start)
-            # the first window's header is row 1 (rows missing between it and the first are empty rows)
-            part.write(header if first else _HEADER_NUMBER.sub(rb"\g<1>%d\2" % (row - 1), header))
-            for chunk in rows:
-                part.write(chunk)
-            part.write(closing)
+        # the first window's header is row 1 (rows missing between it and the first are empty rows)
+        pieces = [start, header if first else _HEADER_NUMBER.sub(rb"\g<1>%d\2" % (row - 1), header), *rows, closing]
         self._rows.append(2 if first else row)
+        self._wait()  # one window written at a time, while the scan unzips the next (each lets go of the interpreter)
+        if self.failed:
+            return
+        self._writing = self._writer.submit(self._write, f"xl/worksheets/window{len(self._rows)}.xml", pieces)
+
+    def _write(self, name: str, pieces: list) -> None:
+        with self._book.open(name, "w", force_zip64=True) as part:
+            for piece in pieces:
+                part.write(piece)
+
+    def _wait(self) -> None:
+        """Wait for the window being written; a window that could not be written leaves the sheet to be read row by
+        row."""
+        writing, self._writing = self._writing, None
+        if writing is not None and writing.exception() is not None:
+            self.failed = True
 
     def _write_workbook(self) -> None:
         """The workbook's own part, naming the windows as its sheets, and its relationships."""
@@ -225,6 +240,7 @@ class SheetWindows:
         -------
         None
         """
+        self._writer.shutdown()
         self._book.close()
         self._folder.cleanup()
 
