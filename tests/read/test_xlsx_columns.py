@@ -48,11 +48,17 @@ def random_book(path, generator: random.Random, rows: int = 12) -> None:
     book.save(path)
 
 
+def row_by_row(patched) -> None:
+    """Leave every sheet to the row-by-row read (loaded whole, or a window at a time)."""
+    patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+    patched.setattr(xlsx_files, "sheet_grid", lambda *args: None)
+
+
 def both(path, monkeypatch):
     """The sheet read a column at a time (None when it stepped aside) and row by row."""
     read = xlsx_files.read_xlsx_sheet(path)
     with monkeypatch.context() as patched:
-        patched.setattr(xlsx_files, "sheet_grid", lambda *args: None)
+        row_by_row(patched)
         careful = xlsx_files.read_xlsx_sheet(path)
     return (read if not isinstance(read.rows, list) else None), careful
 
@@ -68,9 +74,11 @@ def table_or_error(path):
 def test_random_workbooks_are_read_as_python_calamine_reads_them(tmp_path, monkeypatch, window, rows):
     """Loaded whole, or (a window of 200 bytes of XML) a few rows at a time: as python-calamine reads them."""
     generator = random.Random(21)
-    columnar = 0
+    columnar, windowed = 0, []
     if window:
         monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", window)
+    made = xlsx_files.SheetWindows
+    monkeypatch.setattr(xlsx_files, "SheetWindows", lambda *args: windowed.append(made(*args)) or windowed[-1])
     for case in range(150):
         path = tmp_path / f"book{case}.xlsx"
         random_book(path, generator, rows)
@@ -84,13 +92,15 @@ def test_random_workbooks_are_read_as_python_calamine_reads_them(tmp_path, monke
         assert sorted(fast.merged) == sorted(tuple(map(tuple, merged)) for merged in careful.merged)
         table = table_or_error(path)
         with monkeypatch.context() as patched:
-            patched.setattr(xlsx_files, "sheet_grid", lambda *args: None)
+            row_by_row(patched)
             expected = table_or_error(path)
         if isinstance(expected, str):
             assert table == expected
         else:
             pd.testing.assert_frame_equal(table, expected)
     assert columnar > (25 if window is None else 15)  # workbooks of one type a column and text headers: by column
+    # a sheet's XML larger than a window (every one here, at 200 bytes) is loaded a window at a time; none otherwise
+    assert len(windowed) > 150 if window else not windowed
 
 
 def test_a_column_of_mixed_types_is_read_row_by_row(tmp_path, monkeypatch):
@@ -163,5 +173,5 @@ def test_a_column_of_text_holding_its_own_header_and_empty_cells_is_read_as_row_
     assert list(fast.rows.texts(1, 1)) == ["area", "", "Rutland", ""]
     table = read_table(tmp_path / "own.xlsx")
     with monkeypatch.context() as patched:
-        patched.setattr(xlsx_files, "sheet_grid", lambda *args: None)
+        row_by_row(patched)
         pd.testing.assert_frame_equal(table, read_table(tmp_path / "own.xlsx"))

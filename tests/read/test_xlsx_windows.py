@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from pathlib import Path
 
 import fastexcel
 import openpyxl
@@ -42,6 +43,8 @@ def windows(monkeypatch, tmp_path):
     def counted(source):
         opened = reader(source)
         counts.append(len(opened.sheet_names))
+        if str(source).startswith(str(tmp_path / "temporary")):  # the windows' folder is its owner's alone
+            assert Path(source).parent.stat().st_mode & 0o777 == 0o700
         return opened
 
     monkeypatch.setattr(fastexcel, "read_excel", counted)
@@ -79,4 +82,23 @@ def test_a_sheet_holding_a_comment_is_read_row_by_row(tmp_path, windows):
             target.writestr(item, data)
     read = xlsx_files.read_xlsx_sheet(edited)
     assert isinstance(read.rows, list) and read.rows[2][0] == "R1"
+    assert not list((tmp_path / "temporary").iterdir())
+
+
+def test_a_sheet_no_larger_than_a_window_is_loaded_whole_from_the_workbook_itself(tmp_path, monkeypatch):
+    path = book(tmp_path / "cases.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temporary"))
+    (tmp_path / "temporary").mkdir()
+    opened = []
+    reader = fastexcel.read_excel
+    monkeypatch.setattr(fastexcel, "read_excel", lambda source: opened.append(str(source)) or reader(source))
+    monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", size)
+    whole = xlsx_files.read_xlsx_sheet(path)
+    assert opened == [str(path)] and not list((tmp_path / "temporary").iterdir())  # nothing written anywhere
+    monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", size - 1)
+    windowed = xlsx_files.read_xlsx_sheet(path)
+    assert len(opened) == 2 and opened[1].startswith(str(tmp_path / "temporary"))
+    assert not isinstance(whole.rows, list) and list(whole.rows) == list(windowed.rows)
     assert not list((tmp_path / "temporary").iterdir())

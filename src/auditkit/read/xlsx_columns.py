@@ -1,30 +1,38 @@
 """A workbook's data sheet read a column at a time, with fastexcel (calamine's parser, Arrow columns).
 
 A sheet of a million rows read row by row (python-calamine's ``to_python``) makes a Python object of every cell;
-fastexcel gives each column as one Arrow array (loaded a window of rows at a time, :mod:`auditkit.read.xlsx_windows`),
-whose distinct values are then made Python objects once each (:class:`~auditkit.read.grid.Grid`). It reads the same
-cells as python-calamine, but each column as one type, and names the header's cells itself; so it is used only where
-that gives exactly what the row-by-row read gives, and :func:`sheet_grid` returns None otherwise (the row-by-row
-reader then reads the sheet):
+fastexcel gives each column as one Arrow array, whose distinct values are then made Python objects once each
+(:class:`~auditkit.read.grid.Grid`). It reads the same cells as python-calamine, but each column as one type, and
+names the header's cells itself; so it is used only where that gives exactly what the row-by-row read gives, and
+:func:`read_sheet_grid` (:func:`sheet_grid`, for a sheet too large for one load that :mod:`auditkit.read.xlsx_windows`
+loads a window of rows at a time) returns None otherwise (the row-by-row reader then reads the sheet):
 
 * the sheet's first cell is A1 and holds a value, so that its range (calamine's, which both read) starts there;
 * every column is of one type (text, numbers, true/false, dates and times to the second), after the header row;
 * every header cell is text that fastexcel keeps as it is (not a number, a date or a duplicate it renames).
 
 The archive's checks (:mod:`auditkit.read.xlsx_archive`) come first, as for the row-by-row read.
+
+Memory: while fastexcel loads a sheet, calamine holds every cell twice over (its list of cells, about 40 bytes each,
+then its grid of them, 32 bytes each): about 1.6 GB for the largest sheet Excel allows, whatever columns are asked
+for (``use_columns`` picks them after the whole sheet is parsed). A sheet whose XML is larger than a window
+(:data:`~auditkit.read.xlsx_windows.WINDOW_BYTES`) is therefore loaded a window at a time; any other is loaded whole.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from auditkit.read.grid import Grid
 
-__all__ = ["sheet_grid", "sheet_range"]
+__all__ = ["read_sheet_grid", "sheet_grid", "sheet_range"]
 
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 #: Header names fastexcel may have made from a cell that is not text (a number, a date, true or false), or made up
@@ -129,7 +137,30 @@ def _is_text(kind) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def sheet_grid(header: list[str], columns: list, length: int) -> Grid | None:
+def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
+    """A workbook's sheet, loaded whole, every row from row 1 on, as python-calamine's row-by-row read gives its values.
+
+    Returns
+    -------
+    Grid or None
+        The rows, held as columns; None when the sheet needs the row-by-row read (see the module's notes).
+    """
+    import fastexcel
+
+    # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    try:  # loaded at once (eager): quicker than sheet by column info, and the names are judged by what they say
+        table = fastexcel.read_excel(str(path)).load_sheet(
+            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True
+        )
+    except Exception:  # fastexcel refuses a column of mixed types, among others: the row-by-row read reads it
+        return None
+    header, length, columns = list(table.schema.names), table.num_rows + 1, iter(table.columns)
+    del table  # the columns are held by the iterator alone, each let go by sheet_grid as soon as it is read
+    return sheet_grid(header, columns, length)
+
+
+def sheet_grid(header: list[str], columns: Iterable, length: int) -> Grid | None:
     """A sheet loaded by fastexcel (its header's names, its columns from row 2 on, its rows counting the header),
     every row from row 1 on, as python-calamine's row-by-row read gives its values.
 

@@ -20,8 +20,8 @@ from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
 from auditkit.read.grid import Grid
 from auditkit.read.xlsx_archive import scan_archive
-from auditkit.read.xlsx_columns import sheet_grid, sheet_range
-from auditkit.read.xlsx_windows import SheetWindows
+from auditkit.read.xlsx_columns import read_sheet_grid, sheet_grid, sheet_range
+from auditkit.read.xlsx_windows import SheetWindows, windowed
 
 __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xlsx_sheet"]
 
@@ -155,34 +155,43 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
     chosen: dict[str, object] = {}
 
     def stream(archive, sheets: dict[str, str], relationships: dict[str, str]):
-        """The data sheet's part, and the windows that load it as the scan checks it (None: read after the scan)."""
+        """The data sheet's part and the windows that load it as the scan checks it, where its XML is too large for
+        one load (None otherwise: the sheet is read whole once the scan has passed)."""
+        if not any(windowed(archive, part) for part in sheets.values()):
+            return None  # every workbook but the largest: nothing named or written here
         try:
             with _workbook_alone(archive) as workbook:  # the parts it opens have passed the scan
-                chosen["name"] = _data_sheet(path, workbook)
+                name = _data_sheet(path, workbook)
         except Exception:  # python-calamine's own errors among them
             return None  # said again once the scan has passed
-        part = sheets.get(chosen["name"])
-        if part is None:
+        part = sheets.get(name)
+        if part is None or not windowed(archive, part):
             return None
-        chosen["windows"] = SheetWindows(archive, relationships)
+        chosen["name"], chosen["windows"] = name, SheetWindows(archive, relationships)
         return part, chosen["windows"]
 
     try:
         scan = scan_archive(path, stream)
-        if "name" not in chosen:
+        windows = chosen.get("windows")
+        if windows is None:
             with _open_workbook(path) as workbook:
                 chosen["name"] = _data_sheet(path, workbook)
         name = chosen["name"]
         _check_calculated(path, name, scan.uncalculated_cells(name))
         part = scan.sheets.get(name, "")
         # read a column at a time where the sheet's range starts at A1 and its merged ranges are as the archive lists
-        columnar = "windows" in chosen and part in scan.merged and part in scan.from_a1
-        columns = chosen["windows"].columns() if columnar else None
+        columnar = part in scan.merged and part in scan.from_a1
+        # the workbook is closed first: its shared strings, held by calamine, need not stay beside fastexcel's
+        if windows is None:
+            grid = read_sheet_grid(path, name) if columnar else None
+        else:
+            columns = windows.columns() if columnar else None
     finally:
         if "windows" in chosen:
             chosen.pop("windows").discard()
-    grid = sheet_grid(*columns) if columns else None
-    del columns
+    if windows is not None:
+        grid = sheet_grid(*columns) if columns else None
+        del columns
     if grid is not None:
         read = XlsxSheet(name, grid, tuple(sheet_range(reference) for reference in scan.merged[part]))
     else:

@@ -1,14 +1,23 @@
-"""Loading a large sheet with fastexcel a window of rows at a time, so that calamine never holds every cell at once.
+"""Loading a sheet too large for one load with fastexcel a window of rows at a time, so that calamine never holds
+every cell at once.
 
 fastexcel (calamine) holds every cell of the sheet it loads, twice over, while it makes the sheet's Arrow columns:
 about 1.6 GB for the largest sheet Excel allows, whatever columns are asked for (its ``n_rows`` and ``use_columns``
-are applied once the whole sheet is held). So the sheet's XML, as the archive's check
-(:func:`~auditkit.read.xlsx_archive.scan_archive`) unzips and checks it, is cut after a row every :data:`WINDOW_BYTES`
-bytes, and each window is written, uncompressed, as a sheet of its own into a workbook in a temporary folder: the
-window's rows under a copy of the header row numbered as the row just above them, beside the workbook's own shared
-strings and styles. Once the whole archive has passed its checks, fastexcel opens that workbook (its shared strings
-parsed once) and loads one window after another; a window's rows keep their numbers, so that each is read where the
-whole sheet's read puts it, and the windows' columns are put end to end. The workbook is removed once read.
+are applied once the whole sheet is held), and no library reads an XLSX sheet into columns a part at a time. Only a
+sheet whose XML the archive declares larger than one window (:func:`windowed`, :data:`WINDOW_BYTES`) takes this
+route; every other sheet is loaded whole, from the workbook itself, with nothing written anywhere. (The archive's
+check counts what each part really expands to and bounds it; a part that declares less than it holds is loaded whole,
+within those bounds.)
+
+The sheet's XML, as the archive's check (:func:`~auditkit.read.xlsx_archive.scan_archive`) unzips and checks it, is
+cut after a row every :data:`WINDOW_BYTES` bytes, and each window is written, uncompressed, as a sheet of its own
+into a workbook in a private temporary folder (made by :class:`tempfile.TemporaryDirectory`, readable by its owner
+alone: mode 0700), which is removed on every way out of the read (a read, a refusal, an error: :meth:`SheetWindows.
+discard`, called in a ``finally``). A window is the window's rows under a copy of the header row numbered as the row
+just above them, beside the workbook's own shared strings and styles. Once the whole archive has passed its checks,
+fastexcel opens that workbook (its shared strings parsed once) and loads one window after another; a window's rows
+keep their numbers, so that each is read where the whole sheet's read puts it, and the windows' columns are put end
+to end.
 
 Written by hand because neither fastexcel nor python-calamine reads a sheet a part at a time. What fastexcel reads is
 the sheet's own XML, cut between two rows. :class:`SheetWindows` steps aside (:meth:`SheetWindows.columns` gives None,
@@ -30,7 +39,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["WINDOW_BYTES", "SheetWindows"]
+__all__ = ["WINDOW_BYTES", "SheetWindows", "windowed"]
 
 #: How many bytes of a sheet's XML each window holds (at least; cut after the row that passes it).
 WINDOW_BYTES = 128 << 20
@@ -51,6 +60,20 @@ _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relatio
 _WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 
+def windowed(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a worksheet part's XML, as the archive's directory declares its size, is too large for one window.
+
+    Returns
+    -------
+    bool
+        True when the part is larger than :data:`WINDOW_BYTES` (False when the archive holds no such part).
+    """
+    try:
+        return archive.getinfo(part).file_size > WINDOW_BYTES
+    except KeyError:
+        return False
+
+
 class SheetWindows:
     """Takes a sheet part's XML a chunk at a time (:meth:`feed`, then :meth:`end`), writing it a window at a time.
 
@@ -69,12 +92,16 @@ class SheetWindows:
         names = set(archive.namelist())
         self._workbook = archive.read(_WORKBOOK) if _WORKBOOK in names else b""
         self._opened = {part: kind for part, kind in relationships.items() if _OPENED.search(kind) and part in names}
-        self._folder = tempfile.TemporaryDirectory(prefix="auditkit-sheet-")
+        self._folder = tempfile.TemporaryDirectory(prefix="auditkit-sheet-")  # mode 0700
         self._path = Path(self._folder.name) / "windows.xlsx"
-        self._book = zipfile.ZipFile(self._path, "w", zipfile.ZIP_STORED, allowZip64=True)
-        self._writer, self._writing = ThreadPoolExecutor(max_workers=1), None
-        for part in [name for name in _PACKAGE if name in names] + list(self._opened):
-            self._book.writestr(part, archive.read(part))
+        self._writer, self._writing, self._book = ThreadPoolExecutor(max_workers=1), None, None
+        try:
+            self._book = zipfile.ZipFile(self._path, "w", zipfile.ZIP_STORED, allowZip64=True)
+            for part in [name for name in _PACKAGE if name in names] + list(self._opened):
+                self._book.writestr(part, archive.read(part))
+        except BaseException:  # a part that fails its checksum, a full disk: nothing is left behind
+            self.discard()
+            raise
 
     def feed(self, chunk: bytes) -> None:
         """Take the next chunk of the sheet's XML; a window is written once enough rows are held.
@@ -241,7 +268,8 @@ class SheetWindows:
         None
         """
         self._writer.shutdown()
-        self._book.close()
+        if self._book is not None:
+            self._book.close()
         self._folder.cleanup()
 
     def _load(self) -> list[tuple[int, object]]:
