@@ -61,6 +61,36 @@ def sheet_range(reference: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _cell(first), _cell(last or first)
 
 
+def _encoded(column) -> tuple[list, object]:
+    """A column (an Arrow array, or one in chunks: a sheet loaded a window at a time) dictionary-encoded: its indices,
+    a chunk at a time (a null for an empty cell), and its distinct values, one dictionary for every chunk."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    if not isinstance(encoded, pa.ChunkedArray):
+        return [encoded.indices], encoded.dictionary
+    chunks = encoded.chunks
+    # Arrow encodes the chunks with one table of values and gives each chunk the one dictionary it made: where each
+    # chunk's dictionary is that one (the same memory), their indices are the column's; otherwise they are unified
+    if chunks and all(_same_memory(chunk.dictionary, chunks[-1].dictionary) for chunk in chunks):
+        return [chunk.indices for chunk in chunks], chunks[-1].dictionary
+    combined = encoded.combine_chunks()
+    return [combined.indices], combined.dictionary
+
+
+def _same_memory(one, other) -> bool:
+    """Whether two Arrow arrays are views of the same memory (so hold the same values), found without reading it."""
+    if len(one) != len(other) or one.offset != other.offset or one.type != other.type:
+        return False
+    buffers = list(zip(one.buffers(), other.buffers()))
+    return len(one.buffers()) == len(other.buffers()) and all(
+        (first is None and second is None)
+        or (first is not None and second is not None and (first.address, first.size) == (second.address, second.size))
+        for first, second in buffers
+    )
+
+
 def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A column of text under its header ``name``: its codes (the header's first) and its distinct values, each
     once; an empty cell reads "", as python-calamine gives it.
@@ -71,8 +101,7 @@ def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(column)
-    dictionary = encoded.dictionary
+    chunks, dictionary = _encoded(column)
     values = [dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)]
     extra = len(dictionary)
 
@@ -85,13 +114,13 @@ def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
         extra += 1
         return extra - 1
 
-    indices = encoded.indices
-    if indices.null_count:
-        indices = indices.fill_null(code_of(""))
-    header = code_of(name)
+    empty = code_of("") if any(indices.null_count for indices in chunks) else 0
     codes = np.empty(len(column) + 1, dtype=np.int32)
-    codes[0] = header
-    codes[1:] = indices.to_numpy(zero_copy_only=False)
+    codes[0] = code_of(name)
+    at = 1
+    for indices in chunks:  # each chunk's codes written in place: the column's are never held twice
+        codes[at : at + len(indices)] = indices.fill_null(empty).to_numpy(zero_copy_only=False)
+        at += len(indices)
     return codes, np.concatenate(values)
 
 
@@ -115,9 +144,12 @@ def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
         codes, values = pd.factorize(np.array(column.to_pylist(), dtype=object))
         values = np.asarray(values, dtype=object)
     else:
-        encoded = pc.dictionary_encode(column)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+        chunks, dictionary = _encoded(column)
+        codes = np.concatenate(
+            [np.zeros(0, dtype=np.intp)]
+            + [indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp) for indices in chunks]
+        )
+        values = np.array(dictionary.to_pylist(), dtype=object)
     if (codes < 0).any():  # an empty cell reads "", as python-calamine gives it
         codes = np.where(codes < 0, len(values), codes)
         values = np.append(values, np.array([""], dtype=object))

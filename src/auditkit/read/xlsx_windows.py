@@ -244,11 +244,12 @@ class SheetWindows:
         self._book.writestr(_RELATIONSHIPS, own_links)
 
     def columns(self) -> tuple[list[str], list[object], int] | None:
-        """The sheet's header names and its columns (Arrow arrays, from row 2 on), and how many rows it has.
+        """The sheet's header names, its columns (Arrow chunked arrays, a chunk a window, from row 2 on) and how many
+        rows it has.
 
         Returns
         -------
-        tuple of (list of str, list of pyarrow.Array, int) or None
+        tuple of (list of str, list of pyarrow.ChunkedArray, int) or None
             The names fastexcel gave the header's cells, each column's values put end to end (a null for an empty
             cell) and the sheet's rows counting the header; None when the windows might not read as the sheet.
         """
@@ -326,5 +327,6 @@ def _joined(loaded: list[tuple[int, object]]) -> tuple[list[str], list[object], 
             pieces[index].append(column if column.type == kind else pa.nulls(len(column), kind))
             if expected > table.num_rows:  # empty rows at the window's end: the whole sheet holds them too
                 pieces[index].append(pa.nulls(expected - table.num_rows, kind))
-    columns = [pa.concat_arrays(column) for column in pieces]
+    # the windows' arrays, end to end, are each column's chunks: nothing is copied
+    columns = [pa.chunked_array(column, type=kind or pa.null()) for column, kind in zip(pieces, kinds)]
     return names, columns, (len(columns[0]) if columns else 0) + 1
