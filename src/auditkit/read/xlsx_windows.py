@@ -43,6 +43,8 @@ __all__ = ["WINDOW_BYTES", "SheetWindows", "windowed"]
 
 #: How many bytes of a sheet's XML each window holds (at least; cut after the row that passes it).
 WINDOW_BYTES = 128 << 20
+#: How many windows may wait to be written while the scan unzips the next.
+_QUEUED = 1
 #: The most bytes of a sheet's XML held to find its header row (a real sheet's take a few KB).
 _HEAD_MOST = 16 << 20
 _PACKAGE = ("[Content_Types].xml", "_rels/.rels")
@@ -94,7 +96,7 @@ class SheetWindows:
         self._opened = {part: kind for part, kind in relationships.items() if _OPENED.search(kind) and part in names}
         self._folder = tempfile.TemporaryDirectory(prefix="auditkit-sheet-")  # mode 0700
         self._path = Path(self._folder.name) / "windows.xlsx"
-        self._writer, self._writing, self._book = ThreadPoolExecutor(max_workers=1), None, None
+        self._writer, self._writing, self._book = ThreadPoolExecutor(max_workers=1), [], None
         try:
             self._book = zipfile.ZipFile(self._path, "w", zipfile.ZIP_STORED, allowZip64=True)
             for part in [name for name in _PACKAGE if name in names] + list(self._opened):
@@ -202,22 +204,24 @@ class SheetWindows:
         # the first window's header is row 1 (rows missing between it and the first are empty rows)
         pieces = [start, header if first else _HEADER_NUMBER.sub(rb"\g<1>%d\2" % (row - 1), header), *rows, closing]
         self._rows.append(2 if first else row)
-        self._wait()  # one window written at a time, while the scan unzips the next (each lets go of the interpreter)
+        # a window is written on the writer's thread while the scan unzips the next (each lets go of the interpreter);
+        # one more may wait its turn, so that the scan need not stop for a write that lags a little (held: two windows)
+        self._wait(_QUEUED)
         if self.failed:
             return
-        self._writing = self._writer.submit(self._write, f"xl/worksheets/window{len(self._rows)}.xml", pieces)
+        self._writing.append(self._writer.submit(self._write, f"xl/worksheets/window{len(self._rows)}.xml", pieces))
 
     def _write(self, name: str, pieces: list) -> None:
         with self._book.open(name, "w", force_zip64=True) as part:
             for piece in pieces:
                 part.write(piece)
 
-    def _wait(self) -> None:
-        """Wait for the window being written; a window that could not be written leaves the sheet to be read row by
-        row."""
-        writing, self._writing = self._writing, None
-        if writing is not None and writing.exception() is not None:
-            self.failed = True
+    def _wait(self, most: int = 0) -> None:
+        """Wait until at most ``most`` windows are being written or wait their turn; a window that could not be written
+        leaves the sheet to be read row by row."""
+        while len(self._writing) > most:
+            if self._writing.pop(0).exception() is not None:
+                self.failed = True
 
     def _write_workbook(self) -> None:
         """The workbook's own part, naming the windows as its sheets, and its relationships."""
@@ -268,7 +272,7 @@ class SheetWindows:
         -------
         None
         """
-        self._writer.shutdown()
+        self._writer.shutdown(cancel_futures=True)  # a window still waiting its turn is not written
         if self._book is not None:
             self._book.close()
         self._folder.cleanup()
