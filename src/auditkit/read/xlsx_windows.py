@@ -10,14 +10,15 @@ check counts what each part really expands to and bounds it; a part that declare
 within those bounds.)
 
 The sheet's XML, as the archive's check (:func:`~auditkit.read.xlsx_archive.scan_archive`) unzips and checks it, is
-cut after a row every :data:`WINDOW_BYTES` bytes, and each window is written, uncompressed, as a sheet of its own
-into a workbook in a private temporary folder (made by :class:`tempfile.TemporaryDirectory`, readable by its owner
-alone: mode 0700), which is removed on every way out of the read (a read, a refusal, an error: :meth:`SheetWindows.
-discard`, called in a ``finally``). A window is the window's rows under a copy of the header row numbered as the row
-just above them, beside the workbook's own shared strings and styles. Once the whole archive has passed its checks,
-fastexcel opens that workbook (its shared strings parsed once) and loads one window after another; a window's rows
-keep their numbers, so that each is read where the whole sheet's read puts it, and the windows' columns are put end
-to end.
+cut after a row every :data:`WINDOW_BYTES` bytes, and each window is written, uncompressed (on a thread of its own,
+while the scan unzips the next), as a sheet of its own into a workbook in a private temporary folder, made by
+:class:`tempfile.TemporaryDirectory` and so readable by its owner alone (mode 0700). The folder is removed on every
+way out of the read, a read, a refusal or an error alike (:meth:`SheetWindows.discard`, called in a ``finally``).
+A window is the window's rows under a copy of the header row numbered as the row just above them, beside the
+workbook's own shared strings and styles. Once the whole archive has passed its checks, fastexcel opens that
+workbook (its shared strings parsed once) and loads one window after another; a window's rows keep their numbers, so
+that each is read where the whole sheet's read puts it, and the windows' columns are put end to end (as the chunks of
+one Arrow chunked array a column: nothing is copied).
 
 Written by hand because neither fastexcel nor python-calamine reads a sheet a part at a time. What fastexcel reads is
 the sheet's own XML, cut between two rows. :class:`SheetWindows` steps aside (:meth:`SheetWindows.columns` gives None,
