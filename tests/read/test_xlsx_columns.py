@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auditkit.errors import DataError
-from auditkit.read import xlsx_files
+from auditkit.read import xlsx_files, xlsx_windows
 from auditkit.read.cells import cell_text
 from auditkit.read.tables import read_data_file, read_table
 from auditkit.read.xlsx_columns import sheet_range
@@ -24,7 +24,7 @@ VALUES = [
 ]
 
 
-def random_book(path, generator: random.Random) -> None:
+def random_book(path, generator: random.Random, rows: int = 12) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Data"
@@ -34,22 +34,31 @@ def random_book(path, generator: random.Random) -> None:
     sheet.append(header)
     kinds = [generator.choice(VALUES) for _ in range(width)]
     mixed = generator.random() < 0.2
-    for _ in range(generator.randint(0, 12)):
+    blank = generator.random() < 0.3  # rows left empty (runs of them), whose numbers the windows must keep
+    for _ in range(generator.randint(0, rows)):
         row = []
         for kind in kinds:
             value = (generator.choice(VALUES) if mixed else kind)(generator)
             row.append(None if generator.random() < 0.2 else value)
+        if blank and generator.random() < 0.3:
+            row = [None] * width
         sheet.append(row)
     if generator.random() < 0.2 and sheet.max_row > 2:
         sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
     book.save(path)
 
 
+def row_by_row(patched) -> None:
+    """Leave every sheet to the row-by-row read (loaded whole, or a window at a time)."""
+    patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+    patched.setattr(xlsx_files, "sheet_grid", lambda *args: None)
+
+
 def both(path, monkeypatch):
     """The sheet read a column at a time (None when it stepped aside) and row by row."""
     read = xlsx_files.read_xlsx_sheet(path)
     with monkeypatch.context() as patched:
-        patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+        row_by_row(patched)
         careful = xlsx_files.read_xlsx_sheet(path)
     return (read if not isinstance(read.rows, list) else None), careful
 
@@ -61,12 +70,18 @@ def table_or_error(path):
         return str(refused)
 
 
-def test_random_workbooks_are_read_as_python_calamine_reads_them(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("window", "rows"), [(None, 12), (200, 40), (1, 20)])
+def test_random_workbooks_are_read_as_python_calamine_reads_them(tmp_path, monkeypatch, window, rows):
+    """Loaded whole, or (a window of 200 bytes of XML) a few rows at a time: as python-calamine reads them."""
     generator = random.Random(21)
-    columnar = 0
+    columnar, windowed = 0, []
+    if window:
+        monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", window)
+    made = xlsx_files.SheetWindows
+    monkeypatch.setattr(xlsx_files, "SheetWindows", lambda *args: windowed.append(made(*args)) or windowed[-1])
     for case in range(150):
         path = tmp_path / f"book{case}.xlsx"
-        random_book(path, generator)
+        random_book(path, generator, rows)
         fast, careful = both(path, monkeypatch)
         if fast is None:
             continue
@@ -77,13 +92,15 @@ def test_random_workbooks_are_read_as_python_calamine_reads_them(tmp_path, monke
         assert sorted(fast.merged) == sorted(tuple(map(tuple, merged)) for merged in careful.merged)
         table = table_or_error(path)
         with monkeypatch.context() as patched:
-            patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+            row_by_row(patched)
             expected = table_or_error(path)
         if isinstance(expected, str):
             assert table == expected
         else:
             pd.testing.assert_frame_equal(table, expected)
-    assert columnar > 25  # the random workbooks of one type a column and text headers are read a column at a time
+    assert columnar > (25 if window is None else 15)  # workbooks of one type a column and text headers: by column
+    # a sheet's XML larger than a window (every one here, at 200 bytes) is loaded a window at a time; none otherwise
+    assert len(windowed) > 150 if window else not windowed
 
 
 def test_a_column_of_mixed_types_is_read_row_by_row(tmp_path, monkeypatch):
@@ -156,5 +173,5 @@ def test_a_column_of_text_holding_its_own_header_and_empty_cells_is_read_as_row_
     assert list(fast.rows.texts(1, 1)) == ["area", "", "Rutland", ""]
     table = read_table(tmp_path / "own.xlsx")
     with monkeypatch.context() as patched:
-        patched.setattr(xlsx_files, "read_sheet_grid", lambda *args: None)
+        row_by_row(patched)
         pd.testing.assert_frame_equal(table, read_table(tmp_path / "own.xlsx"))

@@ -109,11 +109,12 @@ class _Names:
 
 
 def _scan_part(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, found: _Found, kept: dict
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, found: _Found, kept: dict, sink=None
 ) -> int:
     """Read one part, checking it; returns how many bytes it expanded to (past ``budget``: stops there).
 
-    The workbook's own parts are kept in ``kept``, to find each sheet's part once the archive has passed.
+    The workbook's own parts are kept in ``kept``, to find each sheet's part once the archive has passed. A ``sink``
+    is given each chunk of the part once it has been checked (``sink.feed``), and told when the part has passed.
     """
     capped = copy.copy(info)
     capped.file_size = budget + 1  # read what really comes out, not what the archive declares
@@ -147,6 +148,10 @@ def _scan_part(
                 after_data.append(tail[-16:] + text if not after_data else text)
             read += len(text)
             tail = text[-_OVERLAP:]
+            if sink is not None and not wide:
+                sink.feed(chunk)
+    if sink is not None:
+        sink.end()
     if formulas:
         _find_uncalculated(tail, read - len(tail), seen, names, info.filename, found, final=True)
     if chunks and expanded <= _KEPT:
@@ -220,21 +225,26 @@ def _starts_at_a1(chunk: bytes) -> bool:
     return bool(first and first.group(1) == b"A1" and not first.group(2) and _HELD_VALUE.match(chunk, first.end()))
 
 
-def _sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
-    """Each sheet's name → its part, from the workbook and its relationships (both free of declarations)."""
-    targets = {}
-    for relationship in ElementTree.fromstring(relationships):
-        target = relationship.get("Target", "")
-        targets[relationship.get("Id")] = (
-            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        )
-    parts = {}
-    for element in ElementTree.fromstring(workbook).iter():
-        if element.tag.rsplit("}", 1)[-1] == "sheet":
-            ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
-            if ids and ids[0] in targets:
-                parts[element.get("name", "")] = targets[ids[0]]
-    return parts
+def _sheet_parts(kept: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each sheet's name → its part, and each part the workbook names → its relationship's type, from the workbook
+    and its relationships (both free of declarations); both empty when the workbook cannot be read so."""
+    if any(name not in kept for name in _WORKBOOK_PARTS):
+        return {}, {}
+    targets, types = {}, {}
+    try:
+        for relationship in ElementTree.fromstring(kept[_WORKBOOK_PARTS[1]]):
+            target = relationship.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[relationship.get("Id")], types[target] = target, relationship.get("Type", "")
+        parts = {}
+        for element in ElementTree.fromstring(kept[_WORKBOOK_PARTS[0]]).iter():
+            if element.tag.rsplit("}", 1)[-1] == "sheet":
+                ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
+                if ids and ids[0] in targets:
+                    parts[element.get("name", "")] = targets[ids[0]]
+    except ElementTree.ParseError:
+        return {}, {}  # calamine names what is wrong with the workbook
+    return parts, types
 
 
 def _size(count: int) -> str:
@@ -256,8 +266,13 @@ def _too_large(path: Path, limit: int, size: int) -> DataError:
     )
 
 
-def scan_archive(path: str | Path) -> ArchiveScan:
+def scan_archive(path: str | Path, stream=None) -> ArchiveScan:
     """Check an XLSX file's archive before it is parsed: its expansion, and declarations in its XML.
+
+    The worksheets' parts are checked last. ``stream``, when given, is called once the others have passed, with the
+    open archive, each sheet's name → its part and each part the workbook names → its relationship's type; it
+    returns a worksheet part and a sink for its XML (see :func:`_scan_part`), or None. Each chunk the sink is given
+    has been checked; a part after it may still be refused, and then what the sink made is of no use.
 
     Returns
     -------
@@ -273,20 +288,20 @@ def scan_archive(path: str | Path) -> ArchiveScan:
     kept: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            expanded = 0
-            for info in archive.infolist():
+            expanded, streamed = 0, None
+            infos = archive.infolist()
+            for info in sorted(infos, key=lambda info: info.filename.startswith("xl/worksheets/")):  # stable
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     raise _unopenable(path, f"its part {info.filename} is compressed in a way Excel does not use")
-                expanded += _scan_part(path, archive, info, limit - expanded, found, kept)
+                if stream is not None and info.filename.startswith("xl/worksheets/") and streamed is None:
+                    streamed = stream(archive, *_sheet_parts(kept)) or ("", None)
+                sink = streamed[1] if streamed and streamed[0] == info.filename else None
+                expanded += _scan_part(path, archive, info, limit - expanded, found, kept, sink)
                 if expanded > limit:
                     raise _too_large(path, limit, size)
     except DataError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         raise _unopenable(path, exc) from None
-    try:
-        workbook = [kept[name] for name in _WORKBOOK_PARTS if name in kept]
-        sheets = _sheet_parts(*workbook) if len(workbook) == len(_WORKBOOK_PARTS) else {}
-    except ElementTree.ParseError:
-        sheets = {}  # calamine names what is wrong with the workbook
+    sheets = _sheet_parts(kept)[0]
     return ArchiveScan(sheets, found, frozenset(kept.get("from_a1", ())), kept.get("merged", {}))

@@ -1,10 +1,11 @@
-"""Reading a workbook's data sheet a column at a time, with fastexcel (calamine's parser, Arrow columns).
+"""A workbook's data sheet read a column at a time, with fastexcel (calamine's parser, Arrow columns).
 
 A sheet of a million rows read row by row (python-calamine's ``to_python``) makes a Python object of every cell;
 fastexcel gives each column as one Arrow array, whose distinct values are then made Python objects once each
 (:class:`~auditkit.read.grid.Grid`). It reads the same cells as python-calamine, but each column as one type, and
 names the header's cells itself; so it is used only where that gives exactly what the row-by-row read gives, and
-:func:`read_sheet_grid` returns None otherwise (the row-by-row reader then reads the sheet):
+:func:`read_sheet_grid` (:func:`sheet_grid`, for a sheet too large for one load that :mod:`auditkit.read.xlsx_windows`
+loads a window of rows at a time) returns None otherwise (the row-by-row reader then reads the sheet):
 
 * the sheet's first cell is A1 and holds a value, so that its range (calamine's, which both read) starts there;
 * every column is of one type (text, numbers, true/false, dates and times to the second), after the header row;
@@ -14,14 +15,15 @@ The archive's checks (:mod:`auditkit.read.xlsx_archive`) come first, as for the 
 
 Memory: while fastexcel loads a sheet, calamine holds every cell twice over (its list of cells, about 40 bytes each,
 then its grid of them, 32 bytes each): about 1.6 GB for the largest sheet Excel allows, whatever columns are asked
-for (``use_columns`` picks them after the whole sheet is parsed), so loading a few columns at a time would parse the
-sheet once a batch without lowering that peak. The peak of a read is fastexcel's; what is built after it is smaller.
+for (``use_columns`` picks them after the whole sheet is parsed). A sheet whose XML is larger than a window
+(:data:`~auditkit.read.xlsx_windows.WINDOW_BYTES`) is therefore loaded a window at a time; any other is loaded whole.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,7 +32,7 @@ import pandas as pd
 
 from auditkit.read.grid import Grid
 
-__all__ = ["read_sheet_grid", "sheet_range"]
+__all__ = ["read_sheet_grid", "sheet_grid", "sheet_range"]
 
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 #: Header names fastexcel may have made from a cell that is not text (a number, a date, true or false), or made up
@@ -59,6 +61,36 @@ def sheet_range(reference: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _cell(first), _cell(last or first)
 
 
+def _encoded(column) -> tuple[list, object]:
+    """A column (an Arrow array, or one in chunks: a sheet loaded a window at a time) dictionary-encoded: its indices,
+    a chunk at a time (a null for an empty cell), and its distinct values, one dictionary for every chunk."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    if not isinstance(encoded, pa.ChunkedArray):
+        return [encoded.indices], encoded.dictionary
+    chunks = encoded.chunks
+    # Arrow encodes the chunks with one table of values and gives each chunk the one dictionary it made: where each
+    # chunk's dictionary is that one (the same memory), their indices are the column's; otherwise they are unified
+    if chunks and all(_same_memory(chunk.dictionary, chunks[-1].dictionary) for chunk in chunks):
+        return [chunk.indices for chunk in chunks], chunks[-1].dictionary
+    combined = encoded.combine_chunks()
+    return [combined.indices], combined.dictionary
+
+
+def _same_memory(one, other) -> bool:
+    """Whether two Arrow arrays are views of the same memory (so hold the same values), found without reading it."""
+    if len(one) != len(other) or one.offset != other.offset or one.type != other.type:
+        return False
+    buffers = list(zip(one.buffers(), other.buffers()))
+    return len(one.buffers()) == len(other.buffers()) and all(
+        (first is None and second is None)
+        or (first is not None and second is not None and (first.address, first.size) == (second.address, second.size))
+        for first, second in buffers
+    )
+
+
 def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A column of text under its header ``name``: its codes (the header's first) and its distinct values, each
     once; an empty cell reads "", as python-calamine gives it.
@@ -69,8 +101,7 @@ def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(column)
-    dictionary = encoded.dictionary
+    chunks, dictionary = _encoded(column)
     values = [dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)]
     extra = len(dictionary)
 
@@ -83,13 +114,13 @@ def _text_column(column, name: str) -> tuple[np.ndarray, np.ndarray]:
         extra += 1
         return extra - 1
 
-    indices = encoded.indices
-    if indices.null_count:
-        indices = indices.fill_null(code_of(""))
-    header = code_of(name)
+    empty = code_of("") if any(indices.null_count for indices in chunks) else 0
     codes = np.empty(len(column) + 1, dtype=np.int32)
-    codes[0] = header
-    codes[1:] = indices.to_numpy(zero_copy_only=False)
+    codes[0] = code_of(name)
+    at = 1
+    for indices in chunks:  # each chunk's codes written in place: the column's are never held twice
+        codes[at : at + len(indices)] = indices.fill_null(empty).to_numpy(zero_copy_only=False)
+        at += len(indices)
     return codes, np.concatenate(values)
 
 
@@ -113,9 +144,12 @@ def _values(column) -> tuple[np.ndarray, np.ndarray] | None:
         codes, values = pd.factorize(np.array(column.to_pylist(), dtype=object))
         values = np.asarray(values, dtype=object)
     else:
-        encoded = pc.dictionary_encode(column)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+        chunks, dictionary = _encoded(column)
+        codes = np.concatenate(
+            [np.zeros(0, dtype=np.intp)]
+            + [indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp) for indices in chunks]
+        )
+        values = np.array(dictionary.to_pylist(), dtype=object)
     if (codes < 0).any():  # an empty cell reads "", as python-calamine gives it
         codes = np.where(codes < 0, len(values), codes)
         values = np.append(values, np.array([""], dtype=object))
@@ -136,7 +170,7 @@ def _is_text(kind) -> bool:
 
 
 def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
-    """A workbook's sheet, every row from row 1 on, as python-calamine's row-by-row read gives its values.
+    """A workbook's sheet, loaded whole, every row from row 1 on, as python-calamine's row-by-row read gives its values.
 
     Returns
     -------
@@ -153,11 +187,23 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
         )
     except Exception:  # fastexcel refuses a column of mixed types, among others: the row-by-row read reads it
         return None
-    header = list(table.schema.names)
+    header, length, columns = list(table.schema.names), table.num_rows + 1, iter(table.columns)
+    del table  # the columns are held by the iterator alone, each let go by sheet_grid as soon as it is read
+    return sheet_grid(header, columns, length)
+
+
+def sheet_grid(header: list[str], columns: Iterable, length: int) -> Grid | None:
+    """A sheet loaded by fastexcel (its header's names, its columns from row 2 on, its rows counting the header),
+    every row from row 1 on, as python-calamine's row-by-row read gives its values.
+
+    Returns
+    -------
+    Grid or None
+        The rows, held as columns; None when the sheet needs the row-by-row read (see the module's notes).
+    """
     if any(_DOUBTFUL_NAME.fullmatch(name) for name in header):
         return None
-    length, columns = table.num_rows + 1, table.columns
-    del table  # each column is let go as soon as it is read
+    columns = list(columns)  # each column is let go as soon as it is read
     text = [index for index, column in enumerate(columns) if _is_text(column.type)]
     read: dict[int, tuple[np.ndarray, np.ndarray, pd.Categorical]] = {}
     for index in sorted(set(range(len(header))) - set(text)):  # first: a column read row by row ends it here

@@ -10,7 +10,9 @@ dates are read as dates, so an Excel date serial number shows as the date it is.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,8 @@ from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
 from auditkit.read.grid import Grid
 from auditkit.read.xlsx_archive import scan_archive
-from auditkit.read.xlsx_columns import read_sheet_grid, sheet_range
+from auditkit.read.xlsx_columns import read_sheet_grid, sheet_grid, sheet_range
+from auditkit.read.xlsx_windows import SheetWindows, windowed
 
 __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xlsx_sheet"]
 
@@ -26,6 +29,8 @@ __all__ = ["DATA_SHEET", "XlsxSheet", "check_merged", "read_xlsx_rows", "read_xl
 DATA_SHEET = "Data"
 #: The sheet a Google Form writes its responses to, in the Sheet linked to it.
 _FORM_RESPONSES = re.compile(r"form responses \d+")
+#: The parts of a workbook that name its sheets.
+_WORKBOOK_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 #: A merged range: its first and last cells, each (row, column) counted from 0.
 _Range = tuple[tuple[int, int], tuple[int, int]]
 
@@ -113,6 +118,21 @@ def _open_workbook(path: Path):
         raise DataError(path, f"the file could not be opened as an Excel workbook ({exc}).") from None
 
 
+def _workbook_alone(archive: zipfile.ZipFile):
+    """The workbook's own parts (its sheets' names, types and states) opened by python-calamine without its shared
+    strings, styles and sheets: their names are all it is asked for, quicker than the whole workbook is opened."""
+    from python_calamine import CalamineWorkbook
+
+    names = set(archive.namelist())
+    alone = io.BytesIO()
+    with zipfile.ZipFile(alone, "w") as target:
+        for name in _WORKBOOK_PARTS:
+            if name in names:
+                target.writestr(name, archive.read(name))
+    alone.seek(0)
+    return CalamineWorkbook.from_filelike(alone)
+
+
 @dataclass(frozen=True)
 class XlsxSheet:
     """A workbook's data sheet as read: its ``name``, its ``rows`` of values and its ``merged`` ranges."""
@@ -132,14 +152,47 @@ def read_xlsx_sheet(path: Path) -> XlsxSheet:
         The sheet's name, its rows from row 1 on (each a list of its cells' values: text, numbers, dates, all of
         one length) and its merged ranges. A sheet whose row 1 is blank raises :class:`DataError`.
     """
-    scan = scan_archive(path)
-    with _open_workbook(path) as workbook:
-        name = _data_sheet(path, workbook)
-    _check_calculated(path, name, scan.uncalculated_cells(name))
-    part = scan.sheets.get(name, "")
-    # The workbook is closed first: its shared strings, held by calamine, need not stay beside fastexcel's.
-    grid = read_sheet_grid(path, name) if part in scan.merged and part in scan.from_a1 else None
-    if grid is not None:  # read a column at a time; its merged ranges as the archive lists them
+    chosen: dict[str, object] = {}
+
+    def stream(archive, sheets: dict[str, str], relationships: dict[str, str]):
+        """The data sheet's part and the windows that load it as the scan checks it, where its XML is too large for
+        one load (None otherwise: the sheet is read whole once the scan has passed)."""
+        if not any(windowed(archive, part) for part in sheets.values()):
+            return None  # every workbook but the largest: nothing named or written here
+        try:
+            with _workbook_alone(archive) as workbook:  # the parts it opens have passed the scan
+                name = _data_sheet(path, workbook)
+        except Exception:  # python-calamine's own errors among them
+            return None  # said again once the scan has passed
+        part = sheets.get(name)
+        if part is None or not windowed(archive, part):
+            return None
+        chosen["name"], chosen["windows"] = name, SheetWindows(archive, relationships)
+        return part, chosen["windows"]
+
+    try:
+        scan = scan_archive(path, stream)
+        windows = chosen.get("windows")
+        if windows is None:
+            with _open_workbook(path) as workbook:
+                chosen["name"] = _data_sheet(path, workbook)
+        name = chosen["name"]
+        _check_calculated(path, name, scan.uncalculated_cells(name))
+        part = scan.sheets.get(name, "")
+        # read a column at a time where the sheet's range starts at A1 and its merged ranges are as the archive lists
+        columnar = part in scan.merged and part in scan.from_a1
+        # the workbook is closed first: its shared strings, held by calamine, need not stay beside fastexcel's
+        if windows is None:
+            grid = read_sheet_grid(path, name) if columnar else None
+        else:
+            columns = windows.columns() if columnar else None
+    finally:
+        if "windows" in chosen:
+            chosen.pop("windows").discard()
+    if windows is not None:
+        grid = sheet_grid(*columns) if columns else None
+        del columns
+    if grid is not None:
         read = XlsxSheet(name, grid, tuple(sheet_range(reference) for reference in scan.merged[part]))
     else:
         with _open_workbook(path) as workbook:
