@@ -75,13 +75,15 @@ def test_random_files_give_the_careful_readers_rows_table_or_error(tmp_path: Pat
     alphabet = ["a", "yes", " ", ",", ",", "\n", "\n", "\r\n", '"', '"two\nlines"', '"x, y"', '"say ""hi"""']
     alphabet += [";", "é", "€", "Total", "\t", "\r", "007", "1.50", "", "\ufeff"]
     for case in range(500):
-        header = generator.choice(["id,area,q", '"id\nnumber","area","q"', "id;area", ",,", '"id","a ""b"""', "1,2,3"])
+        header = generator.choice(
+            ["id,area,q", '"id\nnumber","area","q"', "id;area", ",,", '"id","a ""b"""', "1,2,3", "id"]
+        )
         text = header + "\n" + "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 60)))
         path = tmp_path / f"case{case}.csv"
         raw = text.encode(generator.choice(["utf-8", "utf-8-sig", "cp1252"]), errors="replace")
         path.write_bytes(raw)
         assert_same(path, parsed)
-    assert parsed.count(True) > 40  # most of these random files have a lone carriage return: the careful reader
+    assert parsed.count(True) > 30  # most of these random files have a lone carriage return: the careful reader
 
 
 def random_records(generator: random.Random, case: int) -> str:
@@ -109,7 +111,7 @@ def test_random_records_over_several_lines_are_read_by_pandas_and_the_same(tmp_p
         path = tmp_path / f"case{case}.csv"
         path.write_bytes(random_records(generator, case).encode(generator.choice(["utf-8", "utf-8-sig", "cp1252"])))
         assert_same(path, parsed)
-    assert parsed.count(True) > 300
+    assert parsed.count(True) > 120  # a blank row shorter than the header among records over several lines: careful
 
 
 @pytest.mark.parametrize(
@@ -133,6 +135,9 @@ def test_random_records_over_several_lines_are_read_by_pandas_and_the_same(tmp_p
         pytest.param(b"id,q\nR1," + b"x" * 32_767 + b"\n", True, id="a cell as long as Excel allows"),
         pytest.param(b"\nid,q\nR1,a\n", False, id="a blank first line"),
         pytest.param(b"", False, id="empty"),
+        pytest.param(b"q1\nyes\n\nno\n", True, id="one column with a blank line"),
+        pytest.param(b'id,h\n1,5"\n"note\nx,y"', False, id="a short row hidden by a quote in an unquoted cell"),
+        pytest.param(b'q1,q2\n1,5"\n"note\nx,y"5"\n', False, id="the same, ended by a line break"),
     ],
 )
 def test_each_shape_is_read_as_the_careful_reader_reads_it(tmp_path: Path, parsed, content: bytes, by_pandas: bool):

@@ -55,6 +55,13 @@ def test_a_short_row_among_records_over_several_lines_is_found_when_its_cells_ma
     assert short_row('id,area,q\nR1,"two\nlines",\nR2,"x"\n') == ShortRow(2, 2)
 
 
+@pytest.mark.parametrize("text", ['id,h\n1,5"\n"note\nx,y"', 'q1,q2\n1,5"\n"note\nx,y"5"\n'])
+def test_a_quote_in_an_unquoted_cell_does_not_hide_a_short_row(text):
+    # Row 3 has one cell (a quoted note over two lines, then x,y" inside it): counting the quotes before each line
+    # ending takes the unquoted 5" for an opening quote and matches row 3 to the bytes x,y", which are not its cells.
+    assert short_row(text) is UNMATCHED
+
+
 def test_records_the_parser_and_the_csv_module_split_differently_are_left_to_the_careful_reader():
     # a quote inside an unquoted cell: line endings can no longer be told from quoted ones by counting quotes
     assert short_row('id,area,q\nR1,5" screen,"two\nlines"\nR2,"x"\n') is UNMATCHED
@@ -110,6 +117,9 @@ def rows_all_full(text: str) -> bool:
         ('id,area,q\nR1,"Leicester, city"\nR2,"two\nlines",no\n', False),  # a short row among quoted cells
         ("id,area,q\nR1,Leicester,yes\n\nR2,Rutland,no\n", False),  # a blank line: a record of no cells
         ("id,area,q\nR1,Leicester,yes\n,\n", False),  # a blank row shorter than the header
+        ("q1\nyes\n\nno\n", False),  # one column: a blank line adds no separator, as an empty cell does not
+        ('q1\nyes\n""\nno\n', False),  # one column, an empty cell: looked at row by row to be sure
+        ("q1\nyes\nno\n", True),
     ],
 )
 def test_every_row_full_is_told_from_the_bytes(text: str, full: bool):

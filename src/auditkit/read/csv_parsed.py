@@ -239,10 +239,13 @@ def _blank_row_lengths(data: bytes, separator: str, columns: list[pa.ChunkedArra
     spans = record_spans(data, [(0, len(data))], length, rows)
     if spans is None:
         return False
+    *offsets, certain = spans
     lengths = np.full(length, width, dtype=np.int64)
-    for row, start, end in zip(rows, *spans):
+    for row, start, end in zip(rows, *offsets):
         record = first_record(data[start:end].decode("utf-8"), separator)
         if len(record) > width or any(cell.strip() for cell in record):
             return False  # not the blank row pandas read there
+        if len(record) < width and not certain:
+            return False  # records told by counting quotes (record_spans): a short blank row's cells are not sure
         lengths[row] = len(record)
     return lengths if (lengths != width).any() else None

@@ -94,23 +94,26 @@ def _counts_before(raw: bytes, start: int, end: int, byte: int, offsets: np.ndar
 
 def record_spans(
     raw: bytes, spans: list[tuple[int, int]], rows: int, wanted: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
+) -> tuple[np.ndarray, np.ndarray, bool] | None:
     """The first byte of each ``wanted`` record, and the byte after its last (its line ending left out).
 
     A record is a line when the block has as many lines as the parser found rows; otherwise it ends
-    at a line ending preceded by an even number of quotes. None when that count differs too.
+    at a line ending preceded by an even number of quotes. None when that count differs too. Counting quotes is
+    not certain: a quote inside an unquoted cell (5") turns the count, and a record may then be matched to other
+    bytes; the caller must compare such records with the parser's rows, cell by cell.
 
     Returns
     -------
-    tuple of (numpy.ndarray, numpy.ndarray) or None
-        Each wanted record's first byte and the byte after its last, as offsets in ``raw``; None when the
-        records cannot be matched to the parser's rows.
+    tuple of (numpy.ndarray, numpy.ndarray, bool) or None
+        Each wanted record's first byte and the byte after its last, as offsets in ``raw``, and whether they are
+        certain (every record a line); None when the records cannot be matched to the parser's rows.
     """
     lines = []
     for start, end in spans:
         ends = _positions(raw, start, end, _NEWLINE)
         lines.append(ends if start == end or raw[end - 1] == _NEWLINE else np.append(ends, end))
-    if sum(len(ends) for ends in lines) != rows:
+    certain = sum(len(ends) for ends in lines) == rows
+    if not certain:
         for index, (start, end) in enumerate(spans):
             if raw.find(b'"', start, end) >= 0:
                 ends = lines[index]
@@ -124,7 +127,7 @@ def record_spans(
         starts[wanted == first] = start
         first += len(found)
     whole = np.frombuffer(raw, dtype=np.uint8)
-    return starts, ends - ((ends > starts) & (whole[np.maximum(ends - 1, 0)] == _RETURN))
+    return starts, ends - ((ends > starts) & (whole[np.maximum(ends - 1, 0)] == _RETURN)), certain
 
 
 def every_row_full(data: bytes, columns: list[pa.ChunkedArray], row_bytes: np.ndarray) -> bool:
@@ -143,6 +146,8 @@ def every_row_full(data: bytes, columns: list[pa.ChunkedArray], row_bytes: np.nd
     bool
         True when every row had all its cells.
     """
+    if len(columns) == 1 and not row_bytes.all():
+        return False  # one column: a blank line (no cell) and an empty cell both add no separator
     quotes, newlines, returns = _counts(data, (_QUOTE, _NEWLINE, _RETURN))
     breaks = newlines + returns
     if quotes:  # without a quote in the file, no cell holds a quote or a line break
@@ -242,7 +247,7 @@ def first_short_row(
     records = record_spans(raw, spans, len(frame), rows)
     if records is None:
         return UNMATCHED
-    starts, ends = records
+    starts, ends, certain = records
     if not quoted_text:
         quotes = np.zeros(len(rows), dtype=np.int64)
     elif len(rows) <= _ONE_BY_ONE:
@@ -257,14 +262,17 @@ def first_short_row(
     length, cells = ends - starts, _cell_bytes(frame, rows) if row_bytes is None else row_bytes[rows]
     plain = (quotes == 0) & (length == cells + width - 1)
     quoted = (quotes == 2 * width) & (length == cells + 3 * width - 1)
-    unsure = ~(plain | quoted)
+    # Records found by counting quotes are each compared with their row, cell by cell (see record_spans).
+    unsure = ~(plain | quoted) if certain else np.ones(len(rows), dtype=bool)
     for position, start, end in zip(rows[unsure], starts[unsure], ends[unsure]):
         record = first_record(raw[start:end].decode("utf-8"), separator)
-        if len(record) == width:
+        if len(record) == width and certain:
             continue
         row = [str(value) for value in frame.iloc[position]]
         if len(record) > width or record + [""] * (width - len(record)) != row:
             return UNMATCHED  # the parser and the csv module disagree, or the record is not that row
+        if len(record) == width:
+            continue  # a record found by counting quotes that is its row, cell by cell
         if any(cell.strip() for cell in record):
             return ShortRow(int(position), len(record))
     return None

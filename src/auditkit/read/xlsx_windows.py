@@ -273,10 +273,12 @@ class SheetWindows:
         -------
         None
         """
-        self._writer.shutdown(cancel_futures=True)  # a window still waiting its turn is not written
-        if self._book is not None:
-            self._book.close()
-        self._folder.cleanup()
+        try:
+            self._writer.shutdown(cancel_futures=True)  # a window still waiting its turn is not written
+            if self._book is not None:
+                self._book.close()
+        finally:  # the survey's text leaves the disk even when closing the workbook fails
+            self._folder.cleanup()
 
     def _load(self) -> list[tuple[int, object]]:
         import fastexcel
