@@ -67,8 +67,7 @@ def met_answers(answers: pd.Series, item: Item) -> pd.Series:
 
 def _met_states(answers: pd.Series, item: Item) -> np.ndarray:
     """:func:`met_answers` as floats: 1 met, 0 not met, NaN not counted."""
-    applicable = answers.notna().to_numpy() & ~answers.isin(item.not_applicable).to_numpy()
-    return np.where(applicable, answers.isin(item.met).to_numpy().astype(float), np.nan)
+    return met_answers(answers, item).to_numpy(dtype=float)
 
 
 def _by_link(records: pd.DataFrame, link: Item, states: np.ndarray) -> dict[str, bool]:

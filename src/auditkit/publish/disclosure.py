@@ -49,8 +49,6 @@ ALL = "all"
 #: Columns set to missing in :func:`suppress_proportions` when a row is suppressed.
 _HIDDEN_WITH_NUMERATOR = ("numerator", "proportion", "ci_low", "ci_high")
 
-_MET, _NOT_MET = "met", "not met"
-
 
 def _whole_counts(values: pd.DataFrame, what: str) -> np.ndarray:
     """The frame's values as a 2-D int64 array; ValueError unless all are whole numbers ≥ 0."""

@@ -154,13 +154,11 @@ def encode_texts(column: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.nda
         array = pa.array(column.array)
     else:
         array = pa.array(column.to_numpy(dtype=object))
-    if isinstance(array, pa.ChunkedArray) and array.num_chunks != 1:
-        sample = array.slice(0, _SAMPLE)
-        if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
-            return _encoded(pc.dictionary_encode(array).unify_dictionaries())
+    distinct = _mostly_distinct(array)  # the first values sampled once, before any chunks are put together
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks != 1 and not distinct:
+        return _encoded(pc.dictionary_encode(array).unify_dictionaries())
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    sample = array[:_SAMPLE]
-    if len(sample) < _SAMPLE or pc.count_distinct(sample).as_py() < _SAMPLE // 2:
+    if not distinct:
         encoded = pc.dictionary_encode(array)
         values = np.empty(len(encoded.dictionary), dtype=object)
         values[:] = encoded.dictionary.to_pylist()

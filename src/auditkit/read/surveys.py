@@ -224,8 +224,7 @@ def _values(
         if yes_no:
             return _choices(np.where(blank_mask(cells), 0, np.where(has, 1, 2)), ["", "yes", "no"])
         return _choices(has.astype(np.int8), ["", source.option])
-    if not source.siblings or not yes_no:
-        return cells
+    # what is left (_as_it_is): a yes/no item with siblings, one ticked column per option
     ticked = ~blank_mask(cells)
     option = normalise(source.column.option)
     codes, uniques = _distinct(cells)

@@ -222,8 +222,10 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
                 codes, uniques = pd.factorize(pd.Series(np.asarray(column, dtype=object)[take], dtype=object))
             used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))  # the values some row starts with
             labels = np.zeros(len(uniques), dtype=bool)
-            texts = None if arrow is None else arrow.take(used)
-            labels[used] = _totals_labels(np.asarray(uniques, dtype=object)[used], texts)
+            # a categorical's many categories already made Arrow text (ids): judged as that, in C
+            labels[used] = _totals_labels(
+                np.asarray(uniques, dtype=object)[used] if arrow is None else arrow.take(used)
+            )
             totals[take] = labels[codes]
         unset &= blank
         if not unset.any():
@@ -231,17 +233,14 @@ def _totals_rows(columns: list[list[str] | pd.Categorical], blanks: list[np.ndar
     return totals
 
 
-def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray, texts: pa.Array | None = None) -> np.ndarray:
+def _totals_labels(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """For each value, whether it says "Total", "Grand total:" and the like.
 
     Only a value one of whose lines starts (after spaces) with a letter that starts a totals word, or with a letter
     beyond ASCII (which may fold to one), can be one: those are found by one search of the values joined (in C, so
     that a column of a million ids is quick), and only they are judged in full.
     """
-    if isinstance(values, _ARROW):
-        texts = values
-    elif texts is None:
-        texts = _arrow_texts(values)
+    texts = values if isinstance(values, _ARROW) else _arrow_texts(values)
     if texts is not None:  # a column of ids: searched by Arrow, those of digits alone (no letter) left out first
         maybe = np.flatnonzero(~pc.utf8_is_digit(texts).to_numpy(zero_copy_only=False))
         found = pc.match_substring_regex(texts.take(maybe), _MAY_HOLD_TOTALS).to_numpy(zero_copy_only=False)

@@ -26,13 +26,14 @@ import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from auditkit.read.grid import Grid
 
-__all__ = ["read_sheet_grid", "sheet_grid", "sheet_range"]
+__all__ = ["load_sheet", "read_sheet_grid", "sheet_grid", "sheet_range"]
 
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 #: Header names fastexcel may have made from a cell that is not text (a number, a date, true or false), or made up
@@ -179,17 +180,28 @@ def read_sheet_grid(path: Path, sheet: str) -> Grid | None:
     """
     import fastexcel
 
-    # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
-    logging.getLogger("fastexcel").setLevel(logging.ERROR)
-    try:  # loaded at once (eager): quicker than sheet by column info, and the names are judged by what they say
-        table = fastexcel.read_excel(str(path)).load_sheet(
-            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True
-        )
+    try:
+        table = load_sheet(fastexcel.read_excel(str(path)), sheet)
     except Exception:  # fastexcel refuses a column of mixed types, among others: the row-by-row read reads it
         return None
     header, length, columns = list(table.schema.names), table.num_rows + 1, iter(table.columns)
     del table  # the columns are held by the iterator alone, each let go by sheet_grid as soon as it is read
     return sheet_grid(header, columns, length)
+
+
+def load_sheet(reader: Any, sheet: str | int) -> Any:
+    """A sheet of a workbook fastexcel has open, as an Arrow table: the header row's cells as names, every row
+    sampled for each column's type, a column of mixed types refused (fastexcel raises). A whole sheet and its
+    windows (:mod:`auditkit.read.xlsx_windows`) are loaded alike, so that they read alike.
+
+    Returns
+    -------
+    pyarrow.Table
+        The sheet's columns from its second row on (``eager``: loaded at once, quicker than by column).
+    """
+    # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    return reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True)
 
 
 def sheet_grid(header: list[str], columns: Iterable, length: int) -> Grid | None:

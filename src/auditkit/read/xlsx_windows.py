@@ -32,13 +32,15 @@ and the row-by-row read reads the sheet) wherever the windows might not read as 
 
 from __future__ import annotations
 
-import logging
 import posixpath
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from auditkit.read.xlsx_columns import load_sheet
 
 __all__ = ["WINDOW_BYTES", "SheetWindows", "windowed"]
 
@@ -84,8 +86,8 @@ class SheetWindows:
     part the workbook names to its relationship's type. :meth:`columns` loads the windows, once the archive has passed.
     """
 
-    def __init__(self, archive: zipfile.ZipFile, relationships: dict[str, str], window: int = 0) -> None:
-        self._window = window or WINDOW_BYTES
+    def __init__(self, archive: zipfile.ZipFile, relationships: dict[str, str]) -> None:
+        self._window = WINDOW_BYTES
         self._chunks: list[bytes] = []
         self._held = 0
         self._head: tuple[bytes, bytes, bytes] | None = None  # the part's start, its header row, its closing tags
@@ -248,15 +250,16 @@ class SheetWindows:
         own_links = f'<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">{"".join(links)}</Relationships>'
         self._book.writestr(_RELATIONSHIPS, own_links)
 
-    def columns(self) -> tuple[list[str], list[object], int] | None:
+    def columns(self) -> tuple[list[str], Iterator[object], int] | None:
         """The sheet's header names, its columns (Arrow chunked arrays, a chunk a window, from row 2 on) and how many
         rows it has.
 
         Returns
         -------
-        tuple of (list of str, list of pyarrow.ChunkedArray, int) or None
+        tuple of (list of str, iterator of pyarrow.ChunkedArray, int) or None
             The names fastexcel gave the header's cells, each column's values put end to end (a null for an empty
-            cell) and the sheet's rows counting the header; None when the windows might not read as the sheet.
+            cell; held by the iterator alone, so that :func:`~auditkit.read.xlsx_columns.sheet_grid` lets each go
+            once read) and the sheet's rows counting the header; None when the windows might not read as the sheet.
         """
         try:
             loaded = [] if self.failed else self._load()
@@ -283,13 +286,8 @@ class SheetWindows:
     def _load(self) -> list[tuple[int, object]]:
         import fastexcel
 
-        # fastexcel logs a warning for a column of empty cells (read as text, as here): not for the user's screen.
-        logging.getLogger("fastexcel").setLevel(logging.ERROR)
         reader = fastexcel.read_excel(str(self._path))
-        return [
-            (row, reader.load_sheet(index, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True))
-            for index, row in enumerate(self._rows)
-        ]
+        return [(row, load_sheet(reader, index)) for index, row in enumerate(self._rows)]
 
 
 def _first_row(rows: list) -> int | None:
@@ -305,7 +303,7 @@ def _first_row(rows: list) -> int | None:
     return int(number.group(1)) if number else 0
 
 
-def _joined(loaded: list[tuple[int, object]]) -> tuple[list[str], list[object], int] | None:
+def _joined(loaded: list[tuple[int, object]]) -> tuple[list[str], Iterator[object], int] | None:
     """The windows' columns put end to end (see :meth:`SheetWindows.columns`)."""
     import pyarrow as pa
 
@@ -336,4 +334,5 @@ def _joined(loaded: list[tuple[int, object]]) -> tuple[list[str], list[object], 
                 pieces[index].append(pa.nulls(expected - table.num_rows, kind))
     # the windows' arrays, end to end, are each column's chunks: nothing is copied
     columns = [pa.chunked_array(column, type=kind or pa.null()) for column, kind in zip(pieces, kinds)]
-    return names, columns, (len(columns[0]) if columns else 0) + 1
+    length = (len(columns[0]) if columns else 0) + 1
+    return names, iter(columns), length
