@@ -14,6 +14,7 @@ from auditkit.briefing.wording import (
     describe_areas,
     describe_change,
     describe_finding,
+    describe_intervals,
     describe_power,
     format_date,
     format_interval,
@@ -261,3 +262,10 @@ def test_describe_power_gives_the_ranges_in_one_sentence():
         "need about 58 responses."
     )
     assert describe_power([0.3], [None], 0.2, "cases") == ""  # every size hidden: nothing to say
+
+
+def test_describe_intervals_works_out_the_interval_of_5_in_10():
+    # R: prop.test(5, 10, correct = FALSE)$conf.int gives 0.2365931 0.7634069 (Wilson's score interval)
+    text = describe_intervals()
+    assert "5 cases out of 10 is 50%, but the true figure could be anywhere from 24% to 76%," in text
+    assert text.startswith("Each percentage in this briefing is given with a 95% confidence interval (95% CI)")

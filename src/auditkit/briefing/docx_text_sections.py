@@ -53,13 +53,7 @@ def _methodology(document: Any, context: dict[str, Any]) -> None:
             add_markdown(document, instrument["text"])
         if instrument.get("power"):
             add_paragraph(document, instrument["power"])
-    add_paragraph(
-        document,
-        "Each percentage in this briefing is given with a 95% confidence interval (95% CI): the range in which the "
-        "true figure is likely to lie. With a small sample the range is wide: 5 cases out of 10 is 50%, but the true "
-        "figure could be anywhere from 24% to 76%, so a percentage from a few cases shows the direction of practice "
-        "rather than a precise measure.",
-    )
+    add_paragraph(document, context["intervals"])
     add_paragraph(document, context["disclosure"])
 
 

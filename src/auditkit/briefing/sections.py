@@ -25,6 +25,7 @@ from auditkit.briefing.indicator_wording import describe_funnel_limits, describe
 from auditkit.briefing.wording import (
     describe_areas,
     describe_finding,
+    describe_intervals,
     describe_status,
     figure_cells,
     finding_values,
@@ -108,6 +109,7 @@ def _methodology(analysis: Analysis) -> dict[str, Any]:
     return {
         "instruments": instruments,
         "period": f"{format_date(round_.period_start)} to {format_date(round_.period_end)}",
+        "intervals": describe_intervals(),
         "disclosure": round_.disclosure.describe(),
     }
 

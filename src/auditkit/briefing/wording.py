@@ -15,12 +15,14 @@ from auditkit.analysis.comparison_tests import FISHER, MCNEMAR, OVERLAP_Z
 from auditkit.config.codebook import Item
 from auditkit.config.power_settings import POWER, SIGNIFICANCE
 from auditkit.formatting import format_date, format_percent, is_missing
+from auditkit.stats.proportions import proportion_ci
 
 __all__ = [
     "TEST_WORDS",
     "describe_areas",
     "describe_change",
     "describe_finding",
+    "describe_intervals",
     "describe_pairs",
     "describe_power",
     "describe_status",
@@ -334,3 +336,24 @@ def describe_status(status: str) -> str:
         The status with underscores as spaces and only its first letter capitalised: ``'done'`` → ``'Done'``.
     """
     return status.replace("_", " ").capitalize()
+
+
+def describe_intervals() -> str:
+    """What the briefing's 95% confidence intervals mean, with one worked out (the methodology's last but one
+    paragraph, in every format).
+
+    Returns
+    -------
+    str
+        ``'Each percentage in this briefing is given with a 95% confidence interval (95% CI): … 5 cases out of 10
+        is 50%, but the true figure could be anywhere from 24% to 76%, …'``: the Wilson interval of 5 in 10, as
+        every interval of the briefing is computed (:func:`auditkit.stats.proportions.proportion_ci`).
+    """
+    interval = proportion_ci(5, 10).iloc[0]
+    return (
+        "Each percentage in this briefing is given with a 95% confidence interval (95% CI): the range in which the "
+        f"true figure is likely to lie. With a small sample the range is wide: 5 cases out of 10 is "
+        f"{format_percent(interval['proportion'])}, but the true figure could be anywhere from "
+        f"{format_interval(interval['ci_low'], interval['ci_high'])}, so a percentage from a few cases shows the "
+        "direction of practice rather than a precise measure."
+    )
