@@ -31,7 +31,16 @@ from xml.etree import ElementTree
 
 from auditkit.errors import DataError
 
-__all__ = ["EXPANSION_RATIO", "MOST_EXPANDED", "ArchiveScan", "scan_archive"]
+__all__ = [
+    "EXPANSION_RATIO",
+    "MOST_EXPANDED",
+    "PACKAGE_PARTS",
+    "WORKBOOK_PART",
+    "WORKBOOK_RELATIONSHIPS",
+    "WORKSHEET_ROOT",
+    "ArchiveScan",
+    "scan_archive",
+]
 
 #: The most an XLSX file may expand, as a multiple of its size on disk (real workbooks expand 5 to 20 times).
 EXPANSION_RATIO = 100
@@ -40,9 +49,14 @@ MOST_EXPANDED = 2 << 30
 _CHUNK = 1 << 20
 _OVERLAP = 1 << 16  # bytes of one chunk searched again with the next, so that nothing is missed at the seam
 _XML = (".xml", ".rels", ".vml")
-_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+#: The package's own parts: its content types and its relationships.
+PACKAGE_PARTS = ("[Content_Types].xml", "_rels/.rels")
+#: The workbook part, which names the sheets, and its relationships, which say where each sheet's part is.
+WORKBOOK_PART, WORKBOOK_RELATIONSHIPS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_WORKBOOK_PARTS = (WORKBOOK_PART, WORKBOOK_RELATIONSHIPS)
 _KEPT = 16 << 20  # the most of a workbook part kept to find its sheets (a real one holds a few KB)
-_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
+#: A worksheet part's root element, with any namespace prefix.
+WORKSHEET_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 #: A worksheet part → its first formula cell saved without a value and how many there are.
 _Found = dict[str, tuple[str, int]]
 _WINDOW = 256  # bytes after a formula in which its value, or the end of its cell, is looked for
@@ -127,7 +141,7 @@ def _scan_part(
         while chunk := part.read(_CHUNK):
             if not expanded:
                 wide = chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]  # UTF-16: NULs taken out
-                root = _ROOT.search(chunk.replace(b"\x00", b"")[:4096])
+                root = WORKSHEET_ROOT.search(chunk.replace(b"\x00", b"")[:4096])
                 names = _Names((root.group(1) if root else None) or b"")
                 if sheet and _starts_at_a1(chunk):
                     kept.setdefault("from_a1", set()).add(info.filename)
@@ -232,12 +246,12 @@ def _sheet_parts(kept: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str]
         return {}, {}
     targets, types = {}, {}
     try:
-        for relationship in ElementTree.fromstring(kept[_WORKBOOK_PARTS[1]]):
+        for relationship in ElementTree.fromstring(kept[WORKBOOK_RELATIONSHIPS]):
             target = relationship.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[relationship.get("Id")], types[target] = target, relationship.get("Type", "")
         parts = {}
-        for element in ElementTree.fromstring(kept[_WORKBOOK_PARTS[0]]).iter():
+        for element in ElementTree.fromstring(kept[WORKBOOK_PART]).iter():
             if element.tag.rsplit("}", 1)[-1] == "sheet":
                 ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
                 if ids and ids[0] in targets:

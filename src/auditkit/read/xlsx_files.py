@@ -19,7 +19,7 @@ from pathlib import Path
 from auditkit.errors import DataError
 from auditkit.read.cells import cell_name, cell_text
 from auditkit.read.grid import Grid
-from auditkit.read.xlsx_archive import scan_archive
+from auditkit.read.xlsx_archive import PACKAGE_PARTS, WORKBOOK_PART, WORKBOOK_RELATIONSHIPS, scan_archive
 from auditkit.read.xlsx_columns import read_sheet_grid, sheet_grid, sheet_range
 from auditkit.read.xlsx_windows import SheetWindows, windowed
 
@@ -30,7 +30,7 @@ DATA_SHEET = "Data"
 #: The sheet a Google Form writes its responses to, in the Sheet linked to it.
 _FORM_RESPONSES = re.compile(r"form responses \d+")
 #: The parts of a workbook that name its sheets.
-_WORKBOOK_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_WORKBOOK_PARTS = (*PACKAGE_PARTS, WORKBOOK_PART, WORKBOOK_RELATIONSHIPS)
 #: A merged range: its first and last cells, each (row, column) counted from 0.
 _Range = tuple[tuple[int, int], tuple[int, int]]
 

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from auditkit.read.xlsx_archive import PACKAGE_PARTS, WORKBOOK_PART, WORKBOOK_RELATIONSHIPS, WORKSHEET_ROOT
 from auditkit.read.xlsx_columns import load_sheet
 
 __all__ = ["WINDOW_BYTES", "SheetWindows", "windowed"]
@@ -50,12 +51,9 @@ WINDOW_BYTES = 128 << 20
 _QUEUED = 1
 #: The most bytes of a sheet's XML held to find its header row (a real sheet's take a few KB).
 _HEAD_MOST = 16 << 20
-_PACKAGE = ("[Content_Types].xml", "_rels/.rels")
-_WORKBOOK, _RELATIONSHIPS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
 #: The parts calamine opens with a sheet besides the workbook's own: its shared strings and styles.
 _OPENED = re.compile(r"/(sharedStrings|styles)$")
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
-_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 _ROW_NUMBER = re.compile(rb"""\s*<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*["']([0-9]+)["']""")
 #: A cell's or a row's number in the header row (row 1), as its ``r`` attribute gives it.
 _HEADER_NUMBER = re.compile(rb"""(\sr\s*=\s*["'][A-Z]*)1(["'])""")
@@ -95,14 +93,14 @@ class SheetWindows:
         self._after_angle = False  # whether the last chunk ended with "<"
         self.failed = False
         names = set(archive.namelist())
-        self._workbook = archive.read(_WORKBOOK) if _WORKBOOK in names else b""
+        self._workbook = archive.read(WORKBOOK_PART) if WORKBOOK_PART in names else b""
         self._opened = {part: kind for part, kind in relationships.items() if _OPENED.search(kind) and part in names}
         self._folder = tempfile.TemporaryDirectory(prefix="auditkit-sheet-")  # mode 0700
         self._path = Path(self._folder.name) / "windows.xlsx"
         self._writer, self._writing, self._book = ThreadPoolExecutor(max_workers=1), [], None
         try:
             self._book = zipfile.ZipFile(self._path, "w", zipfile.ZIP_STORED, allowZip64=True)
-            for part in [name for name in _PACKAGE if name in names] + list(self._opened):
+            for part in [name for name in PACKAGE_PARTS if name in names] + list(self._opened):
                 self._book.writestr(part, archive.read(part))
         except BaseException:  # a part that fails its checksum, a full disk: nothing is left behind
             self.discard()
@@ -171,7 +169,7 @@ class SheetWindows:
         if number is None or number.group(1) != b"1" or header.count(b"<" + prefix + b"row") != 1:
             self.failed = True  # the sheet's first row is not row 1 as a row of its own
             return False
-        root = _ROOT.search(text, 0, data.start())
+        root = WORKSHEET_ROOT.search(text, 0, data.start())
         closing = self._data_end + b"</" + ((root.group(1) if root else None) or b"") + b"worksheet>"
         self._head = (text[: data.end()], header, closing)
         rest = text[finish:]
@@ -238,7 +236,7 @@ class SheetWindows:
             for number in range(1, len(self._rows) + 1)
         )
         own = b"<%ssheets>%s</%ssheets>" % (prefix, windows, prefix)
-        self._book.writestr(_WORKBOOK, self._workbook[: sheets.start()] + own + self._workbook[sheets.end() :])
+        self._book.writestr(WORKBOOK_PART, self._workbook[: sheets.start()] + own + self._workbook[sheets.end() :])
         links = [
             f'<Relationship Id="auditkitWindow{number}" Type="{_WORKSHEET}" Target="worksheets/window{number}.xml"/>'
             for number in range(1, len(self._rows) + 1)
@@ -248,7 +246,7 @@ class SheetWindows:
             for number, (part, kind) in enumerate(self._opened.items())
         ]
         own_links = f'<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">{"".join(links)}</Relationships>'
-        self._book.writestr(_RELATIONSHIPS, own_links)
+        self._book.writestr(WORKBOOK_RELATIONSHIPS, own_links)
 
     def columns(self) -> tuple[list[str], Iterator[object], int] | None:
         """The sheet's header names, its columns (Arrow chunked arrays, a chunk a window, from row 2 on) and how many
