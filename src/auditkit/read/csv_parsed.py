@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
@@ -110,10 +111,12 @@ def _utf8_data(path: Path) -> tuple[str, bytes] | None:
     and whose text :func:`~auditkit.read.csv_files.csv_text` would give unchanged: that text's UTF-8, without decoding
     the whole file and encoding it again. None for any other file (the careful reader's decoding then decides).
     """
-    raw = path.read_bytes()
-    if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+    with path.open("rb") as handle:  # read after a byte order mark, not copied without it
+        head = handle.read(4)
+        handle.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        raw = handle.read()
+    if head.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
         return None
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not raw.isascii() and not is_utf8(raw):
         return None
     end = raw.find(b"\n")
@@ -173,6 +176,61 @@ def _read(data: bytes, separator: str, **options) -> pd.DataFrame:
 
 
 def _parsed(data: bytes, separator: str) -> ArrowGrid | None:
+    """The grid of ``data`` read by pyarrow's CSV reader where it reads the file as the csv module does, else by
+    pandas' C parser; None when the careful reader must read it."""
+    grid = _arrow_parsed(data, separator)
+    return grid if grid is not None else _pandas_parsed(data, separator)
+
+
+#: How many bytes of a file's start bound its header's cells (a header row is a few KB, even of 40 long questions).
+_HEADER_BYTES = 1 << 16
+
+
+def _arrow_parsed(data: bytes, separator: str) -> ArrowGrid | None:
+    """The grid of pyarrow's CSV reading of ``data``: every column text, read on the machine's cores, quicker than
+    pandas' C parser; None when pyarrow refuses the file (a record longer or shorter than the header, quoted text
+    left open, a record past its block) or anything is in doubt (then pandas' C parser and the careful reader
+    decide, as they would without it, and name the problem as they would).
+
+    pyarrow reads quotes as the csv module does (a quote inside an unquoted cell is text, text after a closing
+    quote joins the cell) and refuses a record with fewer cells than the first, save a blank line, which it pads
+    with empty cells as pandas does: such rows are counted from their records (:func:`_blank_row_lengths`).
+    """
+    if len(separator) != 1 or not separator.isascii():
+        return None
+    # more names than the header's cells (its separators bound them): each column is read as text, none inferred
+    names = [f"f{index}" for index in range(data.count(separator.encode(), 0, _HEADER_BYTES) + 1)]
+    options = pcsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        check_utf8=False,
+    )
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pcsv.ParseOptions(
+                delimiter=separator, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=options,
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if not table.num_columns or any(column.type != pa.string() or column.null_count for column in table.columns):
+        return None
+    columns = list(table.columns)
+    del table
+    last = columns[-1][-1].as_py() if len(columns[0]) else ""
+    if data.endswith(b'"' + last.replace('"', '""').encode()):
+        return None  # perhaps quoted text left open, which pyarrow ends at the end of the file: the csv module's
+    if _longest(columns) > CELL_LIMIT:
+        return None
+    lengths = _blank_row_lengths(data, separator, columns)
+    return None if lengths is False else ArrowGrid(columns, lengths)
+
+
+def _pandas_parsed(data: bytes, separator: str) -> ArrowGrid | None:
     """The grid of pandas' reading of ``data``, or None when the careful reader must read it.
 
     Each column is read as Arrow text (the parser's quickest path; the header row, text, keeps the column text); a
