@@ -13,7 +13,6 @@ by the csv module from the record's text.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -48,22 +47,21 @@ C_PARSER_OPTIONS = {
     "doublequote": True,
     "low_memory": True,
 }
-_CHECKED_BLOCK = 16 << 20
 
 
 def is_utf8(raw: bytes | memoryview) -> bool:
-    """Whether the bytes are UTF-8 throughout, checked a block at a time (no copy of the whole text).
+    """Whether the bytes are UTF-8 throughout, as Python's strict decoding judges it: checked by Arrow's validation
+    of the bytes held as one text (in place, no copy), many times quicker than decoding them.
 
     Returns
     -------
     bool
         True when every byte decodes as UTF-8.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    bounds = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
     try:
-        for start in range(0, len(raw), _CHECKED_BLOCK):
-            decoder.decode(raw[start : start + _CHECKED_BLOCK], final=start + _CHECKED_BLOCK >= len(raw))
-    except UnicodeDecodeError:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, bounds, pa.py_buffer(raw)]).validate(full=True)
+    except pa.ArrowInvalid:
         return False
     return True
 
@@ -111,10 +109,10 @@ def _utf8_data(path: Path) -> tuple[str, bytes] | None:
     and whose text :func:`~auditkit.read.csv_files.csv_text` would give unchanged: that text's UTF-8, without decoding
     the whole file and encoding it again. None for any other file (the careful reader's decoding then decides).
     """
-    with path.open("rb") as handle:  # read after a byte order mark, not copied without it
+    with path.open("rb", buffering=0) as handle:  # read once, after a byte order mark (not copied to drop it)
         head = handle.read(4)
         handle.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
-        raw = handle.read()
+        raw = handle.readall()
     if head.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
         return None
     if not raw.isascii() and not is_utf8(raw):
