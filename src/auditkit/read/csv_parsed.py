@@ -209,7 +209,11 @@ def _arrow_parsed(data: bytes, separator: str) -> ArrowGrid | None:
             pa.BufferReader(data),
             read_options=pcsv.ReadOptions(autogenerate_column_names=True),
             parse_options=pcsv.ParseOptions(
-                delimiter=separator, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False
+                delimiter=separator,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
             ),
             convert_options=options,
         )
@@ -224,8 +228,21 @@ def _arrow_parsed(data: bytes, separator: str) -> ArrowGrid | None:
         return None  # perhaps quoted text left open, which pyarrow ends at the end of the file: the csv module's
     if _longest(columns) > CELL_LIMIT:
         return None
+    if not len(_empty_rows(columns)):
+        return ArrowGrid(columns)  # no blank line: every row every cell
     lengths = _blank_row_lengths(data, separator, columns)
     return None if lengths is False else ArrowGrid(columns, lengths)
+
+
+def _empty_rows(columns: list[pa.ChunkedArray]) -> np.ndarray:
+    """The rows after the header every cell of which is empty: those of them that pyarrow padded (a blank line, whose
+    record has no cell) are among them; a row of blank cells it read in full is as long as the header."""
+    rows = np.flatnonzero(pc.equal(pc.binary_length(columns[0]), 0).to_numpy(zero_copy_only=False))
+    for column in columns[1:]:
+        if not len(rows):
+            break
+        rows = rows[pc.equal(pc.binary_length(column.take(rows)), 0).to_numpy(zero_copy_only=False)]
+    return rows[rows > 0]
 
 
 def _pandas_parsed(data: bytes, separator: str) -> ArrowGrid | None:
