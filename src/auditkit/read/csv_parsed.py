@@ -1,12 +1,14 @@
-"""A CSV file's records read by pandas' C parser, and held as columns, exactly as the careful reader reads them.
+"""A CSV file's records read by pyarrow's CSV reader or pandas' C parser, and held as columns, exactly as the careful
+reader reads them.
 
 :func:`read_csv_columns` gives the :class:`~auditkit.read.grid.Grid` that
 :func:`auditkit.read.csv_files.read_csv_grid` gives (the same records, cell for cell, and the same errors), for
-any CSV: quoted cells over several lines, a header of two-line headings, survey tools' exports. pandas' C parser
-reads each column straight into a categorical (each distinct answer once), many times quicker than the csv module.
-Where the two parsers could disagree, the csv module decides: a file with a NUL character, a lone carriage return,
-a record longer than the header, quoted text left open, or a cell longer than Excel allows is read by the careful
-reader, which names the problem; so is one with a row shorter than the header that is not blank (found by
+any CSV: quoted cells over several lines, a header of two-line headings, survey tools' exports. pyarrow reads every
+column as Arrow text, many times quicker than the csv module, where it reads the file as the csv module does (it
+refuses a record of another width than the header's, which pandas pads: such a file is left to pandas' C parser).
+Where a parser and the csv module could disagree, the csv module decides: a file with a NUL character, a lone
+carriage return, a record longer than the header, quoted text left open, or a cell longer than Excel allows is read
+by the careful reader, which names the problem; so is one with a row shorter than the header that is not blank (found by
 :func:`auditkit.read.csv_widths.first_short_row`). A blank row shorter than the header keeps its own cells, counted
 by the csv module from the record's text.
 """
@@ -83,7 +85,7 @@ def read_quietly(source, separator: str, **options) -> pd.DataFrame:
 
 def read_csv_columns(path: Path) -> Grid:
     """Every record of a CSV file, as text, held as columns: what :func:`~auditkit.read.csv_files.read_csv_grid`
-    gives, read by pandas' C parser where it reads the file as the csv module does.
+    gives, read by pyarrow or pandas' C parser where it reads the file as the csv module does.
 
     Returns
     -------
