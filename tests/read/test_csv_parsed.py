@@ -230,3 +230,25 @@ def test_is_utf8_judges_as_python_decoding(raw: bytes):
         expected = False
     assert csv_parsed.is_utf8(raw) is expected
     assert csv_parsed.is_utf8(memoryview(raw)) is expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xef\xbb\xbfid,q\nR1,a\n",
+        b"sep=;\r\nid;q\r\nR1;a,b\r\n",
+        b'id,q\r\nR1,"a\r\nb"\r\n\r\nR2,c\r\n',
+        b'id,q\nR1,"open\n',
+        b"id,q,r\nR1,a\nR2,b,c\n",
+    ],
+)
+def test_a_file_read_past_the_threaded_size_as_python_bytes_is_read_the_same(tmp_path: Path, monkeypatch, content):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    kinds, original = [], csv_parsed._arrow_parsed
+    monkeypatch.setattr(csv_parsed, "_THREADED_BYTES", 0)
+    monkeypatch.setattr(
+        csv_parsed, "_arrow_parsed", lambda data, *rest: kinds.append(type(data)) or original(data, *rest)
+    )
+    assert_same(path)
+    assert set(kinds) == {bytes}
