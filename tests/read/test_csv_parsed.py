@@ -170,3 +170,85 @@ def test_a_column_of_ids_in_order_is_the_careful_readers(tmp_path: Path, parsed,
     path.write_text(f"{header},q\n" + "".join(f"{value},yes\n" for value in ids), encoding="utf-8")
     assert isinstance(assert_same(path, parsed), list)
     assert parsed == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("content", "by_arrow"),
+    [
+        pytest.param(b'id,q\r\nR1,"a\r\nb"\r\nR2,"x, ""y"""\r\n', True, id="quoted cells over several lines"),
+        pytest.param(b'id,q\nR1,x"y\nR2,"a"b\n', True, id="a quote in an unquoted cell, text after a closing quote"),
+        pytest.param(b"id,q,r\nR1,a,b\n\n,,\nR2,c,d\n\n", True, id="blank lines and a row of empty cells"),
+        pytest.param(b"2017,2018\n007,1.50\n", True, id="numbers read as text"),
+        pytest.param(b'id,q\nR1,"open\nR2,b\n', False, id="quoted text left open: pyarrow ends it at the end"),
+        pytest.param(b'id,q\nR1,"open""\n', False, id="left open after a doubled quote"),
+        pytest.param(b"id,q,r\nR1,a\nR2,c,d\n", False, id="a row cut short"),
+        pytest.param(b"id,q\nR1,a,b\n", False, id="a row too long"),
+        pytest.param(b"id,q\nR1," + b"x" * 40_000 + b"\n", False, id="a cell longer than Excel allows"),
+    ],
+)
+def test_pyarrow_reads_a_file_only_as_the_csv_module_does(tmp_path: Path, monkeypatch, content: bytes, by_arrow: bool):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    grids, original = [], csv_parsed._arrow_parsed
+    monkeypatch.setattr(csv_parsed, "_arrow_parsed", lambda *args: grids.append(original(*args)) or grids[-1])
+    assert_same(path)
+    assert grids and {grid is not None for grid in grids} == {by_arrow}
+
+
+def test_the_survey_tools_exports_are_read_by_pyarrow(monkeypatch):
+    def refused(*args):
+        raise AssertionError("read by pandas' C parser")
+
+    monkeypatch.setattr(csv_parsed, "_pandas_parsed", refused)
+    for name in ("llr-2017-survey-surveymonkey.csv", "llr-2017-survey-googleforms.csv"):
+        assert list(read_csv_columns(EXAMPLES / name)) == read_csv_rows(EXAMPLES / name)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"plain",
+        "é€😀".encode(),
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+        b"\xf4\x90\x80\x80",
+        b"\xe2\x82",
+        b"abc\xff",
+        b"\xe0\x80\x80",
+        b"\xed\x9f\xbf",
+        b"\xef\xbf\xbf",
+        b"\xf8\x88\x80\x80\x80",
+        b"x" * 5 + b"\x80",
+    ],
+)
+def test_is_utf8_judges_as_python_decoding(raw: bytes):
+    try:
+        raw.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert csv_parsed.is_utf8(raw) is expected
+    assert csv_parsed.is_utf8(memoryview(raw)) is expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xef\xbb\xbfid,q\nR1,a\n",
+        b"sep=;\r\nid;q\r\nR1;a,b\r\n",
+        b'id,q\r\nR1,"a\r\nb"\r\n\r\nR2,c\r\n',
+        b'id,q\nR1,"open\n',
+        b"id,q,r\nR1,a\nR2,b,c\n",
+    ],
+)
+def test_a_file_read_past_the_threaded_size_as_python_bytes_is_read_the_same(tmp_path: Path, monkeypatch, content):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    kinds, original = [], csv_parsed._arrow_parsed
+    monkeypatch.setattr(csv_parsed, "_THREADED_BYTES", 0)
+    monkeypatch.setattr(
+        csv_parsed, "_arrow_parsed", lambda data, *rest: kinds.append(type(data)) or original(data, *rest)
+    )
+    assert_same(path)
+    assert set(kinds) == {bytes}
