@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from auditkit.errors import DataError
 from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
+from auditkit.read.csv_arrow import read_arrow_columns
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
 from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, first_short_row, lone_return
@@ -198,7 +199,7 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         if raw is None:
             return None
     end = raw.find(b"\n")
-    if end < 0 or b"\x00" in raw or lone_return(raw):
+    if end < 0 or b"\x00" in raw or (b"\r" in raw and lone_return(raw)):
         return None
     header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
     if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
@@ -208,13 +209,13 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
-    found = _pandas_columns(raw, separator, dtypes)
+    cells = first_record(header_line, separator)
+    found = _arrow_columns(raw, separator, dtypes, cells) or _pandas_columns(raw, separator, dtypes)
     del raw
     if found is None:
         return None
     columns, shorts = found
     longest = [_longest(column) for column in columns]
-    cells = first_record(header_line, separator)
     if max(map(len, cells)) > csv.field_size_limit() or max(longest) > csv.field_size_limit():
         return None  # the careful reader names the cell where the csv module stops
     if shorts:
@@ -222,6 +223,44 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if max(longest) > CELL_LIMIT or max(map(len, cells)) > CELL_LIMIT:
         raise _first_long_cell(path, names, cells, columns)
     return _plain_table(path, names, columns, longest)
+
+
+def _arrow_columns(raw: bytes, separator: str, dtypes: dict[int, object], header: list[str]):
+    """The columns under the header as Arrow's CSV reader reads them (every row as wide as the header: none is short),
+    and no short row; None when that reader refuses the file, or reads its header otherwise than the csv module."""
+    read = read_arrow_columns(raw, separator, [dtypes[index] == "category" for index in range(len(dtypes))])
+    if read is None or [column[0].as_py() for column in read] != header:
+        return None
+    columns = [
+        _categorical(column) if dtypes[index] == "category" else _arrow_text(column.slice(1))
+        for index, column in enumerate(read)
+    ]
+    return columns, []
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Series:
+    """A dictionary-encoded column read by Arrow (its header row first) as the categorical :func:`_without_header`
+    gives: categories in the order the rows first give them, the header's text first only when some row gives it."""
+    unified = column.unify_dictionaries() if column.num_chunks > 1 else column
+    dictionary = unified.chunk(0).dictionary  # the header's text first: it is the first row's
+    chunks = [chunk.indices.to_numpy() for chunk in unified.chunks]
+    chunks[0] = chunks[0][1:]
+    with_header = any((chunk == 0).any() for chunk in chunks)
+    values = np.empty(len(dictionary), dtype=object)
+    values[:] = dictionary.to_pylist()
+    categories = values if with_header else values[1:]
+    codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
+    start = 0
+    for chunk in chunks:  # each block's codes, less one when the header's text is left out, as pandas stores them
+        np.subtract(chunk, 0 if with_header else 1, out=codes[start : start + len(chunk)], casting="unsafe")
+        start += len(chunk)
+    categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
+    return pd.Series(categorical, copy=False)
+
+
+def _arrow_text(texts: pa.ChunkedArray) -> pd.Series:
+    """Arrow text as a pandas column of Arrow text (no copy of the text)."""
+    return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)
 
 
 def _pandas_columns(raw: bytes, separator: str, dtypes: dict[int, object]):
