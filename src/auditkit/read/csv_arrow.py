@@ -1,4 +1,4 @@
-"""A plain CSV's records read by Arrow's CSV reader: every cell text, answers dictionary-encoded as they are read.
+"""A plain CSV's columns read by Arrow's CSV reader: answers dictionary-encoded as they are read, made categoricals.
 
 :func:`read_arrow_columns` is the first try of :func:`auditkit.read.quick_csv.read_csv_quickly`: Arrow's reader
 parses the file's blocks on every core and encodes each answer column as it parses it, quicker than pandas' C parser
@@ -10,31 +10,34 @@ that a short row is named as the careful reader names it.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-__all__ = ["read_arrow_columns"]
+__all__ = ["arrow_text", "read_arrow_columns"]
 
 #: Bytes Arrow's reader parses at a time (on its threads): 4 MB blocks keep both cores busy, with few dictionaries
 #: to unify afterwards.
 _BLOCK = 4 << 20
 
 
-def read_arrow_columns(raw: bytes, separator: str, answers: list[bool]) -> list[pa.ChunkedArray] | None:
-    """Every record of a CSV's UTF-8 bytes (the header row first) as Arrow columns, one per header cell.
+def read_arrow_columns(raw, separator: str, answers: list[bool], header: list[str]) -> list[pd.Series] | None:
+    """The columns under the header of a CSV's UTF-8 bytes (``raw``, any buffer), one per header cell.
 
-    ``answers`` says, for each column, whether it is read dictionary-encoded (each block of rows with its own
-    dictionary) or as text. A blank line reads as a row of empty cells; a carriage return is a line ending wherever it
-    stands, so the caller leaves a file with a lone one to the careful reader.
+    ``answers`` says, for each column, whether it is read as a categorical or as Arrow text; ``header`` is the header
+    row's cells as the csv module reads them. A blank line reads as a row of empty cells; a carriage return is a line
+    ending wherever it stands, so the caller leaves a file with a lone one to the careful reader.
 
     Returns
     -------
-    list of pyarrow.ChunkedArray or None
-        The columns, no cell missing; None when some record is not as wide as the header, or Arrow's reader refuses
-        the file for any other reason.
+    list of pandas.Series or None
+        The columns, the header row left out: categoricals whose categories are in the order the rows first give
+        them, and Arrow text. None when some record is not as wide as the header, Arrow's reader reads the header
+        otherwise than the csv module, or refuses the file for any other reason.
     """
     names = [f"c{index}" for index in range(len(answers))]
-    text = pa.dictionary(pa.int32(), pa.string())
+    encoded = pa.dictionary(pa.int32(), pa.string())
     options = {
         "read_options": pa_csv.ReadOptions(column_names=names, block_size=_BLOCK),
         "parse_options": pa_csv.ParseOptions(
@@ -42,11 +45,11 @@ def read_arrow_columns(raw: bytes, separator: str, answers: list[bool]) -> list[
             quote_char='"',
             double_quote=True,
             escape_char=False,
-            newlines_in_values=b'"' in raw,  # a quoted cell may hold a line ending: blocks are split by records
+            newlines_in_values=_holds_quote(raw),  # a quoted cell may hold a line ending: blocks split by records
             ignore_empty_lines=False,
         ),
         "convert_options": pa_csv.ConvertOptions(
-            column_types={name: text if answer else pa.string() for name, answer in zip(names, answers)},
+            column_types={name: encoded if answer else pa.string() for name, answer in zip(names, answers)},
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
@@ -57,6 +60,46 @@ def read_arrow_columns(raw: bytes, separator: str, answers: list[bool]) -> list[
         table = pa_csv.read_csv(pa.py_buffer(raw), **options)
     except (pa.ArrowException, ValueError):
         return None
-    if table.num_columns != len(answers) or any(column.null_count for column in table.columns):
+    read = table.columns
+    if len(read) != len(answers) or any(column.null_count for column in read):
         return None
-    return table.columns
+    if not table.num_rows or [column[0].as_py() for column in read] != header:
+        return None
+    return [_categorical(column) if answer else arrow_text(column.slice(1)) for column, answer in zip(read, answers)]
+
+
+def _holds_quote(raw) -> bool:
+    """Whether the bytes hold a double quote."""
+    return raw.find(b'"') >= 0
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Series:
+    """A dictionary-encoded column read by Arrow (its header row first) as a categorical of the rows under it:
+    categories in the order the rows first give them (a block's dictionaries unified keep that order), the header's
+    text among them (first) only when some row gives it; codes as pandas stores them."""
+    unified = column.unify_dictionaries() if column.num_chunks > 1 else column
+    dictionary = unified.chunk(0).dictionary  # the header's text first: it is the first row's
+    chunks = [chunk.indices.to_numpy() for chunk in unified.chunks]
+    chunks[0] = chunks[0][1:]
+    with_header = any((chunk == 0).any() for chunk in chunks)
+    values = np.empty(len(dictionary), dtype=object)
+    values[:] = dictionary.to_pylist()
+    categories = values if with_header else values[1:]
+    codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
+    start = 0
+    for chunk in chunks:  # each block's codes, less one when the header's text is left out
+        np.subtract(chunk, 0 if with_header else 1, out=codes[start : start + len(chunk)], casting="unsafe")
+        start += len(chunk)
+    categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
+    return pd.Series(categorical, copy=False)
+
+
+def arrow_text(texts: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Arrow text as a pandas column of Arrow text, without a copy of the text.
+
+    Returns
+    -------
+    pandas.Series
+        The texts, of dtype ``string[pyarrow]``.
+    """
+    return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)

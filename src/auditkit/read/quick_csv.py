@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +28,7 @@ import pyarrow.compute as pc
 from auditkit.errors import DataError
 from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
-from auditkit.read.csv_arrow import read_arrow_columns
+from auditkit.read.csv_arrow import arrow_text, read_arrow_columns
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
 from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, first_short_row, lone_return
@@ -92,7 +94,7 @@ def _without_header(column: pd.Categorical | pd.api.extensions.ExtensionArray) -
     read as a value), so every category is one some row gave.
     """
     if not isinstance(column, pd.Categorical):
-        return pd.Series(pd.arrays.ArrowStringArray(_arrow(column).slice(1)), copy=False)
+        return arrow_text(_arrow(column).slice(1))
     categories, header, codes = column.categories, column.codes[0], column.codes[1:]
     if not np.bincount(codes, minlength=len(categories))[header]:
         codes = codes - (codes > header).astype(codes.dtype)
@@ -120,8 +122,12 @@ def _blank_and_totals(column: pd.Series, longest: int) -> tuple[np.ndarray, np.n
         blank = np.fromiter((not value.strip() for value in values), dtype=bool, count=len(values))
         totals = np.fromiter((_is_totals_word(value) for value in values), dtype=bool, count=len(values))
         return blank[codes], totals[codes], False
-    if column.dtype == "string[pyarrow]" and pc.all(pc.string_is_ascii(_arrow(column.array))).as_py():
-        return _ascii_blank_and_totals(column)
+    if column.dtype == "string[pyarrow]":
+        found = _trimmed_ascii_blank_and_totals(_arrow(column.array))
+        if found is not None:
+            return found
+        if pc.all(pc.string_is_ascii(_arrow(column.array))).as_py():
+            return _ascii_blank_and_totals(column)
     values = column.to_numpy(dtype=object)
     if len(values) * longest > _WIDEST_TEXT:  # numpy's text arrays give every value the longest one's width
         stripped = [value.strip() for value in values]
@@ -156,6 +162,46 @@ def _ascii_blank_and_totals(column: pd.Series) -> tuple[np.ndarray, np.ndarray, 
     return blank, totals, bool(trimmed)
 
 
+def _trimmed_ascii_blank_and_totals(texts: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """:func:`_blank_and_totals` of Arrow text that is ASCII throughout, no value starting or ending with a space,
+    told from each value's length and its first and last bytes (read from the buffers Arrow holds the text in, without
+    a copy of each value); None for any other text.
+
+    Such a value is blank only when empty, and a totals label only when it starts with a letter some label starts
+    with and ends with one some label ends with (or a colon): only those few values are read as Python text."""
+    blank, maybe = [], []
+    for chunk in texts.chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return None
+        _, offsets, data = chunk.buffers()
+        width = 8 if pa.types.is_large_string(chunk.type) else 4
+        bounds = np.frombuffer(offsets, dtype=f"<i{width}", count=len(chunk) + 1, offset=chunk.offset * width)
+        held = np.frombuffer(data, dtype=np.uint8) if data is not None and len(data) else np.zeros(1, np.uint8)
+        if held[bounds[0] : bounds[-1]].max(initial=0) > 0x7F:
+            return None
+        filled = bounds[1:] > bounds[:-1]
+        first, last = held[np.minimum(bounds[:-1], len(held) - 1)], held[np.maximum(bounds[1:] - 1, 0)]
+        if (filled & (_SPACE_BYTES[first] | _SPACE_BYTES[last])).any():
+            return None
+        blank.append(~filled)
+        maybe.append(filled & _FIRST_BYTES[first] & _LAST_BYTES[last])
+    blank = np.concatenate(blank) if blank else np.zeros(0, dtype=bool)
+    rows = np.flatnonzero(np.concatenate(maybe)) if maybe else np.zeros(0, dtype=np.int64)
+    totals = np.zeros(len(blank), dtype=bool)
+    totals[rows] = [_is_totals_word(text) for text in texts.take(rows).to_pylist()]
+    return blank, totals, not blank.any()
+
+
+def _byte_set(characters: str) -> np.ndarray:
+    """For each byte, whether it is one of ``characters`` (ASCII), in either case."""
+    found = np.zeros(256, dtype=bool)
+    found[[ord(character) for character in characters + characters.upper()]] = True
+    return found
+
+
+_SPACE_BYTES = _byte_set(ASCII_SPACE)
+_FIRST_BYTES = _byte_set("".join(word[0] for word in TOTALS_WORDS))
+_LAST_BYTES = _byte_set("".join(word[-1] for word in TOTALS_WORDS) + ":")
 _TOTALS_FIRST = pa.array(sorted({word[0] for word in TOTALS_WORDS}))
 #: Past this many characters in a column (its length times its longest value's), it is not made a numpy text array.
 _WIDEST_TEXT = 1 << 26
@@ -187,19 +233,19 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     path = Path(path)
     if path.suffix.lower() != ".csv" or not path.is_file() or _header_needs_care(path):
         return None
-    raw = path.read_bytes()
-    if raw.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+    raw = _mapped(path)
+    if raw is None or raw[:4].startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw[:3] == b"\xef\xbb\xbf":
         raw = raw[3:]
         if not raw.isascii() and not is_utf8(raw):
             return None  # UTF-8 by its mark, yet not throughout: the careful reader names the cell
-    elif not raw.isascii() and not is_utf8(raw):
+    elif not _is_ascii(raw) and not is_utf8(raw):
         raw = _utf8_from_windows_1252(raw)
         if raw is None:
             return None
     end = raw.find(b"\n")
-    if end < 0 or b"\x00" in raw or (b"\r" in raw and lone_return(raw)):
+    if end < 0 or raw.find(b"\x00") >= 0 or (raw.find(b"\r") >= 0 and lone_return(raw)):
         return None
     header_line = raw[:end].removesuffix(b"\r").decode("utf-8")
     if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
@@ -210,7 +256,9 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
     cells = first_record(header_line, separator)
-    found = _arrow_columns(raw, separator, dtypes, cells) or _pandas_columns(raw, separator, dtypes)
+    answers = [dtypes[index] == "category" for index in range(len(dtypes))]
+    found = read_arrow_columns(raw, separator, answers, cells)  # every row as wide as the header: none is short
+    found = (found, []) if found is not None else _pandas_columns(bytes(raw), separator, dtypes)
     del raw
     if found is None:
         return None
@@ -223,44 +271,6 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if max(longest) > CELL_LIMIT or max(map(len, cells)) > CELL_LIMIT:
         raise _first_long_cell(path, names, cells, columns)
     return _plain_table(path, names, columns, longest)
-
-
-def _arrow_columns(raw: bytes, separator: str, dtypes: dict[int, object], header: list[str]):
-    """The columns under the header as Arrow's CSV reader reads them (every row as wide as the header: none is short),
-    and no short row; None when that reader refuses the file, or reads its header otherwise than the csv module."""
-    read = read_arrow_columns(raw, separator, [dtypes[index] == "category" for index in range(len(dtypes))])
-    if read is None or [column[0].as_py() for column in read] != header:
-        return None
-    columns = [
-        _categorical(column) if dtypes[index] == "category" else _arrow_text(column.slice(1))
-        for index, column in enumerate(read)
-    ]
-    return columns, []
-
-
-def _categorical(column: pa.ChunkedArray) -> pd.Series:
-    """A dictionary-encoded column read by Arrow (its header row first) as the categorical :func:`_without_header`
-    gives: categories in the order the rows first give them, the header's text first only when some row gives it."""
-    unified = column.unify_dictionaries() if column.num_chunks > 1 else column
-    dictionary = unified.chunk(0).dictionary  # the header's text first: it is the first row's
-    chunks = [chunk.indices.to_numpy() for chunk in unified.chunks]
-    chunks[0] = chunks[0][1:]
-    with_header = any((chunk == 0).any() for chunk in chunks)
-    values = np.empty(len(dictionary), dtype=object)
-    values[:] = dictionary.to_pylist()
-    categories = values if with_header else values[1:]
-    codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
-    start = 0
-    for chunk in chunks:  # each block's codes, less one when the header's text is left out, as pandas stores them
-        np.subtract(chunk, 0 if with_header else 1, out=codes[start : start + len(chunk)], casting="unsafe")
-        start += len(chunk)
-    categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
-    return pd.Series(categorical, copy=False)
-
-
-def _arrow_text(texts: pa.ChunkedArray) -> pd.Series:
-    """Arrow text as a pandas column of Arrow text (no copy of the text)."""
-    return pd.Series(pd.arrays.ArrowStringArray(texts), copy=False)
 
 
 def _pandas_columns(raw: bytes, separator: str, dtypes: dict[int, object]):
@@ -276,6 +286,21 @@ def _pandas_columns(raw: bytes, separator: str, dtypes: dict[int, object]):
         return None
     shorts = [(short.position + 1, short.cells)] if short else []  # the header is row 1
     return [_without_header(column) for column in parsed], shorts
+
+
+def _mapped(path: Path) -> mmap.mmap | None:
+    """The file's bytes mapped into memory, read only: the checks read them where the system holds them, and Arrow's
+    reader parses them in place, with no copy of the whole file. None for an empty file."""
+    with path.open("rb") as handle:
+        if not os.fstat(handle.fileno()).st_size:
+            return None
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _is_ascii(raw: mmap.mmap) -> bool:
+    """Whether every byte is ASCII, checked a block at a time."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    return all(data[start : start + _CHECKED_BLOCK].max() < 0x80 for start in range(0, len(data), _CHECKED_BLOCK))
 
 
 def _header_needs_care(path: Path) -> bool:
@@ -337,7 +362,7 @@ def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest
             trimmed.add(name)
     if total.any():
         return None
-    table = pd.DataFrame({index: _python_text(column) for index, column in enumerate(columns)})
+    table = pd.DataFrame({index: _python_text(column) for index, column in enumerate(columns)}, copy=False)
     table.columns = names
     table.index = pd.RangeIndex(2, 2 + length, name=ROW)
     if blank.any():
