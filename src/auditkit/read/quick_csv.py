@@ -341,7 +341,7 @@ def _python_text(column: pd.Series) -> pd.Series:
     """A column of Arrow text as Python text (objects), as the careful reader gives it; a categorical as it is."""
     if column.dtype != "string[pyarrow]":
         return column
-    return pd.Series(column.to_numpy(dtype=object), dtype=object)
+    return pd.Series(column.to_numpy(dtype=object), dtype=object, copy=False)
 
 
 def _plain_table(path: Path, names: list[str], columns: list[pd.Series], longest: list[int]) -> pd.DataFrame | None:
