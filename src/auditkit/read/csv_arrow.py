@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 __all__ = ["arrow_text", "read_arrow_columns"]
@@ -77,19 +78,21 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     """A dictionary-encoded column read by Arrow (its header row first) as a categorical of the rows under it:
     categories in the order the rows first give them (a block's dictionaries unified keep that order), the header's
     text among them (first) only when some row gives it; codes as pandas stores them."""
+    header = column.chunk(0).dictionary[0]  # the first row's text is its block's first value
+    # Another row gives the header's text when a later block's own dictionary holds it, or the first block has it twice.
+    with_header = any(pc.index(chunk.dictionary, header).as_py() >= 0 for chunk in column.chunks[1:]) or bool(
+        (column.chunk(0).indices.to_numpy()[1:] == 0).any()
+    )
     unified = column.unify_dictionaries() if column.num_chunks > 1 else column
-    dictionary = unified.chunk(0).dictionary  # the header's text first: it is the first row's
-    chunks = [chunk.indices.to_numpy() for chunk in unified.chunks]
-    chunks[0] = chunks[0][1:]
-    with_header = any((chunk == 0).any() for chunk in chunks)
-    values = np.empty(len(dictionary), dtype=object)
-    values[:] = dictionary.to_pylist()
+    values = np.empty(len(unified.chunk(0).dictionary), dtype=object)
+    values[:] = unified.chunk(0).dictionary.to_pylist()
     categories = values if with_header else values[1:]
     codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
     start = 0
-    for chunk in chunks:  # each block's codes, less one when the header's text is left out
-        np.subtract(chunk, 0 if with_header else 1, out=codes[start : start + len(chunk)], casting="unsafe")
-        start += len(chunk)
+    for index, chunk in enumerate(unified.chunks):  # each block's codes, less one when the header's text is left out
+        indices = chunk.indices.to_numpy()[1 if index == 0 else 0 :]
+        np.subtract(indices, 0 if with_header else 1, out=codes[start : start + len(indices)], casting="unsafe")
+        start += len(indices)
     categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
     return pd.Series(categorical, copy=False)
 
