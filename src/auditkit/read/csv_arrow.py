@@ -89,10 +89,12 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     categories = values if with_header else values[1:]
     codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
     start = 0
-    for index, chunk in enumerate(unified.chunks):  # each block's codes, less one when the header's text is left out
+    for index, chunk in enumerate(unified.chunks):  # each block's codes, as pandas stores them
         indices = chunk.indices.to_numpy()[1 if index == 0 else 0 :]
-        np.subtract(indices, 0 if with_header else 1, out=codes[start : start + len(indices)], casting="unsafe")
+        codes[start : start + len(indices)] = indices
         start += len(indices)
+    if not with_header:
+        codes -= 1  # the header's text left out
     categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
     return pd.Series(categorical, copy=False)
 
