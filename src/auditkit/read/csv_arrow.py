@@ -26,9 +26,10 @@ _BLOCK = 4 << 20
 def read_arrow_columns(raw, separator: str, answers: list[bool], header: list[str]) -> list[pd.Series] | None:
     """The columns under the header of a CSV's UTF-8 bytes (``raw``, any buffer), one per header cell.
 
-    ``answers`` says, for each column, whether it is read as a categorical or as Arrow text; ``header`` is the header
-    row's cells as the csv module reads them. A blank line reads as a row of empty cells; a carriage return is a line
-    ending wherever it stands, so the caller leaves a file with a lone one to the careful reader.
+    ``answers`` says, for each column, whether it is read as a categorical or as Arrow text (large text, as pandas
+    holds it); ``header`` is the header row's cells as the csv module reads them. A blank line reads as a row of empty
+    cells; a carriage return is a line ending wherever it stands, so the caller leaves a file with a lone one to the
+    careful reader.
 
     Returns
     -------
@@ -50,7 +51,7 @@ def read_arrow_columns(raw, separator: str, answers: list[bool], header: list[st
             ignore_empty_lines=False,
         ),
         "convert_options": pa_csv.ConvertOptions(
-            column_types={name: encoded if answer else pa.string() for name, answer in zip(names, answers)},
+            column_types={name: encoded if answer else pa.large_string() for name, answer in zip(names, answers)},
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
