@@ -294,7 +294,7 @@ def _mapped(path: Path) -> mmap.mmap | None:
     """The file's bytes mapped into memory, read only: the checks read them where the system holds them, and Arrow's
     reader parses them in place, with no copy of the whole file (0.08 s of a 143 MB file's 0.5 s read). None for an
     empty file. (A file cut short by another program while it is read ends the process, as it would any program
-    reading a mapped file: data files are not written while a round is analysed.)"""
+    reading a mapped file.)"""
     with path.open("rb") as handle:
         if not os.fstat(handle.fileno()).st_size:
             return None
