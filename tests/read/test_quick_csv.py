@@ -113,13 +113,17 @@ def test_a_large_file_with_a_blank_row_is_the_same_table(tmp_path: Path, blank: 
 def test_a_large_quoted_file_is_read_in_one_pass_as_the_careful_reader_reads_it(
     tmp_path: Path, monkeypatch, middle, early
 ):
-    parsed, parse = [], fastcsv._parse_plain
+    parsed = []
 
-    def counted(*args):
-        parsed.append(parse(*args))
-        return parsed[-1]
+    def counted(parse):
+        def parsing(*args):
+            parsed.append(parse(*args))
+            return parsed[-1]
 
-    monkeypatch.setattr(fastcsv, "_parse_plain", counted)
+        return parsing
+
+    monkeypatch.setattr(fastcsv, "_parse_plain", counted(fastcsv._parse_plain))  # pandas' C parser
+    monkeypatch.setattr(fastcsv, "read_arrow_columns", counted(fastcsv.read_arrow_columns))  # Arrow's reader
     rows = [f'"R{number:05d}","Area {number % 7}","{"yes" if number % 3 else "no"}"' for number in range(50_000)]
     rows[25_000] = middle
     if early:
@@ -128,7 +132,7 @@ def test_a_large_quoted_file_is_read_in_one_pass_as_the_careful_reader_reads_it(
     path.write_text('"id","area","q"\n' + "\n".join(rows) + "\n", encoding="utf-8")
     quick = assert_same_or_none(path, {"id"})
     assert isinstance(quick, pd.DataFrame) and len(quick) == 50_000
-    assert len(parsed) == 1
+    assert len(parsed) == 1 and parsed[0] is not None  # one parse, by whichever reader read it
 
 
 def test_random_files_are_read_the_same_or_left_to_the_careful_reader(tmp_path: Path):
@@ -221,3 +225,47 @@ def test_a_long_comment_in_a_large_file_is_read_without_a_text_array_of_its_widt
     path.write_text("id,comment\n" + "\n".join(rows) + "\n")
     table = assert_same_or_none(path, {"id", "comment"})
     assert isinstance(table, pd.DataFrame) and len(table.loc[9, "comment"]) == 32_000
+
+
+# --- Arrow's reader: categories as before, totals rows found from the text's first and last bytes ---------
+
+
+@pytest.mark.parametrize("header_given", [None, 5, 390_000])  # the header's own text given as an answer by a row
+def test_answers_read_in_several_blocks_keep_the_categories_in_the_order_rows_give_them(
+    tmp_path: Path, header_given: int | None
+):
+    rows = [f"R{number:06d},Area {number % 5},{'yes' if number % 3 else 'no'}" for number in range(400_000)]
+    rows[300_000] = "R300000,Area 9,maybe"  # 5.6 MB in: in a later block than the header (Arrow reads 4 MB blocks)
+    if header_given:
+        rows[header_given] = f"R{header_given:06d},Area 1,q"  # in the header's block, or in a later one
+    path = tmp_path / "large.csv"
+    path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    quick = assert_same_or_none(path, {"id"})
+    assert isinstance(quick, pd.DataFrame)
+    assert list(quick["area"].cat.categories) == [*(f"Area {number}" for number in range(5)), "Area 9"]
+    assert list(quick["q"].cat.categories) == (["q"] if header_given else []) + ["no", "yes", "maybe"]
+
+
+@pytest.mark.parametrize(
+    ("label", "totals"),
+    [
+        ("Total", True),
+        ("TOTALS:", True),
+        ("Grand total ::", True),
+        ("sum", True),
+        ("Mean:", True),
+        ("Totally", False),
+        ("Summary", False),
+        ("S1 total", False),
+        ("count 2", False),
+    ],
+)
+def test_a_totals_label_in_the_text_column_leaves_the_file_to_the_careful_reader(
+    tmp_path: Path, label: str, totals: bool
+):
+    rows = [f"S{number:05d},Area {number % 7},yes" for number in range(5_000)]
+    rows[4_000] = f"{label},,5"
+    path = tmp_path / "survey.csv"
+    path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    quick = assert_same_or_none(path, {"id"})
+    assert (quick is None) == totals
