@@ -269,3 +269,16 @@ def test_a_totals_label_in_the_text_column_leaves_the_file_to_the_careful_reader
     path.write_text("id,area,q\n" + "\n".join(rows) + "\n", encoding="utf-8")
     quick = assert_same_or_none(path, {"id"})
     assert (quick is None) == totals
+
+
+def test_a_large_file_is_mapped_and_read_as_a_small_one_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "survey.csv"
+    rows = [f"R{number:04d},Area {number % 7},{'yes' if number % 3 else 'no'},\ufeffAgree" for number in range(500)]
+    path.write_text("response_id,area,q01,q02\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert isinstance(fastcsv._mapped(path), bytes)  # a round's own data is read, never mapped
+    read = read_csv_quickly(path, frozenset({"response_id"}))
+    monkeypatch.setattr(fastcsv, "_MAPPED_BYTES", 1)
+    assert not isinstance(fastcsv._mapped(path), bytes)
+    mapped = read_csv_quickly(path, frozenset({"response_id"}))
+    pd.testing.assert_frame_equal(mapped, read)
+    pd.testing.assert_frame_equal(read, careful(path), check_dtype=False, check_categorical=False)
