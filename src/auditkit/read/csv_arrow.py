@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-__all__ = ["arrow_text", "read_arrow_columns"]
+__all__ = ["arrow_text", "code_type", "read_arrow_columns"]
 
 #: Bytes Arrow's reader parses at a time (on its threads): 4 MB blocks keep both cores busy, with few dictionaries
 #: to unify afterwards.
@@ -82,25 +81,36 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     """A dictionary-encoded column read by Arrow (its header row first) as a categorical of the rows under it:
     categories in the order the rows first give them (a block's dictionaries unified keep that order), the header's
     text among them (first) only when some row gives it; codes as pandas stores them."""
-    header = column.chunk(0).dictionary[0]  # the first row's text is its block's first value
-    # Another row gives the header's text when a later block's own dictionary holds it, or the first block has it twice.
-    with_header = any(pc.index(chunk.dictionary, header).as_py() >= 0 for chunk in column.chunks[1:]) or bool(
-        (column.chunk(0).indices.to_numpy()[1:] == 0).any()
-    )
     unified = column.unify_dictionaries(_POOL) if column.num_chunks > 1 else column
     values = np.empty(len(unified.chunk(0).dictionary), dtype=object)
-    values[:] = unified.chunk(0).dictionary.to_pylist()
-    categories = values if with_header else values[1:]
-    codes = np.empty(len(column) - 1, dtype=np.result_type(np.int8, np.min_scalar_type(len(categories))))
+    values[:] = unified.chunk(0).dictionary.to_pylist()  # the header's text first: the first row gives it
+    codes = np.empty(len(column) - 1, dtype=code_type(len(values)))
     start = 0
     for index, chunk in enumerate(unified.chunks):  # each block's codes, as pandas stores them
         indices = chunk.indices.to_numpy()[1 if index == 0 else 0 :]
         codes[start : start + len(indices)] = indices
         start += len(indices)
-    if not with_header:
-        codes -= 1  # the header's text left out
+    categories = values
+    if not (codes == 0).any():  # no row gives the header's text: left out
+        categories = values[1:]
+        codes = (codes - 1).astype(code_type(len(categories)), copy=False)
     categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
     return pd.Series(categorical, copy=False)
+
+
+def code_type(categories: int) -> type[np.signedinteger]:
+    """The integer type pandas keeps a categorical's codes in, for so many categories (as ``Categorical.from_codes``
+    makes them: codes given in another type are copied into this one).
+
+    Returns
+    -------
+    numpy integer type
+        ``int8`` below 127 categories, ``int16`` below 32,767, ``int32`` below 2,147,483,647, else ``int64``.
+    """
+    for kind in (np.int8, np.int16, np.int32):
+        if categories < np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 def arrow_text(texts: pa.Array | pa.ChunkedArray) -> pd.Series:

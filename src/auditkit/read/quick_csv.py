@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from auditkit.errors import DataError
 from auditkit.read.arrow_grid import ASCII_SPACE, encode_texts
 from auditkit.read.cells import CELL_LIMIT, cell_too_long, header_text
-from auditkit.read.csv_arrow import arrow_text, read_arrow_columns
+from auditkit.read.csv_arrow import arrow_text, code_type, read_arrow_columns
 from auditkit.read.csv_files import LONG_CELL_HINT, first_record, row_width_error, sniff_separator
 from auditkit.read.csv_parsed import C_PARSER_OPTIONS, is_utf8
 from auditkit.read.csv_widths import UNMATCHED, first_short_row, lone_return
@@ -101,8 +101,9 @@ def _without_header(column: pd.Categorical | pd.api.extensions.ExtensionArray) -
     if not np.bincount(codes, minlength=len(categories))[header]:
         codes = codes - (codes > header).astype(codes.dtype)
         categories = categories.delete(header)
-    code_type = np.result_type(np.int8, np.min_scalar_type(len(categories)))  # as pandas stores them
-    categorical = pd.Categorical.from_codes(codes.astype(code_type, copy=False), categories=categories, validate=False)
+    categorical = pd.Categorical.from_codes(
+        codes.astype(code_type(len(categories)), copy=False), categories=categories, validate=False
+    )
     return pd.Series(categorical, copy=False)
 
 

@@ -19,6 +19,7 @@ from auditkit.config.codebook import Codebook, Item
 from auditkit.config.round import Instrument, Round
 from auditkit.errors import DataError, DataValidationError, Problem
 from auditkit.formatting import format_date
+from auditkit.read.csv_arrow import code_type
 from auditkit.read.formats import read_instrument, round_formats
 from auditkit.read.matching import normalise
 from auditkit.read.quick_csv import TRIMMED
@@ -324,8 +325,8 @@ def _typed_column(checked: _Column, item: Item, round_: Round, index: pd.Index):
     if item.type in ("choice", "area"):
         categories = list(allowed_codes(item, round_))
         position = {code: number for number, code in enumerate(categories)}
-        code_type = np.result_type(np.int8, np.min_scalar_type(len(categories)))  # as pandas stores them
-        mapped = np.array([position.get(value, -1) for value in checked.values] + [-1], dtype=code_type)
+        codes = [position.get(value, -1) for value in checked.values] + [-1]
+        mapped = np.array(codes, dtype=code_type(len(categories)))  # as pandas stores them
         return pd.Categorical.from_codes(mapped[checked.codes], categories=categories, ordered=True)
     rows = len(checked.codes)
     if item.type == "text" and len(checked.values) == rows and np.array_equal(checked.codes, np.arange(rows)):
