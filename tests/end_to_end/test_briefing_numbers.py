@@ -26,6 +26,7 @@ from conftest import REPO
 from publish.published_numbers import leaves
 
 import auditkit
+from auditkit.briefing.wording import describe_intervals
 from auditkit.stats.funnel import FUNNEL_LABELS
 
 pytestmark = pytest.mark.slow
@@ -63,8 +64,9 @@ def _mark_percent_columns(page: BeautifulSoup) -> None:
 
 
 def _static_texts() -> list[str]:
-    """The fixed text of the templates that holds digits (outside Jinja tags), without markup."""
-    found = []
+    """The fixed text of the templates that holds digits (outside Jinja tags), without markup; and the methodology's
+    worked example of an interval (5 in 10: 24% to 76%), the same in every briefing."""
+    found = [describe_intervals()]
     for path in sorted(TEMPLATES.rglob("*.j2")):
         for segment in re.split(r"{{.*?}}|{%.*?%}|{#.*?#}", path.read_text(encoding="utf-8"), flags=re.S):
             text = _plain(re.sub(r"<[^>]+>", " ", segment)).strip(" .,;:")
