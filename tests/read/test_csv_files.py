@@ -116,6 +116,16 @@ def test_a_long_header_cell_is_named_in_row_1(tmp_path):
     assert read_error(path).startswith(f"survey.csv: row 1, column '{'q' * 33_000}' holds 33,000 characters")
 
 
+def test_a_header_longer_than_the_csv_module_reads_in_one_cell_is_read(tmp_path):
+    # 300 long names, 135,000 characters: no semicolon nor tab, so read with either the line is one cell past the
+    # csv module's limit; the comma splits it, and the file is read (it raised the csv module's own error)
+    names = [f"question {number:03d} " + "x" * 440 for number in range(300)]
+    path = write(tmp_path, ",".join(names) + "\n" + ",".join(["yes"] * 300) + "\n")
+    assert read_csv_header(path) == names
+    assert read_csv_rows(path) == [names, ["yes"] * 300]
+    assert list(read_table(path).columns) == names
+
+
 def test_the_header_alone_is_read_to_recognise_an_export(tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes(b'\xef\xbb\xbfsep=;\r\n"Timestamp";"Which team?\nChoose one"\r\n' + b"x;y\r\n" * 200_000)

@@ -212,6 +212,14 @@ def test_a_cell_longer_than_excel_allows_is_named_by_the_quick_reader(tmp_path: 
     assert assert_same_or_none(path, {"id"}) == REFUSED
 
 
+def test_a_header_longer_than_the_csv_module_reads_in_one_cell_is_read_the_same(tmp_path: Path):
+    names = [f"question {number:03d} " + "x" * 440 for number in range(300)]  # 135,000 characters, no ";" nor tab
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(names) + "\n" + ",".join(["yes"] * 300) + "\n")
+    quick = assert_same_or_none(path)
+    assert isinstance(quick, pd.DataFrame) and list(quick.columns) == names
+
+
 def test_a_cell_longer_than_the_csv_module_reads_is_left_to_the_careful_reader(tmp_path: Path):
     path = tmp_path / "survey.csv"
     path.write_text("id,q\nR1,yes\nR2," + "x" * 200_000 + "\n")

@@ -73,8 +73,17 @@ def sniff_separator(text: str) -> str:
     str
         Of ``,``, ``;`` and tab, the one that splits the header row into the most cells; a comma when they tie.
     """
-    counts = {separator: len(first_record(text, separator)) for separator in _SEPARATORS}
+    counts = {separator: _cells(text, separator) for separator in _SEPARATORS}
     return max(_SEPARATORS, key=lambda separator: counts[separator])
+
+
+def _cells(text: str, separator: str) -> int:
+    """How many cells the first record has, split by ``separator``; none when that makes a cell longer than the csv
+    module reads (a wide header without that separator is one such cell), so that another separator is chosen."""
+    try:
+        return len(first_record(text, separator))
+    except csv.Error:
+        return 0
 
 
 def _separated(text: str) -> tuple[str, str]:

@@ -239,7 +239,8 @@ def _arrow_parsed(data: bytes | pa.Buffer, separator: str) -> ArrowGrid | None:
     """
     if len(separator) != 1 or not separator.isascii():
         return None
-    # more names than the header's cells (its separators bound them): each column is read as text, none inferred
+    # a name for each separator in the first 64 KB, at least the header's cells when it ends there: each column is
+    # read as text; a header longer leaves its last columns inferred, and one inferred as anything but text is refused
     view = memoryview(data).cast("B")  # bytes compared as bytes (an Arrow buffer's view holds signed chars)
     names = [f"f{index}" for index in range(bytes(view[:_HEADER_BYTES]).count(separator.encode()) + 1)]
     options = pcsv.ConvertOptions(

@@ -254,11 +254,11 @@ def read_csv_quickly(path: str | Path, text_columns: frozenset[str] = frozenset(
     if header_line.count('"') % 2 or re.fullmatch(r"sep=.", header_line.strip()):
         return None  # a header cell over several lines, or Excel's separator line
     separator = sniff_separator(header_line)
-    names = [header_text(cell) for cell in first_record(header_line, separator)]
+    cells = first_record(header_line, separator)
+    names = [header_text(cell) for cell in cells]
     if not all(names):
         return None
     dtypes = {index: object if name in text_columns else "category" for index, name in enumerate(names)}
-    cells = first_record(header_line, separator)
     answers = [dtypes[index] == "category" for index in range(len(dtypes))]
     found = read_arrow_columns(raw, separator, answers, cells)  # every row as wide as the header: none is short
     found = (found, []) if found is not None else _pandas_columns(bytes(raw), separator, dtypes)
