@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-__all__ = ["arrow_text", "code_type", "read_arrow_columns"]
+__all__ = ["arrow_text", "code_type", "csv_module_parsing", "read_arrow_columns", "text_conversion"]
 
 #: Bytes Arrow's reader parses at a time (on its threads): 4 MB blocks keep both cores busy, with few dictionaries
 #: to unify afterwards.
@@ -44,20 +44,10 @@ def read_arrow_columns(raw, separator: str, answers: list[bool], header: list[st
     encoded = pa.dictionary(pa.int32(), pa.string())
     options = {
         "read_options": pa_csv.ReadOptions(column_names=names, block_size=_BLOCK),
-        "parse_options": pa_csv.ParseOptions(
-            delimiter=separator,
-            quote_char='"',
-            double_quote=True,
-            escape_char=False,
-            newlines_in_values=_holds_quote(raw),  # a quoted cell may hold a line ending: blocks split by records
-            ignore_empty_lines=False,
-        ),
-        "convert_options": pa_csv.ConvertOptions(
-            column_types={name: encoded if answer else pa.large_string() for name, answer in zip(names, answers)},
-            null_values=[],
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            check_utf8=False,  # the caller has checked (or made) the bytes UTF-8
+        # a quoted cell may hold a line ending: then blocks are split between records
+        "parse_options": csv_module_parsing(separator, newlines_in_values=_holds_quote(raw)),
+        "convert_options": text_conversion(
+            {name: encoded if answer else pa.large_string() for name, answer in zip(names, answers)}
         ),
     }
     try:
@@ -70,6 +60,45 @@ def read_arrow_columns(raw, separator: str, answers: list[bool], header: list[st
     if not table.num_rows or [column[0].as_py() for column in read] != header:
         return None
     return [_categorical(column) if answer else arrow_text(column.slice(1)) for column, answer in zip(read, answers)]
+
+
+def csv_module_parsing(separator: str, newlines_in_values: bool) -> pa_csv.ParseOptions:
+    """How Arrow's reader splits a CSV as the csv module does (its ``excel`` dialect): ``separator`` between cells, RFC
+    4180 quotes (a doubled quote inside a quoted cell is one quote), no escape character, and a blank line kept as a
+    record. ``newlines_in_values`` lets a quoted cell hold a line ending (blocks are then split between records).
+
+    Returns
+    -------
+    pyarrow.csv.ParseOptions
+        The options, for :func:`pyarrow.csv.read_csv`.
+    """
+    return pa_csv.ParseOptions(
+        delimiter=separator,
+        quote_char='"',
+        double_quote=True,
+        escape_char=False,
+        newlines_in_values=newlines_in_values,
+        ignore_empty_lines=False,
+    )
+
+
+def text_conversion(column_types: dict[str, pa.DataType]) -> pa_csv.ConvertOptions:
+    """How Arrow's reader makes the cells values as the csv module gives them: each column of ``column_types`` its
+    type (text, or dictionary-encoded text), no cell taken for missing, the bytes not checked again (the callers
+    check, or make, them UTF-8 before).
+
+    Returns
+    -------
+    pyarrow.csv.ConvertOptions
+        The options, for :func:`pyarrow.csv.read_csv`.
+    """
+    return pa_csv.ConvertOptions(
+        column_types=column_types,
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        check_utf8=False,
+    )
 
 
 def _holds_quote(raw) -> bool:

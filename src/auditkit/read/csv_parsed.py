@@ -29,6 +29,7 @@ import pyarrow.csv as pcsv
 
 from auditkit.read.arrow_grid import ArrowGrid, blank_texts
 from auditkit.read.cells import CELL_LIMIT
+from auditkit.read.csv_arrow import csv_module_parsing, text_conversion
 from auditkit.read.csv_files import PREFIX, csv_text, first_record, grid_from_text, sniff_separator
 from auditkit.read.csv_widths import every_row_full, first_short_row, lone_return, record_spans
 from auditkit.read.grid import Grid
@@ -243,24 +244,12 @@ def _arrow_parsed(data: bytes | pa.Buffer, separator: str) -> ArrowGrid | None:
     # read as text; a header longer leaves its last columns inferred, and one inferred as anything but text is refused
     view = memoryview(data).cast("B")  # bytes compared as bytes (an Arrow buffer's view holds signed chars)
     names = [f"f{index}" for index in range(bytes(view[:_HEADER_BYTES]).count(separator.encode()) + 1)]
-    options = pcsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        check_utf8=False,
-    )
     try:
         table = pcsv.read_csv(
             pa.BufferReader(data),
             read_options=pcsv.ReadOptions(autogenerate_column_names=True, use_threads=len(data) > _THREADED_BYTES),
-            parse_options=pcsv.ParseOptions(
-                delimiter=separator,
-                quote_char='"',
-                double_quote=True,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=options,
+            parse_options=csv_module_parsing(separator, newlines_in_values=True),
+            convert_options=text_conversion(dict.fromkeys(names, pa.string())),
         )
     except (pa.ArrowException, ValueError):
         return None
